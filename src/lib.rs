@@ -1,1 +1,13 @@
+//! ktriage: a terminal workbench for runtime-security incident triage on Kubernetes nodes.
+//!
+//! Data flows one way: sources (`collector`, /proc polling, terminal keys) turn
+//! everything into [`app::Event`]s; [`app::update`] is the only place state
+//! changes; the `ui` renders a snapshot of that state and the `headless`
+//! commands print it. Recording happens at the `Event` boundary.
 
+pub mod app;
+pub mod collector;
+pub mod headless;
+pub mod identity;
+pub mod sanitize;
+pub mod ui;

@@ -1,0 +1,98 @@
+//! User intents: what a key (through the keymap) or a command asks the core to do.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Everything a user can ask for. Every variant is bindable from a keymap file
+/// by its snake_case name (see [`Action::NAMES`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Leave ktriage.
+    Quit,
+    /// Close the topmost overlay / input, or go back one level.
+    Back,
+    /// Open the typed filter input (`/`).
+    OpenFilter,
+    /// Open the command line (`:`).
+    OpenCommand,
+    /// Toggle the help overlay (`?`).
+    ToggleHelp,
+    /// Drill into the selected row (`enter`).
+    Enter,
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection up one page.
+    PageUp,
+    /// Move the selection down one page.
+    PageDown,
+    /// Jump to the oldest row.
+    Top,
+    /// Jump to the newest row (and follow).
+    Bottom,
+    /// Toggle follow (auto-scroll to newest) / pause.
+    ToggleFollow,
+    /// Cycle focus to the next pane.
+    NextPane,
+    /// Cycle focus to the previous pane.
+    PrevPane,
+    /// Summary pane: show the selected process only / all processes.
+    ToggleSummaryScope,
+    /// Clear the active filter.
+    ClearFilter,
+}
+
+impl Action {
+    /// Every action with its keymap name, in help order.
+    pub const ALL: [(Action, &'static str); 17] = [
+        (Action::Quit, "quit"),
+        (Action::Back, "back"),
+        (Action::OpenFilter, "filter"),
+        (Action::OpenCommand, "command"),
+        (Action::ToggleHelp, "help"),
+        (Action::Enter, "enter"),
+        (Action::Up, "up"),
+        (Action::Down, "down"),
+        (Action::PageUp, "page_up"),
+        (Action::PageDown, "page_down"),
+        (Action::Top, "top"),
+        (Action::Bottom, "bottom"),
+        (Action::ToggleFollow, "toggle_follow"),
+        (Action::NextPane, "next_pane"),
+        (Action::PrevPane, "prev_pane"),
+        (Action::ToggleSummaryScope, "toggle_summary_scope"),
+        (Action::ClearFilter, "clear_filter"),
+    ];
+
+    /// The keymap name of this action.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("?")
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Error for a name that is not an action.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown action `{0}`")]
+pub struct UnknownAction(pub String);
+
+impl FromStr for Action {
+    type Err = UnknownAction;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(a, _)| *a)
+            .ok_or_else(|| UnknownAction(s.to_string()))
+    }
+}

@@ -1,0 +1,109 @@
+//! Names and decoded arguments of a buffered record, for display, filtering and JSON.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value, json};
+
+use super::buffer::EventRef;
+use super::event::EventKind;
+use crate::collector::{args, syscalls};
+
+/// The record's name: the syscall, or `procexit` / `clone` for exit and fork records.
+pub fn syscall_name(ev: &EventRef<'_>) -> Cow<'static, str> {
+    match ev.kind() {
+        EventKind::Exit => Cow::Borrowed("procexit"),
+        EventKind::Fork => Cow::Borrowed("clone"),
+        EventKind::Syscall | EventKind::Exec => match syscalls::name(ev.nr()) {
+            Some(n) => Cow::Borrowed(n),
+            None => Cow::Owned(format!("syscall_{}", ev.nr())),
+        },
+    }
+}
+
+/// argv entries of an exec record (NUL separated in buffer 1).
+pub fn argv(ev: &EventRef<'_>) -> (Vec<String>, bool) {
+    let (bytes, truncated) = ev.buf(1);
+    let v = bytes
+        .split(|b| *b == 0)
+        .enumerate()
+        .filter(|(i, s)| !s.is_empty() || *i == 0)
+        .map(|(_, s)| String::from_utf8_lossy(s).into_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (v, truncated)
+}
+
+fn c_string(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+/// Exit status as (exit code, terminating signal).
+pub fn exit_status(raw: i64) -> (i64, i64) {
+    ((raw >> 8) & 0xff, raw & 0x7f)
+}
+
+fn decoded(ev: &EventRef<'_>) -> Vec<(&'static str, args::ArgValue)> {
+    let (buf0, trunc0) = ev.buf(0);
+    let (buf1, trunc1) = ev.buf(1);
+    args::decode(&args::RawSyscall {
+        nr: ev.nr(),
+        args: ev.args(),
+        ret: ev.ret(),
+        buf0,
+        trunc0,
+        buf1,
+        trunc1,
+    })
+}
+
+/// One line of decoded arguments (untrusted text: sanitize before drawing).
+pub fn args_line(ev: &EventRef<'_>) -> String {
+    match ev.kind() {
+        EventKind::Syscall => args::format_args_line(&decoded(ev)),
+        EventKind::Exec => {
+            let (file, _) = ev.buf(0);
+            let (argv, truncated) = argv(ev);
+            let more = if truncated { " …" } else { "" };
+            format!("filename={:?} argv={:?}{more}", c_string(file), argv)
+        }
+        EventKind::Exit => {
+            let (code, sig) = exit_status(ev.ret());
+            if sig != 0 { format!("signal={sig}") } else { format!("code={code}") }
+        }
+        EventKind::Fork => format!("child_pid={} child_tid={}", ev.args()[0], ev.args()[1]),
+    }
+}
+
+/// Decoded arguments as a JSON object.
+pub fn args_json(ev: &EventRef<'_>) -> Map<String, Value> {
+    let mut m = Map::new();
+    match ev.kind() {
+        EventKind::Syscall => {
+            for (k, v) in decoded(ev) {
+                m.insert(k.to_string(), v.to_json());
+            }
+        }
+        EventKind::Exec => {
+            let (file, ftrunc) = ev.buf(0);
+            let (argv, truncated) = argv(ev);
+            m.insert("filename".into(), json!(c_string(file)));
+            m.insert("argv".into(), json!(argv));
+            if truncated || ftrunc {
+                m.insert("truncated".into(), json!(true));
+            }
+            m.insert("old_pid".into(), json!(ev.args()[0]));
+        }
+        EventKind::Exit => {
+            let (code, sig) = exit_status(ev.ret());
+            m.insert("code".into(), json!(code));
+            m.insert("signal".into(), json!(sig));
+            m.insert("thread_group_exit".into(), json!(ev.args()[0] != 0));
+        }
+        EventKind::Fork => {
+            m.insert("child_pid".into(), json!(ev.args()[0]));
+            m.insert("child_tid".into(), json!(ev.args()[1]));
+        }
+    }
+    m
+}

@@ -1,0 +1,16 @@
+//! The core: events in, one `update` that changes state, effects out. No I/O here.
+
+pub mod action;
+pub mod buffer;
+pub mod command;
+pub mod describe;
+pub mod event;
+pub mod filter;
+pub mod state;
+pub mod summary;
+pub mod update;
+
+pub use action::Action;
+pub use event::Event;
+pub use state::AppState;
+pub use update::{Effect, update};

@@ -1,0 +1,198 @@
+//! Everything the TUI and headless commands show, owned by the core and changed only by `update`.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::buffer::{DEFAULT_CAP, EventBuffer};
+use super::event::{AggRow, CgroupInfo, CollectorState, CollectorStats, ProcInfo};
+use super::filter::Filter;
+use super::summary::SummaryRow;
+use crate::ui::keymap::Keymap;
+
+/// The focusable panes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Pane {
+    /// Live event stream.
+    #[default]
+    Stream,
+    /// strace -c style summary.
+    Summary,
+    /// Processes from /proc.
+    Processes,
+}
+
+impl Pane {
+    /// Focus order.
+    pub const ORDER: [Pane; 3] = [Pane::Stream, Pane::Summary, Pane::Processes];
+}
+
+/// What the keyboard is doing.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Browsing: keys go through the keymap.
+    #[default]
+    Normal,
+    /// Typing a filter after `/`.
+    Filter(String),
+    /// Typing a command after `:`.
+    Command(String),
+    /// The help overlay is open.
+    Help,
+}
+
+/// Whose syscalls the summary pane totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SummaryScope {
+    /// Every process.
+    #[default]
+    All,
+    /// One process (tgid).
+    Pid(u32),
+}
+
+/// Severity of a one-line message in the status bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Information.
+    Info,
+    /// Something the user typed was wrong.
+    Error,
+}
+
+/// The stream pane's view of the buffer.
+#[derive(Debug, Default)]
+pub struct StreamView {
+    /// Active filter (empty = everything).
+    pub filter: Filter,
+    /// Sequence numbers matching a non-empty filter, oldest first.
+    pub matched: VecDeque<u64>,
+    /// Next sequence number the filter has not looked at.
+    pub scanned: u64,
+    /// Selected record (sequence number); `None` with an empty list.
+    pub selected: Option<u64>,
+    /// Keep the newest record selected.
+    pub follow: bool,
+}
+
+/// Events per second, from tick to tick.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Rate {
+    /// Time of the last tick (ns).
+    pub last_tick_ns: Option<u64>,
+    /// Received count at the last tick.
+    pub last_count: u64,
+    /// Latest rate.
+    pub per_sec: f64,
+}
+
+/// The whole application state.
+pub struct AppState {
+    /// Buffered kernel records.
+    pub buffer: EventBuffer,
+    /// cgroup id → path and container.
+    pub cgroups: HashMap<u64, CgroupInfo>,
+    /// Collector counters.
+    pub stats: CollectorStats,
+    /// Collector state (running, degraded…).
+    pub collector: CollectorState,
+    /// Latest aggregation snapshot.
+    pub agg: Vec<AggRow>,
+    /// Summary rows for `summary_scope`, sorted as strace sorts.
+    pub summary: Vec<SummaryRow>,
+    /// Whose summary is shown.
+    pub summary_scope: SummaryScope,
+    /// Selected summary row.
+    pub summary_selected: usize,
+    /// Latest /proc snapshot, by pid.
+    pub processes: Vec<ProcInfo>,
+    /// Selected process row.
+    pub process_selected: usize,
+    /// Stream pane view.
+    pub stream: StreamView,
+    /// Focused pane.
+    pub focus: Pane,
+    /// Keyboard mode.
+    pub mode: Mode,
+    /// One-line message for the status bar.
+    pub message: Option<(Severity, String)>,
+    /// Events per second.
+    pub rate: Rate,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Set when the user asked to quit.
+    pub quit: bool,
+}
+
+impl AppState {
+    /// Fresh state with a buffer of `cap` records.
+    pub fn new(cap: usize, keymap: Keymap) -> Self {
+        Self {
+            buffer: EventBuffer::new(cap),
+            cgroups: HashMap::new(),
+            stats: CollectorStats::default(),
+            collector: CollectorState::Starting,
+            agg: Vec::new(),
+            summary: Vec::new(),
+            summary_scope: SummaryScope::All,
+            summary_selected: 0,
+            processes: Vec::new(),
+            process_selected: 0,
+            stream: StreamView {
+                follow: true,
+                ..StreamView::default()
+            },
+            focus: Pane::Stream,
+            mode: Mode::Normal,
+            message: None,
+            rate: Rate::default(),
+            size: (80, 24),
+            keymap,
+            quit: false,
+        }
+    }
+
+    /// Fresh state with the default cap.
+    pub fn with_keymap(keymap: Keymap) -> Self {
+        Self::new(DEFAULT_CAP, keymap)
+    }
+
+    /// Number of records the stream pane lists (filtered or all).
+    pub fn stream_len(&self) -> usize {
+        if self.stream.filter.is_empty() {
+            self.buffer.len()
+        } else {
+            self.stream.matched.len()
+        }
+    }
+
+    /// Sequence number of the `i`-th listed record.
+    pub fn stream_seq(&self, i: usize) -> Option<u64> {
+        if self.stream.filter.is_empty() {
+            (i < self.buffer.len()).then(|| self.buffer.first_seq() + i as u64)
+        } else {
+            self.stream.matched.get(i).copied()
+        }
+    }
+
+    /// Index in the listing of the selected record.
+    pub fn stream_pos(&self) -> Option<usize> {
+        let sel = self.stream.selected?;
+        if self.stream.filter.is_empty() {
+            Some(sel.saturating_sub(self.buffer.first_seq()) as usize).filter(|i| *i < self.buffer.len())
+        } else {
+            let i = self.stream.matched.partition_point(|s| *s < sel);
+            (i < self.stream.matched.len()).then_some(i)
+        }
+    }
+
+    /// Container id of a cgroup, when known.
+    pub fn container_of(&self, cgroup_id: u64) -> Option<&str> {
+        self.cgroups.get(&cgroup_id)?.container_id.as_deref()
+    }
+
+    /// Rows of the stream pane that fit the terminal (for paging).
+    pub fn page_rows(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(8).max(1)
+    }
+}

@@ -1,0 +1,17 @@
+//! Kernel event collection: aya loader, ring-buffer reader, decoding, drop accounting.
+
+pub mod args;
+pub mod clock;
+pub mod config;
+pub mod decode;
+pub mod error;
+pub mod probes;
+pub mod procfs;
+pub mod reader;
+pub mod source;
+pub mod syscalls;
+mod syscall_table;
+
+pub use config::CollectorConfig;
+pub use error::{CollectorError, EXIT_NO_BPF};
+pub use source::{KernelSource, ProcSource, Source};

@@ -1,0 +1,221 @@
+//! Loading and attaching the embedded probe object, and the typed handles to its maps.
+
+use std::os::unix::fs::MetadataExt;
+
+use aya::maps::{Array, HashMap, MapData, PerCpuArray, PerCpuHashMap, RingBuf};
+use aya::programs::BtfTracePoint;
+use aya::{Btf, Ebpf, EbpfLoader};
+use ktriage_common::{AggKey, AggVal, Config, NR_SLOTS, StreamSpec, counter, flag};
+
+use super::error::CollectorError;
+use super::{args, config::CollectorConfig};
+use crate::app::event::{AggRow, CollectorStats};
+
+/// The probe object, built by ebpf/probes/build.sh and committed.
+pub static PROBE_OBJECT: &[u8] = aya::include_bytes_aligned!("../../ebpf/probes/ktriage.bpf.o");
+
+const PROGRAMS: [(&str, &str); 5] = [
+    ("kt_sys_enter", "sys_enter"),
+    ("kt_sys_exit", "sys_exit"),
+    ("kt_exec", "sched_process_exec"),
+    ("kt_fork", "sched_process_fork"),
+    ("kt_exit", "sched_process_exit"),
+];
+
+/// Loaded, attached probes and their maps (the ring buffer is handed to the reader).
+pub struct Probes {
+    _ebpf: Ebpf,
+    /// Ring buffer, until the reader takes it.
+    pub ring: Option<RingBuf<MapData>>,
+    counters: PerCpuArray<MapData, u64>,
+    agg: PerCpuHashMap<MapData, AggKey, AggVal>,
+    tgid_filter: HashMap<MapData, u32, u8>,
+    pending: HashMap<MapData, u32, u8>,
+    config: Array<MapData, Config>,
+    current: Config,
+}
+
+fn refused(what: impl Into<String>, e: impl std::fmt::Display) -> CollectorError {
+    CollectorError::Refused {
+        what: what.into(),
+        detail: e.to_string(),
+    }
+}
+
+/// Checks what BPF needs before trying (root, BTF).
+pub fn preflight() -> Result<(), CollectorError> {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    if euid != 0 {
+        return Err(CollectorError::NotRoot(euid));
+    }
+    if !std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+        return Err(CollectorError::NoBtf);
+    }
+    Ok(())
+}
+
+fn take<T: TryFrom<aya::maps::Map>>(ebpf: &mut Ebpf, name: &'static str) -> Result<T, CollectorError> {
+    let map = ebpf.take_map(name).ok_or(CollectorError::MissingMap(name))?;
+    T::try_from(map).map_err(|_| CollectorError::MissingMap(name))
+}
+
+impl Probes {
+    /// Loads the probes with `cfg`, fills the filter maps and attaches every program.
+    pub fn load(cfg: &CollectorConfig) -> Result<Self, CollectorError> {
+        preflight()?;
+        let btf = Btf::from_sys_fs().map_err(|_| CollectorError::NoBtf)?;
+        let mut ebpf = EbpfLoader::new()
+            .btf(Some(&btf))
+            .map_max_entries("EVENTS", cfg.ring_bytes)
+            .load(PROBE_OBJECT)
+            .map_err(|e| refused("the probe object", format!("{e:#}")))?;
+
+        let mut stream: Array<MapData, StreamSpec> = take(&mut ebpf, "STREAM")?;
+        for nr in &cfg.stream_syscalls {
+            if *nr < NR_SLOTS {
+                stream
+                    .set(*nr, args::stream_spec(*nr), 0)
+                    .map_err(|e| CollectorError::map("STREAM", e))?;
+            }
+        }
+        let mut cgroup_filter: HashMap<MapData, u64, u8> = take(&mut ebpf, "CGROUP_FILTER")?;
+        for id in &cfg.cgroups {
+            cgroup_filter.insert(id, 1, 0).map_err(|e| CollectorError::map("CGROUP_FILTER", e))?;
+        }
+        let mut roots: HashMap<MapData, u64, u8> = take(&mut ebpf, "CONTAINER_ROOTS")?;
+        for id in container_root_ids() {
+            roots.insert(id, 1, 0).map_err(|e| CollectorError::map("CONTAINER_ROOTS", e))?;
+        }
+        let mut probes = Self {
+            ring: Some(take(&mut ebpf, "EVENTS")?),
+            counters: take(&mut ebpf, "COUNTERS")?,
+            agg: take(&mut ebpf, "AGG")?,
+            tgid_filter: take(&mut ebpf, "TGID_FILTER")?,
+            pending: take(&mut ebpf, "PENDING")?,
+            config: take(&mut ebpf, "CONFIG")?,
+            current: Config::default(),
+            _ebpf: ebpf,
+        };
+        for pid in &cfg.pids {
+            probes.add_tgid(*pid)?;
+        }
+        probes.write_config(cfg)?;
+        probes.attach(&btf)?;
+        Ok(probes)
+    }
+
+    fn write_config(&mut self, cfg: &CollectorConfig) -> Result<(), CollectorError> {
+        let ns = std::fs::metadata("/proc/self/ns/pid").map_err(|e| refused("pid namespace stat", e))?;
+        let mut flags = 0;
+        for (on, bit) in [
+            (!cfg.pids.is_empty() || cfg.filter_tgids, flag::FILTER_TGIDS),
+            (!cfg.cgroups.is_empty(), flag::FILTER_CGROUPS),
+            (cfg.containers_only, flag::CONTAINERS_ONLY),
+            (cfg.follow_children, flag::FOLLOW_CHILDREN),
+            (cfg.agg_filtered, flag::AGG_FILTERED),
+        ] {
+            if on {
+                flags |= bit;
+            }
+        }
+        self.current = Config {
+            self_tgid: std::process::id(),
+            flags,
+            host_pidns_dev: ns.dev(),
+            host_pidns_ino: ns.ino(),
+            wakeup_bytes: cfg.wakeup_bytes,
+        };
+        self.config
+            .set(0, self.current, 0)
+            .map_err(|e| CollectorError::map("CONFIG", e))
+    }
+
+    fn attach(&mut self, btf: &Btf) -> Result<(), CollectorError> {
+        for (name, tp) in PROGRAMS {
+            let prog: &mut BtfTracePoint = self
+                ._ebpf
+                .program_mut(name)
+                .ok_or_else(|| refused(name, "program missing from the object"))?
+                .try_into()
+                .map_err(|e| refused(name, e))?;
+            prog.load(tp, btf).map_err(|e| refused(format!("program {name}"), format!("{e:#}")))?;
+            prog.attach().map_err(|e| refused(format!("attaching {name}"), e))?;
+        }
+        Ok(())
+    }
+
+    /// Streams (and, with `agg_filtered`, aggregates) this tgid from now on.
+    pub fn add_tgid(&mut self, tgid: u32) -> Result<(), CollectorError> {
+        self.tgid_filter
+            .insert(tgid, 1, 0)
+            .map_err(|e| CollectorError::map("TGID_FILTER", e))
+    }
+
+    /// Arms `tgid` at its next exec (used by `count`: nothing before the exec is counted).
+    pub fn arm_at_exec(&mut self, tgid: u32) -> Result<(), CollectorError> {
+        self.pending
+            .insert(tgid, 1, 0)
+            .map_err(|e| CollectorError::map("PENDING", e))
+    }
+
+    /// The tgids in the filter (including followed descendants).
+    pub fn filtered_tgids(&self) -> Vec<u32> {
+        self.tgid_filter.keys().filter_map(Result::ok).collect()
+    }
+
+    /// Kernel counters summed over CPUs (the reader's counts are added by the caller).
+    pub fn counters(&self) -> Result<CollectorStats, CollectorError> {
+        let sum = |i: u32| -> Result<u64, CollectorError> {
+            let v = self.counters.get(&i, 0).map_err(|e| CollectorError::map("COUNTERS", e))?;
+            Ok(v.iter().sum())
+        };
+        Ok(CollectorStats {
+            attempted: sum(counter::ATTEMPTED)?,
+            kernel_dropped: sum(counter::DROPPED)?,
+            agg_full: sum(counter::AGG_FULL)?,
+            enter_full: sum(counter::ENTER_FULL)?,
+            ..CollectorStats::default()
+        })
+    }
+
+    /// The aggregation map, summed over CPUs, for tgids accepted by `keep`.
+    pub fn agg_rows(&self, mut keep: impl FnMut(u32) -> bool) -> Vec<AggRow> {
+        let mut out = Vec::new();
+        for item in self.agg.iter().filter_map(Result::ok) {
+            let (k, vals) = item;
+            if !keep(k.tgid) {
+                continue;
+            }
+            let mut row = AggRow { tgid: k.tgid, nr: k.nr, ..AggRow::default() };
+            for v in vals.iter() {
+                row.calls += v.calls;
+                row.errors += v.errors;
+                row.time_ns += v.time_ns;
+            }
+            out.push(row);
+        }
+        out
+    }
+
+    /// Forgets aggregation entries of tgids accepted by `gone` (exited processes).
+    pub fn prune_agg(&mut self, mut gone: impl FnMut(u32) -> bool) {
+        let keys: Vec<AggKey> = self.agg.keys().filter_map(Result::ok).filter(|k| gone(k.tgid)).collect();
+        for k in keys {
+            let _ = self.agg.remove(&k);
+        }
+    }
+}
+
+/// cgroup v2 ids of the directories under which container runtimes put containers.
+fn container_root_ids() -> Vec<u64> {
+    const NAMES: [&str; 7] = ["kubepods", "kubepods.slice", "docker", "machine.slice", "lxc", "libpod_parent", "containerd"];
+    let Some(root) = crate::identity::cgroup::v2_root() else {
+        return Vec::new();
+    };
+    NAMES
+        .iter()
+        .filter_map(|n| std::fs::metadata(root.join(n)).ok())
+        .map(|m| m.ino())
+        .collect()
+}

@@ -1,0 +1,122 @@
+//! Sources: anything that produces [`Event`]s on its own threads (kernel probes, /proc polling).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::mpsc::Sender;
+
+use super::config::CollectorConfig;
+use super::error::CollectorError;
+use super::probes::Probes;
+use super::reader::{ReaderCounts, spawn_reader};
+use super::procfs;
+use crate::app::event::{CollectorState, Event};
+
+/// A producer of events. `spawn` starts its threads; they end when `stop` is set
+/// or the receiver is dropped.
+pub trait Source: Send {
+    /// Short name for logs and banners.
+    fn name(&self) -> &'static str;
+    /// Starts producing.
+    fn spawn(self: Box<Self>, tx: Sender<Event>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>>;
+}
+
+/// The eBPF collector: ring reader plus a poller for counters and aggregation.
+pub struct KernelSource {
+    probes: Probes,
+    poll_ms: u16,
+    stats_every: Duration,
+}
+
+impl KernelSource {
+    /// Loads and attaches the probes.
+    pub fn start(cfg: &CollectorConfig) -> Result<Self, CollectorError> {
+        Ok(Self {
+            probes: Probes::load(cfg)?,
+            poll_ms: cfg.poll_ms,
+            stats_every: Duration::from_secs(1),
+        })
+    }
+}
+
+impl Source for KernelSource {
+    fn name(&self) -> &'static str {
+        "ebpf"
+    }
+
+    fn spawn(mut self: Box<Self>, tx: Sender<Event>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>> {
+        let counts = Arc::new(ReaderCounts::default());
+        let mut handles = Vec::new();
+        if let Some(ring) = self.probes.ring.take() {
+            handles.push(spawn_reader(ring, tx.clone(), stop.clone(), counts.clone(), self.poll_ms));
+        }
+        let _ = tx.blocking_send(Event::Collector(CollectorState::Running));
+        handles.push(
+            std::thread::Builder::new()
+                .name("ktriage-maps".into())
+                .spawn(move || poll_maps(*self, tx, stop, counts))
+                .expect("spawning the map poller thread"),
+        );
+        handles
+    }
+}
+
+fn poll_maps(mut src: KernelSource, tx: Sender<Event>, stop: Arc<AtomicBool>, counts: Arc<ReaderCounts>) {
+    use std::sync::atomic::Ordering::Relaxed;
+    while !stop.load(Ordering::Acquire) {
+        if let Ok(mut s) = src.probes.counters() {
+            s.received = counts.received.load(Relaxed);
+            s.undecodable = counts.undecodable.load(Relaxed);
+            if tx.blocking_send(Event::Stats(s)).is_err() {
+                return;
+            }
+        }
+        let rows = src.probes.agg_rows(|_| true);
+        src.probes.prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
+        if tx.blocking_send(Event::Summary(rows)).is_err() {
+            return;
+        }
+        sleep_unless_stopped(&stop, src.stats_every);
+    }
+}
+
+fn sleep_unless_stopped(stop: &AtomicBool, total: Duration) {
+    let step = Duration::from_millis(50);
+    let mut left = total;
+    while !left.is_zero() && !stop.load(Ordering::Acquire) {
+        let d = left.min(step);
+        std::thread::sleep(d);
+        left -= d;
+    }
+}
+
+/// /proc polling for the process table (works without root or BPF).
+pub struct ProcSource {
+    /// Time between scans.
+    pub every: Duration,
+}
+
+impl Source for ProcSource {
+    fn name(&self) -> &'static str {
+        "procfs"
+    }
+
+    fn spawn(self: Box<Self>, tx: Sender<Event>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>> {
+        let every = self.every;
+        vec![
+            std::thread::Builder::new()
+                .name("ktriage-procfs".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Acquire) {
+                        if tx.blocking_send(Event::Processes(procfs::scan())).is_err() {
+                            return;
+                        }
+                        sleep_unless_stopped(&stop, every);
+                    }
+                })
+                .expect("spawning the procfs thread"),
+        ]
+    }
+}

@@ -1,0 +1,8 @@
+//! Terminal UI: panes, keymap, theme.
+
+pub mod keymap;
+pub mod strings;
+pub mod theme;
+mod toml_source;
+pub mod run;
+pub mod terminal;

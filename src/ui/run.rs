@@ -1,0 +1,122 @@
+//! The interactive loop: sources and keys become events, `update` applies them, frames are drawn from the state.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::keymap::Keymap;
+use super::terminal::TerminalGuard;
+use super::theme::Theme;
+use crate::app::event::CollectorState;
+use crate::app::{AppState, Effect, Event, update};
+use crate::collector::clock::{WallClock, monotonic_ns};
+use crate::collector::{CollectorConfig, KernelSource, ProcSource, Source};
+
+/// Settings of an interactive session.
+pub struct TuiOpts {
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Colours.
+    pub theme: Theme,
+    /// Collector settings.
+    pub collector: CollectorConfig,
+    /// Buffered events cap.
+    pub buffer_cap: usize,
+    /// Do not try BPF (degraded mode on purpose).
+    pub no_bpf: bool,
+}
+
+const FRAME: Duration = Duration::from_millis(33);
+
+/// Runs the TUI until the user quits or the session's terminal goes away.
+pub fn run(opts: TuiOpts) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(run_async(opts))
+}
+
+fn start_sources(opts: &TuiOpts, tx: &mpsc::Sender<Event>, stop: &Arc<AtomicBool>) -> Vec<std::thread::JoinHandle<()>> {
+    let mut sources: Vec<Box<dyn Source>> = vec![Box::new(ProcSource { every: Duration::from_secs(2) })];
+    if opts.no_bpf {
+        let _ = tx.try_send(Event::Collector(CollectorState::Degraded {
+            reason: "kernel events disabled (--no-bpf)".into(),
+            fix: "start without --no-bpf, as root".into(),
+        }));
+    } else {
+        match KernelSource::start(&opts.collector) {
+            Ok(k) => sources.push(Box::new(k)),
+            Err(e) => {
+                let _ = tx.try_send(Event::Collector(CollectorState::Degraded {
+                    reason: e.to_string(),
+                    fix: e.fix().to_string(),
+                }));
+            }
+        }
+    }
+    let mut handles = Vec::new();
+    for s in sources {
+        let (tx, stop) = (tx.clone(), stop.clone());
+        // Source::spawn may block on a full channel while starting: run it off the async threads.
+        handles.extend(s.spawn(tx, stop));
+    }
+    handles
+}
+
+async fn run_async(opts: TuiOpts) -> std::io::Result<()> {
+    let (tx, mut rx) = mpsc::channel::<Event>(256);
+    let stop = Arc::new(AtomicBool::new(false));
+    let handles = tokio::task::block_in_place(|| start_sources(&opts, &tx, &stop));
+    drop(tx);
+    let mut state = AppState::new(opts.buffer_cap, opts.keymap);
+    let clock = WallClock::now();
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    update(&mut state, Event::Resize(size.width, size.height));
+    let mut keys = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut last_draw = Instant::now() - FRAME;
+    let mut dirty = true;
+    loop {
+        if dirty && last_draw.elapsed() >= FRAME {
+            guard.terminal.draw(|_f| { let _ = (&state, &opts.theme, &clock); })?; // RENDER_PLACEHOLDER
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        let ev = tokio::select! {
+            ev = rx.recv() => ev,
+            k = keys.next() => match k {
+                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
+                Some(Ok(TermEvent::Resize(w, h))) => Some(Event::Resize(w, h)),
+                Some(Ok(_)) => None,
+                Some(Err(_)) | None => break,
+            },
+            _ = tick.tick() => Some(Event::Tick(monotonic_ns())),
+            _ = term.recv() => break,
+            _ = hup.recv() => break,
+        };
+        if let Some(ev) = ev {
+            if update(&mut state, ev).contains(&Effect::Quit) {
+                break;
+            }
+            dirty = true;
+        }
+    }
+    stop.store(true, Ordering::Release);
+    drop(guard);
+    drop(rx);
+    tokio::task::block_in_place(|| {
+        for h in handles {
+            let _ = h.join();
+        }
+    });
+    Ok(())
+}
