@@ -109,13 +109,13 @@ impl EventBuffer {
 
     /// Appends a record, dropping the oldest chunk first when full. Returns its sequence number.
     pub fn push(&mut self, ev: &SysEvent) -> u64 {
-        if self.len >= self.cap {
-            if let Some(old) = self.chunks.pop_front() {
-                let n = old.events.len();
-                self.first_seq += n as u64;
-                self.len -= n;
-                self.dropped += n as u64;
-            }
+        if self.len >= self.cap
+            && let Some(old) = self.chunks.pop_front()
+        {
+            let n = old.events.len();
+            self.first_seq += n as u64;
+            self.len -= n;
+            self.dropped += n as u64;
         }
         if self.chunks.back().is_none_or(|c| c.events.len() >= CHUNK) {
             self.chunks.push_back(Chunk {

@@ -25,6 +25,105 @@ pub fn action_description(action: Action) -> &'static str {
     }
 }
 
+// ---- Panes (src/ui/panes): titles, headers, hints ----
+
+/// Stream pane title.
+pub const STREAM_TITLE: &str = "stream";
+/// Marker in the stream title while following new rows.
+pub const STREAM_FOLLOW: &str = "[follow]";
+/// Marker in the stream title while paused.
+pub const STREAM_PAUSED: &str = "[paused]";
+/// Stream title part for an active filter: `filter: pid:42 (1,234 of 50,000)`.
+pub fn stream_filter(filter: &str, shown: &str, total: &str) -> String {
+    format!("filter: {filter} ({shown} of {total})")
+}
+/// Stream pane with nothing buffered yet.
+pub const STREAM_EMPTY: &str = "waiting for kernel events…";
+/// Stream pane in degraded mode.
+pub const STREAM_DEGRADED: &str = "no kernel events (degraded mode, see the banner)";
+/// Stream pane when the filter matches nothing.
+pub const STREAM_NO_MATCH: &str = "no buffered event matches the filter";
+/// Stream column headers.
+pub const COL_TIME: &str = "time";
+pub const COL_PID: &str = "pid";
+pub const COL_PPID: &str = "ppid";
+pub const COL_UID: &str = "uid";
+pub const COL_COMM: &str = "comm";
+pub const COL_SYSCALL: &str = "syscall";
+pub const COL_RET: &str = "ret";
+pub const COL_CONTAINER: &str = "container";
+pub const COL_ARGS: &str = "args";
+/// Summary column headers (as `strace -c`).
+pub const COL_PCT_TIME: &str = "% time";
+pub const COL_SECONDS: &str = "seconds";
+pub const COL_USECS_CALL: &str = "usecs/call";
+pub const COL_CALLS: &str = "calls";
+pub const COL_ERRORS: &str = "errors";
+/// The summary's total line.
+pub const SUMMARY_TOTAL: &str = "total";
+/// Summary title for every process.
+pub const SUMMARY_ALL: &str = "summary — all processes";
+/// Summary title for one process (`comm` already sanitized, may be empty).
+pub fn summary_pid(pid: u32, comm: Option<&str>) -> String {
+    match comm {
+        Some(c) => format!("summary — pid {pid} ({c})"),
+        None => format!("summary — pid {pid}"),
+    }
+}
+/// Summary pane with no counts yet.
+pub const SUMMARY_EMPTY: &str = "no syscalls counted yet";
+/// Processes pane title: `processes (123)`.
+pub fn processes_title(count: &str) -> String {
+    format!("processes ({count})")
+}
+/// Processes pane before the first /proc scan.
+pub const PROCESSES_EMPTY: &str = "no processes yet";
+/// Degraded banner, first line.
+pub fn banner_reason(reason: &str) -> String {
+    format!("no kernel events: {reason}")
+}
+/// Degraded banner, how to fix it.
+pub fn banner_fix(fix: &str) -> String {
+    format!("fix: {fix}")
+}
+/// Degraded banner, what still works.
+pub const BANNER_PROC: &str = "(processes still come from /proc)";
+/// Status bar: events per second.
+pub fn status_rate(rate: &str) -> String {
+    format!("{rate} ev/s")
+}
+/// Status bar: kernel and buffer drops.
+pub fn status_drops(kernel: &str, buffer: &str) -> String {
+    format!("drop k:{kernel} b:{buffer}")
+}
+/// Status bar: buffer fill.
+pub fn status_buffer(len: &str, cap: &str, pct: u64) -> String {
+    format!("buf {len}/{cap} {pct}%")
+}
+/// Collector states in the status bar.
+pub const STATE_RUNNING: &str = "running";
+pub const STATE_DEGRADED: &str = "degraded";
+pub const STATE_STARTING: &str = "starting";
+pub const STATE_STOPPED: &str = "stopped";
+/// Status bar hint: `? help`.
+pub fn status_help(key: &str) -> String {
+    format!("{key} help")
+}
+/// Input line hint.
+pub const INPUT_HINT: &str = "enter apply · esc cancel";
+/// Filter syntax, shown in the filter input and the help overlay.
+pub const FILTER_SYNTAX: &str = "pid:N comm:NAME syscall:NAME container:ID words";
+/// Help overlay title.
+pub const HELP_TITLE: &str = "help";
+/// Help overlay: label of the filter syntax line.
+pub const HELP_FILTER: &str = "filter";
+/// Help overlay: label of the command list.
+pub const HELP_COMMANDS: &str = "commands";
+/// The `:` commands.
+pub const HELP_COMMAND_LIST: &str = ":q  :filter EXPR  :summary [PID|all]  :follow  :ps  :stream  :help";
+/// Keys column for an action bound to no key.
+pub const HELP_UNBOUND: &str = "(unbound)";
+
 #[cfg(test)]
 mod tests {
     use super::*;

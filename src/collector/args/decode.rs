@@ -139,6 +139,9 @@ mod tests {
         b
     }
 
+    /// syscall, args, ret, buf0, buf1, expected line
+    type Case<'a> = (&'a str, [u64; 6], i64, &'a [u8], &'a [u8], &'a str);
+
     #[test]
     fn table() {
         let p = 0x7ffd_0000_1000; // some user pointer
@@ -146,7 +149,7 @@ mod tests {
         let mut un = 1u16.to_ne_bytes().to_vec();
         un.extend(b"/run/containerd.sock\0");
         #[rustfmt::skip]
-        let cases: Vec<(&str, [u64; 6], i64, &[u8], &[u8], &str)> = vec![
+        let cases: Vec<Case> = vec![
             ("openat", [CWD, p, 0o2000000, 0, 0, 0], 3, b"/etc/shadow\0", b"",
              r#"dirfd=AT_FDCWD path="/etc/shadow" flags=O_RDONLY|O_CLOEXEC"#),
             ("openat", [0xffff_ff9c, p, 0o1101, 0o644, 0, 0], 3, b"/tmp/x\0", b"",

@@ -4,26 +4,25 @@
 //! preset on top, then the user's file. A layer that names an action in a
 //! section replaces that action's keys in that section; everything else is
 //! inherited. After merging, one key may not trigger two actions in the same
-//! section. A pane section (`[stream]`, `[summary]`, `[processes]`) wins over `[global]` for
-//! that pane.
+//! section. A pane section (`[stream]`, `[summary]`, `[processes]`) wins over
+//! `[global]` for that pane.
 
+mod context;
 mod error;
 mod key;
 mod parse;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::app::Action;
-use crate::app::state::Pane;
 use crate::ui::strings;
-use crate::ui::toml_source::Location;
 
+pub use crate::ui::toml_source::Location;
+pub use context::KeyContext;
 pub use error::KeymapError;
 pub use key::{KeyBinding, KeyParseError};
 use parse::{Layer, parse_layer};
@@ -41,57 +40,6 @@ const PRESETS: [(&str, &str, &str); 2] = [
         include_str!("../../../keymaps/vim.toml"),
     ),
 ];
-
-/// Where a set of bindings applies: a keymap file section.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyContext {
-    /// Normal browsing, in every pane.
-    Global,
-    /// The event stream pane.
-    Stream,
-    /// The summary pane.
-    Summary,
-    /// The processes pane.
-    Processes,
-}
-
-impl KeyContext {
-    /// Every context, in section order.
-    pub const ALL: [KeyContext; 4] = [Self::Global, Self::Stream, Self::Summary, Self::Processes];
-
-    /// The section name in keymap files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Global => "global",
-            Self::Stream => "stream",
-            Self::Summary => "summary",
-            Self::Processes => "processes",
-        }
-    }
-}
-
-impl From<Pane> for KeyContext {
-    fn from(pane: Pane) -> Self {
-        match pane {
-            Pane::Stream => Self::Stream,
-            Pane::Summary => Self::Summary,
-            Pane::Processes => Self::Processes,
-        }
-    }
-}
-
-impl fmt::Display for KeyContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for KeyContext {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|c| c.name() == s).ok_or(())
-    }
-}
 
 /// One line of the help overlay.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,24 +129,25 @@ impl Keymap {
                 .collect();
             all.sort_by_key(|(_, (_, layer, at))| (*layer, at.line, at.column));
             let bindings = &mut contexts[context as usize];
-            let mut first_at: HashMap<KeyBinding, &Location> = HashMap::new();
+            let mut seen: HashMap<KeyBinding, (Action, &Location)> = HashMap::new();
             for (action, (key, _, at)) in all {
-                if let Some(&first) = bindings.by_key.get(key)
-                    && first != action
-                {
-                    return Err(KeymapError::Conflict {
-                        key: key.to_string(),
-                        context: context.name(),
-                        first,
-                        first_at: first_at
-                            .get(key)
-                            .map_or_else(|| at.clone(), |l| (*l).clone()),
-                        second: action,
-                        at: at.clone(),
-                    });
+                match seen.get(key) {
+                    Some(&(first, first_at)) if first != action => {
+                        return Err(KeymapError::Conflict {
+                            key: key.to_string(),
+                            context: context.name(),
+                            first,
+                            first_at: first_at.clone(),
+                            second: action,
+                            at: at.clone(),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(*key, (action, at));
+                        bindings.by_key.insert(*key, action);
+                    }
                 }
-                bindings.by_key.insert(*key, action);
-                first_at.entry(*key).or_insert(at);
             }
             bindings.by_action = actions
                 .iter()

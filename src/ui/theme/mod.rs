@@ -15,6 +15,7 @@ use std::str::FromStr;
 
 use ratatui::style::Style;
 
+pub use crate::ui::toml_source::Location;
 pub use error::ThemeError;
 use parse::parse_theme;
 

@@ -1,0 +1,57 @@
+//! Keymap contexts: the file sections (`[global]`, one per pane) a binding applies in.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::app::state::Pane;
+
+/// Where a set of bindings applies: a keymap file section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyContext {
+    /// Normal browsing, in every pane.
+    Global,
+    /// The event stream pane.
+    Stream,
+    /// The summary pane.
+    Summary,
+    /// The processes pane.
+    Processes,
+}
+
+impl KeyContext {
+    /// Every context, in section order.
+    pub const ALL: [KeyContext; 4] = [Self::Global, Self::Stream, Self::Summary, Self::Processes];
+
+    /// The section name in keymap files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::Stream => "stream",
+            Self::Summary => "summary",
+            Self::Processes => "processes",
+        }
+    }
+}
+
+impl From<Pane> for KeyContext {
+    fn from(pane: Pane) -> Self {
+        match pane {
+            Pane::Stream => Self::Stream,
+            Pane::Summary => Self::Summary,
+            Pane::Processes => Self::Processes,
+        }
+    }
+}
+
+impl fmt::Display for KeyContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for KeyContext {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|c| c.name() == s).ok_or(())
+    }
+}

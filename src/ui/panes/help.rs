@@ -1,0 +1,90 @@
+//! The help overlay: key bindings generated from the keymap, the filter syntax and the `:` commands.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::{fit, inner, pane_block, width_of};
+use crate::app::state::AppState;
+use crate::ui::keymap::HelpEntry;
+use crate::ui::strings as s;
+use crate::ui::theme::{Role, Theme};
+
+/// Widest keys column before the keys are cut.
+const MAX_KEYS: usize = 18;
+/// The overlay's widest inner width.
+const MAX_WIDTH: u16 = 96;
+
+/// Draws the overlay centred over `area`: one column of bindings when the
+/// height allows, else two side by side.
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let entries = state.keymap.help_entries_in(state.focus);
+    let keys_w = entries.iter().map(|e| width_of(&e.keys)).max().unwrap_or(0).clamp(4, MAX_KEYS);
+    let desc_w = entries.iter().map(|e| width_of(e.description)).max().unwrap_or(0);
+    let tail = tail_lines(theme);
+    let tail_w = tail.iter().map(Line::width).max().unwrap_or(0);
+    let entry_w = keys_w + 2 + desc_w;
+    // Borders plus one blank line before the filter/commands lines.
+    let chrome = 2 + 1 + tail.len();
+    let one_column = entries.len() + chrome <= usize::from(area.height);
+    let (cols, rows) = if one_column || entries.len() < 2 {
+        (1, entries.len())
+    } else {
+        (2, entries.len().div_ceil(2))
+    };
+    let want_w = (entry_w * cols + 3 * (cols - 1)).max(tail_w) as u16 + 2;
+    let width = want_w.min(MAX_WIDTH).min(area.width);
+    let height = ((rows + chrome) as u16).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let title = format!(" {} ", s::HELP_TITLE);
+    frame.render_widget(pane_block(title, true, theme), popup);
+    let body = inner(popup);
+    if body.width == 0 || body.height == 0 {
+        return;
+    }
+    let col_w = if cols == 1 { body.width } else { body.width.saturating_sub(3) / 2 };
+    let mut lines = Vec::with_capacity(rows + tail.len() + 1);
+    for r in 0..rows {
+        let mut spans = entry_spans(&entries[r], keys_w, col_w, theme);
+        if let Some(e) = entries.get(r + rows).filter(|_| cols == 2) {
+            spans.push(Span::raw(" │ "));
+            spans.extend(entry_spans(e, keys_w, col_w, theme));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    lines.extend(tail);
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+fn entry_spans(e: &HelpEntry, keys_w: usize, col_w: u16, theme: &Theme) -> Vec<Span<'static>> {
+    let (keys, style) = if e.keys.is_empty() {
+        (s::HELP_UNBOUND, theme.style(Role::TextDim))
+    } else {
+        (e.keys.as_str(), theme.style(Role::HelpKey))
+    };
+    let keys_w = (keys_w as u16).min(col_w);
+    let desc_w = col_w.saturating_sub(keys_w + 2);
+    vec![
+        Span::styled(fit(keys, keys_w, false), style),
+        Span::raw(if desc_w > 0 { "  " } else { "" }),
+        Span::styled(fit(e.description, desc_w, false), theme.style(Role::Text)),
+    ]
+}
+
+fn tail_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let label = |t: &'static str| Span::styled(format!("{t:<9}"), theme.style(Role::HelpKey));
+    let text = |t: &'static str| Span::styled(t, Style::new().patch(theme.style(Role::Text)));
+    vec![
+        Line::from(vec![label(s::HELP_FILTER), text(s::FILTER_SYNTAX)]),
+        Line::from(vec![label(s::HELP_COMMANDS), text(s::HELP_COMMAND_LIST)]),
+    ]
+}

