@@ -124,6 +124,9 @@ fn main() -> ExitCode {
 }
 
 fn run_tui(a: TuiArgs) -> ExitCode {
+    if let Some(p) = a.keymap_file.as_deref().filter(|p| !p.exists()) {
+        return usage(format!("keymap file {} does not exist", p.display()));
+    }
     let user = a.keymap_file.clone().or_else(default_user_keymap_path);
     let keymap = match Keymap::load(&a.keymap, user.as_deref()) {
         Ok(k) => k,

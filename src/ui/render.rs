@@ -50,7 +50,10 @@ pub fn layout(area: Rect, state: &AppState) -> Areas {
     }
     let banner_rows = banner::height(state, rest.width).min(rest.height.saturating_sub(MIN_BODY));
     if banner_rows > 0 {
-        a.banner = Some(Rect { height: banner_rows, ..rest });
+        a.banner = Some(Rect {
+            height: banner_rows,
+            ..rest
+        });
         rest.y += banner_rows;
         rest.height -= banner_rows;
     }
@@ -65,7 +68,11 @@ pub fn layout(area: Rect, state: &AppState) -> Areas {
 fn take_bottom(rest: &mut Rect, rows: u16) -> Rect {
     let rows = rows.min(rest.height);
     rest.height -= rows;
-    Rect { y: rest.y + rest.height, height: rows, ..*rest }
+    Rect {
+        y: rest.y + rest.height,
+        height: rows,
+        ..*rest
+    }
 }
 
 fn split_body(a: &mut Areas, body: Rect, focus: Pane) {
@@ -79,20 +86,48 @@ fn split_body(a: &mut Areas, body: Rect, focus: Pane) {
     }
     if body.width >= WIDE_COLS {
         let left = body.width * 3 / 5;
-        let right = Rect { x: body.x + left, width: body.width - left, ..body };
+        let right = Rect {
+            x: body.x + left,
+            width: body.width - left,
+            ..body
+        };
         let top = right.height / 2;
-        a.stream = Some(Rect { width: left, ..body });
-        a.summary = Some(Rect { height: top, ..right });
-        a.processes = Some(Rect { y: right.y + top, height: right.height - top, ..right });
+        a.stream = Some(Rect {
+            width: left,
+            ..body
+        });
+        a.summary = Some(Rect {
+            height: top,
+            ..right
+        });
+        a.processes = Some(Rect {
+            y: right.y + top,
+            height: right.height - top,
+            ..right
+        });
         return;
     }
     let bottom_h = (body.height * 2 / 5).clamp(7, 14);
-    let bottom = Rect { y: body.y + body.height - bottom_h, height: bottom_h, ..body };
-    a.stream = Some(Rect { height: body.height - bottom_h, ..body });
+    let bottom = Rect {
+        y: body.y + body.height - bottom_h,
+        height: bottom_h,
+        ..body
+    };
+    a.stream = Some(Rect {
+        height: body.height - bottom_h,
+        ..body
+    });
     if body.width >= BOTTOM_SPLIT_COLS {
         let left = body.width * 11 / 20;
-        a.summary = Some(Rect { width: left, ..bottom });
-        a.processes = Some(Rect { x: bottom.x + left, width: bottom.width - left, ..bottom });
+        a.summary = Some(Rect {
+            width: left,
+            ..bottom
+        });
+        a.processes = Some(Rect {
+            x: bottom.x + left,
+            width: bottom.width - left,
+            ..bottom
+        });
     } else if focus == Pane::Processes {
         a.processes = Some(bottom);
     } else {

@@ -48,7 +48,10 @@ fn degraded_banner() {
     let mut s = ts::empty_state();
     let reason = "not running as root".to_string();
     let fix = "run as root: sudo ktriage".to_string();
-    update(&mut s, Event::Collector(CollectorState::Degraded { reason, fix }));
+    update(
+        &mut s,
+        Event::Collector(CollectorState::Degraded { reason, fix }),
+    );
     update(&mut s, Event::Processes(ts::processes()));
     snapshot_all("degraded", &s);
 }
@@ -57,7 +60,7 @@ fn degraded_banner() {
 fn summary_for_one_process_focused() {
     let mut s = ts::state();
     // Select the curl row of the stream (the exec), then drill into its summary.
-    press(&mut s, "kkkkkkkk\n");
+    press(&mut s, "kkkkkkk\n");
     assert_eq!(s.focus, Pane::Summary);
     let t = draw(&s, &ts::theme("dark"), 80, 24);
     insta::assert_snapshot!("summary_pid_80x24_dark", dump(&t));
@@ -69,7 +72,12 @@ fn untrusted_text_is_escaped() {
     let screen = text(t.backend().buffer());
     assert!(screen.contains(r"evil\x1b[2J\x07"), "{screen}");
     assert!(screen.contains(r"/tmp/.x\x1b]0;pwned\x07"), "{screen}");
-    let raw = t.backend().buffer().content.iter().any(|c| c.symbol().chars().any(char::is_control));
+    let raw = t
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .any(|c| c.symbol().chars().any(char::is_control));
     assert!(!raw, "a control character reached the screen");
 }
 
@@ -85,7 +93,10 @@ fn focused_pane_is_always_visible() {
                 Pane::Summary => a.summary,
                 Pane::Processes => a.processes,
             };
-            assert!(shown.is_some_and(|r| r.height >= 3), "{pane:?} hidden at {w}x{h}: {a:?}");
+            assert!(
+                shown.is_some_and(|r| r.height >= 3),
+                "{pane:?} hidden at {w}x{h}: {a:?}"
+            );
         }
     }
 }
@@ -99,7 +110,10 @@ fn tiny_terminals_do_not_panic() {
         states.push(s);
     }
     let mut degraded = ts::state();
-    let why = CollectorState::Degraded { reason: "x".repeat(300), fix: "y".repeat(300) };
+    let why = CollectorState::Degraded {
+        reason: "x".repeat(300),
+        fix: "y".repeat(300),
+    };
     update(&mut degraded, Event::Collector(why));
     degraded.message = Some((crate::app::state::Severity::Error, "e".repeat(500)));
     states.push(degraded);
@@ -114,8 +128,16 @@ fn tiny_terminals_do_not_panic() {
 
 fn big_state(n: u32) -> AppState {
     let mut s = AppState::new(n as usize, crate::ui::keymap::Keymap::default());
-    let events = (0..n).map(|i| ts::sys(u64::from(i), 1_000_000 + i, b"load", 0, 1)).collect();
-    update(&mut s, Event::Kernel(KernelBatch { cgroups: Vec::new(), events }));
+    let events = (0..n)
+        .map(|i| ts::sys(u64::from(i), 1_000_000 + i, b"load", 0, 1))
+        .collect();
+    update(
+        &mut s,
+        Event::Kernel(KernelBatch {
+            cgroups: Vec::new(),
+            events,
+        }),
+    );
     s
 }
 
@@ -130,19 +152,31 @@ fn stream_builds_only_visible_rows() {
     let took = start.elapsed();
     assert!(took < Duration::from_millis(50), "render took {took:?}");
     let screen = text(t.backend().buffer());
-    assert!(screen.contains("1199999"), "newest row missing when following:\n{screen}");
+    assert!(
+        screen.contains("1199999"),
+        "newest row missing when following:\n{screen}"
+    );
     assert!(!screen.contains("1000000"), "{screen}");
 
-    update(&mut s, Event::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)));
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)),
+    );
     assert!(!s.stream.follow);
     assert_eq!(s.stream_pos(), Some(0));
     let t = draw(&s, &theme, 80, 24);
     let screen = text(t.backend().buffer());
     assert!(screen.contains("[paused]"), "{screen}");
     let buf = t.backend().buffer();
-    let row = (0..24).find(|y| text_row(buf, *y).contains("1000000")).expect("selected row shown");
+    let row = (0..24)
+        .find(|y| text_row(buf, *y).contains("1000000"))
+        .expect("selected row shown");
     let selected = ts::theme("dark").style(crate::ui::theme::Role::Selected);
-    assert_eq!(buf[(5, row)].bg, selected.bg.expect("selected bg"), "selected row highlighted");
+    assert_eq!(
+        buf[(5, row)].bg,
+        selected.bg.expect("selected bg"),
+        "selected row highlighted"
+    );
     assert!(!screen.contains("1199999"), "{screen}");
 }
 

@@ -48,7 +48,10 @@ fn comm(name: &[u8]) -> [u8; 16] {
 }
 
 fn buf(bytes: &[u8]) -> Captured {
-    Captured { bytes: bytes.to_vec(), truncated: false }
+    Captured {
+        bytes: bytes.to_vec(),
+        truncated: false,
+    }
 }
 
 /// A syscall record with no buffers; fill in what the case needs.
@@ -89,7 +92,10 @@ pub fn events() -> Vec<SysEvent> {
     v.push(fork);
     let mut exec = sys(1, 4300, b"curl", 59, 0);
     exec.kind = EventKind::Exec;
-    exec.bufs = [buf(b"/usr/bin/curl\0"), buf(b"curl\0-s\0http://10.0.0.5/x.sh\0")];
+    exec.bufs = [
+        buf(b"/usr/bin/curl\0"),
+        buf(b"curl\0-s\0http://10.0.0.5/x.sh\0"),
+    ];
     v.push(exec);
     let mut connect = sys(3, 4300, b"curl", 42, 0);
     connect.args[0] = 3;
@@ -125,7 +131,13 @@ pub fn events() -> Vec<SysEvent> {
 
 /// The fixture's aggregation rows (several processes, some errors).
 pub fn agg() -> Vec<AggRow> {
-    let row = |tgid, nr, calls, errors, time_ns| AggRow { tgid, nr, calls, errors, time_ns };
+    let row = |tgid, nr, calls, errors, time_ns| AggRow {
+        tgid,
+        nr,
+        calls,
+        errors,
+        time_ns,
+    };
     vec![
         row(4300, 0, 120, 0, 2_400_000),
         row(4300, 1, 40, 0, 900_000),
@@ -172,15 +184,29 @@ pub fn state() -> AppState {
     update(&mut s, Event::Collector(CollectorState::Running));
     let container = CgroupInfo {
         id: CONTAINER_CGROUP,
-        path: Some(format!("/kubepods.slice/cri-containerd-{CONTAINER_ID}.scope")),
+        path: Some(format!(
+            "/kubepods.slice/cri-containerd-{CONTAINER_ID}.scope"
+        )),
         container_id: Some(CONTAINER_ID.to_string()),
     };
-    let host = CgroupInfo { id: 1, path: Some("/".into()), container_id: None };
-    let batch = KernelBatch { cgroups: vec![host, container], events: events() };
+    let host = CgroupInfo {
+        id: 1,
+        path: Some("/".into()),
+        container_id: None,
+    };
+    let batch = KernelBatch {
+        cgroups: vec![host, container],
+        events: events(),
+    };
     update(&mut s, Event::Kernel(batch));
     update(&mut s, Event::Summary(agg()));
     update(&mut s, Event::Processes(processes()));
-    let stats = CollectorStats { attempted: 12, kernel_dropped: 3, received: 9, ..Default::default() };
+    let stats = CollectorStats {
+        attempted: 12,
+        kernel_dropped: 3,
+        received: 9,
+        ..Default::default()
+    };
     update(&mut s, Event::Stats(stats));
     update(&mut s, Event::Tick(1_000_000_000));
     s
@@ -219,7 +245,11 @@ pub fn text(buf: &Buffer) -> String {
 }
 
 fn color(c: Color) -> String {
-    if c == Color::Reset { "-".into() } else { format!("{c:?}") }
+    if c == Color::Reset {
+        "-".into()
+    } else {
+        format!("{c:?}")
+    }
 }
 
 /// Styles as runs of equal cells per row, `row: x0-x1 fg/bg/modifiers`;
@@ -241,8 +271,17 @@ pub fn styles(buf: &Buffer) -> String {
                 x += 1;
             }
             if k != (Color::Reset, Color::Reset, Modifier::empty()) {
-                let mods = if k.2.is_empty() { String::new() } else { format!("/{:?}", k.2) };
-                runs.push(format!("{start}-{} {}/{}{mods}", x - 1, color(k.0), color(k.1)));
+                let mods = if k.2.is_empty() {
+                    String::new()
+                } else {
+                    format!("/{:?}", k.2)
+                };
+                runs.push(format!(
+                    "{start}-{} {}/{}{mods}",
+                    x - 1,
+                    color(k.0),
+                    color(k.1)
+                ));
             }
         }
         if !runs.is_empty() {

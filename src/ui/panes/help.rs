@@ -21,8 +21,17 @@ const MAX_WIDTH: u16 = 96;
 /// height allows, else two side by side.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let entries = state.keymap.help_entries_in(state.focus);
-    let keys_w = entries.iter().map(|e| width_of(&e.keys)).max().unwrap_or(0).clamp(4, MAX_KEYS);
-    let desc_w = entries.iter().map(|e| width_of(e.description)).max().unwrap_or(0);
+    let keys_w = entries
+        .iter()
+        .map(|e| width_of(&e.keys))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, MAX_KEYS);
+    let desc_w = entries
+        .iter()
+        .map(|e| width_of(e.description))
+        .max()
+        .unwrap_or(0);
     let tail = tail_lines(theme);
     let tail_w = tail.iter().map(Line::width).max().unwrap_or(0);
     let entry_w = keys_w + 2 + desc_w;
@@ -50,7 +59,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if body.width == 0 || body.height == 0 {
         return;
     }
-    let col_w = if cols == 1 { body.width } else { body.width.saturating_sub(3) / 2 };
+    let col_w = if cols == 1 {
+        body.width
+    } else {
+        body.width.saturating_sub(3) / 2
+    };
     let mut lines = Vec::with_capacity(rows + tail.len() + 1);
     for r in 0..rows {
         let mut spans = entry_spans(&entries[r], keys_w, col_w, theme);

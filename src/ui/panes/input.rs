@@ -22,7 +22,9 @@ pub fn prompt(state: &AppState) -> Option<(char, &str)> {
 
 /// Draws the input line in `area` (one row) and places the cursor.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let Some((prompt, text)) = prompt(state) else { return };
+    let Some((prompt, text)) = prompt(state) else {
+        return;
+    };
     if area.height == 0 || area.width == 0 {
         return;
     }

@@ -35,21 +35,36 @@ pub struct Column {
 impl Column {
     /// A fixed-width, left-aligned column.
     pub const fn left(header: &'static str, width: u16) -> Self {
-        Self { header, width, right: false, flex: false }
+        Self {
+            header,
+            width,
+            right: false,
+            flex: false,
+        }
     }
     /// A fixed-width, right-aligned column.
     pub const fn right(header: &'static str, width: u16) -> Self {
-        Self { header, width, right: true, flex: false }
+        Self {
+            header,
+            width,
+            right: true,
+            flex: false,
+        }
     }
     /// The flexible column, at least `min` wide.
     pub const fn flex(header: &'static str, min: u16) -> Self {
-        Self { header, width: min, right: false, flex: true }
+        Self {
+            header,
+            width: min,
+            right: false,
+            flex: true,
+        }
     }
 }
 
 /// Chooses the columns that fit `avail` cells, taking them in `priority` order
 /// (indices into `cols`) and skipping those that do not fit. Returns (index,
-/// width) in display order; the flexible column gets the width left over.
+/// width) in display order; the flexible column (else the last) gets the width left over.
 pub fn fit_columns(cols: &[Column], priority: &[usize], avail: u16) -> Vec<(usize, u16)> {
     let mut chosen: Vec<usize> = Vec::new();
     let mut used: u16 = 0;
@@ -62,10 +77,25 @@ pub fn fit_columns(cols: &[Column], priority: &[usize], avail: u16) -> Vec<(usiz
         }
     }
     chosen.sort_unstable();
+    // The spare width goes to the flexible column, else to the last one, so rows span the pane.
     let spare = avail - used;
+    let grow = chosen
+        .iter()
+        .copied()
+        .find(|i| cols[*i].flex)
+        .or(chosen.last().copied());
     chosen
         .into_iter()
-        .map(|i| (i, if cols[i].flex { cols[i].width + spare } else { cols[i].width }))
+        .map(|i| {
+            (
+                i,
+                if Some(i) == grow {
+                    cols[i].width + spare
+                } else {
+                    cols[i].width
+                },
+            )
+        })
         .collect()
 }
 
@@ -80,7 +110,11 @@ pub fn fit(s: &str, width: u16, right: bool) -> String {
     let w = width_of(s);
     if w <= width {
         let pad = " ".repeat(width - w);
-        return if right { format!("{pad}{s}") } else { format!("{s}{pad}") };
+        return if right {
+            format!("{pad}{s}")
+        } else {
+            format!("{s}{pad}")
+        };
     }
     if width == 0 {
         return String::new();
@@ -107,27 +141,23 @@ pub fn header_line(cols: &[Column], chosen: &[(usize, u16)], style: Style) -> Li
         .iter()
         .map(|&(i, w)| (fit(cols[i].header, w, cols[i].right), Style::new()))
         .collect();
-    row_line(texts, None).style(style)
+    row_line(texts, style, None)
 }
 
-/// One table row: cells joined by a space, each with its own style, the whole
-/// line in `row_style` (which then wins over the cell styles, e.g. for selection).
-pub fn row_line(cells: Vec<(String, Style)>, row_style: Option<Style>) -> Line<'static> {
+/// One table row: cells joined by a space, each in its own style over the row's
+/// `base` style; a `selected` style replaces them all (whole-row highlight).
+pub fn row_line(cells: Vec<(String, Style)>, base: Style, selected: Option<Style>) -> Line<'static> {
     let mut spans = Vec::with_capacity(cells.len() * 2);
     for (n, (text, style)) in cells.into_iter().enumerate() {
         if n > 0 {
             spans.push(Span::raw(" "));
         }
-        spans.push(match row_style {
+        spans.push(match selected {
             Some(_) => Span::raw(text),
             None => Span::styled(text, style),
         });
     }
-    let line = Line::from(spans);
-    match row_style {
-        Some(s) => line.style(s),
-        None => line,
-    }
+    Line::from(spans).style(selected.unwrap_or(base))
 }
 
 /// The style of a selected row: the selection role in the focused pane, the
@@ -157,9 +187,17 @@ pub fn window(len: usize, height: usize, selected: Option<usize>, follow: bool) 
 
 /// A pane's frame: borders in the focused or plain role, the title in the title role.
 pub fn pane_block<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
-    let border = if focused { Role::BorderFocused } else { Role::Border };
+    let border = if focused {
+        Role::BorderFocused
+    } else {
+        Role::Border
+    };
     Block::bordered()
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
         .border_style(theme.style(border))
         .title(title.into().style(theme.style(Role::Title)))
 }
@@ -217,10 +255,18 @@ mod tests {
 
     #[test]
     fn columns_by_priority() {
-        let cols = [Column::left("a", 5), Column::flex("b", 4), Column::left("c", 5)];
-        assert_eq!(fit_columns(&cols, &[0, 1, 2], 20), vec![(0, 5), (1, 8), (2, 5)]);
+        let cols = [
+            Column::left("a", 5),
+            Column::flex("b", 4),
+            Column::left("c", 5),
+        ];
+        assert_eq!(
+            fit_columns(&cols, &[0, 1, 2], 20),
+            vec![(0, 5), (1, 8), (2, 5)]
+        );
         assert_eq!(fit_columns(&cols, &[0, 1, 2], 12), vec![(0, 5), (1, 6)]);
         assert_eq!(fit_columns(&cols, &[0, 1, 2], 3), vec![]);
+        assert_eq!(fit_columns(&cols, &[0, 2], 14), vec![(0, 5), (2, 8)]);
     }
 
     #[test]

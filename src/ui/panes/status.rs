@@ -25,9 +25,17 @@ struct Segment {
 
 fn segments(state: &AppState) -> Vec<Segment> {
     let mut out = Vec::new();
-    let seg = |text: String, role, priority| Segment { text, role, priority };
+    let seg = |text: String, role, priority| Segment {
+        text,
+        role,
+        priority,
+    };
     if let Some((severity, msg)) = &state.message {
-        let role = if *severity == Severity::Error { Role::Error } else { Role::Accent };
+        let role = if *severity == Severity::Error {
+            Role::Error
+        } else {
+            Role::Accent
+        };
         out.push(seg(sanitize(msg).into_owned(), role, 0));
     }
     let (label, role) = match state.collector {
@@ -38,13 +46,29 @@ fn segments(state: &AppState) -> Vec<Segment> {
     };
     out.push(seg(label.to_string(), role, 2));
     let rate = state.rate.per_sec.max(0.0);
-    let rate = if rate < 10.0 { format!("{rate:.1}") } else { compact(rate as u64) };
+    let rate = if rate < 10.0 {
+        format!("{rate:.1}")
+    } else {
+        compact(rate as u64)
+    };
     out.push(seg(s::status_rate(&rate), Role::StatusBar, 3));
     let (kernel, buffer) = (state.stats.kernel_dropped, state.buffer.dropped());
-    let role = if kernel + buffer > 0 { Role::Warning } else { Role::StatusBar };
-    out.push(seg(s::status_drops(&compact(kernel), &compact(buffer)), role, 4));
+    let role = if kernel + buffer > 0 {
+        Role::Warning
+    } else {
+        Role::StatusBar
+    };
+    out.push(seg(
+        s::status_drops(&compact(kernel), &compact(buffer)),
+        role,
+        4,
+    ));
     let (len, cap) = (state.buffer.len() as u64, state.buffer.cap().max(1) as u64);
-    out.push(seg(s::status_buffer(&compact(len), &compact(cap), len * 100 / cap), Role::StatusBar, 5));
+    out.push(seg(
+        s::status_buffer(&compact(len), &compact(cap), len * 100 / cap),
+        Role::StatusBar,
+        5,
+    ));
     if let Some(key) = state.keymap.keys(state.focus, Action::ToggleHelp).first() {
         out.push(seg(s::status_help(&key.to_string()), Role::StatusKey, 1));
     }
@@ -64,7 +88,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let width = usize::from(area.width);
     let mut segs = segments(state);
     while total_width(&segs) > width && segs.len() > 1 {
-        let Some(worst) = (0..segs.len()).max_by_key(|i| segs[*i].priority) else { break };
+        let Some(worst) = (0..segs.len()).max_by_key(|i| segs[*i].priority) else {
+            break;
+        };
         segs.remove(worst);
     }
     // Whatever is left (a long message alone) is cut to the width.
@@ -85,5 +111,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 fn patch(bar: Style, theme: &Theme, role: Role) -> Style {
-    if role == Role::StatusBar { bar } else { bar.patch(theme.style(role)) }
+    if role == Role::StatusBar {
+        bar
+    } else {
+        bar.patch(theme.style(role))
+    }
 }

@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{
-    Column, errno, fit, fit_columns, header_line, inner, pane_block, row_line, selection, thousands, window,
+    Column, errno, fit, fit_columns, header_line, inner, pane_block, row_line, selection,
+    thousands, width_of, window,
 };
 use crate::app::buffer::EventRef;
 use crate::app::describe::{args_line, syscall_name};
@@ -25,23 +25,39 @@ const SYSCALL: usize = 3;
 const RET: usize = 4;
 const CONTAINER: usize = 5;
 const ARGS: usize = 6;
+const NCOLS: usize = 7;
 
-const COLUMNS: [Column; 7] = [
+/// Columns at their smallest; comm, syscall and ret grow to fit the visible rows.
+const COLUMNS: [Column; NCOLS] = [
     Column::left(s::COL_TIME, 12),
     Column::right(s::COL_PID, 7),
-    Column::left(s::COL_COMM, 15),
-    Column::left(s::COL_SYSCALL, 10),
-    Column::left(s::COL_RET, 12),
+    Column::left(s::COL_COMM, 10),
+    Column::left(s::COL_SYSCALL, 8),
+    Column::left(s::COL_RET, 8),
     Column::left(s::COL_CONTAINER, 12),
     Column::flex(s::COL_ARGS, 16),
 ];
 
+/// How wide comm and syscall may grow.
+const COMM_MAX: u16 = 16;
+const SYSCALL_MAX: u16 = 14;
+/// How wide ret may grow (`-111 ECONNREFUSED` needs the wide one).
+const RET_MAX: u16 = 12;
+const RET_MAX_WIDE: u16 = 17;
+
 /// What to keep when the pane is narrow: the container column goes first.
-const PRIORITY: [usize; 7] = [SYSCALL, PID, COMM, RET, ARGS, TIME, CONTAINER];
+const PRIORITY: [usize; NCOLS] = [SYSCALL, PID, COMM, RET, ARGS, TIME, CONTAINER];
+
+/// Shown in place of the cwd dirfd, which almost every `*at` call passes.
+const FDCWD_NOISE: &str = "dirfd=AT_FDCWD ";
 
 /// The pane title: filter and counts, follow or paused.
 pub fn title(state: &AppState) -> String {
-    let mode = if state.stream.follow { s::STREAM_FOLLOW } else { s::STREAM_PAUSED };
+    let mode = if state.stream.follow {
+        s::STREAM_FOLLOW
+    } else {
+        s::STREAM_PAUSED
+    };
     let total = thousands(state.buffer.len() as u64);
     if state.stream.filter.is_empty() {
         format!(" {} ({total}) {mode} ", s::STREAM_TITLE)
@@ -53,6 +69,13 @@ pub fn title(state: &AppState) -> String {
     }
 }
 
+/// One visible row, formatted.
+struct Row {
+    cells: [String; NCOLS],
+    failed: bool,
+    selected: bool,
+}
+
 /// Draws the pane in `area`, building only the rows that are visible.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, clock: &WallClock) {
     let focused = state.focus == Pane::Stream;
@@ -61,72 +84,93 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, cl
     if body.height == 0 || body.width == 0 {
         return;
     }
-    let chosen = fit_columns(&COLUMNS, &PRIORITY, body.width);
-    let mut lines = vec![header_line(&COLUMNS, &chosen, theme.style(Role::Header))];
     let len = state.stream_len();
-    let rows = usize::from(body.height - 1);
-    if len == 0 {
-        let empty = if !state.stream.filter.is_empty() && !state.buffer.is_empty() {
-            s::STREAM_NO_MATCH
-        } else if matches!(state.collector, CollectorState::Degraded { .. }) {
-            s::STREAM_DEGRADED
-        } else {
-            s::STREAM_EMPTY
-        };
-        lines.push(Line::styled(empty, theme.style(Role::TextDim)));
-    }
     let pos = state.stream_pos();
-    for i in window(len, rows, pos, state.stream.follow) {
-        let Some(ev) = state.stream_seq(i).and_then(|seq| state.buffer.get(seq)) else {
-            continue;
-        };
-        let selected = (pos == Some(i)).then_some(focused);
-        lines.push(row(state, &ev, &chosen, theme, clock, selected));
+    let rows: Vec<Row> = window(len, usize::from(body.height - 1), pos, state.stream.follow)
+        .filter_map(|i| {
+            let ev = state.stream_seq(i).and_then(|seq| state.buffer.get(seq))?;
+            Some(Row {
+                cells: cells(state, &ev, clock),
+                failed: ev.kind() == EventKind::Syscall && ev.ret() < 0,
+                selected: pos == Some(i),
+            })
+        })
+        .collect();
+    let cols = sized_columns(&rows, body.width);
+    let chosen = fit_columns(&cols, &PRIORITY, body.width);
+    let mut lines = vec![header_line(&cols, &chosen, theme.style(Role::Header))];
+    if rows.is_empty() {
+        lines.push(Line::styled(empty_text(state), theme.style(Role::TextDim)));
+    }
+    for row in rows {
+        let base = theme.style(if row.failed {
+            Role::SyscallError
+        } else {
+            Role::Text
+        });
+        let cells = chosen
+            .iter()
+            .map(|&(c, w)| {
+                let style = match c {
+                    TIME => base.patch(theme.style(Role::TextDim)),
+                    CONTAINER => base.patch(theme.style(Role::Accent)),
+                    _ => base,
+                };
+                (fit(&row.cells[c], w, cols[c].right), style)
+            })
+            .collect();
+        lines.push(row_line(
+            cells,
+            row.selected.then(|| selection(theme, base, focused)),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), body);
 }
 
-fn row(
-    state: &AppState,
-    ev: &EventRef<'_>,
-    chosen: &[(usize, u16)],
-    theme: &Theme,
-    clock: &WallClock,
-    selected: Option<bool>,
-) -> Line<'static> {
-    let failed = ev.kind() == EventKind::Syscall && ev.ret() < 0;
-    let base = if failed { theme.style(Role::SyscallError) } else { theme.style(Role::Text) };
-    let cells = chosen
-        .iter()
-        .map(|&(col, w)| {
-            let (text, style) = cell(state, ev, col, clock, theme, base);
-            (fit(&text, w, COLUMNS[col].right), style)
-        })
-        .collect();
-    row_line(cells, selected.map(|focused| selection(theme, base, focused)))
+fn empty_text(state: &AppState) -> &'static str {
+    if !state.stream.filter.is_empty() && !state.buffer.is_empty() {
+        s::STREAM_NO_MATCH
+    } else if matches!(state.collector, CollectorState::Degraded { .. }) {
+        s::STREAM_DEGRADED
+    } else {
+        s::STREAM_EMPTY
+    }
 }
 
-fn cell(
-    state: &AppState,
-    ev: &EventRef<'_>,
-    col: usize,
-    clock: &WallClock,
-    theme: &Theme,
-    base: Style,
-) -> (String, Style) {
-    match col {
-        TIME => (clock.short(ev.ts_ns()), base.patch(theme.style(Role::TextDim))),
-        PID => (ev.pid().to_string(), base),
-        COMM => (sanitize_bytes(ev.comm_bytes()), base),
-        SYSCALL => (syscall_name(ev).into_owned(), base),
-        RET => (ret_text(ev), base),
-        CONTAINER => {
-            let id = state.container_of(ev.cgroup_id()).unwrap_or("");
-            let short: String = id.chars().take(12).collect();
-            (sanitize(&short).into_owned(), base.patch(theme.style(Role::Accent)))
-        }
-        _ => (sanitize(&args_line(ev)).into_owned(), base),
+/// The columns with comm, syscall and ret as wide as the visible rows need (within limits).
+fn sized_columns(rows: &[Row], width: u16) -> [Column; NCOLS] {
+    let mut cols = COLUMNS;
+    let ret_max = if width >= 120 { RET_MAX_WIDE } else { RET_MAX };
+    for (c, max) in [(COMM, COMM_MAX), (SYSCALL, SYSCALL_MAX), (RET, ret_max)] {
+        let widest = rows
+            .iter()
+            .map(|r| width_of(&r.cells[c]))
+            .max()
+            .unwrap_or(0);
+        let widest = u16::try_from(widest).unwrap_or(u16::MAX);
+        cols[c].width = widest.clamp(cols[c].width, max);
     }
+    cols
+}
+
+fn cells(state: &AppState, ev: &EventRef<'_>, clock: &WallClock) -> [String; NCOLS] {
+    let container: String = state
+        .container_of(ev.cgroup_id())
+        .unwrap_or("")
+        .chars()
+        .take(12)
+        .collect();
+    let args = args_line(ev);
+    let args = args.strip_prefix(FDCWD_NOISE).unwrap_or(&args);
+    [
+        clock.short(ev.ts_ns()),
+        ev.pid().to_string(),
+        sanitize_bytes(ev.comm_bytes()),
+        syscall_name(ev).into_owned(),
+        ret_text(ev),
+        sanitize(&container).into_owned(),
+        sanitize(args).into_owned(),
+    ]
 }
 
 fn ret_text(ev: &EventRef<'_>) -> String {

@@ -5,7 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, window};
+use super::{
+    Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, window,
+};
 use crate::app::state::{AppState, Pane, SummaryScope};
 use crate::app::summary::{SummaryRow, percent, total};
 use crate::collector::syscalls;
@@ -36,7 +38,11 @@ pub fn title(state: &AppState) -> String {
     match state.summary_scope {
         SummaryScope::All => format!(" {} ", s::SUMMARY_ALL),
         SummaryScope::Pid(pid) => {
-            let comm = state.processes.iter().find(|p| p.pid == pid).map(|p| sanitize(&p.comm));
+            let comm = state
+                .processes
+                .iter()
+                .find(|p| p.pid == pid)
+                .map(|p| sanitize(&p.comm));
             format!(" {} ", s::summary_pid(pid, comm.as_deref()))
         }
     }
@@ -67,13 +73,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     for i in window(rows.len(), height, Some(sel), false) {
         let r = &rows[i];
         let name = syscalls::name(r.nr).map_or_else(|| format!("syscall_{}", r.nr), str::to_string);
-        let base = if r.errors > 0 { theme.style(Role::Warning) } else { theme.style(Role::Text) };
+        let base = if r.errors > 0 {
+            theme.style(Role::Warning)
+        } else {
+            theme.style(Role::Text)
+        };
         let highlight = (i == sel).then(|| selection(theme, base, focused));
         lines.push(line(&chosen, r, percent(r, &tot), &name, base, highlight));
     }
     if with_total {
-        let pad = usize::from(body.height).saturating_sub(lines.len() + 1);
-        lines.extend(std::iter::repeat_n(Line::default(), pad));
         lines.push(line(&chosen, &tot, 100.0, s::SUMMARY_TOTAL, header, None));
     }
     frame.render_widget(Paragraph::new(lines), body);
