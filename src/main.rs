@@ -12,7 +12,11 @@ use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
 use ktriage::ui::theme::{EnvInfo, Theme};
 
 #[derive(Parser)]
-#[command(name = "ktriage", version, about = "Runtime-security incident triage for Kubernetes nodes")]
+#[command(
+    name = "ktriage",
+    version,
+    about = "Runtime-security incident triage for Kubernetes nodes"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -94,7 +98,10 @@ fn usage(msg: impl std::fmt::Display) -> ExitCode {
 
 fn collector_config(f: &FilterArgs) -> Result<CollectorConfig, String> {
     if !f.ring_mb.is_power_of_two() {
-        return Err(format!("--ring-mb must be a power of two, got {}", f.ring_mb));
+        return Err(format!(
+            "--ring-mb must be a power of two, got {}",
+            f.ring_mb
+        ));
     }
     let mut cfg = CollectorConfig {
         pids: f.pids.clone(),
@@ -118,7 +125,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => run_tui(cli.tui),
-        Some(Cmd::Stream { json, comms, duration, filters }) => run_stream(json, comms, duration, filters),
+        Some(Cmd::Stream {
+            json,
+            comms,
+            duration,
+            filters,
+        }) => run_stream(json, comms, duration, filters),
         Some(Cmd::Count { json, output, cmd }) => run_count(json, output, cmd),
     }
 }
@@ -140,7 +152,13 @@ fn run_tui(a: TuiArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
-    let opts = ktriage::ui::run::TuiOpts { keymap, theme, collector, buffer_cap: a.buffer_cap, no_bpf: a.no_bpf };
+    let opts = ktriage::ui::run::TuiOpts {
+        keymap,
+        theme,
+        collector,
+        buffer_cap: a.buffer_cap,
+        no_bpf: a.no_bpf,
+    };
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -155,20 +173,34 @@ fn run_stream(json: bool, comms: Vec<String>, duration: Option<f64>, f: FilterAr
         Ok(c) => c,
         Err(e) => return usage(e),
     };
-    if let Some(bad) = f.syscalls.iter().find(|s| syscalls::number(s).is_none() && !matches!(s.as_str(), "procexit" | "clone")) {
+    if let Some(bad) = f
+        .syscalls
+        .iter()
+        .find(|s| syscalls::number(s).is_none() && !matches!(s.as_str(), "procexit" | "clone"))
+    {
         return usage(format!("unknown syscall `{bad}`"));
     }
     collector.filter_tgids = !f.pids.is_empty();
     let mut filter: Vec<String> = comms.iter().map(|c| format!("comm:{c}")).collect();
     filter.extend(f.syscalls.iter().map(|s| format!("syscall:{s}")));
     let duration = match duration {
-        Some(d) if !(d.is_finite() && d > 0.0) => return usage("--duration must be a positive number of seconds"),
+        Some(d) if !(d.is_finite() && d > 0.0) => {
+            return usage("--duration must be a positive number of seconds");
+        }
         d => d.map(Duration::from_secs_f64),
     };
-    let opts = stream::StreamOpts { collector, filter: filter.join(" "), duration };
+    let opts = stream::StreamOpts {
+        collector,
+        filter: filter.join(" "),
+        duration,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let res = if json { stream::run(&opts, &mut out) } else { stream::run_text(&opts, &mut out) };
+    let res = if json {
+        stream::run(&opts, &mut out)
+    } else {
+        stream::run_text(&opts, &mut out)
+    };
     let _ = out.flush();
     match res {
         Ok(r) => {
@@ -177,7 +209,11 @@ fn run_stream(json: bool, comms: Vec<String>, duration: Option<f64>, f: FilterAr
                 r.printed,
                 r.received,
                 r.kernel_dropped,
-                if r.kernel_dropped > 0 { ": raise --ring-mb or narrow the filters" } else { "" }
+                if r.kernel_dropped > 0 {
+                    ": raise --ring-mb or narrow the filters"
+                } else {
+                    ""
+                }
             );
             ExitCode::SUCCESS
         }
@@ -200,11 +236,19 @@ fn run_count(json: bool, output: Option<PathBuf>, cmd: Vec<String>) -> ExitCode 
             return ExitCode::from(127);
         }
     };
-    let text = if json { report.json_lines() } else { report.table() };
+    let text = if json {
+        report.json_lines()
+    } else {
+        report.table()
+    };
     let written = match output {
         Some(p) => std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display())),
-        None if json => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
-        None => std::io::stderr().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+        None if json => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string()),
+        None => std::io::stderr()
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
         eprintln!("ktriage: {e}");

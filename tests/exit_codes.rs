@@ -3,7 +3,10 @@
 use std::process::{Command, Output};
 
 fn ktriage(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ktriage")).args(args).output().expect("ktriage runs")
+    Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(args)
+        .output()
+        .expect("ktriage runs")
 }
 
 /// Runs ktriage as the unprivileged user `nobody` (needs root to switch; CI is root).
@@ -11,13 +14,21 @@ fn as_nobody(args: &[&str]) -> Option<Output> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         let msg = "SKIPPED as_nobody checks: switching to nobody needs root";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg} (a skip is a failure under CI=true)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{msg} (a skip is a failure under CI=true)"
+        );
         eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
         return None;
     }
     Some(
         Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_ktriage")])
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_ktriage"),
+            ])
             .args(args)
             .output()
             .expect("setpriv (util-linux) runs"),
@@ -34,14 +45,22 @@ fn usage_errors_exit_2() {
         &["count"],
     ] {
         let out = ktriage(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stderr.is_empty(), "{args:?} says why");
     }
 }
 
 #[test]
 fn bpf_unavailable_exits_3_with_one_line() {
-    for args in [&["stream", "--json", "--duration", "1"][..], &["count", "--", "true"]] {
+    for args in [
+        &["stream", "--json", "--duration", "1"][..],
+        &["count", "--", "true"],
+    ] {
         let Some(out) = as_nobody(args) else { return };
         assert_eq!(out.status.code(), Some(3), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -18,7 +18,15 @@ for i in range(20):
 "#;
 
 fn run_stream(json: bool) -> String {
-    let mut args = vec!["stream", "--comm", "ev", "--syscall", "openat", "--duration", "2.5"];
+    let mut args = vec![
+        "stream",
+        "--comm",
+        "ev",
+        "--syscall",
+        "openat",
+        "--duration",
+        "2.5",
+    ];
     if json {
         args.insert(1, "--json");
     }
@@ -29,10 +37,17 @@ fn run_stream(json: bool) -> String {
         .spawn()
         .expect("ktriage runs");
     std::thread::sleep(Duration::from_millis(300));
-    let st = Command::new("python3").args(["-c", SCRIPT]).status().expect("python3");
+    let st = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .status()
+        .expect("python3");
     assert!(st.success());
     let out = ktriage.wait_with_output().expect("ktriage output");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
@@ -47,7 +62,10 @@ fn hostile_comm_is_valid_json() {
         let v: serde_json::Value = serde_json::from_str(line).expect("every line is valid JSON");
         if v["comm"] == "ev\u{1b}[2J\u{7}il" {
             seen += 1;
-            assert!(line.contains(r"ev\u001b[2J\u0007il"), "control bytes escaped by JSON: {line}");
+            assert!(
+                line.contains(r"ev\u001b[2J\u0007il"),
+                "control bytes escaped by JSON: {line}"
+            );
         }
     }
     assert!(seen > 0, "the hostile process was seen:\n{out}");
@@ -59,6 +77,12 @@ fn hostile_comm_is_sanitized_in_text() {
         return;
     }
     let out = run_stream(false);
-    assert!(out.contains(r"ev\x1b[2J\x07il"), "escapes shown visibly:\n{out}");
-    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "no raw control bytes reach the terminal");
+    assert!(
+        out.contains(r"ev\x1b[2J\x07il"),
+        "escapes shown visibly:\n{out}"
+    );
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}'),
+        "no raw control bytes reach the terminal"
+    );
 }

@@ -16,7 +16,9 @@ fn drops_are_counted_exactly() {
         return;
     }
     let kill = syscalls::number("kill").expect("kill nr");
-    let mut child = Held::spawn(&format!("p = os.getpid()\nfor i in range({STORM}):\n    os.kill(p, 0)"));
+    let mut child = Held::spawn(&format!(
+        "p = os.getpid()\nfor i in range({STORM}):\n    os.kill(p, 0)"
+    ));
     let pid = child.pid();
     let cfg = CollectorConfig {
         ring_bytes: 16 * 4096,
@@ -37,11 +39,29 @@ fn drops_are_counted_exactly() {
         .range(0, u64::MAX)
         .filter(|e| describe::syscall_name(e) == "kill")
         .count() as u64;
-    eprintln!("attempted {} received {} dropped {} kills {kills}", s.attempted, s.received, s.kernel_dropped);
-    assert_eq!(s.attempted, STORM + 1, "the storm's kills and one exit were produced");
-    assert!(s.kernel_dropped > 0, "a tiny ring must drop under the storm");
-    assert_eq!(s.received + s.kernel_dropped, s.attempted, "produced = received + counted drops");
-    assert_eq!(s.received, live.state.buffer.len() as u64, "everything received reached the core");
+    eprintln!(
+        "attempted {} received {} dropped {} kills {kills}",
+        s.attempted, s.received, s.kernel_dropped
+    );
+    assert_eq!(
+        s.attempted,
+        STORM + 1,
+        "the storm's kills and one exit were produced"
+    );
+    assert!(
+        s.kernel_dropped > 0,
+        "a tiny ring must drop under the storm"
+    );
+    assert_eq!(
+        s.received + s.kernel_dropped,
+        s.attempted,
+        "produced = received + counted drops"
+    );
+    assert_eq!(
+        s.received,
+        live.state.buffer.len() as u64,
+        "everything received reached the core"
+    );
     assert_eq!(s.undecodable, 0);
     assert!(kills <= STORM);
 }

@@ -26,12 +26,18 @@ fn child_open_connect_exec_arrive_decoded() {
     let mut child = Held::spawn(&script);
     let pid = child.pid();
     // A concurrent noise process doing the same kind of syscalls must never show up.
-    let mut noise = Held::spawn("for i in range(2000):\n    os.close(os.open('/etc/hostname', os.O_RDONLY))");
-    let mut live = Live::start(&CollectorConfig { pids: vec![pid], ..CollectorConfig::default() });
+    let mut noise =
+        Held::spawn("for i in range(2000):\n    os.close(os.open('/etc/hostname', os.O_RDONLY))");
+    let mut live = Live::start(&CollectorConfig {
+        pids: vec![pid],
+        ..CollectorConfig::default()
+    });
     noise.go();
     child.go();
     let got_exec = live.pump_until(Duration::from_secs(10), |s| {
-        s.buffer.range(0, u64::MAX).any(|e| e.kind() == EventKind::Exec)
+        s.buffer
+            .range(0, u64::MAX)
+            .any(|e| e.kind() == EventKind::Exec)
     });
     assert!(child.wait().success());
     assert!(noise.wait().success());
@@ -41,25 +47,46 @@ fn child_open_connect_exec_arrive_decoded() {
     let st = &live.state;
 
     let evs: Vec<_> = st.buffer.range(0, u64::MAX).collect();
-    assert!(evs.iter().all(|e| e.pid() == pid), "only the filtered pid: {:?}", evs.iter().map(|e| e.pid()).collect::<Vec<_>>());
+    assert!(
+        evs.iter().all(|e| e.pid() == pid),
+        "only the filtered pid: {:?}",
+        evs.iter().map(|e| e.pid()).collect::<Vec<_>>()
+    );
 
     let open = evs
         .iter()
-        .find(|e| describe::syscall_name(e) == "openat" && describe::args_json(e)["path"] == uniq.as_str())
+        .find(|e| {
+            describe::syscall_name(e) == "openat" && describe::args_json(e)["path"] == uniq.as_str()
+        })
         .expect("openat of the unique path");
     assert!(open.ret() >= 0, "open succeeded: {}", open.ret());
     assert_eq!(open.tid(), pid);
     let args = describe::args_json(open);
-    assert!(args["flags"].as_str().expect("flags").contains("O_CREAT"), "{args:?}");
+    assert!(
+        args["flags"].as_str().expect("flags").contains("O_CREAT"),
+        "{args:?}"
+    );
 
-    let connect = evs.iter().find(|e| describe::syscall_name(e) == "connect").expect("connect");
+    let connect = evs
+        .iter()
+        .find(|e| describe::syscall_name(e) == "connect")
+        .expect("connect");
     assert_eq!(connect.ret(), 0);
-    assert_eq!(describe::args_json(connect)["addr"], format!("127.0.0.1:{port}").as_str());
+    assert_eq!(
+        describe::args_json(connect)["addr"],
+        format!("127.0.0.1:{port}").as_str()
+    );
 
-    let exec = evs.iter().find(|e| e.kind() == EventKind::Exec).expect("exec");
+    let exec = evs
+        .iter()
+        .find(|e| e.kind() == EventKind::Exec)
+        .expect("exec");
     let exec_args = describe::args_json(exec);
     assert_eq!(exec_args["filename"], "/bin/echo");
-    assert_eq!(exec_args["argv"], serde_json::json!(["echo", format!("ktriage-argv-{port}")]));
+    assert_eq!(
+        exec_args["argv"],
+        serde_json::json!(["echo", format!("ktriage-argv-{port}")])
+    );
     assert_eq!(describe::syscall_name(exec), "execve");
     assert!(exec.ppid() > 0 && exec.uid() == 0);
     let _ = std::fs::remove_file(&uniq);

@@ -7,7 +7,13 @@ use std::process::Command;
 
 use support::bpf_available;
 
-const DD: [&str; 5] = ["dd", "if=/dev/zero", "of=/dev/null", "bs=512", "count=20000"];
+const DD: [&str; 5] = [
+    "dd",
+    "if=/dev/zero",
+    "of=/dev/null",
+    "bs=512",
+    "count=20000",
+];
 
 fn strace_counts() -> BTreeMap<String, (u64, u64)> {
     let out = std::env::temp_dir().join(format!("ktriage-strace-{}.txt", std::process::id()));
@@ -17,7 +23,11 @@ fn strace_counts() -> BTreeMap<String, (u64, u64)> {
         .args(DD)
         .output()
         .expect("strace is installed (.ci/run installs it)");
-    assert!(st.status.success(), "strace failed: {}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "strace failed: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     let text = std::fs::read_to_string(&out).expect("strace output");
     let _ = std::fs::remove_file(&out);
     text.lines()
@@ -39,7 +49,11 @@ fn ktriage_counts() -> BTreeMap<String, (u64, u64)> {
         .args(DD)
         .output()
         .expect("ktriage runs");
-    assert!(out.status.success(), "ktriage count failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ktriage count failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| {
@@ -48,7 +62,13 @@ fn ktriage_counts() -> BTreeMap<String, (u64, u64)> {
                 assert!(v.get(k).is_some(), "{k} in {l}");
             }
             let name = v["syscall"].as_str().expect("name").to_string();
-            (name, (v["calls"].as_u64().expect("calls"), v["errors"].as_u64().expect("errors")))
+            (
+                name,
+                (
+                    v["calls"].as_u64().expect("calls"),
+                    v["errors"].as_u64().expect("errors"),
+                ),
+            )
         })
         .collect()
 }
@@ -60,7 +80,10 @@ fn count_matches_strace_on_dd() {
     }
     let st = strace_counts();
     let kt = ktriage_counts();
-    assert!(st.get("read").is_some_and(|r| r.0 >= 20000), "strace saw dd's reads: {st:?}");
+    assert!(
+        st.get("read").is_some_and(|r| r.0 >= 20000),
+        "strace saw dd's reads: {st:?}"
+    );
     let names: std::collections::BTreeSet<&String> = st.keys().chain(kt.keys()).collect();
     for n in names {
         let (sc, se) = st.get(n).copied().unwrap_or((0, 0));
@@ -68,7 +91,10 @@ fn count_matches_strace_on_dd() {
         if sc.max(kc) >= 100 {
             assert_eq!((kc, ke), (sc, se), "{n}: ktriage (calls, errors) vs strace");
         } else {
-            assert!(kc.abs_diff(sc) <= 2 && ke.abs_diff(se) <= 2, "{n}: ktriage {kc}/{ke} vs strace {sc}/{se}");
+            assert!(
+                kc.abs_diff(sc) <= 2 && ke.abs_diff(se) <= 2,
+                "{n}: ktriage {kc}/{ke} vs strace {sc}/{se}"
+            );
         }
     }
 }
@@ -82,12 +108,27 @@ fn count_table_has_strace_shape() {
         .args(["count", "--", "sh", "-c", "exit 3"])
         .output()
         .expect("ktriage runs");
-    assert_eq!(out.status.code(), Some(3), "exit status of the command is passed on");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "exit status of the command is passed on"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     let mut lines = err.lines();
-    assert_eq!(lines.next(), Some("% time     seconds  usecs/call     calls    errors syscall"));
-    assert_eq!(lines.next(), Some("------ ----------- ----------- --------- --------- ----------------"));
-    assert!(err.lines().last().is_some_and(|l| l.starts_with("100.00") && l.ends_with(" total")), "{err}");
+    assert_eq!(
+        lines.next(),
+        Some("% time     seconds  usecs/call     calls    errors syscall")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("------ ----------- ----------- --------- --------- ----------------")
+    );
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("100.00") && l.ends_with(" total")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -182,9 +182,7 @@ impl EventBuffer {
     pub fn heap_bytes(&self) -> usize {
         self.chunks
             .iter()
-            .map(|c| {
-                c.events.capacity() * std::mem::size_of::<Stored>() + c.data.capacity()
-            })
+            .map(|c| c.events.capacity() * std::mem::size_of::<Stored>() + c.data.capacity())
             .sum()
     }
 }
@@ -279,8 +277,14 @@ mod tests {
             uid: 0,
             comm: *b"cat\0\0\0\0\0\0\0\0\0\0\0\0\0",
             bufs: [
-                Captured { bytes: path.as_bytes().to_vec(), truncated: false },
-                Captured { bytes: b"two".to_vec(), truncated: true },
+                Captured {
+                    bytes: path.as_bytes().to_vec(),
+                    truncated: false,
+                },
+                Captured {
+                    bytes: b"two".to_vec(),
+                    truncated: true,
+                },
             ],
         }
     }

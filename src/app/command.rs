@@ -46,10 +46,9 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
         "ps" | "processes" => Ok(Command::Pane(Pane::Processes)),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
-            pid => pid
-                .parse()
-                .map(Command::SummaryPid)
-                .map_err(|_| CommandError::BadArg(cmd.to_string(), format!("`{pid}` is not a pid"))),
+            pid => pid.parse().map(Command::SummaryPid).map_err(|_| {
+                CommandError::BadArg(cmd.to_string(), format!("`{pid}` is not a pid"))
+            }),
         },
         other => Err(CommandError::Unknown(other.to_string())),
     }
@@ -63,8 +62,17 @@ mod tests {
     fn parses_commands() {
         assert_eq!(parse_command("q"), Ok(Command::Quit));
         assert_eq!(parse_command("summary 42"), Ok(Command::SummaryPid(42)));
-        assert_eq!(parse_command("filter pid:1"), Ok(Command::Filter("pid:1".into())));
-        assert!(matches!(parse_command("summary x"), Err(CommandError::BadArg(..))));
-        assert_eq!(parse_command("nope"), Err(CommandError::Unknown("nope".into())));
+        assert_eq!(
+            parse_command("filter pid:1"),
+            Ok(Command::Filter("pid:1".into()))
+        );
+        assert!(matches!(
+            parse_command("summary x"),
+            Err(CommandError::BadArg(..))
+        ));
+        assert_eq!(
+            parse_command("nope"),
+            Err(CommandError::Unknown("nope".into()))
+        );
     }
 }

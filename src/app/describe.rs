@@ -69,7 +69,11 @@ pub fn args_line(ev: &EventRef<'_>) -> String {
         }
         EventKind::Exit => {
             let (code, sig) = exit_status(ev.ret());
-            if sig != 0 { format!("signal={sig}") } else { format!("code={code}") }
+            if sig != 0 {
+                format!("signal={sig}")
+            } else {
+                format!("code={code}")
+            }
         }
         EventKind::Fork => format!("child_pid={} child_tid={}", ev.args()[0], ev.args()[1]),
     }

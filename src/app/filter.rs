@@ -40,7 +40,11 @@ impl Filter {
         };
         for tok in text.split_whitespace() {
             let (key, val) = match tok.split_once(':') {
-                Some((k, v)) if matches!(k, "pid" | "comm" | "syscall" | "sc" | "container" | "ct") => (k, v),
+                Some((k, v))
+                    if matches!(k, "pid" | "comm" | "syscall" | "sc" | "container" | "ct") =>
+                {
+                    (k, v)
+                }
                 _ => {
                     f.words.push(tok.to_lowercase());
                     continue;
@@ -50,9 +54,10 @@ impl Filter {
                 return Err(FilterError::Empty(key.to_string()));
             }
             match key {
-                "pid" => f
-                    .pids
-                    .push(val.parse().map_err(|_| FilterError::BadPid(val.to_string()))?),
+                "pid" => f.pids.push(
+                    val.parse()
+                        .map_err(|_| FilterError::BadPid(val.to_string()))?,
+                ),
                 "comm" => f.comms.push(val.to_lowercase()),
                 "syscall" | "sc" => f.syscalls.push(val.to_lowercase()),
                 _ => f.containers.push(val.to_lowercase()),
@@ -99,9 +104,9 @@ impl Filter {
             return true;
         }
         let args = args().to_lowercase();
-        self.words
-            .iter()
-            .all(|w| comm.contains(w.as_str()) || syscall.contains(w.as_str()) || args.contains(w.as_str()))
+        self.words.iter().all(|w| {
+            comm.contains(w.as_str()) || syscall.contains(w.as_str()) || args.contains(w.as_str())
+        })
     }
 }
 
@@ -123,13 +128,19 @@ mod tests {
         assert_eq!(f.syscalls, vec!["openat"]);
         assert_eq!(f.containers, vec!["abc"]);
         assert_eq!(f.words, vec!["shadow"]);
-        assert_eq!(f.to_string(), "pid:42 comm:Bash syscall:openat ct:abc shadow");
+        assert_eq!(
+            f.to_string(),
+            "pid:42 comm:Bash syscall:openat ct:abc shadow"
+        );
     }
 
     #[test]
     fn rejects_bad_values() {
         assert_eq!(Filter::parse("pid:x"), Err(FilterError::BadPid("x".into())));
-        assert_eq!(Filter::parse("comm:"), Err(FilterError::Empty("comm".into())));
+        assert_eq!(
+            Filter::parse("comm:"),
+            Err(FilterError::Empty("comm".into()))
+        );
         assert!(Filter::parse("").expect("empty ok").is_empty());
     }
 }

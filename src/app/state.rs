@@ -179,7 +179,8 @@ impl AppState {
     pub fn stream_pos(&self) -> Option<usize> {
         let sel = self.stream.selected?;
         if self.stream.filter.is_empty() {
-            Some(sel.saturating_sub(self.buffer.first_seq()) as usize).filter(|i| *i < self.buffer.len())
+            Some(sel.saturating_sub(self.buffer.first_seq()) as usize)
+                .filter(|i| *i < self.buffer.len())
         } else {
             let i = self.stream.matched.partition_point(|s| *s < sel);
             (i < self.stream.matched.len()).then_some(i)

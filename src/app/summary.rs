@@ -74,7 +74,11 @@ pub fn strace_table(rows: &[SummaryRow], name: impl Fn(u32) -> String) -> String
     let mut s = String::from("% time     seconds  usecs/call     calls    errors syscall\n");
     s.push_str(RULE);
     let line = |s: &mut String, pct: f64, r: &SummaryRow, n: &str| {
-        let errors = if r.errors == 0 { String::new() } else { r.errors.to_string() };
+        let errors = if r.errors == 0 {
+            String::new()
+        } else {
+            r.errors.to_string()
+        };
         s.push_str(&format!(
             "{:6.2} {:11.6} {:11} {:9} {:>9} {}\n",
             pct,
@@ -100,11 +104,41 @@ mod tests {
     #[test]
     fn sums_sorts_and_formats_like_strace() {
         let agg = [
-            AggRow { tgid: 1, nr: 0, calls: 10, errors: 0, time_ns: 30_000 },
-            AggRow { tgid: 2, nr: 0, calls: 10, errors: 0, time_ns: 10_000 },
-            AggRow { tgid: 1, nr: 1, calls: 5, errors: 2, time_ns: 0 },
-            AggRow { tgid: 1, nr: 3, calls: 1, errors: 0, time_ns: 0 },
-            AggRow { tgid: 9, nr: 3, calls: 99, errors: 0, time_ns: 0 },
+            AggRow {
+                tgid: 1,
+                nr: 0,
+                calls: 10,
+                errors: 0,
+                time_ns: 30_000,
+            },
+            AggRow {
+                tgid: 2,
+                nr: 0,
+                calls: 10,
+                errors: 0,
+                time_ns: 10_000,
+            },
+            AggRow {
+                tgid: 1,
+                nr: 1,
+                calls: 5,
+                errors: 2,
+                time_ns: 0,
+            },
+            AggRow {
+                tgid: 1,
+                nr: 3,
+                calls: 1,
+                errors: 0,
+                time_ns: 0,
+            },
+            AggRow {
+                tgid: 9,
+                nr: 3,
+                calls: 99,
+                errors: 0,
+                time_ns: 0,
+            },
         ];
         let rows = summarize(&agg, |t| t != 9);
         assert_eq!(rows.iter().map(|r| r.nr).collect::<Vec<_>>(), vec![0, 1, 3]);

@@ -29,7 +29,9 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         }
         Event::Processes(p) => {
             state.processes = p;
-            state.process_selected = state.process_selected.min(state.processes.len().saturating_sub(1));
+            state.process_selected = state
+                .process_selected
+                .min(state.processes.len().saturating_sub(1));
         }
         Event::Key(k) => return on_key(state, k),
         Event::Resize(w, h) => state.size = (w, h),
@@ -48,7 +50,10 @@ fn on_kernel(state: &mut AppState, batch: KernelBatch) {
     state.stats.received = state.stats.received.max(state.buffer.next_seq());
     rescan_filter(state);
     if state.stream.follow {
-        state.stream.selected = state.stream_len().checked_sub(1).and_then(|i| state.stream_seq(i));
+        state.stream.selected = state
+            .stream_len()
+            .checked_sub(1)
+            .and_then(|i| state.stream_seq(i));
     }
 }
 
@@ -67,7 +72,10 @@ fn rescan_filter(state: &mut AppState) {
     let filter = &state.stream.filter;
     for ev in state.buffer.range(from, to) {
         let name = describe::syscall_name(&ev);
-        let ctr = state.cgroups.get(&ev.cgroup_id()).and_then(|c| c.container_id.as_deref());
+        let ctr = state
+            .cgroups
+            .get(&ev.cgroup_id())
+            .and_then(|c| c.container_id.as_deref());
         if filter.matches(&ev, &name, ctr, || describe::args_line(&ev)) {
             state.stream.matched.push_back(ev.seq);
         }
@@ -79,7 +87,10 @@ fn set_filter(state: &mut AppState, filter: Filter) {
     state.stream.matched.clear();
     state.stream.scanned = 0;
     rescan_filter(state);
-    let last = state.stream_len().checked_sub(1).and_then(|i| state.stream_seq(i));
+    let last = state
+        .stream_len()
+        .checked_sub(1)
+        .and_then(|i| state.stream_seq(i));
     state.stream.selected = last;
     state.stream.follow = true;
 }
@@ -90,7 +101,9 @@ fn refresh_summary(state: &mut AppState) {
         SummaryScope::All => true,
         SummaryScope::Pid(p) => p == tgid,
     });
-    state.summary_selected = state.summary_selected.min(state.summary.len().saturating_sub(1));
+    state.summary_selected = state
+        .summary_selected
+        .min(state.summary.len().saturating_sub(1));
 }
 
 fn on_tick(state: &mut AppState, now: u64) {
@@ -125,18 +138,34 @@ fn on_input(state: &mut AppState, key: KeyEvent, mut text: String, filter: bool)
         KeyCode::Esc => state.mode = Mode::Normal,
         KeyCode::Enter => {
             state.mode = Mode::Normal;
-            return if filter { apply_filter(state, &text) } else { run_command(state, &text) };
+            return if filter {
+                apply_filter(state, &text)
+            } else {
+                run_command(state, &text)
+            };
         }
         KeyCode::Backspace => {
             text.pop();
-            state.mode = if filter { Mode::Filter(text) } else { Mode::Command(text) };
+            state.mode = if filter {
+                Mode::Filter(text)
+            } else {
+                Mode::Command(text)
+            };
         }
         KeyCode::Char('u') if ctrl => {
-            state.mode = if filter { Mode::Filter(String::new()) } else { Mode::Command(String::new()) };
+            state.mode = if filter {
+                Mode::Filter(String::new())
+            } else {
+                Mode::Command(String::new())
+            };
         }
         KeyCode::Char(c) if !ctrl && !c.is_control() => {
             text.push(c);
-            state.mode = if filter { Mode::Filter(text) } else { Mode::Command(text) };
+            state.mode = if filter {
+                Mode::Filter(text)
+            } else {
+                Mode::Command(text)
+            };
         }
         _ => {}
     }
@@ -216,7 +245,12 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             set_scope(state, scope);
         }
         Action::ClearFilter => set_filter(state, Filter::default()),
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
             let page = state.page_rows() as isize;
             let delta = match action {
                 Action::Up => -1,
@@ -229,10 +263,12 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             match state.focus {
                 Pane::Stream => move_stream(state, delta),
                 Pane::Summary => {
-                    state.summary_selected = step(state.summary_selected, delta, state.summary.len())
+                    state.summary_selected =
+                        step(state.summary_selected, delta, state.summary.len())
                 }
                 Pane::Processes => {
-                    state.process_selected = step(state.process_selected, delta, state.processes.len())
+                    state.process_selected =
+                        step(state.process_selected, delta, state.processes.len())
                 }
             }
         }
@@ -244,7 +280,9 @@ fn step(cur: usize, delta: isize, len: usize) -> usize {
     if len == 0 {
         return 0;
     }
-    (cur as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize
+    (cur as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1) as usize
 }
 
 fn move_stream(state: &mut AppState, delta: isize) {
@@ -261,8 +299,15 @@ fn move_stream(state: &mut AppState, delta: isize) {
 
 fn cycle_focus(state: &mut AppState, forward: bool) {
     let n = Pane::ORDER.len();
-    let i = Pane::ORDER.iter().position(|p| *p == state.focus).unwrap_or(0);
-    let j = if forward { (i + 1) % n } else { (i + n - 1) % n };
+    let i = Pane::ORDER
+        .iter()
+        .position(|p| *p == state.focus)
+        .unwrap_or(0);
+    let j = if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    };
     state.focus = Pane::ORDER[j];
 }
 
@@ -270,12 +315,18 @@ fn cycle_focus(state: &mut AppState, forward: bool) {
 pub fn selected_pid(state: &AppState) -> Option<u32> {
     match state.focus {
         Pane::Processes => state.processes.get(state.process_selected).map(|p| p.pid),
-        _ => state.stream.selected.and_then(|s| state.buffer.get(s)).map(|e| e.pid()),
+        _ => state
+            .stream
+            .selected
+            .and_then(|s| state.buffer.get(s))
+            .map(|e| e.pid()),
     }
 }
 
 fn drill_in(state: &mut AppState) {
-    let Some(pid) = selected_pid(state) else { return };
+    let Some(pid) = selected_pid(state) else {
+        return;
+    };
     match state.focus {
         Pane::Processes => {
             if let Ok(f) = Filter::parse(&format!("pid:{pid}")) {

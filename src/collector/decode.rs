@@ -86,7 +86,10 @@ mod tests {
     #[test]
     fn rejects_garbage_without_panicking() {
         assert_eq!(decode(&[0; 10]), Err(DecodeError::Short(10)));
-        let h = EventHeader { kind: 99, ..EventHeader::default() };
+        let h = EventHeader {
+            kind: 99,
+            ..EventHeader::default()
+        };
         assert_eq!(decode(&record(&h, &[])), Err(DecodeError::Kind(99)));
         let h = EventHeader {
             kind: 1,

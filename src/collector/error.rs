@@ -10,7 +10,9 @@ pub enum CollectorError {
     #[error("BPF unavailable: not running as root (euid {0})")]
     NotRoot(u32),
     /// The kernel exposes no BTF.
-    #[error("BPF unavailable: no kernel BTF at /sys/kernel/btf/vmlinux (kernel built without CONFIG_DEBUG_INFO_BTF)")]
+    #[error(
+        "BPF unavailable: no kernel BTF at /sys/kernel/btf/vmlinux (kernel built without CONFIG_DEBUG_INFO_BTF)"
+    )]
     NoBtf,
     /// The kernel refused to load or attach a program or map.
     #[error("BPF unavailable: the kernel refused {what}: {detail}")]

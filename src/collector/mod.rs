@@ -9,8 +9,8 @@ pub mod probes;
 pub mod procfs;
 pub mod reader;
 pub mod source;
-pub mod syscalls;
 mod syscall_table;
+pub mod syscalls;
 
 pub use config::CollectorConfig;
 pub use error::{CollectorError, EXIT_NO_BPF};

@@ -55,8 +55,13 @@ pub fn preflight() -> Result<(), CollectorError> {
     Ok(())
 }
 
-fn take<T: TryFrom<aya::maps::Map>>(ebpf: &mut Ebpf, name: &'static str) -> Result<T, CollectorError> {
-    let map = ebpf.take_map(name).ok_or(CollectorError::MissingMap(name))?;
+fn take<T: TryFrom<aya::maps::Map>>(
+    ebpf: &mut Ebpf,
+    name: &'static str,
+) -> Result<T, CollectorError> {
+    let map = ebpf
+        .take_map(name)
+        .ok_or(CollectorError::MissingMap(name))?;
     T::try_from(map).map_err(|_| CollectorError::MissingMap(name))
 }
 
@@ -81,11 +86,15 @@ impl Probes {
         }
         let mut cgroup_filter: HashMap<MapData, u64, u8> = take(&mut ebpf, "CGROUP_FILTER")?;
         for id in &cfg.cgroups {
-            cgroup_filter.insert(id, 1, 0).map_err(|e| CollectorError::map("CGROUP_FILTER", e))?;
+            cgroup_filter
+                .insert(id, 1, 0)
+                .map_err(|e| CollectorError::map("CGROUP_FILTER", e))?;
         }
         let mut roots: HashMap<MapData, u64, u8> = take(&mut ebpf, "CONTAINER_ROOTS")?;
         for id in container_root_ids() {
-            roots.insert(id, 1, 0).map_err(|e| CollectorError::map("CONTAINER_ROOTS", e))?;
+            roots
+                .insert(id, 1, 0)
+                .map_err(|e| CollectorError::map("CONTAINER_ROOTS", e))?;
         }
         let mut probes = Self {
             ring: Some(take(&mut ebpf, "EVENTS")?),
@@ -106,7 +115,8 @@ impl Probes {
     }
 
     fn write_config(&mut self, cfg: &CollectorConfig) -> Result<(), CollectorError> {
-        let ns = std::fs::metadata("/proc/self/ns/pid").map_err(|e| refused("pid namespace stat", e))?;
+        let ns =
+            std::fs::metadata("/proc/self/ns/pid").map_err(|e| refused("pid namespace stat", e))?;
         let mut flags = 0;
         for (on, bit) in [
             (!cfg.pids.is_empty() || cfg.filter_tgids, flag::FILTER_TGIDS),
@@ -139,8 +149,10 @@ impl Probes {
                 .ok_or_else(|| refused(name, "program missing from the object"))?
                 .try_into()
                 .map_err(|e| refused(name, e))?;
-            prog.load(tp, btf).map_err(|e| refused(format!("program {name}"), format!("{e:#}")))?;
-            prog.attach().map_err(|e| refused(format!("attaching {name}"), e))?;
+            prog.load(tp, btf)
+                .map_err(|e| refused(format!("program {name}"), format!("{e:#}")))?;
+            prog.attach()
+                .map_err(|e| refused(format!("attaching {name}"), e))?;
         }
         Ok(())
     }
@@ -167,7 +179,10 @@ impl Probes {
     /// Kernel counters summed over CPUs (the reader's counts are added by the caller).
     pub fn counters(&self) -> Result<CollectorStats, CollectorError> {
         let sum = |i: u32| -> Result<u64, CollectorError> {
-            let v = self.counters.get(&i, 0).map_err(|e| CollectorError::map("COUNTERS", e))?;
+            let v = self
+                .counters
+                .get(&i, 0)
+                .map_err(|e| CollectorError::map("COUNTERS", e))?;
             Ok(v.iter().sum())
         };
         Ok(CollectorStats {
@@ -187,7 +202,11 @@ impl Probes {
             if !keep(k.tgid) {
                 continue;
             }
-            let mut row = AggRow { tgid: k.tgid, nr: k.nr, ..AggRow::default() };
+            let mut row = AggRow {
+                tgid: k.tgid,
+                nr: k.nr,
+                ..AggRow::default()
+            };
             for v in vals.iter() {
                 row.calls += v.calls;
                 row.errors += v.errors;
@@ -200,7 +219,12 @@ impl Probes {
 
     /// Forgets aggregation entries of tgids accepted by `gone` (exited processes).
     pub fn prune_agg(&mut self, mut gone: impl FnMut(u32) -> bool) {
-        let keys: Vec<AggKey> = self.agg.keys().filter_map(Result::ok).filter(|k| gone(k.tgid)).collect();
+        let keys: Vec<AggKey> = self
+            .agg
+            .keys()
+            .filter_map(Result::ok)
+            .filter(|k| gone(k.tgid))
+            .collect();
         for k in keys {
             let _ = self.agg.remove(&k);
         }
@@ -209,7 +233,15 @@ impl Probes {
 
 /// cgroup v2 ids of the directories under which container runtimes put containers.
 fn container_root_ids() -> Vec<u64> {
-    const NAMES: [&str; 7] = ["kubepods", "kubepods.slice", "docker", "machine.slice", "lxc", "libpod_parent", "containerd"];
+    const NAMES: [&str; 7] = [
+        "kubepods",
+        "kubepods.slice",
+        "docker",
+        "machine.slice",
+        "lxc",
+        "libpod_parent",
+        "containerd",
+    ];
     let Some(root) = crate::identity::cgroup::v2_root() else {
         return Vec::new();
     };

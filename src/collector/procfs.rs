@@ -12,7 +12,9 @@ pub fn scan() -> Vec<ProcInfo> {
 
 /// Reads every process under `root` (a /proc or a fixture tree).
 pub fn scan_root(root: &std::path::Path) -> Vec<ProcInfo> {
-    let Ok(rd) = fs::read_dir(root) else { return Vec::new() };
+    let Ok(rd) = fs::read_dir(root) else {
+        return Vec::new();
+    };
     let mut out: Vec<ProcInfo> = rd
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
@@ -37,7 +39,13 @@ fn read_proc(root: &std::path::Path, pid: u32) -> Option<ProcInfo> {
         .lines()
         .filter_map(|l| l.splitn(3, ':').nth(2))
         .find_map(container_id);
-    Some(ProcInfo { pid, ppid, uid, comm, container_id })
+    Some(ProcInfo {
+        pid,
+        ppid,
+        uid,
+        comm,
+        container_id,
+    })
 }
 
 /// (comm, ppid) from /proc/PID/stat; comm may hold spaces and parentheses.
@@ -57,7 +65,10 @@ mod tests {
 
     #[test]
     fn parses_stat_with_hostile_comm() {
-        assert_eq!(parse_stat("42 (a) b (c) S 7 42 42"), Some(("a) b (c".into(), 7)));
+        assert_eq!(
+            parse_stat("42 (a) b (c) S 7 42 42"),
+            Some(("a) b (c".into(), 7))
+        );
         assert_eq!(parse_stat("garbage"), None);
     }
 

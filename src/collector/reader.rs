@@ -80,7 +80,11 @@ fn drain(
             }
         }
         drop(item);
-        if batch.events.len() >= BATCH && tx.blocking_send(Event::Kernel(std::mem::take(&mut batch))).is_err() {
+        if batch.events.len() >= BATCH
+            && tx
+                .blocking_send(Event::Kernel(std::mem::take(&mut batch)))
+                .is_err()
+        {
             return false;
         }
     }
@@ -107,6 +111,10 @@ impl CgroupCache {
             .get_or_insert_with(CgroupResolver::new)
             .resolve(id, monotonic_ns());
         let container_id = path.as_deref().and_then(container_id);
-        out.push(CgroupInfo { id, path, container_id });
+        out.push(CgroupInfo {
+            id,
+            path,
+            container_id,
+        });
     }
 }

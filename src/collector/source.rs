@@ -10,8 +10,8 @@ use tokio::sync::mpsc::Sender;
 use super::config::CollectorConfig;
 use super::error::CollectorError;
 use super::probes::Probes;
-use super::reader::{ReaderCounts, spawn_reader};
 use super::procfs;
+use super::reader::{ReaderCounts, spawn_reader};
 use crate::app::event::{CollectorState, Event};
 
 /// A producer of events. `spawn` starts its threads; they end when `stop` is set
@@ -50,7 +50,13 @@ impl Source for KernelSource {
         let counts = Arc::new(ReaderCounts::default());
         let mut handles = Vec::new();
         if let Some(ring) = self.probes.ring.take() {
-            handles.push(spawn_reader(ring, tx.clone(), stop.clone(), counts.clone(), self.poll_ms));
+            handles.push(spawn_reader(
+                ring,
+                tx.clone(),
+                stop.clone(),
+                counts.clone(),
+                self.poll_ms,
+            ));
         }
         let _ = tx.blocking_send(Event::Collector(CollectorState::Running));
         handles.push(
@@ -63,7 +69,12 @@ impl Source for KernelSource {
     }
 }
 
-fn poll_maps(mut src: KernelSource, tx: Sender<Event>, stop: Arc<AtomicBool>, counts: Arc<ReaderCounts>) {
+fn poll_maps(
+    mut src: KernelSource,
+    tx: Sender<Event>,
+    stop: Arc<AtomicBool>,
+    counts: Arc<ReaderCounts>,
+) {
     use std::sync::atomic::Ordering::Relaxed;
     while !stop.load(Ordering::Acquire) {
         if let Ok(mut s) = src.probes.counters() {
@@ -74,7 +85,8 @@ fn poll_maps(mut src: KernelSource, tx: Sender<Event>, stop: Arc<AtomicBool>, co
             }
         }
         let rows = src.probes.agg_rows(|_| true);
-        src.probes.prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
+        src.probes
+            .prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
         if tx.blocking_send(Event::Summary(rows)).is_err() {
             return;
         }

@@ -57,7 +57,9 @@ impl CountReport {
 }
 
 fn syscall_name(nr: u32) -> String {
-    syscalls::name(nr).map(str::to_string).unwrap_or_else(|| format!("syscall_{nr}"))
+    syscalls::name(nr)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("syscall_{nr}"))
 }
 
 /// Finds `prog` as execvp would (a name with a `/` is taken as is).
@@ -73,13 +75,17 @@ pub fn resolve(prog: &str) -> Option<PathBuf> {
 
 fn is_executable(p: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    p.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Runs `cmd`, counting the syscalls of it and every descendant from its exec on.
 pub fn run(cmd: &[String]) -> Result<CountReport, CountError> {
-    let prog = cmd.first().ok_or_else(|| CountError::Exec(String::new(), std::io::ErrorKind::InvalidInput.into()))?;
-    let path = resolve(prog).ok_or_else(|| CountError::Exec(prog.clone(), std::io::ErrorKind::NotFound.into()))?;
+    let prog = cmd
+        .first()
+        .ok_or_else(|| CountError::Exec(String::new(), std::io::ErrorKind::InvalidInput.into()))?;
+    let path = resolve(prog)
+        .ok_or_else(|| CountError::Exec(prog.clone(), std::io::ErrorKind::NotFound.into()))?;
     let cfg = CollectorConfig {
         stream_syscalls: Vec::new(),
         ring_bytes: 64 * 1024,
@@ -94,11 +100,17 @@ pub fn run(cmd: &[String]) -> Result<CountReport, CountError> {
     unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     let child = Held::spawn(&path, cmd).map_err(|e| CountError::Exec(prog.clone(), e))?;
     probes.arm_at_exec(child.pid)?;
-    child.release().map_err(|e| CountError::Exec(prog.clone(), e))?;
+    child
+        .release()
+        .map_err(|e| CountError::Exec(prog.clone(), e))?;
     let exit_code = wait_all(child.pid);
     let tgids: std::collections::HashSet<u32> = probes.filtered_tgids().into_iter().collect();
     let rows = summarize(&probes.agg_rows(|t| tgids.contains(&t)), |_| true);
-    Ok(CountReport { rows, exit_code, processes: tgids.len() })
+    Ok(CountReport {
+        rows,
+        exit_code,
+        processes: tgids.len(),
+    })
 }
 
 /// Waits for `root` and every other child (including adopted orphans); returns root's status.
@@ -134,7 +146,10 @@ struct Held {
 impl Held {
     fn spawn(path: &Path, cmd: &[String]) -> std::io::Result<Self> {
         let cpath = CString::new(path.as_os_str().as_bytes())?;
-        let argv: Vec<CString> = cmd.iter().map(|a| CString::new(a.as_bytes())).collect::<Result<_, _>>()?;
+        let argv: Vec<CString> = cmd
+            .iter()
+            .map(|a| CString::new(a.as_bytes()))
+            .collect::<Result<_, _>>()?;
         let mut argv_p: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
         argv_p.push(std::ptr::null());
         let env: Vec<CString> = std::env::vars_os()
@@ -170,7 +185,11 @@ impl Held {
             libc::close(go_r);
             libc::close(err_w);
         }
-        Ok(Self { pid: pid as u32, go: go_w, err: err_r })
+        Ok(Self {
+            pid: pid as u32,
+            go: go_w,
+            err: err_r,
+        })
     }
 
     /// Lets the child exec; reports an exec failure.

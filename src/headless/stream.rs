@@ -45,14 +45,24 @@ pub struct StreamReport {
 
 /// How a record is written out.
 trait Sink {
-    fn write(&mut self, state: &AppState, ev: &EventRef<'_>, clock: &WallClock) -> std::io::Result<()>;
+    fn write(
+        &mut self,
+        state: &AppState,
+        ev: &EventRef<'_>,
+        clock: &WallClock,
+    ) -> std::io::Result<()>;
     fn flush(&mut self) -> std::io::Result<()>;
 }
 
 struct JsonSink<'w, W: Write>(&'w mut W);
 
 impl<W: Write> Sink for JsonSink<'_, W> {
-    fn write(&mut self, state: &AppState, ev: &EventRef<'_>, clock: &WallClock) -> std::io::Result<()> {
+    fn write(
+        &mut self,
+        state: &AppState,
+        ev: &EventRef<'_>,
+        clock: &WallClock,
+    ) -> std::io::Result<()> {
         writeln!(self.0, "{}", super::json::event_json(state, ev, clock))
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -63,8 +73,16 @@ impl<W: Write> Sink for JsonSink<'_, W> {
 struct TextSink<'w, W: Write>(&'w mut W);
 
 impl<W: Write> Sink for TextSink<'_, W> {
-    fn write(&mut self, state: &AppState, ev: &EventRef<'_>, clock: &WallClock) -> std::io::Result<()> {
-        let ctr = state.container_of(ev.cgroup_id()).map(|c| &c[..c.len().min(12)]).unwrap_or("-");
+    fn write(
+        &mut self,
+        state: &AppState,
+        ev: &EventRef<'_>,
+        clock: &WallClock,
+    ) -> std::io::Result<()> {
+        let ctr = state
+            .container_of(ev.cgroup_id())
+            .map(|c| &c[..c.len().min(12)])
+            .unwrap_or("-");
         writeln!(
             self.0,
             "{} {:>7} {:<15} {:<12} {} {} = {}",
@@ -105,8 +123,17 @@ fn run_with(opts: &StreamOpts, out: &mut impl Sink) -> Result<StreamReport, Coll
     let (tx, mut rx) = mpsc::channel::<Event>(64);
     let stop = Arc::new(AtomicBool::new(false));
     let counts = Arc::new(ReaderCounts::default());
-    let ring = probes.ring.take().ok_or(CollectorError::MissingMap("EVENTS"))?;
-    let reader = spawn_reader(ring, tx, stop.clone(), counts.clone(), opts.collector.poll_ms);
+    let ring = probes
+        .ring
+        .take()
+        .ok_or(CollectorError::MissingMap("EVENTS"))?;
+    let reader = spawn_reader(
+        ring,
+        tx,
+        stop.clone(),
+        counts.clone(),
+        opts.collector.poll_ms,
+    );
 
     let mut state = AppState::new(CHUNK * 16, Keymap::default());
     state.stream.filter = filter;
@@ -115,7 +142,8 @@ fn run_with(opts: &StreamOpts, out: &mut impl Sink) -> Result<StreamReport, Coll
     let mut out_ok = true;
     rt.block_on(async {
         let deadline = opts.duration.map(|d| tokio::time::Instant::now() + d);
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         loop {
             let ev = tokio::select! {
                 ev = rx.recv() => ev,
@@ -163,7 +191,13 @@ async fn recv_term(sig: &mut Option<tokio::signal::unix::Signal>) {
 }
 
 /// Feeds `ev` to the core and prints the records it added that pass the filter.
-fn print_new(state: &mut AppState, ev: Event, clock: &WallClock, out: &mut impl Sink, printed: &mut u64) -> bool {
+fn print_new(
+    state: &mut AppState,
+    ev: Event,
+    clock: &WallClock,
+    out: &mut impl Sink,
+    printed: &mut u64,
+) -> bool {
     let from = state.buffer.next_seq();
     update(state, ev);
     let to = state.buffer.next_seq();
@@ -171,10 +205,20 @@ fn print_new(state: &mut AppState, ev: Event, clock: &WallClock, out: &mut impl 
         Box::new(from..to)
     } else {
         let start = state.stream.matched.partition_point(|s| *s < from);
-        Box::new(state.stream.matched.range(start..).copied().collect::<Vec<_>>().into_iter())
+        Box::new(
+            state
+                .stream
+                .matched
+                .range(start..)
+                .copied()
+                .collect::<Vec<_>>()
+                .into_iter(),
+        )
     };
     for seq in seqs {
-        let Some(ev) = state.buffer.get(seq) else { continue };
+        let Some(ev) = state.buffer.get(seq) else {
+            continue;
+        };
         if out.write(state, &ev, clock).is_err() {
             return false;
         }

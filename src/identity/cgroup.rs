@@ -74,13 +74,19 @@ impl CgroupResolver {
     }
 
     fn scan(&mut self) {
-        let Some(root) = self.root.clone() else { return };
+        let Some(root) = self.root.clone() else {
+            return;
+        };
         let mut stack = vec![root.clone()];
         while let Some(dir) = stack.pop() {
-            let Ok(md) = std::fs::metadata(&dir) else { continue };
+            let Ok(md) = std::fs::metadata(&dir) else {
+                continue;
+            };
             let rel = rel_path(&root, &dir);
             self.known.insert(md.ino(), rel);
-            let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for ent in rd.flatten() {
                 if ent.file_type().is_ok_and(|t| t.is_dir()) {
                     stack.push(ent.path());
@@ -114,12 +120,20 @@ mod tests {
     fn parses_common_layouts() {
         let cases = [
             (format!("/kubepods/besteffort/pod1234/{ID}"), true),
-            (format!("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod12_34.slice/cri-containerd-{ID}.scope"), true),
+            (
+                format!(
+                    "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod12_34.slice/cri-containerd-{ID}.scope"
+                ),
+                true,
+            ),
             (format!("/system.slice/docker-{ID}.scope"), true),
             (format!("/docker/{ID}"), true),
             (format!("/machine.slice/libpod-{ID}.scope"), true),
             (format!("/kubepods.slice/crio-{ID}.scope"), true),
-            ("/user.slice/user-0.slice/session-1.scope".to_string(), false),
+            (
+                "/user.slice/user-0.slice/session-1.scope".to_string(),
+                false,
+            ),
             ("/".to_string(), false),
         ];
         for (path, is_ctr) in cases {

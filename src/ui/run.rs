@@ -42,8 +42,14 @@ pub fn run(opts: TuiOpts) -> std::io::Result<()> {
     rt.block_on(run_async(opts))
 }
 
-fn start_sources(opts: &TuiOpts, tx: &mpsc::Sender<Event>, stop: &Arc<AtomicBool>) -> Vec<std::thread::JoinHandle<()>> {
-    let mut sources: Vec<Box<dyn Source>> = vec![Box::new(ProcSource { every: Duration::from_secs(2) })];
+fn start_sources(
+    opts: &TuiOpts,
+    tx: &mpsc::Sender<Event>,
+    stop: &Arc<AtomicBool>,
+) -> Vec<std::thread::JoinHandle<()>> {
+    let mut sources: Vec<Box<dyn Source>> = vec![Box::new(ProcSource {
+        every: Duration::from_secs(2),
+    })];
     if opts.no_bpf {
         let _ = tx.try_send(Event::Collector(CollectorState::Degraded {
             reason: "kernel events disabled (--no-bpf)".into(),
@@ -87,7 +93,9 @@ async fn run_async(opts: TuiOpts) -> std::io::Result<()> {
     let mut dirty = true;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            guard.terminal.draw(|_f| { let _ = (&state, &opts.theme, &clock); })?; // RENDER_PLACEHOLDER
+            guard
+                .terminal
+                .draw(|f| super::render::render(f, &state, &opts.theme, &clock))?;
             last_draw = Instant::now();
             dirty = false;
         }

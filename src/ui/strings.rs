@@ -120,7 +120,8 @@ pub const HELP_FILTER: &str = "filter";
 /// Help overlay: label of the command list.
 pub const HELP_COMMANDS: &str = "commands";
 /// The `:` commands.
-pub const HELP_COMMAND_LIST: &str = ":q  :filter EXPR  :summary [PID|all]  :follow  :ps  :stream  :help";
+pub const HELP_COMMAND_LIST: &str =
+    ":q  :filter EXPR  :summary [PID|all]  :follow  :ps  :stream  :help";
 /// Keys column for an action bound to no key.
 pub const HELP_UNBOUND: &str = "(unbound)";
 

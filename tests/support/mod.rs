@@ -57,7 +57,11 @@ impl Live {
     }
 
     /// Feeds received events to `update` until `done` holds or `timeout` passes.
-    pub fn pump_until(&mut self, timeout: Duration, mut done: impl FnMut(&AppState) -> bool) -> bool {
+    pub fn pump_until(
+        &mut self,
+        timeout: Duration,
+        mut done: impl FnMut(&AppState) -> bool,
+    ) -> bool {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
             while let Ok(ev) = self.rx.try_recv() {

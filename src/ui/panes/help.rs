@@ -14,11 +14,12 @@ use crate::ui::theme::{Role, Theme};
 
 /// Widest keys column before the keys are cut.
 const MAX_KEYS: usize = 18;
-/// The overlay's widest inner width.
-const MAX_WIDTH: u16 = 96;
+/// The overlay's widest outer width.
+const MAX_WIDTH: u16 = 130;
 
-/// Draws the overlay centred over `area`: one column of bindings when the
-/// height allows, else two side by side.
+/// Draws the overlay centred over `area`. In order of preference: one column
+/// of bindings with the filter and command lines; two full columns side by
+/// side; one column without those lines; two columns with cut descriptions.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let entries = state.keymap.help_entries_in(state.focus);
     let keys_w = entries
@@ -32,19 +33,31 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .map(|e| width_of(e.description))
         .max()
         .unwrap_or(0);
-    let tail = tail_lines(theme);
+    let mut tail = tail_lines(theme);
     let tail_w = tail.iter().map(Line::width).max().unwrap_or(0);
     let entry_w = keys_w + 2 + desc_w;
-    // Borders plus one blank line before the filter/commands lines.
+    let (n, h, w) = (
+        entries.len(),
+        usize::from(area.height),
+        usize::from(area.width),
+    );
+    // Borders, plus a blank line and the filter/commands lines.
     let chrome = 2 + 1 + tail.len();
-    let one_column = entries.len() + chrome <= usize::from(area.height);
-    let (cols, rows) = if one_column || entries.len() < 2 {
-        (1, entries.len())
+    let two_w = (2 * entry_w + 3).max(tail_w) + 2;
+    let cols = if n + chrome <= h || n < 2 {
+        1
+    } else if n.div_ceil(2) + chrome <= h && two_w <= w.min(usize::from(MAX_WIDTH)) {
+        2
+    } else if n + 2 <= h {
+        tail.clear();
+        1
     } else {
-        (2, entries.len().div_ceil(2))
+        2
     };
-    let want_w = (entry_w * cols + 3 * (cols - 1)).max(tail_w) as u16 + 2;
-    let width = want_w.min(MAX_WIDTH).min(area.width);
+    let rows = n.div_ceil(cols);
+    let chrome = if tail.is_empty() { 2 } else { chrome };
+    let want_w = (entry_w * cols + 3 * (cols - 1)).max(tail_w) + 2;
+    let width = (want_w as u16).min(MAX_WIDTH).min(area.width);
     let height = ((rows + chrome) as u16).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
@@ -73,8 +86,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         }
         lines.push(Line::from(spans));
     }
-    lines.push(Line::default());
-    lines.extend(tail);
+    if !tail.is_empty() {
+        lines.push(Line::default());
+        lines.extend(tail);
+    }
     frame.render_widget(Paragraph::new(lines), body);
 }
 

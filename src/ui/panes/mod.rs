@@ -146,7 +146,11 @@ pub fn header_line(cols: &[Column], chosen: &[(usize, u16)], style: Style) -> Li
 
 /// One table row: cells joined by a space, each in its own style over the row's
 /// `base` style; a `selected` style replaces them all (whole-row highlight).
-pub fn row_line(cells: Vec<(String, Style)>, base: Style, selected: Option<Style>) -> Line<'static> {
+pub fn row_line(
+    cells: Vec<(String, Style)>,
+    base: Style,
+    selected: Option<Style>,
+) -> Line<'static> {
     let mut spans = Vec::with_capacity(cells.len() * 2);
     for (n, (text, style)) in cells.into_iter().enumerate() {
         if n > 0 {
@@ -207,7 +211,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -85,7 +85,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 (fit(&row[col], w, cols[col].right), style)
             })
             .collect();
-        lines.push(row_line(cells, highlight));
+        lines.push(row_line(cells, base, highlight));
     }
     frame.render_widget(Paragraph::new(lines), body);
 }

@@ -35,7 +35,7 @@ const COLUMNS: [Column; NCOLS] = [
     Column::left(s::COL_SYSCALL, 8),
     Column::left(s::COL_RET, 8),
     Column::left(s::COL_CONTAINER, 12),
-    Column::flex(s::COL_ARGS, 16),
+    Column::flex(s::COL_ARGS, 10),
 ];
 
 /// How wide comm and syscall may grow.
@@ -119,10 +119,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, cl
                 (fit(&row.cells[c], w, cols[c].right), style)
             })
             .collect();
-        lines.push(row_line(
-            cells,
-            row.selected.then(|| selection(theme, base, focused)),
-        ));
+        let highlight = row.selected.then(|| selection(theme, base, focused));
+        lines.push(row_line(cells, base, highlight));
     }
     frame.render_widget(Paragraph::new(lines), body);
 }
@@ -140,7 +138,7 @@ fn empty_text(state: &AppState) -> &'static str {
 /// The columns with comm, syscall and ret as wide as the visible rows need (within limits).
 fn sized_columns(rows: &[Row], width: u16) -> [Column; NCOLS] {
     let mut cols = COLUMNS;
-    let ret_max = if width >= 120 { RET_MAX_WIDE } else { RET_MAX };
+    let ret_max = if width >= 100 { RET_MAX_WIDE } else { RET_MAX };
     for (c, max) in [(COMM, COMM_MAX), (SYSCALL, SYSCALL_MAX), (RET, ret_max)] {
         let widest = rows
             .iter()

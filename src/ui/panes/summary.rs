@@ -110,5 +110,5 @@ fn line(
             (fit(&text, w, COLUMNS[col].right), style)
         })
         .collect();
-    row_line(cells, highlight)
+    row_line(cells, style, highlight)
 }
