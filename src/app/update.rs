@@ -47,7 +47,6 @@ fn on_kernel(state: &mut AppState, batch: KernelBatch) {
     for ev in &batch.events {
         state.buffer.push(ev);
     }
-    state.stats.received = state.stats.received.max(state.buffer.next_seq());
     rescan_filter(state);
     if state.stream.follow {
         state.stream.selected = state

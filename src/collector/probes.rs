@@ -217,18 +217,40 @@ impl Probes {
         out
     }
 
-    /// Forgets aggregation entries of tgids accepted by `gone` (exited processes).
-    pub fn prune_agg(&mut self, mut gone: impl FnMut(u32) -> bool) {
+    /// Removes aggregation entries of tgids accepted by `gone` (exited processes)
+    /// and returns what they held, so totals can be kept in user space.
+    pub fn prune_agg(&mut self, mut gone: impl FnMut(u32) -> bool) -> Vec<AggRow> {
         let keys: Vec<AggKey> = self
             .agg
             .keys()
             .filter_map(Result::ok)
             .filter(|k| gone(k.tgid))
             .collect();
+        let mut out = Vec::with_capacity(keys.len());
         for k in keys {
+            if let Ok(vals) = self.agg.get(&k, 0) {
+                out.push(sum_cpus(k, &vals));
+            }
             let _ = self.agg.remove(&k);
         }
+        out
     }
+}
+
+fn sum_cpus(k: AggKey, vals: &aya::maps::PerCpuValues<AggVal>) -> AggRow {
+    vals.iter().fold(
+        AggRow {
+            tgid: k.tgid,
+            nr: k.nr,
+            ..AggRow::default()
+        },
+        |mut row, v| {
+            row.calls += v.calls;
+            row.errors += v.errors;
+            row.time_ns += v.time_ns;
+            row
+        },
+    )
 }
 
 /// cgroup v2 ids of the directories under which container runtimes put containers.

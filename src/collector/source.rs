@@ -12,7 +12,7 @@ use super::error::CollectorError;
 use super::probes::Probes;
 use super::procfs;
 use super::reader::{ReaderCounts, spawn_reader};
-use crate::app::event::{CollectorState, Event};
+use crate::app::event::{AggRow, CollectorState, Event};
 
 /// A producer of events. `spawn` starts its threads; they end when `stop` is set
 /// or the receiver is dropped.
@@ -69,6 +69,9 @@ impl Source for KernelSource {
     }
 }
 
+/// Pseudo tgid under which the totals of exited processes are kept.
+pub const EXITED_TGID: u32 = 0;
+
 fn poll_maps(
     mut src: KernelSource,
     tx: Sender<Event>,
@@ -76,6 +79,8 @@ fn poll_maps(
     counts: Arc<ReaderCounts>,
 ) {
     use std::sync::atomic::Ordering::Relaxed;
+    let mut retired: std::collections::BTreeMap<u32, AggRow> = Default::default();
+    let mut round = 0u32;
     while !stop.load(Ordering::Acquire) {
         if let Ok(mut s) = src.probes.counters() {
             s.received = counts.received.load(Relaxed);
@@ -84,9 +89,25 @@ fn poll_maps(
                 return;
             }
         }
-        let rows = src.probes.agg_rows(|_| true);
-        src.probes
-            .prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
+        round = round.wrapping_add(1);
+        if round % 10 == 0 {
+            // Exited processes leave the kernel map; their totals stay, under EXITED_TGID.
+            let gone = src
+                .probes
+                .prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
+            for r in gone {
+                let e = retired.entry(r.nr).or_insert(AggRow {
+                    tgid: EXITED_TGID,
+                    nr: r.nr,
+                    ..AggRow::default()
+                });
+                e.calls += r.calls;
+                e.errors += r.errors;
+                e.time_ns += r.time_ns;
+            }
+        }
+        let mut rows = src.probes.agg_rows(|_| true);
+        rows.extend(retired.values().copied());
         if tx.blocking_send(Event::Summary(rows)).is_err() {
             return;
         }
