@@ -90,7 +90,7 @@ fn poll_maps(
             }
         }
         round = round.wrapping_add(1);
-        if round % 10 == 0 {
+        if round.is_multiple_of(10) {
             // Exited processes leave the kernel map; their totals stay, under EXITED_TGID.
             let gone = src
                 .probes
