@@ -9,6 +9,8 @@ pub mod filter;
 pub mod state;
 pub mod summary;
 pub mod update;
+#[cfg(test)]
+mod update_tests;
 
 pub use action::Action;
 pub use event::Event;

@@ -1,0 +1,141 @@
+//! Tests of `update`: keys through the keymap, filter and command input, follow/pause, buffer drops, summary scope.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::buffer::CHUNK;
+use super::event::{Event, KernelBatch};
+use super::state::{AppState, Mode, Pane, Severity, SummaryScope};
+use super::update::{Effect, update};
+use crate::ui::keymap::Keymap;
+use crate::ui::test_support::{events, press, state, sys};
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+#[test]
+fn quit_key_returns_the_quit_effect() {
+    let mut s = state();
+    assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn filter_is_typed_applied_and_cleared() {
+    let mut s = state();
+    press(&mut s, "/comm:cat");
+    assert_eq!(s.mode, Mode::Filter("comm:cat".into()));
+    assert!(!s.quit, "q typed into the filter does not quit");
+    press(&mut s, "\n");
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.stream.filter.to_string(), "comm:cat");
+    let n = s.stream_len();
+    assert!(
+        n > 0 && n < s.buffer.len(),
+        "filtered {n} of {}",
+        s.buffer.len()
+    );
+    for i in 0..n {
+        let ev = s.buffer.get(s.stream_seq(i).expect("seq")).expect("held");
+        assert_eq!(ev.comm_bytes(), b"cat");
+    }
+    // New matching records extend the filtered index incrementally.
+    update(
+        &mut s,
+        Event::Kernel(KernelBatch {
+            cgroups: vec![],
+            events: vec![sys(90, 4301, b"cat", 257, 3)],
+        }),
+    );
+    assert_eq!(s.stream_len(), n + 1);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.stream.filter.is_empty(), "esc clears the filter");
+    assert_eq!(s.stream_len(), s.buffer.len());
+}
+
+#[test]
+fn bad_filter_and_unknown_command_say_why() {
+    let mut s = state();
+    press(&mut s, "/pid:abc\n");
+    assert!(matches!(&s.message, Some((Severity::Error, m)) if m.contains("abc")));
+    press(&mut s, ":frobnicate\n");
+    assert!(matches!(&s.message, Some((Severity::Error, m)) if m.contains("frobnicate")));
+    press(&mut s, ":summary 4300\n");
+    assert_eq!(s.summary_scope, SummaryScope::Pid(4300));
+}
+
+#[test]
+fn moving_up_pauses_and_end_follows_again() {
+    let mut s = state();
+    assert!(s.stream.follow);
+    let last = s.stream.selected;
+    update(&mut s, key(KeyCode::Up));
+    assert!(!s.stream.follow);
+    let paused_at = s.stream.selected;
+    assert_ne!(paused_at, last);
+    update(
+        &mut s,
+        Event::Kernel(KernelBatch {
+            cgroups: vec![],
+            events: events(),
+        }),
+    );
+    assert_eq!(
+        s.stream.selected, paused_at,
+        "paused selection stays put when events arrive"
+    );
+    update(&mut s, key(KeyCode::End));
+    assert!(s.stream.follow);
+    assert_eq!(s.stream.selected, s.stream_seq(s.stream_len() - 1));
+}
+
+#[test]
+fn buffer_cap_drops_oldest_and_prunes_the_filter_index() {
+    let mut s = AppState::new(CHUNK, Keymap::default());
+    press(&mut s, "/comm:cat\n");
+    let batch: Vec<_> = (0..(CHUNK as u64 + 10))
+        .map(|i| sys(i, 4301, b"cat", 257, 3))
+        .collect();
+    update(
+        &mut s,
+        Event::Kernel(KernelBatch {
+            cgroups: vec![],
+            events: batch,
+        }),
+    );
+    assert_eq!(s.buffer.dropped(), CHUNK as u64);
+    assert_eq!(s.buffer.len(), 10);
+    assert_eq!(
+        s.stream_len(),
+        10,
+        "matches of dropped records are forgotten"
+    );
+    assert!(s.stream.matched.iter().all(|q| *q >= s.buffer.first_seq()));
+}
+
+#[test]
+fn enter_drills_into_the_selected_process_and_tab_cycles_panes() {
+    let mut s = state();
+    let pid = s
+        .buffer
+        .get(s.stream.selected.expect("selected"))
+        .expect("held")
+        .pid();
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.summary_scope, SummaryScope::Pid(pid));
+    assert_eq!(s.focus, Pane::Summary);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Processes);
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.focus, Pane::Stream);
+    assert!(s.stream.filter.to_string().starts_with("pid:"));
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut s = state();
+    press(&mut s, "?");
+    assert_eq!(s.mode, Mode::Help);
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.mode, Mode::Normal);
+}
