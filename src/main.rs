@@ -196,11 +196,12 @@ fn run_stream(json: bool, comms: Vec<String>, duration: Option<f64>, f: FilterAr
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let res = if json {
-        stream::run(&opts, &mut out)
+    let format = if json {
+        stream::Format::Json
     } else {
-        stream::run_text(&opts, &mut out)
+        stream::Format::Text
     };
+    let res = stream::run(&opts, format, &mut out);
     let _ = out.flush();
     match res {
         Ok(r) => {

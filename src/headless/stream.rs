@@ -43,74 +43,58 @@ pub struct StreamReport {
     pub attempted: u64,
 }
 
-/// How a record is written out.
-trait Sink {
-    fn write(
-        &mut self,
-        state: &AppState,
-        ev: &EventRef<'_>,
-        clock: &WallClock,
-    ) -> std::io::Result<()>;
-    fn flush(&mut self) -> std::io::Result<()>;
+/// How each record is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line.
+    Json,
+    /// One sanitized human-readable line.
+    Text,
 }
 
-struct JsonSink<'w, W: Write>(&'w mut W);
-
-impl<W: Write> Sink for JsonSink<'_, W> {
-    fn write(
-        &mut self,
-        state: &AppState,
-        ev: &EventRef<'_>,
-        clock: &WallClock,
-    ) -> std::io::Result<()> {
-        writeln!(self.0, "{}", super::json::event_json(state, ev, clock))
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-struct TextSink<'w, W: Write>(&'w mut W);
-
-impl<W: Write> Sink for TextSink<'_, W> {
-    fn write(
-        &mut self,
-        state: &AppState,
-        ev: &EventRef<'_>,
-        clock: &WallClock,
-    ) -> std::io::Result<()> {
-        let ctr = state
-            .container_of(ev.cgroup_id())
-            .map(|c| &c[..c.len().min(12)])
-            .unwrap_or("-");
-        writeln!(
-            self.0,
-            "{} {:>7} {:<15} {:<12} {} {} = {}",
-            clock.short(ev.ts_ns()),
-            ev.pid(),
-            sanitize_bytes(ev.comm_bytes()),
-            ctr,
-            describe::syscall_name(ev),
-            sanitize(&describe::args_line(ev)),
-            ev.ret()
-        )
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
+fn write_record(
+    out: &mut impl Write,
+    format: Format,
+    state: &AppState,
+    ev: &EventRef<'_>,
+    clock: &WallClock,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => writeln!(out, "{}", super::json::event_json(state, ev, clock)),
+        Format::Text => {
+            let ctr = state
+                .container_of(ev.cgroup_id())
+                .map(|c| &c[..c.len().min(12)])
+                .unwrap_or("-");
+            writeln!(
+                out,
+                "{} {:>7} {:<15} {:<12} {} {} = {}",
+                clock.short(ev.ts_ns()),
+                ev.pid(),
+                sanitize_bytes(ev.comm_bytes()),
+                sanitize(ctr),
+                describe::syscall_name(ev),
+                sanitize(&describe::args_line(ev)),
+                ev.ret()
+            )
+        }
     }
 }
 
-/// Prints JSON lines until `duration`, SIGINT/SIGTERM, or a closed stdout.
-pub fn run(opts: &StreamOpts, out: &mut impl Write) -> Result<StreamReport, CollectorError> {
-    run_with(opts, &mut JsonSink(out))
+/// Prints records in `format` until `duration`, SIGINT/SIGTERM, or a closed output.
+pub fn run(
+    opts: &StreamOpts,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<StreamReport, CollectorError> {
+    run_with(opts, format, out)
 }
 
-/// Like [`run`] with one human-readable (sanitized) line per record.
-pub fn run_text(opts: &StreamOpts, out: &mut impl Write) -> Result<StreamReport, CollectorError> {
-    run_with(opts, &mut TextSink(out))
-}
-
-fn run_with(opts: &StreamOpts, out: &mut impl Sink) -> Result<StreamReport, CollectorError> {
+fn run_with(
+    opts: &StreamOpts,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<StreamReport, CollectorError> {
     let filter = Filter::parse(&opts.filter).map_err(|e| CollectorError::Refused {
         what: "filter".into(),
         detail: e.to_string(),
@@ -152,7 +136,7 @@ fn run_with(opts: &StreamOpts, out: &mut impl Sink) -> Result<StreamReport, Coll
                 _ = recv_term(&mut term) => break,
             };
             let Some(ev) = ev else { break };
-            out_ok = out_ok && print_new(&mut state, ev, &clock, out, &mut printed);
+            out_ok = out_ok && print_new(&mut state, ev, &clock, format, out, &mut printed);
             if !out_ok {
                 break;
             }
@@ -160,7 +144,7 @@ fn run_with(opts: &StreamOpts, out: &mut impl Sink) -> Result<StreamReport, Coll
         stop.store(true, Ordering::Release);
         while let Some(ev) = rx.recv().await {
             if out_ok {
-                out_ok = print_new(&mut state, ev, &clock, out, &mut printed);
+                out_ok = print_new(&mut state, ev, &clock, format, out, &mut printed);
             }
         }
     });
@@ -195,7 +179,8 @@ fn print_new(
     state: &mut AppState,
     ev: Event,
     clock: &WallClock,
-    out: &mut impl Sink,
+    format: Format,
+    out: &mut impl Write,
     printed: &mut u64,
 ) -> bool {
     let from = state.buffer.next_seq();
@@ -219,7 +204,7 @@ fn print_new(
         let Some(ev) = state.buffer.get(seq) else {
             continue;
         };
-        if out.write(state, &ev, clock).is_err() {
+        if write_record(out, format, state, &ev, clock).is_err() {
             return false;
         }
         *printed += 1;
