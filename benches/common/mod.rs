@@ -1,0 +1,658 @@
+//! Helpers shared by the benchmarks: root check, statistics, /proc readings,
+//! a live collector pipeline (probes + ring reader + a consumer applying
+//! `update`, as the TUI runs it) and a deterministic synthetic event mix.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use ktriage::app::event::Captured;
+use ktriage::app::event::{CgroupInfo, CollectorStats, EventKind, KernelBatch, SysEvent};
+use ktriage::app::{AppState, Event, update};
+use ktriage::collector::CollectorConfig;
+use ktriage::collector::probes::{Probes, preflight};
+use ktriage::collector::reader::{ReaderCounts, spawn_reader};
+use ktriage::ui::keymap::Keymap;
+use tokio::sync::mpsc;
+
+/// Exits with a clear message unless BPF can be used (root, BTF).
+pub fn require_root(bench: &str) {
+    if let Err(e) = preflight() {
+        eprintln!("{bench}: this benchmark loads eBPF programs and needs root with BTF: {e}");
+        eprintln!("run it as root: sudo -E cargo bench --bench {bench}");
+        std::process::exit(2);
+    }
+}
+
+/// Median of `v` (NaN when empty).
+pub fn median(v: &[f64]) -> f64 {
+    percentile(v, 50.0)
+}
+
+/// Nearest-rank percentile `p` (0..=100) of `v` (NaN when empty).
+pub fn percentile(v: &[f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
+    s[rank.clamp(1, s.len()) - 1]
+}
+
+/// Smallest and largest value.
+pub fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(*x), hi.max(*x))
+        })
+}
+
+/// Resident set size of this process in bytes (`VmRSS` of /proc/self/status).
+pub fn vm_rss_bytes() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// CPU time (ns, from schedstat) of this process's threads named `name`.
+pub fn thread_cpu_ns(name: &str) -> u64 {
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    let mut total = 0;
+    for task in dir.filter_map(Result::ok) {
+        let p = task.path();
+        let comm = std::fs::read_to_string(p.join("comm")).unwrap_or_default();
+        if comm.trim_end() != name {
+            continue;
+        }
+        let sched = std::fs::read_to_string(p.join("schedstat")).unwrap_or_default();
+        total += sched
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    total
+}
+
+/// User + system CPU time (ns) of all waited-for children so far.
+pub fn children_cpu_ns() -> u64 {
+    // SAFETY: getrusage fills the struct we pass.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    let tv = |t: libc::timeval| t.tv_sec as u64 * 1_000_000_000 + t.tv_usec as u64 * 1000;
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// CPU time used on this machine by processes other than this one and its
+/// waited-for children, over an interval: a noise indicator for shared machines.
+pub struct CpuWatch {
+    busy: u64,
+    own: u64,
+    at: Instant,
+}
+
+fn system_busy_ticks() -> u64 {
+    let s = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(cpu) = s.lines().next() else {
+        return 0;
+    };
+    let v: Vec<u64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+    v.iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .map(|(_, x)| *x)
+        .take(8)
+        .sum()
+}
+
+fn own_ticks() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = s.rsplit_once(')').map_or("", |(_, r)| r);
+    // Fields after the comm: state is field 3; utime..cstime are fields 14..17.
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    f.iter().sum()
+}
+
+impl CpuWatch {
+    pub fn start() -> Self {
+        Self {
+            busy: system_busy_ticks(),
+            own: own_ticks(),
+            at: Instant::now(),
+        }
+    }
+
+    /// CPU used by others since `start`, in percent of one CPU.
+    pub fn foreign_pct(&self) -> f64 {
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        let busy = system_busy_ticks().saturating_sub(self.busy);
+        let own = own_ticks().saturating_sub(self.own);
+        busy.saturating_sub(own) as f64 / hz / self.at.elapsed().as_secs_f64().max(1e-9) * 100.0
+    }
+}
+
+/// Other processes holding BPF links or programs (other tracers attached
+/// system-wide slow every syscall down, without showing up as their own CPU):
+/// `pid comm` of each, excluding this process.
+pub fn foreign_bpf_holders() -> Vec<String> {
+    let me = std::process::id().to_string();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in dir.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == me || !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(e.path().join("fd")) else {
+            continue;
+        };
+        let holds = fds.filter_map(Result::ok).any(|fd| {
+            std::fs::read_link(fd.path()).is_ok_and(|t| {
+                matches!(
+                    t.to_str(),
+                    Some("anon_inode:bpf-link" | "anon_inode:bpf-prog")
+                )
+            })
+        });
+        if holds {
+            let comm = std::fs::read_to_string(e.path().join("comm")).unwrap_or_default();
+            out.push(format!("{name} {}", comm.trim_end()));
+        }
+    }
+    out
+}
+
+/// Prints a warning line when other processes hold BPF programs.
+pub fn warn_foreign_bpf(when: &str) {
+    let v = foreign_bpf_holders();
+    if !v.is_empty() {
+        println!(
+            "WARNING {when}: other processes hold BPF programs (their probes add cost to every syscall): {}",
+            v.join(", ")
+        );
+    }
+}
+
+/// Memory copy bandwidth right now (GB/s, best of 3 copies of 64 MiB): an
+/// indicator of memory contention from neighbours on a shared host, which the
+/// ring-buffer path feels and a cache-resident syscall loop does not.
+pub fn memcpy_gbps() -> f64 {
+    const SIZE: usize = 64 << 20;
+    let src = vec![1u8; SIZE];
+    let mut dst = vec![0u8; SIZE];
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let t = Instant::now();
+        dst.copy_from_slice(std::hint::black_box(&src));
+        std::hint::black_box(&mut dst);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    SIZE as f64 / best / 1e9
+}
+
+/// CLOCK_MONOTONIC in ns (what the child loops time themselves with).
+pub fn mono_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: valid pointer to a timespec on our stack.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// What the consumer does with each event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consume {
+    /// `ktriage::app::update` into an `AppState` with the default cap (what the TUI does).
+    Update,
+    /// Receive and drop (measures the reader alone).
+    Discard,
+}
+
+/// Live counters of the consumer thread.
+#[derive(Debug, Default)]
+pub struct ConsumerCounts {
+    /// Kernel records received in batches.
+    pub events: AtomicU64,
+    /// Batches received.
+    pub batches: AtomicU64,
+    /// Time spent inside `update` for kernel batches (ns).
+    pub update_ns: AtomicU64,
+}
+
+/// Name of the consumer thread (for [`thread_cpu_ns`]).
+pub const CONSUMER_THREAD: &str = "bench-consumer";
+/// Name the collector gives its reader thread.
+pub const READER_THREAD: &str = "ktriage-ring";
+
+/// Probes + `spawn_reader` + a consumer thread: the TUI's data path without the terminal.
+pub struct Pipeline {
+    pub probes: Probes,
+    pub counts: Arc<ReaderCounts>,
+    pub consumed: Arc<ConsumerCounts>,
+    stop: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+    consumer: Option<JoinHandle<Option<AppState>>>,
+}
+
+impl Pipeline {
+    /// Loads and attaches the probes with `cfg` and starts the reader and the consumer.
+    /// `channel` is the reader → core channel capacity (the TUI uses 256).
+    pub fn start(cfg: &CollectorConfig, consume: Consume, channel: usize) -> Self {
+        let mut probes =
+            Probes::load(cfg).unwrap_or_else(|e| panic!("loading the ktriage probes: {e}"));
+        let (tx, mut rx) = mpsc::channel::<Event>(channel);
+        let stop = Arc::new(AtomicBool::new(false));
+        let counts = Arc::new(ReaderCounts::default());
+        let consumed = Arc::new(ConsumerCounts::default());
+        let ring = probes.ring.take().expect("ring buffer");
+        let reader = spawn_reader(ring, tx, stop.clone(), counts.clone(), cfg.poll_ms);
+        let c = consumed.clone();
+        let consumer = std::thread::Builder::new()
+            .name(CONSUMER_THREAD.into())
+            .spawn(move || {
+                let mut state = (consume == Consume::Update)
+                    .then(|| AppState::new(1_000_000, Keymap::default()));
+                while let Some(ev) = rx.blocking_recv() {
+                    if let Event::Kernel(b) = &ev {
+                        c.events.fetch_add(b.events.len() as u64, Ordering::Relaxed);
+                        c.batches.fetch_add(1, Ordering::Relaxed);
+                    }
+                    if let Some(s) = state.as_mut() {
+                        let t = Instant::now();
+                        update(s, ev);
+                        c.update_ns
+                            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                    }
+                }
+                state
+            })
+            .expect("spawning the consumer");
+        Self {
+            probes,
+            counts,
+            consumed,
+            stop,
+            reader: Some(reader),
+            consumer: Some(consumer),
+        }
+    }
+
+    /// Kernel counters plus the reader's.
+    pub fn stats(&self) -> CollectorStats {
+        let mut s = self.probes.counters().expect("reading the probe counters");
+        s.received = self.counts.received.load(Ordering::Relaxed);
+        s.undecodable = self.counts.undecodable.load(Ordering::Relaxed);
+        s
+    }
+
+    /// Waits until every record the kernel wrote has reached the consumer (or `timeout`).
+    pub fn wait_drained(&self, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        loop {
+            let s = self.stats();
+            let consumed = self.consumed.events.load(Ordering::Relaxed);
+            if consumed + s.undecodable >= s.attempted.saturating_sub(s.kernel_dropped) {
+                return true;
+            }
+            if Instant::now() >= end {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Stops the reader (after its final drain), ends the consumer, detaches the probes.
+    pub fn finish(mut self) -> (CollectorStats, Option<AppState>) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.reader.take() {
+            h.join().expect("reader thread");
+        }
+        let state = self
+            .consumer
+            .take()
+            .and_then(|h| h.join().expect("consumer thread"));
+        let s = self.stats();
+        drop(self.probes);
+        (s, state)
+    }
+}
+
+/// A small deterministic PRNG (splitmix64), so runs are comparable.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len() as u64) as usize]
+    }
+}
+
+const COMMS: &[&str] = &[
+    "nginx",
+    "curl",
+    "bash",
+    "sh",
+    "python3",
+    "java",
+    "node",
+    "kubelet",
+    "containerd",
+    "runc",
+    "sshd",
+    "cron",
+    "systemd",
+    "postgres",
+    "redis-server",
+    "envoy",
+    "coredns",
+    "etcd",
+    "dockerd",
+    "git",
+    "make",
+    "cc1",
+    "ld",
+    "cat",
+    "ls",
+    "grep",
+    "sed",
+    "awk",
+    "tar",
+    "gzip",
+    "wget",
+    "apt-get",
+    "dpkg",
+    "perl",
+    "ruby",
+    "php-fpm",
+    "haproxy",
+    "vault",
+    "consul",
+    "prometheus",
+];
+
+const DIRS: &[&str] = &[
+    "/etc/",
+    "/usr/lib/x86_64-linux-gnu/",
+    "/proc/self/",
+    "/var/log/",
+    "/tmp/",
+    "/home/app/",
+    "/run/secrets/",
+    "/usr/share/zoneinfo/",
+    "/sys/fs/cgroup/",
+    "/var/lib/postgresql/",
+    "/opt/app/conf/",
+    "/dev/",
+];
+
+const ARGS: &[&str] = &[
+    "-s",
+    "-c",
+    "--config",
+    "/etc/app.conf",
+    "http://10.0.0.5/x.sh",
+    "-v",
+    "run",
+    "--rm",
+    "-o",
+    "/tmp/out",
+];
+
+/// Container ids used by the synthetic cgroups.
+pub const CONTAINERS: &[&str] = &[
+    "3f2a9c1b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4",
+    "a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6",
+    "0fedcba9876543210fedcba9876543210fedcba9876543210fedcba987654321",
+];
+
+/// x86_64 numbers used by the mix.
+pub mod nr {
+    pub const OPENAT: u32 = 257;
+    pub const CONNECT: u32 = 42;
+    pub const EXECVE: u32 = 59;
+    pub const KILL: u32 = 62;
+    pub const SETUID: u32 = 105;
+    pub const PTRACE: u32 = 101;
+    pub const UNLINKAT: u32 = 263;
+    pub const MOUNT: u32 = 165;
+}
+
+/// cgroups of the synthetic mix: the host root and one per container.
+pub fn synthetic_cgroups() -> Vec<CgroupInfo> {
+    let mut v = vec![CgroupInfo {
+        id: 1,
+        path: Some("/".into()),
+        container_id: None,
+    }];
+    for (i, id) in CONTAINERS.iter().enumerate() {
+        v.push(CgroupInfo {
+            id: 7000 + i as u64,
+            path: Some(format!(
+                "/kubepods/besteffort/pod{i:08}-0000-0000-0000-000000000000/{id}"
+            )),
+            container_id: Some((*id).to_string()),
+        });
+    }
+    v
+}
+
+fn comm16(name: &str) -> [u8; 16] {
+    let mut c = [0u8; 16];
+    let n = name.len().min(15);
+    c[..n].copy_from_slice(&name.as_bytes()[..n]);
+    c
+}
+
+fn captured(bytes: Vec<u8>) -> Captured {
+    Captured {
+        bytes,
+        truncated: false,
+    }
+}
+
+/// A path of `len` bytes including its trailing NUL, as the probe captures it.
+fn path(rng: &mut Rng, len: usize) -> Vec<u8> {
+    let mut p = rng.pick(DIRS).as_bytes().to_vec();
+    const NAME: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789._-";
+    while p.len() + 1 < len {
+        p.push(NAME[rng.below(NAME.len() as u64) as usize]);
+    }
+    p.truncate(len - 1);
+    p.push(0);
+    p
+}
+
+fn sockaddr(rng: &mut Rng) -> Vec<u8> {
+    if rng.below(5) == 0 {
+        let mut b = 10u16.to_ne_bytes().to_vec();
+        b.extend_from_slice(&443u16.to_be_bytes());
+        b.extend_from_slice(&[0; 4]);
+        b.extend_from_slice(&[
+            0x20,
+            0x01,
+            0x0d,
+            0xb8,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            rng.below(255) as u8,
+        ]);
+        b.extend_from_slice(&[0; 4]);
+        b
+    } else {
+        let mut b = 2u16.to_ne_bytes().to_vec();
+        b.extend_from_slice(&[80u16, 443, 5432, 6379, 8080][rng.below(5) as usize].to_be_bytes());
+        b.extend_from_slice(&[10, 0, rng.below(4) as u8, rng.below(255) as u8]);
+        b.extend_from_slice(&[0; 8]);
+        b
+    }
+}
+
+/// Generates the benchmarks' realistic event mix: 60% openat with 20–60 byte
+/// paths (1 in 10 of those an unlinkat), 20% connect (IPv4/IPv6 sockaddr),
+/// 10% exec with filename and argv, 10% other without buffers (kill, setuid,
+/// ptrace, mount, fork, exit). 40 comms over 500 pids, 4 cgroups.
+pub struct Mix {
+    rng: Rng,
+    seq: u64,
+}
+
+impl Mix {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            rng: Rng::new(seed),
+            seq: 0,
+        }
+    }
+
+    pub fn event(&mut self) -> SysEvent {
+        let r = &mut self.rng;
+        let pid = 1000 + r.below(500) as u32;
+        let comm = COMMS[pid as usize % COMMS.len()];
+        let cgroup_id = match pid % 4 {
+            0 => 1,
+            k => 6999 + u64::from(k),
+        };
+        self.seq += 1;
+        let mut ev = SysEvent {
+            ts_ns: 5_000_000_000 + self.seq * 1_000,
+            cgroup_id,
+            duration_ns: 500 + r.below(20_000),
+            ret: 0,
+            args: [0; 6],
+            kind: EventKind::Syscall,
+            nr: nr::OPENAT,
+            pid,
+            tid: pid,
+            ppid: 1 + pid / 10,
+            uid: if pid.is_multiple_of(3) { 0 } else { 1000 },
+            comm: comm16(comm),
+            bufs: [Captured::default(), Captured::default()],
+        };
+        let roll = r.below(100);
+        if roll < 60 {
+            ev.nr = if r.below(10) == 0 {
+                nr::UNLINKAT
+            } else {
+                nr::OPENAT
+            };
+            ev.args = [-100i64 as u64, 0x7ffd_0000_1000, 0x80000, 0, 0, 0];
+            let len = 20 + r.below(41) as usize;
+            ev.bufs[0] = captured(path(r, len));
+            ev.ret = if r.below(8) == 0 {
+                -2
+            } else {
+                3 + r.below(60) as i64
+            };
+        } else if roll < 80 {
+            ev.nr = nr::CONNECT;
+            ev.args = [3 + r.below(20), 0x7ffd_0000_2000, 16, 0, 0, 0];
+            ev.bufs[0] = captured(sockaddr(r));
+            ev.ret = if r.below(5) == 0 { -111 } else { 0 };
+        } else if roll < 90 {
+            ev.kind = EventKind::Exec;
+            ev.nr = nr::EXECVE;
+            let name = *r.pick(COMMS);
+            ev.bufs[0] = captured(format!("/usr/bin/{name}\0").into_bytes());
+            let mut argv = format!("{name}\0");
+            for _ in 0..r.below(4) {
+                argv.push_str(r.pick::<&str>(ARGS));
+                argv.push('\0');
+            }
+            ev.bufs[1] = captured(argv.into_bytes());
+        } else {
+            match r.below(6) {
+                0 => {
+                    ev.nr = nr::KILL;
+                    ev.args[..2].copy_from_slice(&[u64::from(pid), 0]);
+                }
+                1 => {
+                    ev.nr = nr::SETUID;
+                    ev.ret = -1;
+                }
+                2 => ev.nr = nr::PTRACE,
+                3 => ev.nr = nr::MOUNT,
+                4 => {
+                    ev.kind = EventKind::Fork;
+                    ev.nr = ktriage_common::NR_NONE;
+                    ev.args[..2].copy_from_slice(&[u64::from(pid) + 1, u64::from(pid) + 1]);
+                }
+                _ => {
+                    ev.kind = EventKind::Exit;
+                    ev.nr = ktriage_common::NR_NONE;
+                    ev.args[0] = 1;
+                }
+            }
+        }
+        ev
+    }
+
+    /// A batch of `n` events; the first batch also carries the cgroups.
+    pub fn batch(&mut self, n: usize) -> KernelBatch {
+        let cgroups = if self.seq == 0 {
+            synthetic_cgroups()
+        } else {
+            Vec::new()
+        };
+        KernelBatch {
+            cgroups,
+            events: (0..n).map(|_| self.event()).collect(),
+        }
+    }
+}
+
+/// Pushes `n` mix events into `state` through `update`, in reader-sized batches.
+pub fn fill(state: &mut AppState, mix: &mut Mix, n: usize) {
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(4096);
+        update(state, Event::Kernel(mix.batch(k)));
+        left -= k;
+    }
+}
