@@ -50,11 +50,23 @@ struct {
 	__type(value, __u64);
 } COUNTERS SEC(".maps");
 
+/* Syscall entry times, indexed by tid & ENTER_MASK (an array: no hashing on the
+ * hot path). A slot is used at exit only if it holds the same tid, so a
+ * colliding tid loses a duration (counted), never gets a wrong one. */
+#define ENTER_SLOTS (1 << 18)
+#define ENTER_MASK (ENTER_SLOTS - 1)
+
+struct enter_slot {
+	__u32 tid;
+	__u32 _pad;
+	__u64 ts;
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ENTER_SLOTS);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct enter_slot);
 } ENTER_TS SEC(".maps");
 
 struct {
@@ -278,12 +290,12 @@ int BPF_PROG(kt_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	}
 	__u32 tid = (__u32)pid_tgid;
-	__u64 now = bpf_ktime_get_ns();
-	__u64 *slot = bpf_map_lookup_elem(&ENTER_TS, &tid);
-	if (slot)
-		*slot = now;
-	else if (bpf_map_update_elem(&ENTER_TS, &tid, &now, BPF_ANY))
-		count(KT_CTR_ENTER_FULL);
+	__u32 idx = tid & ENTER_MASK;
+	struct enter_slot *slot = bpf_map_lookup_elem(&ENTER_TS, &idx);
+	if (slot) {
+		slot->tid = tid;
+		slot->ts = bpf_ktime_get_ns();
+	}
 	return 0;
 }
 
@@ -302,10 +314,13 @@ int BPF_PROG(kt_sys_exit, struct pt_regs *regs, long ret)
 	if (nr >= KT_NR_SLOTS)
 		return 0;
 	__u64 dur = 0;
-	__u64 *slot = bpf_map_lookup_elem(&ENTER_TS, &tid);
-	if (slot && *slot) {
-		dur = bpf_ktime_get_ns() - *slot;
-		*slot = 0;
+	__u32 idx = tid & ENTER_MASK;
+	struct enter_slot *slot = bpf_map_lookup_elem(&ENTER_TS, &idx);
+	if (slot && slot->tid == tid && slot->ts) {
+		dur = bpf_ktime_get_ns() - slot->ts;
+		slot->ts = 0;
+	} else {
+		count(KT_CTR_UNTIMED);
 	}
 	if (agg_wanted(cfg, tgid))
 		agg_add(tgid, (__u32)nr, ret, dur);
@@ -412,7 +427,6 @@ int BPF_PROG(kt_exit, struct task_struct *p)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
-	bpf_map_delete_elem(&ENTER_TS, &tid);
 	struct kt_config *cfg = config();
 	if (!cfg)
 		return 0;

@@ -22,7 +22,7 @@
 #define KT_CTR_ATTEMPTED 0
 #define KT_CTR_DROPPED 1
 #define KT_CTR_AGG_FULL 2
-#define KT_CTR_ENTER_FULL 3
+#define KT_CTR_UNTIMED 3
 #define KT_CTR_COUNT 4
 
 #define KT_CAP_NONE 0

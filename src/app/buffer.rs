@@ -9,25 +9,32 @@ pub const CHUNK: usize = 4096;
 /// Default cap on buffered events.
 pub const DEFAULT_CAP: usize = 1_000_000;
 
-/// A record as stored: fixed fields plus a slice of its chunk's byte arena.
+/// `Stored::nr` of records that are not a syscall.
+const NR_NONE16: u16 = u16::MAX;
+
+/// A record as stored (104 bytes): fixed fields, interned comm and cgroup, and
+/// a slice of its chunk's byte arena.
 #[derive(Clone, Copy, Debug)]
 struct Stored {
     ts_ns: u64,
-    cgroup_id: u64,
-    duration_ns: u64,
     ret: i64,
     args: [u64; 6],
+    /// Saturates at ~4.29 s.
+    duration_ns: u32,
     pid: u32,
     tid: u32,
     ppid: u32,
     uid: u32,
-    nr: u32,
     comm: u32,
+    cgroup: u32,
     data_off: u32,
     len: [u16; 2],
+    nr: u16,
     kind: EventKind,
     truncated: u8,
 }
+
+const _: () = assert!(std::mem::size_of::<Stored>() == 104);
 
 #[derive(Default)]
 struct Chunk {
@@ -35,21 +42,29 @@ struct Chunk {
     data: Vec<u8>,
 }
 
-/// Interned comms: many records share few names.
-#[derive(Default)]
-struct Comms {
-    ids: HashMap<[u8; 16], u32>,
-    names: Vec<[u8; 16]>,
+/// Interned values (comms, cgroup ids): many records share few of them.
+struct Interner<T> {
+    ids: HashMap<T, u32>,
+    values: Vec<T>,
 }
 
-impl Comms {
-    fn intern(&mut self, comm: [u8; 16]) -> u32 {
-        if let Some(id) = self.ids.get(&comm) {
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Self {
+            ids: HashMap::new(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy + Eq + std::hash::Hash> Interner<T> {
+    fn intern(&mut self, v: T) -> u32 {
+        if let Some(id) = self.ids.get(&v) {
             return *id;
         }
-        let id = self.names.len() as u32;
-        self.names.push(comm);
-        self.ids.insert(comm, id);
+        let id = self.values.len() as u32;
+        self.values.push(v);
+        self.ids.insert(v, id);
         id
     }
 }
@@ -61,7 +76,8 @@ pub struct EventBuffer {
     first_seq: u64,
     len: usize,
     dropped: u64,
-    comms: Comms,
+    comms: Interner<[u8; 16]>,
+    cgroups: Interner<u64>,
 }
 
 impl EventBuffer {
@@ -73,7 +89,8 @@ impl EventBuffer {
             first_seq: 0,
             len: 0,
             dropped: 0,
-            comms: Comms::default(),
+            comms: Interner::default(),
+            cgroups: Interner::default(),
         }
     }
 
@@ -118,12 +135,16 @@ impl EventBuffer {
             self.dropped += n as u64;
         }
         if self.chunks.back().is_none_or(|c| c.events.len() >= CHUNK) {
+            if let Some(full) = self.chunks.back_mut() {
+                full.data.shrink_to_fit();
+            }
             self.chunks.push_back(Chunk {
                 events: Vec::with_capacity(CHUNK),
                 data: Vec::new(),
             });
         }
         let comm = self.comms.intern(ev.comm);
+        let cgroup = self.cgroups.intern(ev.cgroup_id);
         let chunk = self.chunks.back_mut().expect("a chunk was just ensured");
         let data_off = chunk.data.len() as u32;
         let mut len = [0u16; 2];
@@ -136,16 +157,16 @@ impl EventBuffer {
         }
         chunk.events.push(Stored {
             ts_ns: ev.ts_ns,
-            cgroup_id: ev.cgroup_id,
-            duration_ns: ev.duration_ns,
             ret: ev.ret,
             args: ev.args,
+            duration_ns: ev.duration_ns.min(u32::MAX as u64) as u32,
             pid: ev.pid,
             tid: ev.tid,
             ppid: ev.ppid,
             uid: ev.uid,
-            nr: ev.nr,
             comm,
+            cgroup,
+            nr: u16::try_from(ev.nr).unwrap_or(NR_NONE16),
             data_off,
             len,
             kind: ev.kind,
@@ -167,7 +188,8 @@ impl EventBuffer {
             seq,
             stored,
             data: &chunk.data,
-            comm: &self.comms.names[stored.comm as usize],
+            comm: &self.comms.values[stored.comm as usize],
+            cgroup_id: self.cgroups.values[stored.cgroup as usize],
         })
     }
 
@@ -195,6 +217,7 @@ pub struct EventRef<'a> {
     stored: &'a Stored,
     data: &'a [u8],
     comm: &'a [u8; 16],
+    cgroup_id: u64,
 }
 
 impl<'a> EventRef<'a> {
@@ -204,11 +227,11 @@ impl<'a> EventRef<'a> {
     }
     /// cgroup id.
     pub fn cgroup_id(&self) -> u64 {
-        self.stored.cgroup_id
+        self.cgroup_id
     }
     /// Syscall duration in ns.
     pub fn duration_ns(&self) -> u64 {
-        self.stored.duration_ns
+        self.stored.duration_ns as u64
     }
     /// Return value.
     pub fn ret(&self) -> i64 {
@@ -224,7 +247,10 @@ impl<'a> EventRef<'a> {
     }
     /// Syscall number (or `NR_NONE`).
     pub fn nr(&self) -> u32 {
-        self.stored.nr
+        match self.stored.nr {
+            NR_NONE16 => ktriage_common::NR_NONE,
+            nr => nr as u32,
+        }
     }
     /// tgid.
     pub fn pid(&self) -> u32 {
@@ -298,6 +324,17 @@ mod tests {
         assert_eq!(r.comm_bytes(), b"cat");
         assert_eq!(r.buf(0), (&b"/etc/shadow"[..], false));
         assert_eq!(r.buf(1), (&b"two"[..], true));
+        assert_eq!((r.nr(), r.cgroup_id()), (257, 1));
+        let mut exit = ev(8, "");
+        exit.nr = ktriage_common::NR_NONE;
+        exit.cgroup_id = 99;
+        exit.duration_ns = u64::MAX;
+        let seq = b.push(&exit);
+        let r = b.get(seq).expect("held");
+        assert_eq!(
+            (r.nr(), r.cgroup_id(), r.duration_ns()),
+            (ktriage_common::NR_NONE, 99, u32::MAX as u64)
+        );
     }
 
     #[test]

@@ -130,8 +130,8 @@ pub struct CollectorStats {
     pub kernel_dropped: u64,
     /// Aggregation updates lost (aggregation map full).
     pub agg_full: u64,
-    /// Syscall entries without a start time (enter map full).
-    pub enter_full: u64,
+    /// Syscalls counted without a duration (no matching entry time).
+    pub untimed: u64,
     /// Records read from the ring buffer.
     pub received: u64,
     /// Records read but not decodable (never expected; counted, not hidden).

@@ -189,7 +189,7 @@ impl Probes {
             attempted: sum(counter::ATTEMPTED)?,
             kernel_dropped: sum(counter::DROPPED)?,
             agg_full: sum(counter::AGG_FULL)?,
-            enter_full: sum(counter::ENTER_FULL)?,
+            untimed: sum(counter::UNTIMED)?,
             ..CollectorStats::default()
         })
     }

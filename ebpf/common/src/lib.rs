@@ -44,8 +44,9 @@ pub mod counter {
     pub const DROPPED: u32 = 1;
     /// Aggregation updates lost because the aggregation map was full.
     pub const AGG_FULL: u32 = 2;
-    /// Syscall entries whose start time could not be stored (enter map full).
-    pub const ENTER_FULL: u32 = 3;
+    /// Syscall exits counted without a duration: no matching entry time (a
+    /// colliding tid took the slot, or the call began before the probes attached).
+    pub const UNTIMED: u32 = 3;
     /// Number of counters.
     pub const COUNT: u32 = 4;
 }
@@ -171,4 +172,62 @@ mod pod {
     unsafe impl aya::Pod for super::StreamSpec {}
     unsafe impl aya::Pod for super::AggKey {}
     unsafe impl aya::Pod for super::AggVal {}
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    /// The value of `#define NAME VALUE` in the C mirror.
+    fn c_define(header: &str, name: &str) -> u64 {
+        let line = header
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("{name} missing from ktriage.h"));
+        let v = line.split_whitespace().nth(2).expect("a value");
+        let v = v.trim_end_matches('u');
+        match v.strip_prefix("0x") {
+            Some(hex) => u64::from_str_radix(hex, 16).expect("hex"),
+            None => v.parse().expect("decimal"),
+        }
+    }
+
+    #[test]
+    fn c_header_mirrors_the_rust_constants() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../probes/ktriage.h");
+        let h: String = std::fs::read_to_string(path).expect("ebpf/probes/ktriage.h");
+        let pairs: [(&str, u64); 22] = [
+            ("KT_BUF_MAX", super::BUF_MAX as u64),
+            ("KT_BUF_TRUNCATED", super::BUF_TRUNCATED as u64),
+            ("KT_NR_SLOTS", super::NR_SLOTS as u64),
+            ("KT_NR_NONE", super::NR_NONE as u64),
+            ("KT_KIND_SYSCALL", super::kind::SYSCALL as u64),
+            ("KT_KIND_EXEC", super::kind::EXEC as u64),
+            ("KT_KIND_EXIT", super::kind::EXIT as u64),
+            ("KT_KIND_FORK", super::kind::FORK as u64),
+            ("KT_FILTER_TGIDS", super::flag::FILTER_TGIDS as u64),
+            ("KT_FILTER_CGROUPS", super::flag::FILTER_CGROUPS as u64),
+            ("KT_CONTAINERS_ONLY", super::flag::CONTAINERS_ONLY as u64),
+            ("KT_FOLLOW_CHILDREN", super::flag::FOLLOW_CHILDREN as u64),
+            ("KT_AGG_FILTERED", super::flag::AGG_FILTERED as u64),
+            ("KT_CTR_ATTEMPTED", super::counter::ATTEMPTED as u64),
+            ("KT_CTR_DROPPED", super::counter::DROPPED as u64),
+            ("KT_CTR_AGG_FULL", super::counter::AGG_FULL as u64),
+            ("KT_CTR_UNTIMED", super::counter::UNTIMED as u64),
+            ("KT_CTR_COUNT", super::counter::COUNT as u64),
+            ("KT_CAP_NONE", super::capture::NONE as u64),
+            ("KT_CAP_USER_STR", super::capture::USER_STR as u64),
+            ("KT_CAP_SOCKADDR_LEN", super::capture::SOCKADDR_LEN as u64),
+            ("KT_CAP_SOCKADDR_PLEN", super::capture::SOCKADDR_PLEN as u64),
+        ];
+        for (name, rust) in pairs {
+            assert_eq!(c_define(&h, name), rust, "{name}");
+        }
+        assert!(
+            h.contains("sizeof(struct kt_header) == 128"),
+            "C asserts the header size"
+        );
+        assert_eq!(super::HEADER_SIZE, 128);
+    }
 }
