@@ -81,7 +81,7 @@ fn run(cfg: CollectorConfig, pod: &PodCgroup, tag: &str) -> Vec<(String, Option<
     a.go();
     b.go();
     assert!(a.wait().success() && b.wait().success());
-    live.pump_until(Duration::from_secs(2), |s| s.buffer.len() > 0);
+    live.pump_until(Duration::from_secs(2), |s| !s.buffer.is_empty());
     let s = live.finish();
     assert_eq!(s.kernel_dropped, 0);
     let got = opened_paths(&live);
