@@ -104,6 +104,8 @@ pub struct AppState {
     pub summary_selected: usize,
     /// Latest /proc snapshot, by pid.
     pub processes: Vec<ProcInfo>,
+    /// Syscalls counted in the kernel per process (from the aggregation).
+    pub process_calls: HashMap<u32, u64>,
     /// Selected process row.
     pub process_selected: usize,
     /// Stream pane view.
@@ -137,6 +139,7 @@ impl AppState {
             summary_scope: SummaryScope::All,
             summary_selected: 0,
             processes: Vec::new(),
+            process_calls: HashMap::new(),
             process_selected: 0,
             stream: StreamView {
                 follow: true,

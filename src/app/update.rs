@@ -24,6 +24,10 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Stats(s) => state.stats = s,
         Event::Collector(c) => state.collector = c,
         Event::Summary(rows) => {
+            state.process_calls.clear();
+            for r in &rows {
+                *state.process_calls.entry(r.tgid).or_default() += r.calls;
+            }
             state.agg = rows;
             refresh_summary(state);
         }

@@ -1,4 +1,4 @@
-//! The processes pane: the latest /proc snapshot (pid, ppid, uid, comm, container), virtualized.
+//! The processes pane: the latest /proc snapshot (pid, ppid, uid, comm, syscalls counted, container), virtualized.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,20 +19,22 @@ const PID: usize = 0;
 const PPID: usize = 1;
 const UID: usize = 2;
 const COMM: usize = 3;
-const CONTAINER: usize = 4;
+const CALLS: usize = 4;
+const CONTAINER: usize = 5;
 
 /// comm grows (up to [`COMM_MAX`]) to fit the visible rows; container takes the rest.
-const COLUMNS: [Column; 5] = [
+const COLUMNS: [Column; 6] = [
     Column::right(s::COL_PID, 7),
     Column::right(s::COL_PPID, 7),
     Column::right(s::COL_UID, 6),
     Column::left(s::COL_COMM, 12),
+    Column::right(s::COL_CALLS, 8),
     Column::flex(s::COL_CONTAINER, 12),
 ];
 const COMM_MAX: u16 = 24;
 
 /// Narrow panes keep pid, comm and container (the stream drops its container column first).
-const PRIORITY: [usize; 5] = [PID, COMM, CONTAINER, PPID, UID];
+const PRIORITY: [usize; 6] = [PID, COMM, CONTAINER, CALLS, PPID, UID];
 
 /// Draws the pane in `area`; only visible rows are formatted.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -49,11 +51,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let procs = &state.processes;
     let sel = state.process_selected.min(procs.len().saturating_sub(1));
     let visible = window(procs.len(), usize::from(body.height - 1), Some(sel), false);
-    let rows: Vec<(usize, [String; 5])> = visible
+    let rows: Vec<(usize, [String; 6])> = visible
         .map(|i| {
+            let calls = state.process_calls.get(&procs[i].pid).copied();
             (
                 i,
-                [PID, PPID, UID, COMM, CONTAINER].map(|c| cell(&procs[i], c)),
+                [PID, PPID, UID, COMM, CALLS, CONTAINER].map(|c| cell(&procs[i], calls, c)),
             )
         })
         .collect();
@@ -90,9 +93,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), body);
 }
 
-fn cell(p: &ProcInfo, col: usize) -> String {
+fn cell(p: &ProcInfo, calls: Option<u64>, col: usize) -> String {
     match col {
         PID => p.pid.to_string(),
+        CALLS => calls.map(thousands).unwrap_or_default(),
         PPID => p.ppid.to_string(),
         UID => p.uid.to_string(),
         COMM => sanitize(&p.comm).into_owned(),
