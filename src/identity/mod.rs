@@ -1,3 +1,42 @@
-//! Who a process is: container id from its cgroup (pid → container → pod grows here).
+//! Who a process is: pid → container → pod, from cgroup paths and the container runtime (CRI).
 
 pub mod cgroup;
+
+use serde::Serialize;
+
+/// A container as the runtime knows it; fields the runtime did not give are `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ContainerInfo {
+    /// Full container id (64 hex digits for containerd, CRI-O, docker, podman).
+    pub id: String,
+    /// Runtime the cgroup path names (`containerd`, `cri-o`, `docker`, `podman`), if known.
+    pub runtime: Option<String>,
+    /// Container name (CRI metadata name, e.g. `nginx`).
+    pub name: Option<String>,
+    /// Image reference (e.g. `docker.io/library/nginx:1.25`).
+    pub image: Option<String>,
+    /// Container labels.
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// A pod as the runtime (or, later, the API server) knows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PodInfo {
+    /// Pod name.
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Pod UID (with dashes).
+    pub uid: Option<String>,
+    /// QoS class from the cgroup path (`guaranteed`, `burstable`, `besteffort`).
+    pub qos: Option<String>,
+}
+
+/// Identity of one process.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    /// The container, `None` on the host.
+    pub container: Option<ContainerInfo>,
+    /// The pod, `None` outside Kubernetes pods.
+    pub pod: Option<PodInfo>,
+}
