@@ -100,6 +100,7 @@ fn build_state(n: usize, mix: &mut Mix) -> AppState {
             uid: if p % 3 == 0 { 0 } else { 1000 },
             comm: format!("proc-{p}"),
             container_id: (p % 4 != 0).then(|| CONTAINERS[(p % 3) as usize].to_string()),
+            ..ProcInfo::default()
         })
         .collect();
     update(&mut s, Event::Processes(procs));

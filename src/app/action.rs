@@ -41,11 +41,17 @@ pub enum Action {
     ToggleSummaryScope,
     /// Clear the active filter.
     ClearFilter,
+    /// Open the fuzzy finder over pids, comms, containers, pods and images.
+    OpenFinder,
+    /// Processes pane: list / tree.
+    ToggleTree,
+    /// Processes pane: next sort column.
+    CycleSort,
 }
 
 impl Action {
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 17] = [
+    pub const ALL: [(Action, &'static str); 20] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -63,6 +69,9 @@ impl Action {
         (Action::PrevPane, "prev_pane"),
         (Action::ToggleSummaryScope, "toggle_summary_scope"),
         (Action::ClearFilter, "clear_filter"),
+        (Action::OpenFinder, "finder"),
+        (Action::ToggleTree, "toggle_tree"),
+        (Action::CycleSort, "sort"),
     ];
 
     /// The keymap name of this action.

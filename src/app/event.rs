@@ -185,4 +185,12 @@ pub struct ProcInfo {
     pub comm: String,
     /// Container id from the cgroup path, if any.
     pub container_id: Option<String>,
+    /// Container name from the runtime, if known.
+    pub container_name: Option<String>,
+    /// Image from the runtime, if known.
+    pub image: Option<String>,
+    /// Pod name, if known.
+    pub pod_name: Option<String>,
+    /// Pod namespace, if known.
+    pub pod_namespace: Option<String>,
 }

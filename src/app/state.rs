@@ -37,6 +37,53 @@ pub enum Mode {
     Command(String),
     /// The help overlay is open.
     Help,
+    /// The fuzzy finder is open (its state is `AppState::finder`).
+    Finder,
+}
+
+/// Sort order of the processes pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ProcSort {
+    /// By pid.
+    #[default]
+    Pid,
+    /// By syscalls counted, most first.
+    Calls,
+    /// By comm.
+    Comm,
+    /// By pod (namespace/name), then container.
+    Pod,
+}
+
+impl ProcSort {
+    /// The next order in the cycle.
+    pub fn next(self) -> Self {
+        match self {
+            Self::Pid => Self::Calls,
+            Self::Calls => Self::Comm,
+            Self::Comm => Self::Pod,
+            Self::Pod => Self::Pid,
+        }
+    }
+
+    /// Name shown in the pane title.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pid => "pid",
+            Self::Calls => "calls",
+            Self::Comm => "comm",
+            Self::Pod => "pod",
+        }
+    }
+}
+
+/// How the processes pane lists processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ProcView {
+    /// Parent → children tree instead of a flat list.
+    pub tree: bool,
+    /// Sort order (of siblings, in tree mode).
+    pub sort: ProcSort,
 }
 
 /// Whose syscalls the summary pane totals.
@@ -106,8 +153,14 @@ pub struct AppState {
     pub processes: Vec<ProcInfo>,
     /// Syscalls counted in the kernel per process (from the aggregation).
     pub process_calls: HashMap<u32, u64>,
-    /// Selected process row.
+    /// Selected row of `process_order`.
     pub process_selected: usize,
+    /// List or tree, and sort.
+    pub process_view: ProcView,
+    /// Rows of the processes pane: (index into `processes`, tree depth).
+    pub process_order: Vec<(usize, u16)>,
+    /// The fuzzy finder, while open.
+    pub finder: Option<super::finder::Finder>,
     /// Stream pane view.
     pub stream: StreamView,
     /// Focused pane.
@@ -141,6 +194,9 @@ impl AppState {
             processes: Vec::new(),
             process_calls: HashMap::new(),
             process_selected: 0,
+            process_view: ProcView::default(),
+            process_order: Vec::new(),
+            finder: None,
             stream: StreamView {
                 follow: true,
                 ..StreamView::default()
@@ -188,6 +244,12 @@ impl AppState {
             let i = self.stream.matched.partition_point(|s| *s < sel);
             (i < self.stream.matched.len()).then_some(i)
         }
+    }
+
+    /// The process on the selected row of the processes pane.
+    pub fn selected_process(&self) -> Option<&ProcInfo> {
+        let (i, _) = self.process_order.get(self.process_selected)?;
+        self.processes.get(*i)
     }
 
     /// Container id of a cgroup, when known.

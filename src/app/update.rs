@@ -1,13 +1,9 @@
 //! `update`: the only function that changes [`AppState`]; returns the effects the runtime must carry out.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-use super::action::Action;
-use super::command::{Command, parse_command};
 use super::describe;
 use super::event::{Event, KernelBatch};
 use super::filter::Filter;
-use super::state::{AppState, Mode, Pane, Severity, SummaryScope};
+use super::state::{AppState, SummaryScope};
 use super::summary::summarize;
 
 /// Work for the runtime (I/O lives there, never in `update`).
@@ -30,14 +26,13 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             }
             state.agg = rows;
             refresh_summary(state);
+            super::procview::refresh(state);
         }
         Event::Processes(p) => {
             state.processes = p;
-            state.process_selected = state
-                .process_selected
-                .min(state.processes.len().saturating_sub(1));
+            super::procview::refresh(state);
         }
-        Event::Key(k) => return on_key(state, k),
+        Event::Key(k) => return super::keys::on_key(state, k),
         Event::Resize(w, h) => state.size = (w, h),
         Event::Tick(now) => on_tick(state, now),
     }
@@ -85,7 +80,7 @@ fn rescan_filter(state: &mut AppState) {
     }
 }
 
-fn set_filter(state: &mut AppState, filter: Filter) {
+pub(super) fn set_filter(state: &mut AppState, filter: Filter) {
     state.stream.filter = filter;
     state.stream.matched.clear();
     state.stream.scanned = 0;
@@ -98,7 +93,7 @@ fn set_filter(state: &mut AppState, filter: Filter) {
     state.stream.follow = true;
 }
 
-fn refresh_summary(state: &mut AppState) {
+pub(super) fn refresh_summary(state: &mut AppState) {
     let scope = state.summary_scope;
     state.summary = summarize(&state.agg, |tgid| match scope {
         SummaryScope::All => true,
@@ -124,222 +119,4 @@ fn on_tick(state: &mut AppState, now: u64) {
     }
 }
 
-fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    match state.mode.clone() {
-        Mode::Filter(text) => on_input(state, key, text, true),
-        Mode::Command(text) => on_input(state, key, text, false),
-        Mode::Normal | Mode::Help => match state.keymap.action(state.focus, &key) {
-            Some(a) => on_action(state, a),
-            None => Vec::new(),
-        },
-    }
-}
-
-fn on_input(state: &mut AppState, key: KeyEvent, mut text: String, filter: bool) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => state.mode = Mode::Normal,
-        KeyCode::Enter => {
-            state.mode = Mode::Normal;
-            return if filter {
-                apply_filter(state, &text)
-            } else {
-                run_command(state, &text)
-            };
-        }
-        KeyCode::Backspace => {
-            text.pop();
-            state.mode = if filter {
-                Mode::Filter(text)
-            } else {
-                Mode::Command(text)
-            };
-        }
-        KeyCode::Char('u') if ctrl => {
-            state.mode = if filter {
-                Mode::Filter(String::new())
-            } else {
-                Mode::Command(String::new())
-            };
-        }
-        KeyCode::Char(c) if !ctrl && !c.is_control() => {
-            text.push(c);
-            state.mode = if filter {
-                Mode::Filter(text)
-            } else {
-                Mode::Command(text)
-            };
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
-    match Filter::parse(text) {
-        Ok(f) => {
-            state.message = None;
-            set_filter(state, f);
-        }
-        Err(e) => state.message = Some((Severity::Error, format!("filter: {e}"))),
-    }
-    Vec::new()
-}
-
-fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
-    match parse_command(text) {
-        Ok(Command::Quit) => return on_action(state, Action::Quit),
-        Ok(Command::Filter(f)) => return apply_filter(state, &f),
-        Ok(Command::Follow) => on_action_unit(state, Action::Bottom),
-        Ok(Command::SummaryAll) => set_scope(state, SummaryScope::All),
-        Ok(Command::SummaryPid(p)) => set_scope(state, SummaryScope::Pid(p)),
-        Ok(Command::Help) => state.mode = Mode::Help,
-        Ok(Command::Pane(p)) => state.focus = p,
-        Err(e) => state.message = Some((Severity::Error, e.to_string())),
-    }
-    Vec::new()
-}
-
-fn set_scope(state: &mut AppState, scope: SummaryScope) {
-    state.summary_scope = scope;
-    state.summary_selected = 0;
-    refresh_summary(state);
-}
-
-fn on_action_unit(state: &mut AppState, a: Action) {
-    let _ = on_action(state, a);
-}
-
-fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
-    if state.mode == Mode::Help && !matches!(action, Action::Quit) {
-        if matches!(action, Action::Back | Action::ToggleHelp) {
-            state.mode = Mode::Normal;
-        }
-        return Vec::new();
-    }
-    match action {
-        Action::Quit => {
-            state.quit = true;
-            return vec![Effect::Quit];
-        }
-        Action::Back => {
-            if state.message.is_some() {
-                state.message = None;
-            } else if !state.stream.filter.is_empty() {
-                set_filter(state, Filter::default());
-            }
-        }
-        Action::OpenFilter => state.mode = Mode::Filter(state.stream.filter.to_string()),
-        Action::OpenCommand => state.mode = Mode::Command(String::new()),
-        Action::ToggleHelp => state.mode = Mode::Help,
-        Action::Enter => drill_in(state),
-        Action::ToggleFollow => {
-            state.stream.follow = !state.stream.follow;
-            if state.stream.follow {
-                move_stream(state, isize::MAX);
-            }
-        }
-        Action::NextPane | Action::PrevPane => cycle_focus(state, action == Action::NextPane),
-        Action::ToggleSummaryScope => {
-            let scope = match (state.summary_scope, selected_pid(state)) {
-                (SummaryScope::All, Some(p)) => SummaryScope::Pid(p),
-                _ => SummaryScope::All,
-            };
-            set_scope(state, scope);
-        }
-        Action::ClearFilter => set_filter(state, Filter::default()),
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => {
-            let page = state.page_rows() as isize;
-            let delta = match action {
-                Action::Up => -1,
-                Action::Down => 1,
-                Action::PageUp => -page,
-                Action::PageDown => page,
-                Action::Top => isize::MIN,
-                _ => isize::MAX,
-            };
-            match state.focus {
-                Pane::Stream => move_stream(state, delta),
-                Pane::Summary => {
-                    state.summary_selected =
-                        step(state.summary_selected, delta, state.summary.len())
-                }
-                Pane::Processes => {
-                    state.process_selected =
-                        step(state.process_selected, delta, state.processes.len())
-                }
-            }
-        }
-    }
-    Vec::new()
-}
-
-fn step(cur: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    (cur as isize)
-        .saturating_add(delta)
-        .clamp(0, len as isize - 1) as usize
-}
-
-fn move_stream(state: &mut AppState, delta: isize) {
-    let len = state.stream_len();
-    if len == 0 {
-        state.stream.selected = None;
-        return;
-    }
-    let cur = state.stream_pos().unwrap_or(len - 1);
-    let next = step(cur, delta, len);
-    state.stream.selected = state.stream_seq(next);
-    state.stream.follow = next == len - 1 && delta > 0;
-}
-
-fn cycle_focus(state: &mut AppState, forward: bool) {
-    let n = Pane::ORDER.len();
-    let i = Pane::ORDER
-        .iter()
-        .position(|p| *p == state.focus)
-        .unwrap_or(0);
-    let j = if forward {
-        (i + 1) % n
-    } else {
-        (i + n - 1) % n
-    };
-    state.focus = Pane::ORDER[j];
-}
-
-/// The pid the user is pointing at in the focused pane.
-pub fn selected_pid(state: &AppState) -> Option<u32> {
-    match state.focus {
-        Pane::Processes => state.processes.get(state.process_selected).map(|p| p.pid),
-        _ => state
-            .stream
-            .selected
-            .and_then(|s| state.buffer.get(s))
-            .map(|e| e.pid()),
-    }
-}
-
-fn drill_in(state: &mut AppState) {
-    let Some(pid) = selected_pid(state) else {
-        return;
-    };
-    match state.focus {
-        Pane::Processes => {
-            if let Ok(f) = Filter::parse(&format!("pid:{pid}")) {
-                set_filter(state, f);
-                state.focus = Pane::Stream;
-            }
-        }
-        _ => {
-            set_scope(state, SummaryScope::Pid(pid));
-            state.focus = Pane::Summary;
-        }
-    }
-}
+pub use super::keys::selected_pid;

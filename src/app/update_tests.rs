@@ -139,3 +139,55 @@ fn help_opens_and_closes() {
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.mode, Mode::Normal);
 }
+
+#[test]
+fn finder_pivots_to_a_pod_and_to_a_pid() {
+    let mut s = state();
+    let ctrl_p = Event::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL));
+    update(&mut s, ctrl_p.clone());
+    assert_eq!(s.mode, Mode::Finder);
+    press(&mut s, "team-a/web");
+    press(&mut s, "\n");
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(s.finder.is_none());
+    assert_eq!(s.focus, Pane::Stream);
+    assert!(
+        s.stream.filter.to_string().starts_with("container:"),
+        "{}",
+        s.stream.filter
+    );
+    assert!(s.stream_len() > 0, "the pod's events are listed");
+
+    update(&mut s, ctrl_p);
+    press(&mut s, "4301 cat\n");
+    assert_eq!(s.focus, Pane::Processes);
+    assert_eq!(s.selected_process().map(|p| p.pid), Some(4301));
+    assert_eq!(s.stream.filter.to_string(), "pid:4301");
+}
+
+#[test]
+fn finder_escape_closes_without_pivot() {
+    let mut s = state();
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+    );
+    press(&mut s, "curl");
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(s.stream.filter.is_empty());
+}
+
+#[test]
+fn tree_and_sort_keep_the_selected_process() {
+    let mut s = state();
+    press(&mut s, "\t\t");
+    assert_eq!(s.focus, Pane::Processes);
+    update(&mut s, key(KeyCode::End));
+    let pid = s.selected_process().map(|p| p.pid);
+    press(&mut s, "t");
+    assert!(s.process_view.tree);
+    assert_eq!(s.selected_process().map(|p| p.pid), pid);
+    press(&mut s, "o");
+    assert_eq!(s.selected_process().map(|p| p.pid), pid);
+}

@@ -45,6 +45,7 @@ fn read_proc(root: &std::path::Path, pid: u32) -> Option<ProcInfo> {
         uid,
         comm,
         container_id,
+        ..ProcInfo::default()
     })
 }
 

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::panes::{banner, help, input, processes, status, stream, summary};
+use super::panes::{banner, finder, help, input, processes, status, stream, summary};
 use super::theme::Theme;
 use crate::app::state::{AppState, Mode, Pane};
 use crate::collector::clock::WallClock;
@@ -160,5 +160,8 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme, clock: &WallCl
     }
     if state.mode == Mode::Help && area.width > 0 && area.height > 0 {
         help::render(frame, area, state, theme);
+    }
+    if let (Mode::Finder, Some(f)) = (&state.mode, &state.finder) {
+        finder::render(frame, area, f, theme);
     }
 }

@@ -44,6 +44,25 @@ fn filter_input() {
 }
 
 #[test]
+fn finder_overlay() {
+    let mut s = ts::state();
+    let ctrl_p = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    update(&mut s, Event::Key(ctrl_p));
+    assert_eq!(s.mode, Mode::Finder);
+    press(&mut s, "web");
+    snapshot_all("finder", &s);
+}
+
+#[test]
+fn process_tree_sorted_by_calls() {
+    let mut s = ts::state();
+    press(&mut s, "\t\tto");
+    assert_eq!(s.focus, Pane::Processes);
+    assert!(s.process_view.tree);
+    snapshot_all("process_tree", &s);
+}
+
+#[test]
 fn degraded_banner() {
     let mut s = ts::empty_state();
     let reason = "not running as root".to_string();

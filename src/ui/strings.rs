@@ -22,6 +22,9 @@ pub fn action_description(action: Action) -> &'static str {
         Action::PrevPane => "Focus the previous pane",
         Action::ToggleSummaryScope => "Summary: selected process / all processes",
         Action::ClearFilter => "Clear the filter",
+        Action::OpenFinder => "Find a pid, comm, container, pod or image",
+        Action::ToggleTree => "Processes: list / tree",
+        Action::CycleSort => "Processes: next sort column",
     }
 }
 
@@ -58,6 +61,8 @@ pub const COL_PCT_TIME: &str = "% time";
 pub const COL_SECONDS: &str = "seconds";
 pub const COL_USECS_CALL: &str = "usecs/call";
 pub const COL_CALLS: &str = "calls";
+/// Processes pane: pod (namespace/name).
+pub const COL_POD: &str = "pod";
 pub const COL_ERRORS: &str = "errors";
 /// The summary's total line.
 pub const SUMMARY_TOTAL: &str = "total";
@@ -72,9 +77,10 @@ pub fn summary_pid(pid: u32, comm: Option<&str>) -> String {
 }
 /// Summary pane with no counts yet.
 pub const SUMMARY_EMPTY: &str = "no syscalls counted yet";
-/// Processes pane title: `processes (123)`.
-pub fn processes_title(count: &str) -> String {
-    format!("processes ({count})")
+/// Processes pane title: `processes (123) list · sort pid`.
+pub fn processes_title(count: &str, tree: bool, sort: &str) -> String {
+    let view = if tree { "tree" } else { "list" };
+    format!("processes ({count}) {view} · sort {sort}")
 }
 /// Processes pane before the first /proc scan.
 pub const PROCESSES_EMPTY: &str = "no processes yet";
@@ -124,6 +130,13 @@ pub const HELP_COMMAND_LIST: &str =
     ":q  :filter EXPR  :summary [PID|all]  :follow  :ps  :stream  :help";
 /// Keys column for an action bound to no key.
 pub const HELP_UNBOUND: &str = "(unbound)";
+
+// ---- Finder ----
+
+/// Finder overlay title.
+pub const FINDER_TITLE: &str = "find pid, comm, container, pod, image";
+/// Shown when nothing matches.
+pub const FINDER_EMPTY: &str = "no match";
 
 #[cfg(test)]
 mod tests {

@@ -157,6 +157,10 @@ pub fn processes() -> Vec<ProcInfo> {
         uid,
         comm: comm.to_string(),
         container_id: ctr.map(str::to_string),
+        container_name: ctr.map(|_| "web".to_string()),
+        image: ctr.map(|_| "registry.local/web:1.0".to_string()),
+        pod_name: ctr.map(|_| "web-0".to_string()),
+        pod_namespace: ctr.map(|_| "team-a".to_string()),
     };
     vec![
         p(1, 0, 0, "systemd", None),

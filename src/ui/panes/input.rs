@@ -16,7 +16,7 @@ pub fn prompt(state: &AppState) -> Option<(char, &str)> {
     match &state.mode {
         Mode::Filter(text) => Some(('/', text)),
         Mode::Command(text) => Some((':', text)),
-        Mode::Normal | Mode::Help => None,
+        Mode::Normal | Mode::Help | Mode::Finder => None,
     }
 }
 

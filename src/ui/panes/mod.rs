@@ -2,6 +2,7 @@
 
 pub mod banner;
 pub mod errno;
+pub mod finder;
 pub mod help;
 pub mod input;
 pub mod processes;

@@ -1,4 +1,4 @@
-//! The processes pane: the latest /proc snapshot (pid, ppid, uid, comm, syscalls counted, container), virtualized.
+//! The processes pane: the latest /proc snapshot (pid, ppid, uid, comm, syscalls counted, pod, container), as a list or a tree, virtualized.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,28 +20,35 @@ const PPID: usize = 1;
 const UID: usize = 2;
 const COMM: usize = 3;
 const CALLS: usize = 4;
-const CONTAINER: usize = 5;
+const POD: usize = 5;
+const CONTAINER: usize = 6;
 
 /// comm grows (up to [`COMM_MAX`]) to fit the visible rows; container takes the rest.
-const COLUMNS: [Column; 6] = [
+const COLUMNS: [Column; 7] = [
     Column::right(s::COL_PID, 7),
     Column::right(s::COL_PPID, 7),
     Column::right(s::COL_UID, 6),
     Column::left(s::COL_COMM, 12),
     Column::right(s::COL_CALLS, 8),
+    Column::left(s::COL_POD, 18),
     Column::flex(s::COL_CONTAINER, 12),
 ];
 const COMM_MAX: u16 = 24;
 
 /// Narrow panes keep pid, comm and container (the stream drops its container column first).
-const PRIORITY: [usize; 6] = [PID, COMM, CONTAINER, CALLS, PPID, UID];
+const PRIORITY: [usize; 7] = [PID, COMM, POD, CONTAINER, CALLS, PPID, UID];
 
 /// Draws the pane in `area`; only visible rows are formatted.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let focused = state.focus == Pane::Processes;
+    let v = state.process_view;
     let title = format!(
         " {} ",
-        s::processes_title(&thousands(state.processes.len() as u64))
+        s::processes_title(
+            &thousands(state.processes.len() as u64),
+            v.tree,
+            v.sort.name()
+        )
     );
     frame.render_widget(pane_block(title, focused, theme), area);
     let body = inner(area);
@@ -49,15 +56,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let procs = &state.processes;
-    let sel = state.process_selected.min(procs.len().saturating_sub(1));
-    let visible = window(procs.len(), usize::from(body.height - 1), Some(sel), false);
-    let rows: Vec<(usize, [String; 6])> = visible
+    let order = &state.process_order;
+    let sel = state.process_selected.min(order.len().saturating_sub(1));
+    let visible = window(order.len(), usize::from(body.height - 1), Some(sel), false);
+    let rows: Vec<(usize, [String; 7])> = visible
         .map(|i| {
-            let calls = state.process_calls.get(&procs[i].pid).copied();
-            (
-                i,
-                [PID, PPID, UID, COMM, CALLS, CONTAINER].map(|c| cell(&procs[i], calls, c)),
-            )
+            let (idx, depth) = order[i];
+            let p = &procs[idx];
+            let calls = state.process_calls.get(&p.pid).copied();
+            let mut row = [PID, PPID, UID, COMM, CALLS, POD, CONTAINER].map(|c| cell(p, calls, c));
+            if depth > 0 {
+                row[COMM] = format!(
+                    "{}└ {}",
+                    "  ".repeat(usize::from(depth - 1).min(8)),
+                    row[COMM]
+                );
+            }
+            (i, row)
         })
         .collect();
     let mut cols = COLUMNS;
@@ -97,6 +112,11 @@ fn cell(p: &ProcInfo, calls: Option<u64>, col: usize) -> String {
     match col {
         PID => p.pid.to_string(),
         CALLS => calls.map(thousands).unwrap_or_default(),
+        POD => match (&p.pod_namespace, &p.pod_name) {
+            (Some(ns), Some(name)) => sanitize(&format!("{ns}/{name}")).into_owned(),
+            (None, Some(name)) => sanitize(name).into_owned(),
+            _ => String::new(),
+        },
         PPID => p.ppid.to_string(),
         UID => p.uid.to_string(),
         COMM => sanitize(&p.comm).into_owned(),

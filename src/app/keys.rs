@@ -1,0 +1,314 @@
+//! Keys and actions: the keymap lookup, text input (filter, command, finder), moves, focus and drill-in.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+use super::command::{Command, parse_command};
+use super::filter::Filter;
+use super::finder::{Finder, Target, candidates};
+use super::state::{AppState, Mode, Pane, Severity, SummaryScope};
+use super::update::{Effect, refresh_summary, set_filter};
+
+pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    match state.mode.clone() {
+        Mode::Filter(text) => match edit(text, &key) {
+            Input::Edit(t) => state.mode = Mode::Filter(t),
+            Input::Cancel => state.mode = Mode::Normal,
+            Input::Submit(t) => {
+                state.mode = Mode::Normal;
+                return apply_filter(state, &t);
+            }
+            Input::Other => {}
+        },
+        Mode::Command(text) => match edit(text, &key) {
+            Input::Edit(t) => state.mode = Mode::Command(t),
+            Input::Cancel => state.mode = Mode::Normal,
+            Input::Submit(t) => {
+                state.mode = Mode::Normal;
+                return run_command(state, &t);
+            }
+            Input::Other => {}
+        },
+        Mode::Finder => on_finder_key(state, &key),
+        Mode::Normal | Mode::Help => {
+            if let Some(a) = state.keymap.action(state.focus, &key) {
+                return on_action(state, a);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// What a key does to a line being typed.
+enum Input {
+    Edit(String),
+    Submit(String),
+    Cancel,
+    Other,
+}
+
+fn edit(mut text: String, key: &KeyEvent) -> Input {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => Input::Cancel,
+        KeyCode::Enter => Input::Submit(text),
+        KeyCode::Backspace => {
+            text.pop();
+            Input::Edit(text)
+        }
+        KeyCode::Char('u') if ctrl => Input::Edit(String::new()),
+        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            text.push(c);
+            Input::Edit(text)
+        }
+        _ => Input::Other,
+    }
+}
+
+fn on_finder_key(state: &mut AppState, key: &KeyEvent) {
+    let Some(finder) = state.finder.as_mut() else {
+        state.mode = Mode::Normal;
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Up => finder.step(-1),
+        KeyCode::Char('p' | 'k') if ctrl => finder.step(-1),
+        KeyCode::Down => finder.step(1),
+        KeyCode::Char('n' | 'j') if ctrl => finder.step(1),
+        KeyCode::PageUp => finder.step(-10),
+        KeyCode::PageDown => finder.step(10),
+        _ => match edit(finder.query.clone(), key) {
+            Input::Edit(q) => finder.set_query(q),
+            Input::Cancel => close_finder(state),
+            Input::Submit(_) => {
+                let target = finder.chosen().map(|c| c.target.clone());
+                close_finder(state);
+                if let Some(t) = target {
+                    pivot(state, t);
+                }
+            }
+            Input::Other => {}
+        },
+    }
+}
+
+fn close_finder(state: &mut AppState) {
+    state.finder = None;
+    state.mode = Mode::Normal;
+}
+
+/// Goes where a finder result points: a process, a container's or a pod's events.
+fn pivot(state: &mut AppState, target: Target) {
+    let filter = match &target {
+        Target::Pid(p) => {
+            super::procview::select_pid(state, Some(*p));
+            format!("pid:{p}")
+        }
+        Target::Container(id) => format!("container:{}", &id[..id.len().min(12)]),
+        Target::Pod(ns, name) => {
+            let mut ids: Vec<&str> = state
+                .processes
+                .iter()
+                .filter(|p| {
+                    p.pod_namespace.as_deref() == Some(ns) && p.pod_name.as_deref() == Some(name)
+                })
+                .filter_map(|p| p.container_id.as_deref())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.iter()
+                .map(|id| format!("container:{}", &id[..id.len().min(12)]))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    if let Ok(f) = Filter::parse(&filter) {
+        set_filter(state, f);
+    }
+    state.focus = match target {
+        Target::Pid(_) => Pane::Processes,
+        _ => Pane::Stream,
+    };
+}
+
+fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
+    match Filter::parse(text) {
+        Ok(f) => {
+            state.message = None;
+            set_filter(state, f);
+        }
+        Err(e) => state.message = Some((Severity::Error, format!("filter: {e}"))),
+    }
+    Vec::new()
+}
+
+fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
+    match parse_command(text) {
+        Ok(Command::Quit) => return on_action(state, Action::Quit),
+        Ok(Command::Filter(f)) => return apply_filter(state, &f),
+        Ok(Command::Follow) => on_action_unit(state, Action::Bottom),
+        Ok(Command::SummaryAll) => set_scope(state, SummaryScope::All),
+        Ok(Command::SummaryPid(p)) => set_scope(state, SummaryScope::Pid(p)),
+        Ok(Command::Help) => state.mode = Mode::Help,
+        Ok(Command::Pane(p)) => state.focus = p,
+        Err(e) => state.message = Some((Severity::Error, e.to_string())),
+    }
+    Vec::new()
+}
+
+fn set_scope(state: &mut AppState, scope: SummaryScope) {
+    state.summary_scope = scope;
+    state.summary_selected = 0;
+    refresh_summary(state);
+}
+
+fn on_action_unit(state: &mut AppState, a: Action) {
+    let _ = on_action(state, a);
+}
+
+fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if state.mode == Mode::Help && !matches!(action, Action::Quit) {
+        if matches!(action, Action::Back | Action::ToggleHelp) {
+            state.mode = Mode::Normal;
+        }
+        return Vec::new();
+    }
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Back => {
+            if state.message.is_some() {
+                state.message = None;
+            } else if !state.stream.filter.is_empty() {
+                set_filter(state, Filter::default());
+            }
+        }
+        Action::OpenFilter => state.mode = Mode::Filter(state.stream.filter.to_string()),
+        Action::OpenCommand => state.mode = Mode::Command(String::new()),
+        Action::ToggleHelp => state.mode = Mode::Help,
+        Action::Enter => drill_in(state),
+        Action::ToggleFollow => {
+            state.stream.follow = !state.stream.follow;
+            if state.stream.follow {
+                move_stream(state, isize::MAX);
+            }
+        }
+        Action::NextPane | Action::PrevPane => cycle_focus(state, action == Action::NextPane),
+        Action::ToggleSummaryScope => {
+            let scope = match (state.summary_scope, selected_pid(state)) {
+                (SummaryScope::All, Some(p)) => SummaryScope::Pid(p),
+                _ => SummaryScope::All,
+            };
+            set_scope(state, scope);
+        }
+        Action::ClearFilter => set_filter(state, Filter::default()),
+        Action::OpenFinder => {
+            state.finder = Some(Finder::new(candidates(&state.processes)));
+            state.mode = Mode::Finder;
+        }
+        Action::ToggleTree => {
+            state.process_view.tree = !state.process_view.tree;
+            super::procview::refresh(state);
+        }
+        Action::CycleSort => {
+            state.process_view.sort = state.process_view.sort.next();
+            super::procview::refresh(state);
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            let page = state.page_rows() as isize;
+            let delta = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page,
+                Action::PageDown => page,
+                Action::Top => isize::MIN,
+                _ => isize::MAX,
+            };
+            match state.focus {
+                Pane::Stream => move_stream(state, delta),
+                Pane::Summary => {
+                    state.summary_selected =
+                        step(state.summary_selected, delta, state.summary.len())
+                }
+                Pane::Processes => {
+                    state.process_selected =
+                        step(state.process_selected, delta, state.process_order.len())
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn step(cur: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (cur as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1) as usize
+}
+
+fn move_stream(state: &mut AppState, delta: isize) {
+    let len = state.stream_len();
+    if len == 0 {
+        state.stream.selected = None;
+        return;
+    }
+    let cur = state.stream_pos().unwrap_or(len - 1);
+    let next = step(cur, delta, len);
+    state.stream.selected = state.stream_seq(next);
+    state.stream.follow = next == len - 1 && delta > 0;
+}
+
+fn cycle_focus(state: &mut AppState, forward: bool) {
+    let n = Pane::ORDER.len();
+    let i = Pane::ORDER
+        .iter()
+        .position(|p| *p == state.focus)
+        .unwrap_or(0);
+    let j = if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    };
+    state.focus = Pane::ORDER[j];
+}
+
+/// The pid the user is pointing at in the focused pane.
+pub fn selected_pid(state: &AppState) -> Option<u32> {
+    match state.focus {
+        Pane::Processes => state.selected_process().map(|p| p.pid),
+        _ => state
+            .stream
+            .selected
+            .and_then(|s| state.buffer.get(s))
+            .map(|e| e.pid()),
+    }
+}
+
+fn drill_in(state: &mut AppState) {
+    let Some(pid) = selected_pid(state) else {
+        return;
+    };
+    match state.focus {
+        Pane::Processes => {
+            if let Ok(f) = Filter::parse(&format!("pid:{pid}")) {
+                set_filter(state, f);
+                state.focus = Pane::Stream;
+            }
+        }
+        _ => {
+            set_scope(state, SummaryScope::Pid(pid));
+            state.focus = Pane::Summary;
+        }
+    }
+}
