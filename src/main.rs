@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use ktriage::collector::{CollectorConfig, args as sysargs, syscalls};
-use ktriage::headless::{count, stream};
+use ktriage::headless::{count, inspect, ps, stream};
 use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
 use ktriage::ui::theme::{EnvInfo, Theme};
 
@@ -41,6 +41,9 @@ struct TuiArgs {
     /// Do not load BPF probes (processes from /proc only).
     #[arg(long)]
     no_bpf: bool,
+    /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
+    #[arg(long)]
+    cri_socket: Option<PathBuf>,
     #[command(flatten)]
     filters: FilterArgs,
 }
@@ -89,6 +92,41 @@ enum Cmd {
         #[arg(last = true, required = true)]
         cmd: Vec<String>,
     },
+    /// List processes with their container and pod.
+    Ps {
+        /// One JSON object per process.
+        #[arg(long)]
+        json: bool,
+        /// Only processes in containers.
+        #[arg(long)]
+        containers_only: bool,
+        /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
+        #[arg(long)]
+        cri_socket: Option<PathBuf>,
+    },
+    /// Inspect a process: identity, fds, environ (secrets masked), mounts, namespaces, security.
+    Inspect {
+        /// The process.
+        pid: u32,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// Show masked environment values.
+        #[arg(long)]
+        reveal_secrets: bool,
+        /// List PATH inside the process's root filesystem.
+        #[arg(long, value_name = "PATH", conflicts_with = "cat")]
+        ls: Option<String>,
+        /// Print the file PATH from the process's root filesystem (capped).
+        #[arg(long, value_name = "PATH")]
+        cat: Option<String>,
+        /// Byte cap for --cat.
+        #[arg(long, default_value_t = inspect::CAT_CAP)]
+        max_bytes: usize,
+        /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
+        #[arg(long)]
+        cri_socket: Option<PathBuf>,
+    },
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -132,6 +170,59 @@ fn main() -> ExitCode {
             filters,
         }) => run_stream(json, comms, duration, filters),
         Some(Cmd::Count { json, output, cmd }) => run_count(json, output, cmd),
+        Some(Cmd::Ps {
+            json,
+            containers_only,
+            cri_socket,
+        }) => {
+            let rows = ps::rows(&ps::PsOpts {
+                containers_only,
+                cri_socket,
+                no_cri: false,
+            });
+            let text = if json {
+                rows.iter()
+                    .map(|p| ps::json(p).to_string() + "\n")
+                    .collect()
+            } else {
+                ps::table(&rows)
+            };
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Some(Cmd::Inspect {
+            pid,
+            json,
+            reveal_secrets,
+            ls,
+            cat,
+            max_bytes,
+            cri_socket,
+        }) => {
+            let what = match (ls, cat) {
+                (Some(p), _) => inspect::What::Ls(p),
+                (_, Some(p)) => inspect::What::Cat(p),
+                _ => inspect::What::Process,
+            };
+            let opts = inspect::InspectOpts {
+                pid,
+                what,
+                json,
+                reveal_secrets,
+                cri_socket,
+                cap: max_bytes,
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let res = inspect::run(&opts, &mut out);
+            let _ = out.flush();
+            match res {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ktriage: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 
@@ -158,6 +249,7 @@ fn run_tui(a: TuiArgs) -> ExitCode {
         collector,
         buffer_cap: a.buffer_cap,
         no_bpf: a.no_bpf,
+        cri_socket: a.cri_socket.clone(),
     };
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,

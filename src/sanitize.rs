@@ -26,6 +26,24 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`sanitize`] but keeps newlines and tabs (file previews).
+pub fn sanitize_multiline(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.split('\n')
+            .map(|l| {
+                l.split('\t')
+                    .map(|p| sanitize(p))
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// [`sanitize`] over lossily decoded bytes.
 pub fn sanitize_bytes(b: &[u8]) -> String {
     sanitize(&String::from_utf8_lossy(b)).into_owned()
@@ -41,5 +59,6 @@ mod tests {
         assert_eq!(sanitize("\x1b[2Jx\x07"), "\\x1b[2Jx\\x07");
         assert_eq!(sanitize("a\u{9b}b\u{202e}c\n"), "a\\x9bb\\u{202e}c\\x0a");
         assert_eq!(sanitize_bytes(b"\xff\x1b"), "\u{fffd}\\x1b");
+        assert_eq!(sanitize_multiline("a\n\tb\x1b"), "a\n\tb\\x1b");
     }
 }

@@ -193,4 +193,6 @@ pub struct ProcInfo {
     pub pod_name: Option<String>,
     /// Pod namespace, if known.
     pub pod_namespace: Option<String>,
+    /// Pod UID, if known (from the cgroup path or the runtime).
+    pub pod_uid: Option<String>,
 }

@@ -3,7 +3,7 @@
 use std::fs;
 
 use crate::app::event::ProcInfo;
-use crate::identity::cgroup::container_id;
+use crate::identity::cgroup::parse_proc_cgroup;
 
 /// Reads every process under `/proc`.
 pub fn scan() -> Vec<ProcInfo> {
@@ -35,10 +35,7 @@ fn read_proc(root: &std::path::Path, pid: u32) -> Option<ProcInfo> {
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or(u32::MAX);
     let cgroup = fs::read_to_string(dir.join("cgroup")).unwrap_or_default();
-    let container_id = cgroup
-        .lines()
-        .filter_map(|l| l.splitn(3, ':').nth(2))
-        .find_map(container_id);
+    let container_id = parse_proc_cgroup(&cgroup).container_id;
     Some(ProcInfo {
         pid,
         ppid,

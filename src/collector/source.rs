@@ -13,6 +13,7 @@ use super::probes::Probes;
 use super::procfs;
 use super::reader::{ReaderCounts, spawn_reader};
 use crate::app::event::{AggRow, CollectorState, Event};
+use crate::identity::resolve::Resolver;
 
 /// A producer of events. `spawn` starts its threads; they end when `stop` is set
 /// or the receiver is dropped.
@@ -125,10 +126,15 @@ fn sleep_unless_stopped(stop: &AtomicBool, total: Duration) {
     }
 }
 
-/// /proc polling for the process table (works without root or BPF).
+/// /proc polling for the process table (works without root or BPF), with
+/// container and pod names from the runtime when it answers.
 pub struct ProcSource {
     /// Time between scans.
     pub every: Duration,
+    /// CRI socket (`None`: auto-detect).
+    pub cri_socket: Option<std::path::PathBuf>,
+    /// Ask the container runtime for names (false: cgroup facts only).
+    pub cri: bool,
 }
 
 impl Source for ProcSource {
@@ -142,8 +148,15 @@ impl Source for ProcSource {
             std::thread::Builder::new()
                 .name("ktriage-procfs".into())
                 .spawn(move || {
+                    let mut resolver = Resolver::new(self.cri_socket.as_deref(), self.cri);
                     while !stop.load(Ordering::Acquire) {
-                        if tx.blocking_send(Event::Processes(procfs::scan())).is_err() {
+                        let mut procs = procfs::scan();
+                        for p in &mut procs {
+                            if p.container_id.is_some() {
+                                resolver.enrich(p);
+                            }
+                        }
+                        if tx.blocking_send(Event::Processes(procs)).is_err() {
                             return;
                         }
                         sleep_unless_stopped(&stop, every);

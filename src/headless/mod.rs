@@ -1,5 +1,8 @@
 //! Headless commands (`stream`, `count`) on the same core the TUI uses.
 
 pub mod count;
+pub mod inspect;
+mod inspect_text;
 pub mod json;
+pub mod ps;
 pub mod stream;

@@ -1,6 +1,8 @@
 //! Who a process is: pid → container → pod, from cgroup paths and the container runtime (CRI).
 
 pub mod cgroup;
+pub mod cri;
+pub mod resolve;
 
 use serde::Serialize;
 

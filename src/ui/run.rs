@@ -29,6 +29,8 @@ pub struct TuiOpts {
     pub buffer_cap: usize,
     /// Do not try BPF (degraded mode on purpose).
     pub no_bpf: bool,
+    /// CRI socket (`None`: auto-detect containerd, CRI-O, k3s).
+    pub cri_socket: Option<std::path::PathBuf>,
 }
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -49,6 +51,8 @@ fn start_sources(
 ) -> Vec<std::thread::JoinHandle<()>> {
     let mut sources: Vec<Box<dyn Source>> = vec![Box::new(ProcSource {
         every: Duration::from_secs(2),
+        cri_socket: opts.cri_socket.clone(),
+        cri: true,
     })];
     if opts.no_bpf {
         let _ = tx.try_send(Event::Collector(CollectorState::Degraded {

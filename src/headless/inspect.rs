@@ -1,0 +1,153 @@
+//! `ktriage inspect PID`: identity and /proc inspection as JSON or text; `--ls`/`--cat` browse the process's root safely.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::identity::resolve::Resolver;
+use crate::inspect::rootfs::{DEFAULT_PREVIEW_CAP, RootFs, RootFsError};
+use crate::inspect::{InspectError, Inspector};
+use crate::sanitize::{sanitize, sanitize_multiline};
+
+/// What `inspect` should print.
+#[derive(Clone, Debug)]
+pub enum What {
+    /// The whole inspection.
+    Process,
+    /// A directory listing inside the process's root.
+    Ls(String),
+    /// A file from the process's root (capped).
+    Cat(String),
+}
+
+/// Options of `inspect`.
+#[derive(Clone, Debug)]
+pub struct InspectOpts {
+    /// The process.
+    pub pid: u32,
+    /// What to print.
+    pub what: What,
+    /// JSON instead of text.
+    pub json: bool,
+    /// Print masked environment values (noted in the output).
+    pub reveal_secrets: bool,
+    /// CRI socket (`None`: auto-detect).
+    pub cri_socket: Option<PathBuf>,
+    /// Byte cap for `--cat`.
+    pub cap: usize,
+}
+
+/// Why `inspect` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectCmdError {
+    /// The process is gone or unreadable.
+    #[error(transparent)]
+    Inspect(#[from] InspectError),
+    /// A root-filesystem path could not be listed or read.
+    #[error("{path}: {source}")]
+    Root {
+        /// The path asked for.
+        path: String,
+        /// Why.
+        #[source]
+        source: RootFsError,
+    },
+    /// Writing the output failed.
+    #[error("output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Default `--cat` cap.
+pub const CAT_CAP: usize = DEFAULT_PREVIEW_CAP;
+
+/// Runs the command, writing to `out`.
+pub fn run(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdError> {
+    match &opts.what {
+        What::Process => process(opts, out),
+        What::Ls(path) => ls(opts, path, out),
+        What::Cat(path) => cat(opts, path, out),
+    }
+}
+
+fn root_of(pid: u32) -> PathBuf {
+    Path::new("/proc").join(pid.to_string()).join("root")
+}
+
+fn rooted<T>(path: &str, r: Result<T, RootFsError>) -> Result<T, InspectCmdError> {
+    r.map_err(|source| InspectCmdError::Root {
+        path: path.to_string(),
+        source,
+    })
+}
+
+fn process(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdError> {
+    let identity = Resolver::new(opts.cri_socket.as_deref(), true).identify(opts.pid);
+    let insp = Inspector::new("/proc").inspect(opts.pid, &identity)?;
+    let v = insp.to_json(opts.reveal_secrets);
+    if opts.json {
+        writeln!(out, "{v}")?;
+    } else {
+        super::inspect_text::write(&v, out)?;
+    }
+    Ok(())
+}
+
+fn ls(opts: &InspectOpts, path: &str, out: &mut impl Write) -> Result<(), InspectCmdError> {
+    let root = rooted(path, RootFs::open(&root_of(opts.pid)))?;
+    let entries = rooted(path, root.list(path))?;
+    if opts.json {
+        for e in &entries {
+            writeln!(out, "{}", json!(e))?;
+        }
+        return Ok(());
+    }
+    for e in &entries {
+        let link = match (&e.link_target, &e.link_resolved) {
+            (Some(t), Some(r)) => format!(" -> {} (in root: {})", sanitize(t), sanitize(r)),
+            (Some(t), None) => format!(" -> {} (dangling)", sanitize(t)),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{} {:>6} {:>6} {:>10} {}{link}",
+            e.mode,
+            e.uid,
+            e.gid,
+            e.size,
+            sanitize(&e.name)
+        )?;
+    }
+    Ok(())
+}
+
+fn cat(opts: &InspectOpts, path: &str, out: &mut impl Write) -> Result<(), InspectCmdError> {
+    let root = rooted(path, RootFs::open(&root_of(opts.pid)))?;
+    let view = rooted(path, root.read(path, opts.cap))?;
+    if opts.json {
+        let text = (!view.is_binary()).then(|| String::from_utf8_lossy(&view.data).into_owned());
+        let v = json!({
+            "path": view.path, "resolved": view.resolved, "size": view.size,
+            "truncated": view.truncated, "binary": view.is_binary(), "text": text,
+            "strings": view.is_binary().then(|| view.strings(4).into_iter().map(|(o, s)| json!({"offset": o, "text": s})).collect::<Vec<_>>()),
+        });
+        writeln!(out, "{v}")?;
+        return Ok(());
+    }
+    if view.is_binary() {
+        for (off, s) in view.strings(4) {
+            writeln!(out, "{off:>8x} {}", sanitize(&s))?;
+        }
+    } else {
+        out.write_all(sanitize_multiline(&String::from_utf8_lossy(&view.data)).as_bytes())?;
+    }
+    if view.truncated {
+        writeln!(
+            out,
+            "\n[ktriage: showing {} of {} bytes]",
+            view.data.len(),
+            view.size
+        )?;
+    }
+    Ok(())
+}

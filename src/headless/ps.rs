@@ -1,0 +1,84 @@
+//! `ktriage ps`: every process with its container and pod, as JSON lines or a sanitized table.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::app::event::ProcInfo;
+use crate::collector::procfs;
+use crate::identity::resolve::Resolver;
+use crate::sanitize::sanitize;
+
+/// Options of `ps`.
+#[derive(Clone, Debug, Default)]
+pub struct PsOpts {
+    /// Only processes in a container.
+    pub containers_only: bool,
+    /// CRI socket (`None`: auto-detect).
+    pub cri_socket: Option<PathBuf>,
+    /// Skip the container runtime (cgroup facts only).
+    pub no_cri: bool,
+}
+
+/// The process table with identities.
+pub fn rows(opts: &PsOpts) -> Vec<ProcInfo> {
+    let mut resolver = Resolver::new(opts.cri_socket.as_deref(), !opts.no_cri);
+    let mut procs = procfs::scan();
+    procs.retain(|p| !opts.containers_only || p.container_id.is_some());
+    for p in &mut procs {
+        if p.container_id.is_some() {
+            resolver.enrich(p);
+        } else if let Some(uid) = resolver.cgroup_of(p.pid).pod_uid {
+            p.pod_uid = Some(uid);
+        }
+    }
+    procs
+}
+
+/// One process as a JSON object.
+pub fn json(p: &ProcInfo) -> Value {
+    json!({
+        "pid": p.pid,
+        "ppid": p.ppid,
+        "uid": p.uid,
+        "comm": p.comm,
+        "container_id": p.container_id,
+        "container_name": p.container_name,
+        "image": p.image,
+        "pod_name": p.pod_name,
+        "pod_namespace": p.pod_namespace,
+        "pod_uid": p.pod_uid,
+    })
+}
+
+/// A table for people (untrusted text sanitized).
+pub fn table(procs: &[ProcInfo]) -> String {
+    let mut s = format!(
+        "{:>7} {:>7} {:>6} {:<16} {:<13} {:<28} {}\n",
+        "PID", "PPID", "UID", "COMM", "CONTAINER", "POD", "IMAGE"
+    );
+    for p in procs {
+        let ctr = p
+            .container_id
+            .as_deref()
+            .map(|c| &c[..c.len().min(12)])
+            .unwrap_or("-");
+        let pod = match (&p.pod_namespace, &p.pod_name) {
+            (Some(ns), Some(n)) => format!("{ns}/{n}"),
+            _ => "-".into(),
+        };
+        let _ = writeln!(
+            s,
+            "{:>7} {:>7} {:>6} {:<16} {:<13} {:<28} {}",
+            p.pid,
+            p.ppid,
+            p.uid,
+            sanitize(&p.comm.chars().take(16).collect::<String>()),
+            sanitize(ctr),
+            sanitize(&pod),
+            sanitize(p.image.as_deref().unwrap_or("-"))
+        );
+    }
+    s
+}

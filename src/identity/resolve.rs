@@ -1,0 +1,103 @@
+//! pid → container → pod: the cgroup path first, then the container runtime (CRI) for names.
+
+use std::path::{Path, PathBuf};
+
+use super::cgroup::{CgroupIdentity, parse_proc_cgroup};
+use super::cri::CriCache;
+use super::{ContainerInfo, Identity, PodInfo};
+use crate::app::event::ProcInfo;
+
+/// Resolves identities; owns the CRI cache (one list call per new container, at most once a second).
+pub struct Resolver {
+    proc_root: PathBuf,
+    cri: Option<CriCache>,
+}
+
+impl Resolver {
+    /// A resolver over `/proc`; `cri` false skips the runtime (cgroup facts only).
+    pub fn new(cri_socket: Option<&Path>, cri: bool) -> Self {
+        Self::with_proc_root(Path::new("/proc"), cri_socket, cri)
+    }
+
+    /// A resolver over another proc root (tests).
+    pub fn with_proc_root(proc_root: &Path, cri_socket: Option<&Path>, cri: bool) -> Self {
+        Self {
+            proc_root: proc_root.to_path_buf(),
+            cri: cri.then(|| CriCache::new(cri_socket)),
+        }
+    }
+
+    /// What `/proc/PID/cgroup` says (empty identity when unreadable: host or gone).
+    pub fn cgroup_of(&self, pid: u32) -> CgroupIdentity {
+        let text = std::fs::read_to_string(self.proc_root.join(pid.to_string()).join("cgroup"))
+            .unwrap_or_default();
+        parse_proc_cgroup(&text)
+    }
+
+    /// The identity of `pid`.
+    pub fn identify(&mut self, pid: u32) -> Identity {
+        let cg = self.cgroup_of(pid);
+        self.identify_cgroup(&cg)
+    }
+
+    /// The identity behind a parsed cgroup: runtime names when the runtime knows the container.
+    pub fn identify_cgroup(&mut self, cg: &CgroupIdentity) -> Identity {
+        let Some(id) = cg.container_id.clone() else {
+            return Identity {
+                container: None,
+                pod: cg.pod_uid.as_ref().map(|uid| PodInfo {
+                    uid: Some(uid.clone()),
+                    qos: cg.qos.map(|q| q.as_str().to_string()),
+                    ..PodInfo::default()
+                }),
+            };
+        };
+        let found = self.cri.as_mut().and_then(|c| c.lookup(&id));
+        let (mut container, pod) = match found {
+            Some((c, p)) => (c, p),
+            None => (
+                ContainerInfo {
+                    id: id.clone(),
+                    ..ContainerInfo::default()
+                },
+                None,
+            ),
+        };
+        if container.runtime.is_none() {
+            container.runtime = cg.runtime.map(|r| r.as_str().to_string());
+        }
+        let pod = match (pod, &cg.pod_uid) {
+            (Some(mut p), _) => {
+                p.qos = p.qos.or_else(|| cg.qos.map(|q| q.as_str().to_string()));
+                p.uid = p.uid.or_else(|| cg.pod_uid.clone());
+                Some(p)
+            }
+            (None, Some(uid)) => Some(PodInfo {
+                uid: Some(uid.clone()),
+                qos: cg.qos.map(|q| q.as_str().to_string()),
+                ..PodInfo::default()
+            }),
+            (None, None) => None,
+        };
+        Identity {
+            container: Some(container),
+            pod,
+        }
+    }
+
+    /// Fills the container and pod fields of a /proc snapshot row.
+    pub fn enrich(&mut self, p: &mut ProcInfo) {
+        let cg = self.cgroup_of(p.pid);
+        let ident = self.identify_cgroup(&cg);
+        if let Some(c) = ident.container {
+            p.container_id = Some(c.id);
+            p.container_name = c.name;
+            p.image = c.image;
+        }
+        if let Some(pod) = ident.pod {
+            p.pod_name = pod.name;
+            p.pod_namespace = pod.namespace;
+            p.pod_uid = pod.uid;
+        }
+    }
+}
