@@ -47,11 +47,15 @@ pub enum Action {
     ToggleTree,
     /// Processes pane: next sort column.
     CycleSort,
+    /// Inspect view: show / hide masked environment values (noted in the session).
+    RevealSecrets,
+    /// Inspect view, Root tab: text / strings / hex view of the open file.
+    FileView,
 }
 
 impl Action {
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 20] = [
+    pub const ALL: [(Action, &'static str); 22] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -72,6 +76,8 @@ impl Action {
         (Action::OpenFinder, "finder"),
         (Action::ToggleTree, "toggle_tree"),
         (Action::CycleSort, "sort"),
+        (Action::RevealSecrets, "reveal_secrets"),
+        (Action::FileView, "file_view"),
     ];
 
     /// The keymap name of this action.

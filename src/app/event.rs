@@ -1,10 +1,15 @@
 //! The one `Event` type every source produces and `update` consumes (and a recording stores).
 
+use std::sync::Arc;
+
 use crossterm::event::KeyEvent;
+
+use crate::inspect::Inspection;
+use crate::inspect::rootfs::{DirEntry, FileView};
 
 /// Everything that can happen to ktriage. Sources send these; `update` is the
 /// only consumer; a recording is a sequence of them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Event {
     /// A batch of decoded kernel records, with the cgroups first seen in it.
     Kernel(KernelBatch),
@@ -22,6 +27,31 @@ pub enum Event {
     Resize(u16, u16),
     /// A clock tick: monotonic nanoseconds, used for rates.
     Tick(u64),
+    /// The result of an inspection the core asked for (`Effect::Inspect`).
+    Inspected {
+        /// The process.
+        pid: u32,
+        /// The inspection, or why it failed (e.g. the process exited).
+        result: Result<Arc<Inspection>, String>,
+    },
+    /// A directory of a process's root, listed for the Root tab.
+    RootListed {
+        /// The process.
+        pid: u32,
+        /// Path inside its root.
+        path: String,
+        /// Entries, or why not.
+        result: Result<Arc<Vec<DirEntry>>, String>,
+    },
+    /// A file of a process's root, read (capped) for the Root tab.
+    RootFile {
+        /// The process.
+        pid: u32,
+        /// Path inside its root.
+        path: String,
+        /// The first bytes, or why not.
+        result: Result<Arc<FileView>, String>,
+    },
 }
 
 /// Records decoded from one drain of the ring buffer.

@@ -6,8 +6,10 @@ use super::action::Action;
 use super::command::{Command, parse_command};
 use super::filter::Filter;
 use super::finder::{Finder, Target, candidates};
+use super::inspect_view::{InspectState, Tab};
 use super::state::{AppState, Mode, Pane, Severity, SummaryScope};
 use super::update::{Effect, refresh_summary, set_filter};
+use crate::ui::keymap::KeyContext;
 
 pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     match state.mode.clone() {
@@ -31,7 +33,14 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         },
         Mode::Finder => on_finder_key(state, &key),
         Mode::Normal | Mode::Help => {
-            if let Some(a) = state.keymap.action(state.focus, &key) {
+            let ctx = match state.inspect {
+                Some(_) => KeyContext::Inspect,
+                None => state.focus.into(),
+            };
+            if let Some(a) = state.keymap.action(ctx, &key) {
+                if state.inspect.is_some() && state.mode == Mode::Normal {
+                    return on_inspect_action(state, a);
+                }
                 return on_action(state, a);
             }
         }
@@ -189,7 +198,8 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::OpenFilter => state.mode = Mode::Filter(state.stream.filter.to_string()),
         Action::OpenCommand => state.mode = Mode::Command(String::new()),
         Action::ToggleHelp => state.mode = Mode::Help,
-        Action::Enter => drill_in(state),
+        Action::Enter => return drill_in(state),
+        Action::RevealSecrets | Action::FileView => {}
         Action::ToggleFollow => {
             state.stream.follow = !state.stream.follow;
             if state.stream.follow {
@@ -295,20 +305,57 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
     }
 }
 
-fn drill_in(state: &mut AppState) {
-    let Some(pid) = selected_pid(state) else {
-        return;
-    };
-    match state.focus {
-        Pane::Processes => {
-            if let Ok(f) = Filter::parse(&format!("pid:{pid}")) {
-                set_filter(state, f);
-                state.focus = Pane::Stream;
-            }
+/// Enter: a stream row or a process opens the inspect view; a summary row filters the stream to that syscall.
+fn drill_in(state: &mut AppState) -> Vec<Effect> {
+    if state.focus == Pane::Summary {
+        let Some(row) = state.summary.get(state.summary_selected) else {
+            return Vec::new();
+        };
+        let name = crate::collector::syscalls::name(row.nr).unwrap_or("?");
+        if let Ok(f) = Filter::parse(&format!("syscall:{name}")) {
+            set_filter(state, f);
+            state.focus = Pane::Stream;
         }
-        _ => {
-            set_scope(state, SummaryScope::Pid(pid));
-            state.focus = Pane::Summary;
-        }
+        return Vec::new();
     }
+    let Some(pid) = selected_pid(state) else {
+        return Vec::new();
+    };
+    let (view, effect) = InspectState::open(pid);
+    state.inspect = Some(view);
+    vec![effect]
+}
+
+/// Actions while the inspect view is open.
+fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return on_action(state, Action::Quit),
+        Action::ToggleHelp | Action::OpenFinder | Action::OpenCommand => {
+            if action == Action::OpenFinder {
+                state.inspect = None;
+            }
+            return on_action(state, action);
+        }
+        Action::RevealSecrets => {
+            if let Some(v) = state.inspect.as_mut().filter(|v| v.tab == Tab::Environ) {
+                v.reveal = !v.reveal;
+                if v.reveal {
+                    let note = format!("secrets of pid {} revealed on screen", v.pid);
+                    state.notes.push(note.clone());
+                    state.message = Some((Severity::Info, note));
+                }
+            }
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let page = state.page_rows();
+    let Some(v) = state.inspect.as_mut() else {
+        return Vec::new();
+    };
+    let (effect, keep) = v.on_action(action, page);
+    if !keep {
+        state.inspect = None;
+    }
+    effect.into_iter().collect()
 }

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod event;
 pub mod filter;
 pub mod finder;
+pub mod inspect_view;
 mod keys;
 pub mod procview;
 pub mod state;

@@ -161,6 +161,10 @@ pub struct AppState {
     pub process_order: Vec<(usize, u16)>,
     /// The fuzzy finder, while open.
     pub finder: Option<super::finder::Finder>,
+    /// The inspect view, while open (it covers the panes).
+    pub inspect: Option<super::inspect_view::InspectState>,
+    /// Things the session should remember (e.g. that secrets were revealed), oldest first.
+    pub notes: Vec<String>,
     /// Stream pane view.
     pub stream: StreamView,
     /// Focused pane.
@@ -197,6 +201,8 @@ impl AppState {
             process_view: ProcView::default(),
             process_order: Vec::new(),
             finder: None,
+            inspect: None,
+            notes: Vec::new(),
             stream: StreamView {
                 follow: true,
                 ..StreamView::default()

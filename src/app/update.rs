@@ -11,6 +11,13 @@ use super::summary::summarize;
 pub enum Effect {
     /// Restore the terminal and exit.
     Quit,
+    /// Inspect a process (answered by `Event::Inspected`).
+    Inspect(u32),
+    /// List a directory of a process's root (answered by `Event::RootListed`).
+    ListRoot(u32, String),
+    /// Read a file of a process's root; a symlink to a directory is listed instead
+    /// (answered by `Event::RootFile` or `Event::RootListed`).
+    ReadRoot(u32, String),
 }
 
 /// Applies one event to the state.
@@ -35,6 +42,21 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Key(k) => return super::keys::on_key(state, k),
         Event::Resize(w, h) => state.size = (w, h),
         Event::Tick(now) => on_tick(state, now),
+        Event::Inspected { pid, result } => {
+            if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
+                v.data = Some(result);
+            }
+        }
+        Event::RootListed { pid, path, result } => {
+            if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
+                v.listed(path, result);
+            }
+        }
+        Event::RootFile { pid, path, result } => {
+            if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
+                v.file_read(path, result);
+            }
+        }
     }
     Vec::new()
 }

@@ -114,21 +114,50 @@ fn buffer_cap_drops_oldest_and_prunes_the_filter_index() {
 }
 
 #[test]
-fn enter_drills_into_the_selected_process_and_tab_cycles_panes() {
+fn enter_opens_inspect_and_summary_enter_filters_by_syscall() {
     let mut s = state();
     let pid = s
         .buffer
         .get(s.stream.selected.expect("selected"))
         .expect("held")
         .pid();
-    update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.summary_scope, SummaryScope::Pid(pid));
-    assert_eq!(s.focus, Pane::Summary);
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        vec![Effect::Inspect(pid)]
+    );
+    assert_eq!(s.inspect.as_ref().map(|v| v.pid), Some(pid));
     update(&mut s, key(KeyCode::Tab));
-    assert_eq!(s.focus, Pane::Processes);
+    assert_eq!(
+        s.inspect.as_ref().map(|v| v.tab),
+        Some(super::inspect_view::Tab::Fds)
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.inspect.is_none(), "esc closes the inspect view");
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Summary);
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.focus, Pane::Stream);
-    assert!(s.stream.filter.to_string().starts_with("pid:"));
+    assert_eq!(s.stream.filter.to_string(), "syscall:read");
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Processes);
+    let chosen = s.selected_process().map(|p| p.pid).expect("a process");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        vec![Effect::Inspect(chosen)]
+    );
+}
+
+#[test]
+fn revealing_secrets_is_noted() {
+    let mut s = state();
+    update(&mut s, key(KeyCode::Enter));
+    press(&mut s, "R");
+    assert!(s.notes.is_empty(), "reveal only acts on the Environ tab");
+    press(&mut s, "\t\tR");
+    assert!(s.inspect.as_ref().is_some_and(|v| v.reveal));
+    assert_eq!(s.notes.len(), 1);
+    assert!(s.notes[0].contains("revealed"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Terminal UI: panes, keymap, theme.
 
+pub mod effects;
 pub mod keymap;
 pub mod panes;
 pub mod render;

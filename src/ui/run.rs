@@ -83,7 +83,7 @@ async fn run_async(opts: TuiOpts) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let stop = Arc::new(AtomicBool::new(false));
     let handles = tokio::task::block_in_place(|| start_sources(&opts, &tx, &stop));
-    drop(tx);
+    let effects_tx = tx;
     let mut state = AppState::new(opts.buffer_cap, opts.keymap);
     let clock = WallClock::now();
     let mut guard = TerminalGuard::enter()?;
@@ -116,14 +116,19 @@ async fn run_async(opts: TuiOpts) -> std::io::Result<()> {
             _ = hup.recv() => break,
         };
         if let Some(ev) = ev {
-            if update(&mut state, ev).contains(&Effect::Quit) {
+            let effects = update(&mut state, ev);
+            if effects.contains(&Effect::Quit) {
                 break;
+            }
+            for e in effects {
+                super::effects::perform(e, effects_tx.clone(), opts.cri_socket.clone());
             }
             dirty = true;
         }
     }
     stop.store(true, Ordering::Release);
     drop(guard);
+    drop(effects_tx);
     drop(rx);
     tokio::task::block_in_place(|| {
         for h in handles {

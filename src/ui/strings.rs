@@ -25,6 +25,8 @@ pub fn action_description(action: Action) -> &'static str {
         Action::OpenFinder => "Find a pid, comm, container, pod or image",
         Action::ToggleTree => "Processes: list / tree",
         Action::CycleSort => "Processes: next sort column",
+        Action::RevealSecrets => "Inspect: show / hide masked secrets",
+        Action::FileView => "Inspect root: text / strings / hex",
     }
 }
 

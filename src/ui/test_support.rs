@@ -161,6 +161,7 @@ pub fn processes() -> Vec<ProcInfo> {
         image: ctr.map(|_| "registry.local/web:1.0".to_string()),
         pod_name: ctr.map(|_| "web-0".to_string()),
         pod_namespace: ctr.map(|_| "team-a".to_string()),
+        pod_uid: ctr.map(|_| "6f1c2d3e-1111-2222-3333-444455556666".to_string()),
     };
     vec![
         p(1, 0, 0, "systemd", None),

@@ -1,4 +1,4 @@
-//! Keymap contexts: the file sections (`[global]`, one per pane) a binding applies in.
+//! Keymap contexts: the file sections (`[global]`, one per pane, `[inspect]`) a binding applies in.
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,11 +16,19 @@ pub enum KeyContext {
     Summary,
     /// The processes pane.
     Processes,
+    /// The inspect view (over the panes).
+    Inspect,
 }
 
 impl KeyContext {
     /// Every context, in section order.
-    pub const ALL: [KeyContext; 4] = [Self::Global, Self::Stream, Self::Summary, Self::Processes];
+    pub const ALL: [KeyContext; 5] = [
+        Self::Global,
+        Self::Stream,
+        Self::Summary,
+        Self::Processes,
+        Self::Inspect,
+    ];
 
     /// The section name in keymap files.
     pub fn name(self) -> &'static str {
@@ -29,6 +37,7 @@ impl KeyContext {
             Self::Stream => "stream",
             Self::Summary => "summary",
             Self::Processes => "processes",
+            Self::Inspect => "inspect",
         }
     }
 }
