@@ -9,5 +9,6 @@ pub mod app;
 pub mod collector;
 pub mod headless;
 pub mod identity;
+pub mod inspect;
 pub mod sanitize;
 pub mod ui;

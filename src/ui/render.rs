@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::panes::{banner, finder, help, input, processes, status, stream, summary};
+use super::panes::{banner, finder, help, input, inspect, processes, status, stream, summary};
 use super::theme::Theme;
 use crate::app::state::{AppState, Mode, Pane};
 use crate::collector::clock::WallClock;
@@ -22,6 +22,8 @@ const MIN_BODY: u16 = 4;
 pub struct Areas {
     /// Degraded-mode banner.
     pub banner: Option<Rect>,
+    /// Everything the panes share (the inspect view covers it).
+    pub body: Option<Rect>,
     /// Stream pane.
     pub stream: Option<Rect>,
     /// Summary pane.
@@ -60,6 +62,7 @@ pub fn layout(area: Rect, state: &AppState) -> Areas {
     if rest.height == 0 || rest.width == 0 {
         return a;
     }
+    a.body = Some(rest);
     split_body(&mut a, rest, state.focus);
     a
 }
@@ -143,14 +146,18 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme, clock: &WallCl
     if let Some(r) = a.banner {
         banner::render(frame, r, state, theme);
     }
-    if let Some(r) = a.stream {
-        stream::render(frame, r, state, theme, clock);
-    }
-    if let Some(r) = a.summary {
-        summary::render(frame, r, state, theme);
-    }
-    if let Some(r) = a.processes {
-        processes::render(frame, r, state, theme);
+    if let (Some(view), Some(r)) = (&state.inspect, a.body) {
+        inspect::render(frame, r, state, view, theme);
+    } else {
+        if let Some(r) = a.stream {
+            stream::render(frame, r, state, theme, clock);
+        }
+        if let Some(r) = a.summary {
+            summary::render(frame, r, state, theme);
+        }
+        if let Some(r) = a.processes {
+            processes::render(frame, r, state, theme);
+        }
     }
     if let Some(r) = a.status {
         status::render(frame, r, state, theme);

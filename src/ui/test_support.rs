@@ -4,14 +4,21 @@ mod dump;
 
 pub use dump::{draw, dump, styles, text};
 
+use std::ffi::OsString;
+use std::sync::Arc;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::event::{
     AggRow, Captured, CgroupInfo, CollectorState, CollectorStats, EventKind, KernelBatch, ProcInfo,
     SysEvent,
 };
+use crate::app::inspect_view::{InspectState, Tab};
 use crate::app::{AppState, Event, update};
 use crate::collector::clock::WallClock;
+use crate::identity::{ContainerInfo, Identity, PodInfo};
+use crate::inspect::rootfs::{DirEntry, FileKind, FileView, mode_string};
+use crate::inspect::{Inspection, Inspector};
 use crate::ui::keymap::Keymap;
 use crate::ui::theme::Theme;
 
@@ -224,4 +231,152 @@ pub fn press(state: &mut AppState, text: &str) {
         };
         update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
+}
+
+// ---- Inspect view ----
+
+/// The fixture process the inspect view shows (an nginx container in `tests/fixtures/proc`).
+pub const INSPECT_PID: u32 = 4242;
+/// A fixture pid whose comm, argv and environ hold terminal escapes.
+pub const HOSTILE_PID: u32 = 6666;
+/// A fixture zombie.
+pub const ZOMBIE_PID: u32 = 7777;
+
+/// The identity the inspector is given for the fixture processes.
+pub fn nginx_identity() -> Identity {
+    Identity {
+        container: Some(ContainerInfo {
+            id: "3b1d6a8f0c2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d".into(),
+            runtime: Some("containerd".into()),
+            name: Some("nginx".into()),
+            image: Some("docker.io/library/nginx:1.25".into()),
+            ..ContainerInfo::default()
+        }),
+        pod: Some(PodInfo {
+            name: Some("web-7c5b9f6d4-x2x9k".into()),
+            namespace: Some("shop".into()),
+            uid: Some("5f8e7a2b-1c3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
+            qos: Some("burstable".into()),
+        }),
+    }
+}
+
+/// The real inspector run over the fixture proc tree.
+pub fn inspection(pid: u32) -> Inspection {
+    Inspector::new(crate::inspect::fixture_root())
+        .inspect(pid, &nginx_identity())
+        .expect("fixture pid inspects")
+}
+
+fn dir_entry(name: &str, st_mode: u32, size: u64, owner: u32) -> DirEntry {
+    DirEntry {
+        name: name.to_string(),
+        os_name: OsString::from(name),
+        kind: FileKind::from_mode(st_mode),
+        size,
+        mode: mode_string(st_mode),
+        st_mode,
+        uid: owner,
+        gid: owner,
+        mtime: 1_700_000_000,
+        link_target: None,
+        link_resolved: None,
+    }
+}
+
+fn link_entry(name: &str, target: &str, resolved: Option<&str>) -> DirEntry {
+    DirEntry {
+        link_target: Some(target.into()),
+        link_resolved: resolved.map(str::to_string),
+        ..dir_entry(name, libc::S_IFLNK | 0o777, target.len() as u64, 0)
+    }
+}
+
+/// A root listing as the browser returns it (directories first): dirs, a
+/// setuid binary, a hostile name, a symlink to `/etc/shadow` resolved inside
+/// the root, and a dangling link.
+pub fn root_entries() -> Vec<DirEntry> {
+    vec![
+        dir_entry("bin", libc::S_IFDIR | 0o755, 4096, 0),
+        dir_entry("etc", libc::S_IFDIR | 0o755, 4096, 0),
+        dir_entry("tmp", libc::S_IFDIR | 0o1777, 4096, 0),
+        dir_entry("app.conf", libc::S_IFREG | 0o644, 1234, 101),
+        dir_entry("evil\x1b]0;pwned\x07", libc::S_IFREG | 0o644, 7, 0),
+        link_entry("shadow-link", "/etc/shadow", Some("/etc/shadow")),
+        link_entry("dangling", "/nowhere", None),
+        dir_entry("suid-helper", libc::S_IFREG | 0o4755, 18_432, 0),
+    ]
+}
+
+/// A text file (opened through `shadow-link`), with tabs and an escape in it.
+pub fn text_file() -> FileView {
+    let data = b"root:*:19700:0:99999:7:::\nnginx:!:19700::::::\n\tindented\twith tabs\n\x1b[2Jclear-screen attempt\n".to_vec();
+    FileView {
+        path: "/shadow-link".into(),
+        resolved: "/etc/shadow".into(),
+        size: data.len() as u64,
+        data,
+        truncated: false,
+    }
+}
+
+/// The first bytes of a larger binary (truncated preview).
+pub fn binary_file() -> FileView {
+    let mut data = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00".to_vec();
+    data.extend_from_slice(b"\x00\x00/lib64/ld-linux-x86-64.so.2\x00\x01\x02");
+    data.extend_from_slice(b"GLIBC_2.34\x00setuid\x00execve\x00\xff\xfe\x00");
+    data.extend_from_slice(b"/bin/sh -c %s\x00\x00\x00\x00\x10\x20\x30helper v1.2\x00");
+    FileView {
+        path: "/suid-helper".into(),
+        resolved: "/suid-helper".into(),
+        data,
+        size: 18_432,
+        truncated: true,
+    }
+}
+
+/// The fixture state with the inspect view of `pid` open on `tab`, and the
+/// inspection `result` delivered (`None`: still loading). Tabs are reached by
+/// pressing tab, as a user would; the Root tab gets [`root_entries`].
+pub fn inspect_state(pid: u32, tab: Tab, result: Option<Result<Inspection, String>>) -> AppState {
+    let mut s = state();
+    let (view, _) = InspectState::open(pid);
+    s.inspect = Some(view);
+    if let Some(r) = result {
+        let result = r.map(Arc::new);
+        update(&mut s, Event::Inspected { pid, result });
+    }
+    let steps = Tab::ALL.iter().position(|t| *t == tab).unwrap_or(0);
+    press(&mut s, &"\t".repeat(steps));
+    if tab == Tab::Root {
+        update(
+            &mut s,
+            Event::RootListed {
+                pid,
+                path: "/".into(),
+                result: Ok(Arc::new(root_entries())),
+            },
+        );
+    }
+    s
+}
+
+/// The Root tab with the entry `name` opened and its preview `file` delivered.
+pub fn root_file_state(name: &str, file: FileView) -> AppState {
+    let mut s = inspect_state(INSPECT_PID, Tab::Root, Some(Ok(inspection(INSPECT_PID))));
+    let at = root_entries()
+        .iter()
+        .position(|e| e.name == name)
+        .expect("fixture entry");
+    press(&mut s, &"j".repeat(at));
+    press(&mut s, "\n");
+    update(
+        &mut s,
+        Event::RootFile {
+            pid: INSPECT_PID,
+            path: format!("/{name}"),
+            result: Ok(Arc::new(file)),
+        },
+    );
+    s
 }

@@ -5,6 +5,7 @@ pub mod errno;
 pub mod finder;
 pub mod help;
 pub mod input;
+pub mod inspect;
 pub mod processes;
 pub mod status;
 pub mod stream;

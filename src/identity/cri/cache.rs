@@ -1,0 +1,221 @@
+//! Sync facade: container id → (container, pod) cache, refreshed by one list when an id is new.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::{CriClient, CriError, DEFAULT_TIMEOUT};
+use crate::identity::{ContainerInfo, PodInfo};
+
+/// Shortest gap between two refreshes (also the first back-off step).
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
+/// Longest gap between two attempts while the runtime keeps failing.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Past this many entries, a refresh forgets containers the runtime no longer lists.
+const MAX_ENTRIES: usize = 4096;
+
+type Entry = (ContainerInfo, Option<PodInfo>);
+
+/// Container id → (container, pod), for sync callers (TUI, headless commands).
+///
+/// It owns a private current-thread tokio runtime and blocks on it for the
+/// gRPC calls, so it works from plain threads; called from inside another
+/// tokio runtime it does the blocking call on a short-lived scoped thread
+/// instead of panicking. An unknown id triggers a refresh (`ListContainers` +
+/// `ListPodSandbox`, plus `ListImages` when an image is only known by id), at
+/// most once per second; while the runtime is absent or failing, attempts
+/// back off up to 30 s. Every failure reads as "unknown" (`None`).
+pub struct CriCache {
+    socket: Option<PathBuf>,
+    timeout: Duration,
+    rt: Option<tokio::runtime::Runtime>,
+    client: Option<CriClient>,
+    entries: HashMap<String, Entry>,
+    last_attempt: Option<Instant>,
+    backoff: Duration,
+    attempts: u64,
+    last_error: Option<CriError>,
+}
+
+impl CriCache {
+    /// A cache over `socket`, or the auto-detected runtime when `None`. Connects lazily.
+    pub fn new(socket: Option<&Path>) -> Self {
+        Self::with_timeout(socket, DEFAULT_TIMEOUT)
+    }
+
+    /// [`CriCache::new`] with another per-call timeout.
+    pub fn with_timeout(socket: Option<&Path>, timeout: Duration) -> Self {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let (rt, last_error) = match rt {
+            Ok(rt) => (Some(rt), None),
+            Err(e) => (None, Some(CriError::Runtime(e))),
+        };
+        Self {
+            socket: socket.map(Path::to_path_buf),
+            timeout,
+            rt,
+            client: None,
+            entries: HashMap::new(),
+            last_attempt: None,
+            backoff: MIN_INTERVAL,
+            attempts: 0,
+            last_error,
+        }
+    }
+
+    /// The container `container_id` (full id, any case) and its pod; `None` when unknown,
+    /// including when no runtime answers.
+    pub fn lookup(&mut self, container_id: &str) -> Option<Entry> {
+        let id = container_id.to_ascii_lowercase();
+        if id.is_empty() {
+            return None;
+        }
+        if let Some(e) = self.entries.get(&id) {
+            return Some(e.clone());
+        }
+        let now = Instant::now();
+        if self
+            .last_attempt
+            .is_none_or(|t| now.duration_since(t) >= self.backoff)
+        {
+            self.last_attempt = Some(now);
+            // The error is kept in `last_error`; the answer is "unknown".
+            let _ = self.refresh();
+        }
+        self.entries.get(&id).cloned()
+    }
+
+    /// Refreshes now, ignoring the rate limit; returns how many containers the runtime listed.
+    pub fn refresh(&mut self) -> Result<usize, &CriError> {
+        self.attempts += 1;
+        let Some(rt) = self.rt.as_ref() else {
+            // `last_error` holds why the runtime could not be created.
+            return Err(self.last_error.get_or_insert(CriError::Malformed {
+                op: "refresh",
+                what: "no tokio runtime",
+            }));
+        };
+        let (socket, timeout, client) = (self.socket.clone(), self.timeout, self.client.clone());
+        let fut = async move {
+            let client = match client {
+                Some(c) => c,
+                None => CriClient::connect_with_timeout(socket.as_deref(), timeout).await?,
+            };
+            let listed = client.containers().await?;
+            Ok::<_, CriError>((client, listed))
+        };
+        let result = block_on(rt, fut).unwrap_or(Err(CriError::Malformed {
+            op: "refresh",
+            what: "the helper thread panicked",
+        }));
+        match result {
+            Ok((client, listed)) => {
+                self.client = Some(client);
+                self.backoff = MIN_INTERVAL;
+                self.last_error = None;
+                Ok(self.store(listed))
+            }
+            Err(e) => {
+                if e.is_unavailable() {
+                    self.client = None;
+                }
+                self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+                Err(self.last_error.insert(e))
+            }
+        }
+    }
+
+    fn store(&mut self, listed: Vec<Entry>) -> usize {
+        let n = listed.len();
+        if self.entries.len() + n > MAX_ENTRIES {
+            self.entries.clear();
+        }
+        for (c, pod) in listed {
+            self.entries.insert(c.id.clone(), (c, pod));
+        }
+        n
+    }
+
+    /// The last refresh's error, if it failed (for a status line or `--verbose`).
+    pub fn last_error(&self) -> Option<&CriError> {
+        self.last_error.as_ref()
+    }
+
+    /// How many refreshes were attempted (tests check the rate limit with it).
+    pub fn attempts(&self) -> u64 {
+        self.attempts
+    }
+
+    /// The runtime's name once connected (`containerd`, `cri-o`).
+    pub fn runtime_name(&self) -> Option<&str> {
+        self.client.as_ref().and_then(CriClient::runtime_name)
+    }
+
+    /// The socket in use once connected.
+    pub fn socket(&self) -> Option<&Path> {
+        self.client.as_ref().map(CriClient::socket)
+    }
+
+    /// Number of cached containers.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Drop for CriCache {
+    fn drop(&mut self) {
+        // Dropping a runtime inside another runtime's context panics; this does not.
+        self.client = None;
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// Blocks on `fut` with `rt`; on a scoped thread when the caller is itself inside a tokio
+/// runtime (where `block_on` would panic). `None` if that thread panicked.
+fn block_on<F>(rt: &tokio::runtime::Runtime, fut: F) -> Option<F::Output>
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|s| s.spawn(|| rt.block_on(fut)).join().ok())
+    } else {
+        Some(rt.block_on(fut))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_socket_is_unknown_and_rate_limited() {
+        let mut cache = CriCache::new(Some(Path::new("/nonexistent/ktriage-cri.sock")));
+        let id = "ab".repeat(32);
+        let t = Instant::now();
+        assert_eq!(cache.lookup(&id), None);
+        assert_eq!(cache.lookup(&id), None);
+        assert!(t.elapsed() < DEFAULT_TIMEOUT, "took {:?}", t.elapsed());
+        assert_eq!(cache.attempts(), 1, "second lookup must not refresh again");
+        assert!(cache.last_error().is_some_and(CriError::is_unavailable));
+        assert!(cache.refresh().is_err());
+        assert_eq!(cache.lookup(""), None);
+    }
+
+    #[tokio::test]
+    async fn usable_and_droppable_inside_a_runtime() {
+        let mut cache = CriCache::new(Some(Path::new("/nonexistent/ktriage-cri.sock")));
+        assert_eq!(cache.lookup(&"cd".repeat(32)), None);
+        drop(cache);
+    }
+}
