@@ -29,7 +29,7 @@ fn walk(v: &Value, depth: usize, out: &mut impl Write) -> io::Result<()> {
         Value::Object(m) => {
             if m.get("masked") == Some(&Value::Bool(true)) {
                 let name = m.get("name").map(scalar).unwrap_or_default();
-                return writeln!(out, "{pad}{name}=**** (masked)");
+                return writeln!(out, "{pad}- {name}=**** (masked)");
             }
             for (k, val) in m {
                 if is_scalar(val) {
@@ -86,8 +86,8 @@ mod tests {
         write(&v, &mut out).expect("write");
         let text = String::from_utf8(out).expect("utf8");
         assert!(text.contains("comm: ev\\x1bil"), "{text}");
-        assert!(text.contains("DB_PASSWORD=**** (masked)"), "{text}");
-        assert!(text.contains("- name=A value=b masked=false"), "{text}");
+        assert!(text.contains("- DB_PASSWORD=**** (masked)"), "{text}");
+        assert!(text.contains("- masked=false name=A value=b"), "{text}");
         assert!(text.contains("effective: [CAP_KILL]"), "{text}");
     }
 }

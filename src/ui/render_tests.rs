@@ -78,8 +78,8 @@ fn degraded_banner() {
 #[test]
 fn summary_for_one_process_focused() {
     let mut s = ts::state();
-    // Select the curl row of the stream (the exec), then drill into its summary.
-    press(&mut s, "kkkkkkk\n");
+    // Select the curl row of the stream (the exec), scope the summary to it, focus it.
+    press(&mut s, "kkkkkkks\t");
     assert_eq!(s.focus, Pane::Summary);
     let t = draw(&s, &ts::theme("dark"), 80, 24);
     insta::assert_snapshot!("summary_pid_80x24_dark", dump(&t));

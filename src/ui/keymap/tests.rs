@@ -23,11 +23,12 @@ fn overridden(text: &str) -> Result<Keymap, KeymapError> {
 }
 
 #[test]
-fn default_binds_every_action_in_global() {
+fn default_binds_every_action_in_global_or_inspect() {
     let km = preset("default");
     for (action, name) in Action::ALL {
         assert!(
-            !km.keys(KeyContext::Global, action).is_empty(),
+            !km.keys(KeyContext::Global, action).is_empty()
+                || !km.keys(KeyContext::Inspect, action).is_empty(),
             "{name} unbound"
         );
     }

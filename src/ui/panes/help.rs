@@ -21,7 +21,11 @@ const MAX_WIDTH: u16 = 130;
 /// of bindings with the filter and command lines; two full columns side by
 /// side; one column without those lines; two columns with cut descriptions.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let entries = state.keymap.help_entries_in(state.focus);
+    let ctx = match state.inspect {
+        Some(_) => crate::ui::keymap::KeyContext::Inspect,
+        None => state.focus.into(),
+    };
+    let entries = state.keymap.help_entries_in(ctx);
     let keys_w = entries
         .iter()
         .map(|e| width_of(&e.keys))
