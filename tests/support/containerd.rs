@@ -498,6 +498,8 @@ impl ContainerdPod {
                         profile_type: g::security_profile::ProfileType::RuntimeDefault as i32,
                         localhost_ref: String::new(),
                     }),
+                    // What the kubelet sends for allowPrivilegeEscalation: false.
+                    no_new_privs: true,
                     ..Default::default()
                 }),
                 ..Default::default()
