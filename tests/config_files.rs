@@ -107,7 +107,8 @@ fn default_keymap_binds_every_action() {
     let km = Keymap::preset("default").unwrap_or_else(|e| panic!("{e}"));
     for (action, name) in Action::ALL {
         assert!(
-            !km.keys(KeyContext::Global, action).is_empty(),
+            !km.keys(KeyContext::Global, action).is_empty()
+                || !km.keys(KeyContext::Inspect, action).is_empty(),
             "'{name}' is unbound"
         );
     }
