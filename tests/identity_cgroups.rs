@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use ktriage::identity::cgroup::v2_root;
+use support::ktriage_ok;
 
 struct Slice {
     dirs: Vec<PathBuf>,
@@ -51,19 +52,6 @@ fn root_or_skip(test: &str) -> bool {
     false
 }
 
-fn ktriage(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
-        .args(args)
-        .output()
-        .expect("ktriage runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
 #[test]
 fn systemd_slice_process_is_identified_without_a_runtime() {
     if !root_or_skip("systemd_slice_process_is_identified_without_a_runtime") {
@@ -80,7 +68,7 @@ fn systemd_slice_process_is_identified_without_a_runtime() {
     let pid = child.id();
     std::fs::write(slice.scope.join("cgroup.procs"), pid.to_string()).expect("move into the scope");
 
-    let ps = ktriage(&["ps", "--json", "--cri-socket", "/nonexistent/cri.sock"]);
+    let ps = ktriage_ok(&["ps", "--json", "--cri-socket", "/nonexistent/cri.sock"]);
     let row: serde_json::Value = ps
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON line"))
@@ -97,7 +85,7 @@ fn systemd_slice_process_is_identified_without_a_runtime() {
         "unknown, never guessed: {row}"
     );
 
-    let only = ktriage(&[
+    let only = ktriage_ok(&[
         "ps",
         "--json",
         "--containers-only",
@@ -110,7 +98,7 @@ fn systemd_slice_process_is_identified_without_a_runtime() {
     );
     assert!(only.contains(&id));
 
-    let insp: serde_json::Value = serde_json::from_str(&ktriage(&[
+    let insp: serde_json::Value = serde_json::from_str(&ktriage_ok(&[
         "inspect",
         &pid.to_string(),
         "--json",

@@ -1,27 +1,15 @@
 //! Real containerd pod: `ktriage inspect` and `ps` report its identity, security, masked secret and root filesystem.
 
+mod support;
+
 #[path = "support/containerd.rs"]
 mod containerd;
-
-use std::process::Command;
 
 use containerd::{
     APP_IMAGE, CONTAINER_SHADOW, ContainerdPod, POD_NAME, POD_NAMESPACE, SECRET_ENV,
     containerd_available,
 };
-
-fn ktriage(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
-        .args(args)
-        .output()
-        .expect("ktriage runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
+use support::ktriage_ok;
 
 #[test]
 fn inspect_and_ps_on_a_real_pod() {
@@ -32,7 +20,7 @@ fn inspect_and_ps_on_a_real_pod() {
     let sock = pod.socket.display().to_string();
     let pid = pod.pid.to_string();
 
-    let text = ktriage(&["inspect", &pid, "--json", "--cri-socket", &sock]);
+    let text = ktriage_ok(&["inspect", &pid, "--json", "--cri-socket", &sock]);
     assert!(
         !text.contains(SECRET_ENV.1),
         "the secret value never printed without --reveal-secrets"
@@ -57,7 +45,7 @@ fn inspect_and_ps_on_a_real_pod() {
         .expect("secret listed");
     assert_eq!(secret["masked"], true);
 
-    let revealed = ktriage(&[
+    let revealed = ktriage_ok(&[
         "inspect",
         &pid,
         "--json",
@@ -67,19 +55,19 @@ fn inspect_and_ps_on_a_real_pod() {
     ]);
     assert!(revealed.contains(SECRET_ENV.1), "--reveal-secrets shows it");
 
-    let ls = ktriage(&["inspect", &pid, "--ls", "/app"]);
+    let ls = ktriage_ok(&["inspect", &pid, "--ls", "/app"]);
     assert!(ls.contains("config.txt"), "{ls}");
     assert!(
         ls.contains("shadow-link -> /etc/shadow (in root: /etc/shadow)"),
         "{ls}"
     );
-    let cat = ktriage(&["inspect", &pid, "--cat", "/app/shadow-link"]);
+    let cat = ktriage_ok(&["inspect", &pid, "--cat", "/app/shadow-link"]);
     assert_eq!(
         cat, CONTAINER_SHADOW,
         "the link resolves inside the container, never to the host's shadow"
     );
 
-    let ps = ktriage(&["ps", "--json", "--containers-only", "--cri-socket", &sock]);
+    let ps = ktriage_ok(&["ps", "--json", "--containers-only", "--cri-socket", &sock]);
     let row: serde_json::Value = ps
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON line"))

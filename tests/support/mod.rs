@@ -132,3 +132,17 @@ impl Held {
         self.child.wait().expect("wait")
     }
 }
+
+/// Runs the ktriage binary, asserts success, returns stdout.
+pub fn ktriage_ok(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(args)
+        .output()
+        .expect("ktriage runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
