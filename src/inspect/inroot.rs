@@ -3,18 +3,10 @@
 use std::ffi::CString;
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
-
-/// `struct open_how` (`linux/openat2.h`), declared here to keep the ABI explicit.
-#[repr(C)]
-struct OpenHow {
-    flags: u64,
-    mode: u64,
-    resolve: u64,
-}
 
 /// Opens `path` (absolute or relative, always taken from `root`) inside `root`:
 /// `..` and absolute symlinks resolve against `root`, never the host's `/`, and
@@ -35,33 +27,12 @@ pub fn open_in_root(root: &Path, path: &Path, flags: libc::c_int) -> io::Result<
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))?;
     // openat2 rejects flags O_PATH ignores (O_NOCTTY among them).
     let extra = if flags & libc::O_PATH != 0 {
-        libc::O_CLOEXEC
+        0
     } else {
-        libc::O_CLOEXEC | libc::O_NOCTTY
+        libc::O_NOCTTY
     };
-    let how = OpenHow {
-        flags: (flags | extra) as u64,
-        mode: 0,
-        resolve: libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS,
-    };
-    // SAFETY: `dir` is an open descriptor for the call's duration, `c_path` is a
-    // NUL-terminated string, `how` is a live `open_how` whose size we pass.
-    let fd = unsafe {
-        libc::syscall(
-            libc::SYS_openat2,
-            std::os::fd::AsRawFd::as_raw_fd(&dir),
-            c_path.as_ptr(),
-            &how as *const OpenHow,
-            std::mem::size_of::<OpenHow>(),
-        )
-    };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: the kernel just returned this descriptor to us; nothing else owns it.
-    Ok(File::from(unsafe {
-        OwnedFd::from_raw_fd(fd as libc::c_int)
-    }))
+    let fd = super::rootfs::sys::openat2_in_root(dir.as_fd(), &c_path, flags | extra)?;
+    Ok(File::from(fd))
 }
 
 /// Reads a regular file inside `root` (see [`open_in_root`]), at most `limit`

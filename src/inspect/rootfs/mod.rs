@@ -7,7 +7,7 @@
 //! Nothing here joins `/proc/PID/root/<path>` strings or uses `std::fs` on them.
 
 mod entry;
-mod sys;
+pub(super) mod sys;
 #[cfg(test)]
 mod tests;
 mod view;

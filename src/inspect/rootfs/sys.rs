@@ -23,7 +23,7 @@ pub(super) const RESOLVE_IN_ROOT: u64 = 0x10;
 /// `openat2(dirfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`.
 /// `O_CLOEXEC` is always added. Retries `EAGAIN`, which the kernel returns
 /// when a concurrent rename or mount could have made the in-root walk unsafe.
-pub(super) fn openat2_in_root(
+pub(in crate::inspect) fn openat2_in_root(
     dirfd: BorrowedFd<'_>,
     path: &CStr,
     flags: i32,
