@@ -1,0 +1,84 @@
+//! `ktriage stream`: live events, one per line.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use ktriage::collector::syscalls;
+use ktriage::headless::stream;
+
+use super::common::{FilterArgs, usage};
+
+#[derive(Args)]
+pub struct StreamArgs {
+    /// One JSON object per line.
+    #[arg(long)]
+    json: bool,
+    /// Only processes whose comm contains NAME (repeatable).
+    #[arg(long = "comm")]
+    comms: Vec<String>,
+    /// Stop after SECS seconds.
+    #[arg(long)]
+    duration: Option<f64>,
+    #[command(flatten)]
+    filters: FilterArgs,
+}
+
+pub fn run(a: StreamArgs) -> ExitCode {
+    let f = a.filters;
+    let mut collector = match f.collector_config() {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    if let Some(bad) = f
+        .syscalls
+        .iter()
+        .find(|s| syscalls::number(s).is_none() && !matches!(s.as_str(), "procexit" | "clone"))
+    {
+        return usage(format!("unknown syscall `{bad}`"));
+    }
+    collector.filter_tgids = !f.pids.is_empty();
+    let mut filter: Vec<String> = a.comms.iter().map(|c| format!("comm:{c}")).collect();
+    filter.extend(f.syscalls.iter().map(|s| format!("syscall:{s}")));
+    let duration = match a.duration {
+        Some(d) if !(d.is_finite() && d > 0.0) => {
+            return usage("--duration must be a positive number of seconds");
+        }
+        d => d.map(Duration::from_secs_f64),
+    };
+    let opts = stream::StreamOpts {
+        collector,
+        filter: filter.join(" "),
+        duration,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let format = if a.json {
+        stream::Format::Json
+    } else {
+        stream::Format::Text
+    };
+    let res = stream::run(&opts, format, &mut out);
+    let _ = out.flush();
+    match res {
+        Ok(r) => {
+            eprintln!(
+                "ktriage: {} events printed; {} received, {} dropped by the kernel (ring buffer full){}",
+                r.printed,
+                r.received,
+                r.kernel_dropped,
+                if r.kernel_dropped > 0 {
+                    ": raise --ring-mb or narrow the filters"
+                } else {
+                    ""
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ktriage: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The default command: the terminal UI.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
+use ktriage::ui::theme::{EnvInfo, Theme};
+
+use super::common::{FilterArgs, usage};
+
+#[derive(Args)]
+pub struct TuiArgs {
+    /// Theme name (dark, light, high-contrast, mono) or a theme file.
+    #[arg(long)]
+    theme: Option<String>,
+    /// Keymap preset (default, vim).
+    #[arg(long, default_value = "default")]
+    keymap: String,
+    /// User keymap file overriding the preset (default: $XDG_CONFIG_HOME/ktriage/keymap.toml).
+    #[arg(long)]
+    keymap_file: Option<PathBuf>,
+    /// Events kept in memory (oldest dropped and counted).
+    #[arg(long, default_value_t = 1_000_000)]
+    buffer_cap: usize,
+    /// Do not load BPF probes (processes from /proc only).
+    #[arg(long)]
+    no_bpf: bool,
+    /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
+    #[arg(long)]
+    cri_socket: Option<PathBuf>,
+    #[command(flatten)]
+    filters: FilterArgs,
+}
+
+pub fn run(a: TuiArgs) -> ExitCode {
+    if let Some(p) = a.keymap_file.as_deref().filter(|p| !p.exists()) {
+        return usage(format!("keymap file {} does not exist", p.display()));
+    }
+    let user = a.keymap_file.clone().or_else(default_user_keymap_path);
+    let keymap = match Keymap::load(&a.keymap, user.as_deref()) {
+        Ok(k) => k,
+        Err(e) => return usage(e),
+    };
+    let theme = match Theme::choose(a.theme.as_deref(), &EnvInfo::from_env()) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let collector = match a.filters.collector_config() {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let opts = ktriage::ui::run::TuiOpts {
+        keymap,
+        theme,
+        collector,
+        buffer_cap: a.buffer_cap,
+        no_bpf: a.no_bpf,
+        cri_socket: a.cri_socket.clone(),
+    };
+    match ktriage::ui::run::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ktriage: terminal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
