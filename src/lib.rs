@@ -5,6 +5,7 @@
 //! changes; the `ui` renders a snapshot of that state and the `headless`
 //! commands print it. Recording happens at the `Event` boundary.
 
+pub mod alerts;
 pub mod app;
 pub mod collector;
 pub mod headless;

@@ -1,0 +1,5 @@
+//! Alerts: the one `Alert` type shared by the built-in rule engine and Falco intake, in Falco's shapes.
+
+mod alert;
+
+pub use alert::{Alert, AlertOrigin, Priority};
