@@ -31,6 +31,10 @@ fn inspect_and_ps_on_a_real_pod() {
     assert_eq!(v["pod"]["name"], POD_NAME);
     assert_eq!(v["pod"]["namespace"], POD_NAMESPACE);
     assert_eq!(v["pod"]["uid"], pod.pod_uid.as_str());
+    assert_eq!(
+        v["pod"]["labels"]["app"], "web",
+        "pod labels from the CRI sandbox"
+    );
     assert_eq!(v["security"]["seccomp_mode"], 2);
     assert_eq!(v["security"]["no_new_privs"], true);
     assert_eq!(

@@ -31,7 +31,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
             Input::Other => {}
         },
-        Mode::Finder => on_finder_key(state, &key),
+        Mode::Finder => return on_finder_key(state, &key),
         Mode::Normal | Mode::Help => {
             let ctx = match state.inspect {
                 Some(_) => KeyContext::Inspect,
@@ -74,10 +74,10 @@ fn edit(mut text: String, key: &KeyEvent) -> Input {
     }
 }
 
-fn on_finder_key(state: &mut AppState, key: &KeyEvent) {
+fn on_finder_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     let Some(finder) = state.finder.as_mut() else {
         state.mode = Mode::Normal;
-        return;
+        return Vec::new();
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
@@ -94,12 +94,13 @@ fn on_finder_key(state: &mut AppState, key: &KeyEvent) {
                 let target = finder.chosen().map(|c| c.target.clone());
                 close_finder(state);
                 if let Some(t) = target {
-                    pivot(state, t);
+                    return pivot(state, t);
                 }
             }
             Input::Other => {}
         },
     }
+    Vec::new()
 }
 
 fn close_finder(state: &mut AppState) {
@@ -107,8 +108,9 @@ fn close_finder(state: &mut AppState) {
     state.mode = Mode::Normal;
 }
 
-/// Goes where a finder result points: a process, a container's or a pod's events.
-fn pivot(state: &mut AppState, target: Target) {
+/// Goes where a finder result points: a process (its inspect view, over the
+/// stream filtered to it), a container's or a pod's events.
+fn pivot(state: &mut AppState, target: Target) -> Vec<Effect> {
     let filter = match &target {
         Target::Pid(p) => {
             super::procview::select_pid(state, Some(*p));
@@ -135,10 +137,18 @@ fn pivot(state: &mut AppState, target: Target) {
     if let Ok(f) = Filter::parse(&filter) {
         set_filter(state, f);
     }
-    state.focus = match target {
-        Target::Pid(_) => Pane::Processes,
-        _ => Pane::Stream,
-    };
+    match target {
+        Target::Pid(pid) => {
+            state.focus = Pane::Processes;
+            let (view, effect) = InspectState::open(pid);
+            state.inspect = Some(view);
+            vec![effect]
+        }
+        _ => {
+            state.focus = Pane::Stream;
+            Vec::new()
+        }
+    }
 }
 
 fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {

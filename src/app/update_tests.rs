@@ -188,7 +188,13 @@ fn finder_pivots_to_a_pod_and_to_a_pid() {
     assert!(s.stream_len() > 0, "the pod's events are listed");
 
     update(&mut s, ctrl_p);
-    press(&mut s, "4301 cat\n");
+    press(&mut s, "4301 cat");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        vec![Effect::Inspect(4301)],
+        "a chosen pid opens its inspect view"
+    );
+    assert_eq!(s.inspect.as_ref().map(|v| v.pid), Some(4301));
     assert_eq!(s.focus, Pane::Processes);
     assert_eq!(s.selected_process().map(|p| p.pid), Some(4301));
     assert_eq!(s.stream.filter.to_string(), "pid:4301");

@@ -32,6 +32,14 @@ pub struct PodInfo {
     pub uid: Option<String>,
     /// QoS class from the cgroup path (`guaranteed`, `burstable`, `besteffort`).
     pub qos: Option<String>,
+    /// Pod labels (from the CRI sandbox).
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// True for the kubelet's bookkeeping labels (`io.kubernetes.*`), which repeat
+/// the pod and container names; views show the user's labels only.
+pub fn is_kubelet_label(key: &str) -> bool {
+    key.starts_with("io.kubernetes.")
 }
 
 /// Identity of one process.

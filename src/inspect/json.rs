@@ -19,13 +19,13 @@ impl Inspection {
         let ov = &self.overview;
         let container =
             self.identity.container.as_ref().map(
-                |c| json!({"id": c.id, "runtime": c.runtime, "name": c.name, "image": c.image}),
+                |c| json!({"id": c.id, "runtime": c.runtime, "name": c.name, "image": c.image, "labels": c.labels}),
             );
         let pod = self
             .identity
             .pod
             .as_ref()
-            .map(|p| json!({"name": p.name, "namespace": p.namespace, "uid": p.uid}));
+            .map(|p| json!({"name": p.name, "namespace": p.namespace, "uid": p.uid, "qos": p.qos, "labels": p.labels}));
         let environ = self.environ.as_ref().map(|env| {
             env.iter()
                 .map(|e| json!({"name": e.name, "value": e.value(reveal_secrets), "masked": e.masked}))

@@ -187,6 +187,7 @@ pub const OV_ID: &str = "  id";
 pub const OV_IMAGE: &str = "  image";
 pub const OV_POD: &str = "pod";
 pub const OV_POD_UID: &str = "  uid";
+pub const OV_LABELS: &str = "  labels";
 pub const OV_PARENTS: &str = "parents";
 pub const OV_ERRORS: &str = "errors";
 /// Overview: empty argv and no exe.

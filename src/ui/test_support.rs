@@ -250,13 +250,18 @@ pub fn nginx_identity() -> Identity {
             runtime: Some("containerd".into()),
             name: Some("nginx".into()),
             image: Some("docker.io/library/nginx:1.25".into()),
-            ..ContainerInfo::default()
+            labels: [
+                ("io.kubernetes.pod.name".to_string(), "web".to_string()),
+                ("tier".to_string(), "front".to_string()),
+            ]
+            .into(),
         }),
         pod: Some(PodInfo {
             name: Some("web-7c5b9f6d4-x2x9k".into()),
             namespace: Some("shop".into()),
             uid: Some("5f8e7a2b-1c3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
             qos: Some("burstable".into()),
+            labels: [("app".to_string(), "web".to_string())].into(),
         }),
     }
 }

@@ -103,6 +103,7 @@ pub(crate) fn pod_from_sandbox(sb: &g::PodSandbox) -> PodInfo {
             .or(labels.namespace),
         uid: meta.and_then(|m| nonempty(&m.uid)).or(labels.uid),
         qos: None,
+        labels: sorted(&sb.labels),
     }
 }
 
@@ -114,6 +115,11 @@ pub(crate) fn merge_pod(primary: Option<PodInfo>, fallback: Option<PodInfo>) -> 
             namespace: p.namespace.or(f.namespace),
             uid: p.uid.or(f.uid),
             qos: p.qos.or(f.qos),
+            labels: if p.labels.is_empty() {
+                f.labels
+            } else {
+                p.labels
+            },
         }),
         (p, f) => p.or(f),
     }

@@ -19,6 +19,7 @@ fn nginx_identity() -> Identity {
             namespace: Some("shop".into()),
             uid: Some(POD.into()),
             qos: Some("burstable".into()),
+            labels: [("app".to_string(), "web".to_string())].into(),
         }),
     }
 }

@@ -151,6 +151,7 @@ fn identity_lines(ins: &Inspection, cx: &Cx, width: u16, out: &mut Vec<Line<'sta
             if let Some(img) = &c.image {
                 out.push(kv(s::OV_IMAGE, LABEL_W, vec![text(img)], cx, width));
             }
+            labels_line(&c.labels, cx, width, out);
         }
         None => out.push(kv(
             s::OV_CONTAINER,
@@ -180,6 +181,25 @@ fn identity_lines(ins: &Inspection, cx: &Cx, width: u16, out: &mut Vec<Line<'sta
         if let Some(uid) = &p.uid {
             out.push(kv(s::OV_POD_UID, LABEL_W, vec![text(uid)], cx, width));
         }
+        labels_line(&p.labels, cx, width, out);
+    }
+}
+
+/// `key=value, ...` of the user's labels (the kubelet's `io.kubernetes.*` left out).
+fn labels_line(
+    labels: &std::collections::BTreeMap<String, String>,
+    cx: &Cx,
+    width: u16,
+    out: &mut Vec<Line<'static>>,
+) {
+    let shown: Vec<String> = labels
+        .iter()
+        .filter(|(k, _)| !crate::identity::is_kubelet_label(k))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if !shown.is_empty() {
+        let v = vec![cx.span(clean(&shown.join(", "), width), Role::Text)];
+        out.push(kv(s::OV_LABELS, LABEL_W, v, cx, width));
     }
 }
 
