@@ -26,6 +26,17 @@ pub enum ContainerKind {
     Ephemeral,
 }
 
+impl ContainerKind {
+    /// `init`, `regular`, `ephemeral`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContainerKind::Init => "init",
+            ContainerKind::Regular => "regular",
+            ContainerKind::Ephemeral => "ephemeral",
+        }
+    }
+}
+
 /// A seccomp or AppArmor profile and where it was declared.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -307,12 +318,7 @@ fn volume_kind(volumes: &[Volume], name: &str) -> VolumeKind {
 fn other_volume_name(v: &Volume) -> String {
     serde_json::to_value(v)
         .ok()
-        .and_then(|j| {
-            j.as_object()?
-                .keys()
-                .find(|k| *k != "name")
-                .map(String::clone)
-        })
+        .and_then(|j| j.as_object()?.keys().find(|k| *k != "name").cloned())
         .unwrap_or_else(|| "unknown".into())
 }
 

@@ -43,7 +43,7 @@
 //! read-write. emptyDir, secret and configMap volumes do not break it.
 
 pub mod declared;
-mod eval;
+pub mod eval;
 pub mod finding;
 mod json;
 pub mod manifest;
