@@ -76,10 +76,17 @@ pub fn load_manifest(path: &Path) -> Result<Vec<Pod>, ManifestError> {
 /// Parses manifest text; `file` names it in errors.
 pub fn parse_manifest(file: &str, text: &str) -> Result<Vec<Pod>, ManifestError> {
     let is_json = text.trim_start().starts_with('{');
-    let heads: Vec<Head> = if is_json {
-        json_docs(file, text)?
+    let parsed: Result<Vec<Doc>, ManifestError> = if is_json {
+        json_docs(file, text)
     } else {
-        yaml_docs(file, text)?
+        yaml_docs(file, text)
+    };
+    // Kinds are checked on the documents as parsed; when parsing failed, a
+    // document of another kind (its spec is no PodSpec) is the clearer error.
+    let heads: Vec<Head> = match &parsed {
+        Ok(docs) => docs.iter().map(|d| Head { kind: d.kind.clone() }).collect(),
+        Err(_) if is_json => json_docs(file, text).unwrap_or_default(),
+        Err(_) => yaml_docs(file, text).unwrap_or_default(),
     };
     for (i, h) in heads.iter().enumerate() {
         if let Some(k) = h.kind.as_deref()
@@ -92,11 +99,7 @@ pub fn parse_manifest(file: &str, text: &str) -> Result<Vec<Pod>, ManifestError>
             });
         }
     }
-    let docs: Vec<Doc> = if is_json {
-        json_docs(file, text)?
-    } else {
-        yaml_docs(file, text)?
-    };
+    let docs = parsed?;
     let mut pods = Vec::new();
     for d in docs {
         match (d.kind.as_deref(), d.items) {
