@@ -28,7 +28,8 @@ fn time_ms(rounds: usize, mut f: impl FnMut()) -> f64 {
 
 /// A `kubectl get pods -o yaml` style List: pods 0..100 have 4 containers, the rest 3 (1,000 in all).
 fn manifest() -> String {
-    let mut s = String::from("apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n");
+    let mut s =
+        String::from("apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n");
     for i in 0..PODS {
         let n = if i < 100 { 4 } else { 3 };
         let _ = write!(
@@ -104,7 +105,11 @@ fn main() {
     let incremental = time_ms(rounds, || {
         store.apply(modified.clone());
     });
-    assert_eq!(store.evaluations() - before, rounds as u64, "one pod per update");
+    assert_eq!(
+        store.evaluations() - before,
+        rounds as u64,
+        "one pod per update"
+    );
     let full_after = time_ms(21, || {
         let mut all = pods.clone();
         all[123] = modified.clone();
@@ -117,12 +122,30 @@ fn main() {
         text.len() / 1024
     );
     println!("{:<58} {:>10}", "what", "ms");
-    println!("{:<58} {:>10.2}", "ktriage posture --json --pod-manifest (wall, incl. /proc)", cli);
-    println!("{:<58} {:>10.2}", "parse the manifest (saphyr -> k8s-openapi)", parse);
-    println!("{:<58} {:>10.2}", "evaluate every pod (full store build)", full);
-    println!("{:<58} {:>10.2}", "  of which cloning the 300 specs", clone_only);
-    println!("{:<58} {:>10.4}", "watch update: apply one modified pod (incremental)", incremental);
-    println!("{:<58} {:>10.2}", "watch update: full recompute with the modified pod", full_after);
+    println!(
+        "{:<58} {:>10.2}",
+        "ktriage posture --json --pod-manifest (wall, incl. /proc)", cli
+    );
+    println!(
+        "{:<58} {:>10.2}",
+        "parse the manifest (saphyr -> k8s-openapi)", parse
+    );
+    println!(
+        "{:<58} {:>10.2}",
+        "evaluate every pod (full store build)", full
+    );
+    println!(
+        "{:<58} {:>10.2}",
+        "  of which cloning the 300 specs", clone_only
+    );
+    println!(
+        "{:<58} {:>10.4}",
+        "watch update: apply one modified pod (incremental)", incremental
+    );
+    println!(
+        "{:<58} {:>10.2}",
+        "watch update: full recompute with the modified pod", full_after
+    );
     println!(
         "incremental update is {:.0}x faster than a full recompute",
         full_after / incremental.max(1e-6)

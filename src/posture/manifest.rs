@@ -84,7 +84,12 @@ pub fn parse_manifest(file: &str, text: &str) -> Result<Vec<Pod>, ManifestError>
     // Kinds are checked on the documents as parsed; when parsing failed, a
     // document of another kind (its spec is no PodSpec) is the clearer error.
     let heads: Vec<Head> = match &parsed {
-        Ok(docs) => docs.iter().map(|d| Head { kind: d.kind.clone() }).collect(),
+        Ok(docs) => docs
+            .iter()
+            .map(|d| Head {
+                kind: d.kind.clone(),
+            })
+            .collect(),
         Err(_) if is_json => json_docs(file, text).unwrap_or_default(),
         Err(_) => yaml_docs(file, text).unwrap_or_default(),
     };

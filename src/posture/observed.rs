@@ -6,8 +6,10 @@ use serde::Serialize;
 
 use crate::inspect::{Inspection, lsm, mounts, status};
 
-/// Highest capability bit assumed when `/proc/sys/kernel/cap_last_cap` is unreadable.
-const DEFAULT_LAST_CAP: u32 = 40;
+/// Every capability up to `CAP_AUDIT_READ` (bit 37, Linux 3.16): a bounding set
+/// holding all of them is a privileged container's (or the host's), whatever
+/// newer bits this kernel adds.
+pub const FULL_CAPS: u64 = (1u64 << 38) - 1;
 
 /// The observed security state of one process.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -26,14 +28,12 @@ pub struct Observed {
     pub root_readonly: Option<bool>,
     /// LSM label (`cri-containerd.apparmor.d (enforce)`), when readable.
     pub lsm: Option<String>,
-    /// Every capability this kernel knows (a privileged container's bounding set).
-    pub full_caps: u64,
 }
 
 impl Observed {
-    /// The bounding set holds every capability the kernel knows: privileged.
+    /// The bounding set holds every capability ([`FULL_CAPS`]): privileged.
     pub fn full_bounding(&self) -> bool {
-        self.full_caps != 0 && self.cap_bnd & self.full_caps == self.full_caps
+        self.cap_bnd & FULL_CAPS == FULL_CAPS
     }
 
     /// From a full inspection.
@@ -49,7 +49,6 @@ impl Observed {
             no_new_privs: st.no_new_privs,
             root_readonly: ins.root_readonly,
             lsm: ins.lsm.as_ref().map(lsm::Lsm::label),
-            full_caps: full_caps_mask(Path::new("/proc")),
         }
     }
 
@@ -71,21 +70,6 @@ impl Observed {
             no_new_privs: st.no_new_privs,
             root_readonly,
             lsm,
-            full_caps: full_caps_mask(proc_root),
         })
-    }
-}
-
-/// Bits `0..=cap_last_cap` (from `<proc_root>/sys/kernel/cap_last_cap`).
-pub fn full_caps_mask(proc_root: &Path) -> u64 {
-    let last = std::fs::read_to_string(proc_root.join("sys/kernel/cap_last_cap"))
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-        .unwrap_or(DEFAULT_LAST_CAP)
-        .min(63);
-    if last == 63 {
-        u64::MAX
-    } else {
-        (1u64 << (last + 1)) - 1
     }
 }

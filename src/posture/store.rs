@@ -27,6 +27,17 @@ pub struct PostureStore {
     evaluations: u64,
 }
 
+/// One change to the known pods, as a watch (or a manifest) delivers it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PodUpdate {
+    /// Every pod (initial list, relist, `--pod-manifest`).
+    Replace(Vec<Pod>),
+    /// A pod was added or modified.
+    Apply(Box<Pod>),
+    /// The pod with this key (UID) was deleted.
+    Delete(String),
+}
+
 /// The key of a pod: its UID, else `namespace/name`.
 pub fn pod_key(pod: &Pod) -> String {
     match &pod.metadata.uid {
@@ -91,6 +102,19 @@ impl PostureStore {
             }
         }
         self.generation += 1;
+    }
+
+    /// Applies one watch change.
+    pub fn update(&mut self, u: PodUpdate) {
+        match u {
+            PodUpdate::Replace(pods) => self.replace_all(pods),
+            PodUpdate::Apply(pod) => {
+                self.apply(*pod);
+            }
+            PodUpdate::Delete(key) => {
+                self.delete(&key);
+            }
+        }
     }
 
     /// Records the processes seen in one container and re-evaluates that pod.

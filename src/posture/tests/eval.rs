@@ -81,7 +81,6 @@ fn observed_processes_add_mismatches_and_can_break_immutability() {
         seccomp: 2,
         no_new_privs: true,
         root_readonly: Some(false),
-        full_caps: (1 << 41) - 1,
         ..Observed::default()
     };
     let observed = HashMap::from([("web".to_string(), vec![obs(41), obs(42)])]);
