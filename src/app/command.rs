@@ -44,6 +44,7 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
         "help" | "h" => Ok(Command::Help),
         "stream" => Ok(Command::Pane(Pane::Stream)),
         "ps" | "processes" => Ok(Command::Pane(Pane::Processes)),
+        "pods" => Ok(Command::Pane(Pane::Pods)),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
             pid => pid.parse().map(Command::SummaryPid).map_err(|_| {

@@ -52,6 +52,8 @@ pub enum Event {
         /// The first bytes, or why not.
         result: Result<Arc<FileView>, String>,
     },
+    /// Pod specs changed (a manifest was loaded, or a watch event).
+    Pods(crate::posture::store::PodUpdate),
 }
 
 /// Records decoded from one drain of the ring buffer.

@@ -91,6 +91,8 @@ pub struct InspectState {
     pub reveal: bool,
     /// Root tab.
     pub root: RootView,
+    /// The pod spec's view of this process (Security tab), when a spec is known.
+    pub posture: Option<Arc<super::podview::InspectPosture>>,
 }
 
 impl InspectState {

@@ -233,6 +233,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.process_view.tree = !state.process_view.tree;
             super::procview::refresh(state);
         }
+        Action::CycleSort if state.focus == Pane::Pods => super::podview::cycle_sort(state),
         Action::CycleSort => {
             state.process_view.sort = state.process_view.sort.next();
             super::procview::refresh(state);
@@ -262,6 +263,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     state.process_selected =
                         step(state.process_selected, delta, state.process_order.len())
                 }
+                Pane::Pods => super::podview::step(state, delta),
             }
         }
     }
@@ -307,6 +309,7 @@ fn cycle_focus(state: &mut AppState, forward: bool) {
 pub fn selected_pid(state: &AppState) -> Option<u32> {
     match state.focus {
         Pane::Processes => state.selected_process().map(|p| p.pid),
+        Pane::Pods => super::podview::selected_pid(state),
         _ => state
             .stream
             .selected
@@ -317,6 +320,9 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
 
 /// Enter: a stream row or a process opens the inspect view; a summary row filters the stream to that syscall.
 fn drill_in(state: &mut AppState) -> Vec<Effect> {
+    if state.focus == Pane::Pods {
+        return super::podview::enter(state);
+    }
     if state.focus == Pane::Summary {
         let Some(row) = state.summary.get(state.summary_selected) else {
             return Vec::new();

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod finder;
 pub mod inspect_view;
 mod keys;
+pub mod podview;
 pub mod procview;
 pub mod state;
 pub mod summary;

@@ -18,11 +18,13 @@ pub enum Pane {
     Summary,
     /// Processes from /proc.
     Processes,
+    /// Pods with their posture (drawn where the processes pane is).
+    Pods,
 }
 
 impl Pane {
     /// Focus order.
-    pub const ORDER: [Pane; 3] = [Pane::Stream, Pane::Summary, Pane::Processes];
+    pub const ORDER: [Pane; 4] = [Pane::Stream, Pane::Summary, Pane::Processes, Pane::Pods];
 }
 
 /// What the keyboard is doing.
@@ -163,6 +165,10 @@ pub struct AppState {
     pub finder: Option<super::finder::Finder>,
     /// The inspect view, while open (it covers the panes).
     pub inspect: Option<super::inspect_view::InspectState>,
+    /// Pod specs and their posture.
+    pub pods: crate::posture::PostureStore,
+    /// The pods pane.
+    pub pods_view: super::podview::PodsView,
     /// Things the session should remember (e.g. that secrets were revealed), oldest first.
     pub notes: Vec<String>,
     /// Stream pane view.
@@ -202,6 +208,8 @@ impl AppState {
             process_order: Vec::new(),
             finder: None,
             inspect: None,
+            pods: crate::posture::PostureStore::new(),
+            pods_view: super::podview::PodsView::default(),
             notes: Vec::new(),
             stream: StreamView {
                 follow: true,

@@ -38,13 +38,21 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Processes(p) => {
             state.processes = p;
             super::procview::refresh(state);
+            super::podview::refresh(state);
         }
         Event::Key(k) => return super::keys::on_key(state, k),
         Event::Resize(w, h) => state.size = (w, h),
         Event::Tick(now) => on_tick(state, now),
         Event::Inspected { pid, result } => {
+            let posture = match &result {
+                Ok(ins) if state.inspect.as_ref().is_some_and(|v| v.pid == pid) => {
+                    super::podview::on_inspected(state, ins)
+                }
+                _ => None,
+            };
             if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
                 v.data = Some(result);
+                v.posture = posture;
             }
         }
         Event::RootListed { pid, path, result } => {
@@ -57,6 +65,7 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
                 v.file_read(path, result);
             }
         }
+        Event::Pods(u) => super::podview::on_pods(state, u),
     }
     Vec::new()
 }

@@ -29,6 +29,9 @@ pub struct InspectArgs {
     /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
     #[arg(long)]
     cri_socket: Option<PathBuf>,
+    /// Pod specs from FILE: adds the container's `declared` context and `findings`.
+    #[arg(long, value_name = "FILE")]
+    pod_manifest: Option<PathBuf>,
 }
 
 pub fn run(a: InspectArgs) -> ExitCode {
@@ -44,6 +47,7 @@ pub fn run(a: InspectArgs) -> ExitCode {
         reveal_secrets: a.reveal_secrets,
         cri_socket: a.cri_socket,
         cap: a.max_bytes,
+        pod_manifest: a.pod_manifest,
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let res = inspect::run(&opts, &mut out);

@@ -3,6 +3,7 @@
 mod common;
 mod count;
 mod inspect;
+mod posture;
 mod ps;
 mod stream;
 mod tui;
@@ -34,6 +35,8 @@ enum Cmd {
     Ps(ps::PsArgs),
     /// Inspect a process: identity, fds, environ (secrets masked), mounts, namespaces, security.
     Inspect(inspect::InspectArgs),
+    /// Pods' declared securityContext vs what their processes have: findings and immutability.
+    Posture(posture::PostureArgs),
 }
 
 impl Cli {
@@ -45,6 +48,7 @@ impl Cli {
             Some(Cmd::Count(a)) => count::run(a),
             Some(Cmd::Ps(a)) => ps::run(a),
             Some(Cmd::Inspect(a)) => inspect::run(a),
+            Some(Cmd::Posture(a)) => posture::run(a),
         }
     }
 }

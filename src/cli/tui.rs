@@ -29,6 +29,9 @@ pub struct TuiArgs {
     /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
     #[arg(long)]
     cri_socket: Option<PathBuf>,
+    /// Pod specs from FILE (YAML or JSON) for the pods pane and the Security tab.
+    #[arg(long, value_name = "FILE")]
+    pod_manifest: Option<PathBuf>,
     #[command(flatten)]
     filters: FilterArgs,
 }
@@ -50,6 +53,15 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
+    let pods = match a
+        .pod_manifest
+        .as_deref()
+        .map(ktriage::posture::load_manifest)
+    {
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => return usage(e),
+        None => None,
+    };
     let opts = ktriage::ui::run::TuiOpts {
         keymap,
         theme,
@@ -57,6 +69,7 @@ pub fn run(a: TuiArgs) -> ExitCode {
         buffer_cap: a.buffer_cap,
         no_bpf: a.no_bpf,
         cri_socket: a.cri_socket.clone(),
+        pods,
     };
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,6 +36,8 @@ pub struct InspectOpts {
     pub cri_socket: Option<PathBuf>,
     /// Byte cap for `--cat`.
     pub cap: usize,
+    /// Pod specs to compare the process with (`declared`, `findings`).
+    pub pod_manifest: Option<PathBuf>,
 }
 
 /// Why `inspect` failed.
@@ -56,6 +58,9 @@ pub enum InspectCmdError {
     /// Writing the output failed.
     #[error("output: {0}")]
     Io(#[from] std::io::Error),
+    /// The pod manifest could not be loaded.
+    #[error(transparent)]
+    Manifest(#[from] crate::posture::ManifestError),
 }
 
 /// Default `--cat` cap.
@@ -82,9 +87,16 @@ fn rooted<T>(path: &str, r: Result<T, RootFsError>) -> Result<T, InspectCmdError
 }
 
 fn process(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdError> {
+    let pods = match &opts.pod_manifest {
+        Some(p) => Some(crate::posture::load_manifest(p)?),
+        None => None,
+    };
     let identity = Resolver::new(opts.cri_socket.as_deref(), true).identify(opts.pid);
     let insp = Inspector::new("/proc").inspect(opts.pid, &identity)?;
-    let v = insp.to_json(opts.reveal_secrets);
+    let mut v = insp.to_json(opts.reveal_secrets);
+    if let Some(pods) = pods {
+        super::posture::attach(&mut v, pods, &insp);
+    }
     if opts.json {
         writeln!(out, "{v}")?;
     } else {

@@ -4,5 +4,6 @@ pub mod count;
 pub mod inspect;
 mod inspect_text;
 pub mod json;
+pub mod posture;
 pub mod ps;
 pub mod stream;

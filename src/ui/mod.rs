@@ -3,6 +3,8 @@
 pub mod effects;
 pub mod keymap;
 pub mod panes;
+#[cfg(test)]
+mod posture_render_tests;
 pub mod render;
 #[cfg(test)]
 mod render_tests;

@@ -83,7 +83,7 @@ fn split_body(a: &mut Areas, body: Rect, focus: Pane) {
         match focus {
             Pane::Stream => a.stream = Some(body),
             Pane::Summary => a.summary = Some(body),
-            Pane::Processes => a.processes = Some(body),
+            Pane::Processes | Pane::Pods => a.processes = Some(body),
         }
         return;
     }
@@ -131,7 +131,7 @@ fn split_body(a: &mut Areas, body: Rect, focus: Pane) {
             width: bottom.width - left,
             ..bottom
         });
-    } else if focus == Pane::Processes {
+    } else if matches!(focus, Pane::Processes | Pane::Pods) {
         a.processes = Some(bottom);
     } else {
         a.summary = Some(bottom);
@@ -156,7 +156,11 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme, clock: &WallCl
             summary::render(frame, r, state, theme);
         }
         if let Some(r) = a.processes {
-            processes::render(frame, r, state, theme);
+            if state.focus == Pane::Pods {
+                super::panes::pods::render(frame, r, state, theme);
+            } else {
+                processes::render(frame, r, state, theme);
+            }
         }
     }
     if let Some(r) = a.status {

@@ -110,7 +110,7 @@ fn focused_pane_is_always_visible() {
             let shown = match pane {
                 Pane::Stream => a.stream,
                 Pane::Summary => a.summary,
-                Pane::Processes => a.processes,
+                Pane::Processes | Pane::Pods => a.processes,
             };
             assert!(
                 shown.is_some_and(|r| r.height >= 3),

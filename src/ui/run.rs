@@ -16,6 +16,7 @@ use crate::app::event::CollectorState;
 use crate::app::{AppState, Effect, Event, update};
 use crate::collector::clock::{WallClock, monotonic_ns};
 use crate::collector::{CollectorConfig, KernelSource, ProcSource, Source};
+use crate::posture::store::PodUpdate;
 
 /// Settings of an interactive session.
 pub struct TuiOpts {
@@ -31,6 +32,8 @@ pub struct TuiOpts {
     pub no_bpf: bool,
     /// CRI socket (`None`: auto-detect containerd, CRI-O, k3s).
     pub cri_socket: Option<std::path::PathBuf>,
+    /// Pod specs (`--pod-manifest`), shown in the pods pane and the Security tab.
+    pub pods: Option<Vec<k8s_openapi::api::core::v1::Pod>>,
 }
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -85,6 +88,9 @@ async fn run_async(opts: TuiOpts) -> std::io::Result<()> {
     let handles = tokio::task::block_in_place(|| start_sources(&opts, &tx, &stop));
     let effects_tx = tx;
     let mut state = AppState::new(opts.buffer_cap, opts.keymap);
+    if let Some(pods) = opts.pods {
+        update(&mut state, Event::Pods(PodUpdate::Replace(pods)));
+    }
     let clock = WallClock::now();
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;

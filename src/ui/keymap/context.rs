@@ -48,6 +48,7 @@ impl From<Pane> for KeyContext {
             Pane::Stream => Self::Stream,
             Pane::Summary => Self::Summary,
             Pane::Processes => Self::Processes,
+            Pane::Pods => Self::Processes,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod finder;
 pub mod help;
 pub mod input;
 pub mod inspect;
+pub mod pods;
 pub mod processes;
 pub mod status;
 pub mod stream;

@@ -8,6 +8,7 @@ mod environ;
 mod fds;
 mod mounts;
 mod overview;
+mod posture;
 mod root;
 mod security;
 #[cfg(test)]
@@ -137,12 +138,11 @@ fn render_tab(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx) -> Op
         Tab::Environ => environ::render(frame, area, ins, view, cx),
         Tab::Root => None,
         Tab::Mounts => mounts::render(frame, area, ins, view.scroll, cx),
-        Tab::Security => draw_lines(
-            frame,
-            area,
-            security::lines(ins, cx, area.width),
-            view.scroll,
-        ),
+        Tab::Security => {
+            let mut lines = posture::lines(view.posture.as_deref(), cx, area.width);
+            lines.extend(security::lines(ins, cx, area.width));
+            draw_lines(frame, area, lines, view.scroll)
+        }
     }
 }
 

@@ -1,0 +1,248 @@
+//! The pods pane's state (sort, expanded pods and containers, rows) and the posture shown in the inspect view's Security tab.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::event::ProcInfo;
+use super::inspect_view::InspectState;
+use super::state::AppState;
+use super::update::Effect;
+use crate::identity::{ContainerInfo, Identity, PodInfo};
+use crate::inspect::Inspection;
+use crate::posture::eval::{CompareRow, PodPosture};
+use crate::posture::finding::count_by_severity;
+use crate::posture::store::PodUpdate;
+use crate::posture::{Finding, Observed, PostureStore};
+
+/// Sort order of the pods pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PodSort {
+    /// By namespace, then name.
+    #[default]
+    Name,
+    /// Most severe findings first (critical count, then high, ...), then not immutable first.
+    Severity,
+    /// By number of findings, most first.
+    Findings,
+}
+
+impl PodSort {
+    /// The next order in the cycle.
+    pub fn next(self) -> Self {
+        match self {
+            Self::Name => Self::Severity,
+            Self::Severity => Self::Findings,
+            Self::Findings => Self::Name,
+        }
+    }
+
+    /// Name shown in the pane title.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Severity => "severity",
+            Self::Findings => "findings",
+        }
+    }
+}
+
+/// One row of the pods pane: pod → containers → processes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PodRow {
+    /// A pod (its store key).
+    Pod(String),
+    /// A container of an expanded pod (pod key, container name).
+    Container(String, String),
+    /// A process of an expanded container.
+    Process(u32),
+}
+
+/// The pods pane.
+#[derive(Clone, Debug, Default)]
+pub struct PodsView {
+    pub sort: PodSort,
+    /// Selected row.
+    pub selected: usize,
+    /// Pods shown with their containers.
+    pub expanded: HashSet<String>,
+    /// Containers shown with their processes.
+    pub expanded_containers: HashSet<(String, String)>,
+    /// The rows, in order (rebuilt by [`refresh`]).
+    pub rows: Vec<PodRow>,
+    /// Processes of each (pod key, container), from the latest /proc snapshot.
+    pub pids: HashMap<(String, String), Vec<u32>>,
+}
+
+/// The posture of the inspected process's container, for the Security tab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectPosture {
+    /// `namespace/name` of the pod.
+    pub pod: String,
+    pub container: String,
+    /// `field | declared | observed | verdict`.
+    pub rows: Vec<CompareRow>,
+    /// Findings of the container and the pod-level ones.
+    pub findings: Vec<Finding>,
+    pub immutable: bool,
+    pub immutable_reasons: Vec<String>,
+}
+
+/// The identity a /proc row gives (what the resolver found for it).
+fn identity_of(p: &ProcInfo) -> Identity {
+    Identity {
+        container: p.container_id.as_ref().map(|id| ContainerInfo {
+            id: id.clone(),
+            name: p.container_name.clone(),
+            ..ContainerInfo::default()
+        }),
+        pod: Some(PodInfo {
+            name: p.pod_name.clone(),
+            namespace: p.pod_namespace.clone(),
+            uid: p.pod_uid.clone(),
+            qos: None,
+        }),
+    }
+}
+
+/// Applies a pod change and rebuilds the rows.
+pub fn on_pods(state: &mut AppState, u: PodUpdate) {
+    state.pods.update(u);
+    refresh(state);
+}
+
+/// Rebuilds the process index and the rows (after pods, processes, sort or expansion changed).
+pub fn refresh(state: &mut AppState) {
+    let store: &PostureStore = &state.pods;
+    let view = &mut state.pods_view;
+    view.pids.clear();
+    if !store.is_empty() {
+        for p in state.processes.iter().filter(|p| p.container_id.is_some()) {
+            if let Some(at) = store.locate(&identity_of(p)) {
+                view.pids.entry(at).or_default().push(p.pid);
+            }
+        }
+    }
+    let mut pods = store.sorted();
+    match view.sort {
+        PodSort::Name => {}
+        PodSort::Severity => pods.sort_by_key(|(_, p)| {
+            let n = count_by_severity(&p.findings);
+            (std::cmp::Reverse(n), p.immutable)
+        }),
+        PodSort::Findings => pods.sort_by_key(|(_, p)| std::cmp::Reverse(p.findings.len())),
+    }
+    view.expanded.retain(|k| store.get(k).is_some());
+    let mut rows = Vec::with_capacity(pods.len());
+    for (key, p) in pods {
+        rows.push(PodRow::Pod(key.to_string()));
+        if !view.expanded.contains(key) {
+            continue;
+        }
+        for c in &p.containers {
+            let at = (key.to_string(), c.declared.container.clone());
+            let open = view.expanded_containers.contains(&at);
+            let pids = view.pids.get(&at).cloned().unwrap_or_default();
+            rows.push(PodRow::Container(at.0, at.1));
+            if open {
+                rows.extend(pids.into_iter().map(PodRow::Process));
+            }
+        }
+    }
+    view.rows = rows;
+    view.selected = view.selected.min(view.rows.len().saturating_sub(1));
+}
+
+/// Moves the selection by `delta` rows.
+pub fn step(state: &mut AppState, delta: isize) {
+    let v = &mut state.pods_view;
+    let len = v.rows.len();
+    if len == 0 {
+        v.selected = 0;
+        return;
+    }
+    v.selected = (v.selected as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1) as usize;
+}
+
+/// Next sort order.
+pub fn cycle_sort(state: &mut AppState) {
+    let selected = state.pods_view.rows.get(state.pods_view.selected).cloned();
+    state.pods_view.sort = state.pods_view.sort.next();
+    refresh(state);
+    reselect(state, selected);
+}
+
+fn reselect(state: &mut AppState, row: Option<PodRow>) {
+    if let Some(i) = row.and_then(|r| state.pods_view.rows.iter().position(|x| *x == r)) {
+        state.pods_view.selected = i;
+    }
+}
+
+/// Enter: a pod or container opens (or closes) the level below; a process opens the inspect view.
+pub fn enter(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = state.pods_view.rows.get(state.pods_view.selected).cloned() else {
+        return Vec::new();
+    };
+    match &row {
+        PodRow::Pod(key) => {
+            let v = &mut state.pods_view;
+            if !v.expanded.remove(key) {
+                v.expanded.insert(key.clone());
+            }
+        }
+        PodRow::Container(key, name) => {
+            let v = &mut state.pods_view;
+            let at = (key.clone(), name.clone());
+            if !v.expanded_containers.remove(&at) {
+                v.expanded_containers.insert(at);
+            }
+        }
+        PodRow::Process(pid) => {
+            let (view, effect) = InspectState::open(*pid);
+            state.inspect = Some(view);
+            return vec![effect];
+        }
+    }
+    refresh(state);
+    reselect(state, Some(row));
+    Vec::new()
+}
+
+/// The pid on the selected row, when it is a process.
+pub fn selected_pid(state: &AppState) -> Option<u32> {
+    match state.pods_view.rows.get(state.pods_view.selected)? {
+        PodRow::Process(pid) => Some(*pid),
+        _ => None,
+    }
+}
+
+/// The pod a row belongs to, with the container for container rows.
+pub fn row_pod<'a>(state: &'a AppState, row: &PodRow) -> Option<&'a Arc<PodPosture>> {
+    match row {
+        PodRow::Pod(k) | PodRow::Container(k, _) => state.pods.get(k),
+        PodRow::Process(_) => None,
+    }
+}
+
+/// Records what an inspection saw in the store, and gives the Security tab its posture.
+pub fn on_inspected(state: &mut AppState, ins: &Inspection) -> Option<Arc<InspectPosture>> {
+    let (key, container) = state.pods.locate(&ins.identity)?;
+    let obs = Observed::from_inspection(ins);
+    // The inspected process is what is known of its container now.
+    state.pods.observe(&key, &container, vec![obs.clone()]);
+    let p = state.pods.get(&key)?;
+    let c = p.container(&container)?;
+    Some(Arc::new(InspectPosture {
+        pod: format!("{}/{}", p.namespace, p.name),
+        container: container.clone(),
+        rows: crate::posture::compare_rows(&c.declared, &obs),
+        findings: p.findings_for(&container).into_iter().cloned().collect(),
+        immutable: p.immutable,
+        immutable_reasons: p.immutable_reasons.clone(),
+    }))
+}
+
+#[cfg(test)]
+#[path = "podview_tests.rs"]
+mod tests;

@@ -1,0 +1,83 @@
+use super::*;
+use crate::app::Event;
+use crate::app::update;
+use crate::posture::parse_manifest;
+use crate::ui::keymap::Keymap;
+
+const SPECS: &str = "kind: List\nitems:\n- metadata: {name: a, namespace: n, uid: ua}\n  spec: {containers: [{name: c1}, {name: c2}]}\n- metadata: {name: b, namespace: n, uid: ub}\n  spec: {hostPID: true, containers: [{name: c1, securityContext: {privileged: true}}]}\n";
+
+fn state() -> AppState {
+    let mut s = AppState::with_keymap(Keymap::default());
+    let pods = parse_manifest("s.yaml", SPECS).expect("specs");
+    update(&mut s, Event::Pods(PodUpdate::Replace(pods)));
+    let proc_in = |pid, uid: &str, ctr: &str| ProcInfo {
+        pid,
+        comm: "sh".into(),
+        container_id: Some(format!("id-{pid}")),
+        container_name: Some(ctr.into()),
+        pod_uid: Some(uid.into()),
+        ..ProcInfo::default()
+    };
+    update(
+        &mut s,
+        Event::Processes(vec![
+            proc_in(10, "ua", "c1"),
+            proc_in(11, "ua", "c1"),
+            proc_in(12, "ub", "c1"),
+        ]),
+    );
+    s
+}
+
+#[test]
+fn rows_pivot_pod_container_process() {
+    let mut s = state();
+    assert_eq!(
+        s.pods_view.rows,
+        vec![PodRow::Pod("ua".into()), PodRow::Pod("ub".into())]
+    );
+    assert_eq!(
+        s.pods_view.pids.get(&("ua".into(), "c1".into())),
+        Some(&vec![10, 11])
+    );
+    enter(&mut s);
+    step(&mut s, 1);
+    enter(&mut s);
+    assert_eq!(
+        s.pods_view.rows,
+        vec![
+            PodRow::Pod("ua".into()),
+            PodRow::Container("ua".into(), "c1".into()),
+            PodRow::Process(10),
+            PodRow::Process(11),
+            PodRow::Container("ua".into(), "c2".into()),
+            PodRow::Pod("ub".into()),
+        ]
+    );
+    step(&mut s, 1);
+    assert_eq!(selected_pid(&s), Some(10));
+    assert_eq!(enter(&mut s), vec![Effect::Inspect(10)]);
+}
+
+#[test]
+fn sort_by_severity_puts_the_privileged_pod_first_and_keeps_the_selection() {
+    let mut s = state();
+    step(&mut s, 1);
+    cycle_sort(&mut s);
+    assert_eq!(s.pods_view.sort, PodSort::Severity);
+    assert_eq!(s.pods_view.rows[0], PodRow::Pod("ub".into()));
+    assert_eq!(s.pods_view.selected, 0, "the selected pod stays selected");
+}
+
+#[test]
+fn watch_updates_change_one_pod() {
+    let mut s = state();
+    let before = s.pods.evaluations();
+    update(&mut s, Event::Pods(PodUpdate::Delete("ub".into())));
+    assert_eq!(s.pods_view.rows, vec![PodRow::Pod("ua".into())]);
+    let mut pods = parse_manifest("s.yaml", SPECS).expect("specs");
+    let b = pods.remove(1);
+    update(&mut s, Event::Pods(PodUpdate::Apply(Box::new(b))));
+    assert_eq!(s.pods.evaluations(), before + 1);
+    assert_eq!(s.pods_view.rows.len(), 2);
+}

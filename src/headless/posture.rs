@@ -1,0 +1,211 @@
+//! `ktriage posture`: every pod's declared context beside what its processes have, as JSON lines or text; and the posture part of `inspect`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use k8s_openapi::api::core::v1::Pod;
+use serde_json::{Value, json};
+
+use crate::collector::procfs;
+use crate::identity::resolve::Resolver;
+use crate::inspect::Inspection;
+use crate::posture::eval::DEFAULT_NAMESPACE;
+use crate::posture::finding::count_by_severity;
+use crate::posture::{
+    Finding, ManifestError, Observed, PodPosture, PostureStore, Severity, load_manifest,
+};
+use crate::sanitize::sanitize;
+
+/// Options of `posture`.
+#[derive(Clone, Debug, Default)]
+pub struct PostureOpts {
+    /// Pod specs from this file instead of the API server.
+    pub pod_manifest: Option<PathBuf>,
+    /// Only pods of this namespace.
+    pub namespace: Option<String>,
+    /// Only the pod with this name.
+    pub pod: Option<String>,
+    /// One JSON object per pod per line.
+    pub json: bool,
+    /// CRI socket (`None`: auto-detect).
+    pub cri_socket: Option<PathBuf>,
+}
+
+/// Why `posture` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PostureCmdError {
+    /// The manifest could not be read or parsed.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// No source of pod specs was given.
+    #[error(
+        "no pod specs: reading pods from the API server is not available yet; pass --pod-manifest FILE (YAML or JSON, e.g. `kubectl get pods -o yaml > pods.yaml`)"
+    )]
+    NoSource,
+    /// Writing the output failed.
+    #[error("output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the command with the pods of `--pod-manifest`.
+pub fn run(opts: &PostureOpts, out: &mut impl Write) -> Result<(), PostureCmdError> {
+    let path = opts
+        .pod_manifest
+        .as_ref()
+        .ok_or(PostureCmdError::NoSource)?;
+    let pods = load_manifest(path)?;
+    run_with_pods(pods, opts, out)
+}
+
+/// Runs the command on `pods` from any source (manifest or API server).
+pub fn run_with_pods(
+    pods: Vec<Pod>,
+    opts: &PostureOpts,
+    out: &mut impl Write,
+) -> Result<(), PostureCmdError> {
+    let pods = filter(pods, opts.namespace.as_deref(), opts.pod.as_deref());
+    let mut store = PostureStore::from_pods(pods);
+    let mut resolver = Resolver::new(opts.cri_socket.as_deref(), true);
+    observe(&mut store, &mut resolver, Path::new("/proc"));
+    for (_, p) in store.sorted() {
+        if opts.json {
+            writeln!(out, "{}", p.to_json())?;
+        } else {
+            out.write_all(text(p).as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// The pods of `namespace` (absent: `default`) and `name`, when given.
+pub fn filter(pods: Vec<Pod>, namespace: Option<&str>, name: Option<&str>) -> Vec<Pod> {
+    pods.into_iter()
+        .filter(|p| {
+            let ns = p.metadata.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE);
+            namespace.is_none_or(|n| n == ns)
+                && name.is_none_or(|n| p.metadata.name.as_deref() == Some(n))
+        })
+        .collect()
+}
+
+/// Finds the processes of every known container under `proc_root` and records what they have.
+pub fn observe(store: &mut PostureStore, resolver: &mut Resolver, proc_root: &Path) {
+    if store.is_empty() {
+        return;
+    }
+    let mut seen: HashMap<(String, String), Vec<Observed>> = HashMap::new();
+    for p in procfs::scan_root(proc_root) {
+        if p.container_id.is_none() {
+            continue;
+        }
+        let identity = resolver.identify(p.pid);
+        let Some(at) = store.locate(&identity) else {
+            continue;
+        };
+        if let Some(o) = Observed::read(proc_root, p.pid) {
+            seen.entry(at).or_default().push(o);
+        }
+    }
+    for ((key, container), obs) in seen {
+        store.observe(&key, &container, obs);
+    }
+}
+
+/// Adds `declared`, `findings` and `immutable` (same shapes as `posture --json`) to an
+/// inspection's JSON, from the pod spec of its container in `pods`.
+pub fn attach(v: &mut Value, pods: Vec<Pod>, ins: &Inspection) {
+    let mut store = PostureStore::from_pods(pods);
+    let Some((key, container)) = store.locate(&ins.identity) else {
+        v["declared"] = Value::Null;
+        v["findings"] = json!([]);
+        v["posture"] = json!({"note": "no pod spec for this process's container"});
+        return;
+    };
+    store.observe(&key, &container, vec![Observed::from_inspection(ins)]);
+    let Some(p) = store.get(&key) else { return };
+    v["declared"] = p
+        .container(&container)
+        .map_or(Value::Null, |c| json!(c.declared));
+    v["findings"] = p
+        .findings_for(&container)
+        .into_iter()
+        .map(Finding::to_json)
+        .collect();
+    v["immutable"] = json!(p.immutable);
+    v["posture"] = json!({
+        "pod": {"namespace": p.namespace, "name": p.name, "uid": p.uid},
+        "container": container,
+        "immutable_reasons": p.immutable_reasons,
+    });
+}
+
+/// `critical 1 · high 2` (non-zero counts only; `no findings` when none).
+pub fn counts_text(findings: &[Finding]) -> String {
+    let n = count_by_severity(findings);
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .zip(n)
+        .filter(|(_, c)| *c > 0)
+        .map(|(s, c)| format!("{} {c}", s.name()))
+        .collect();
+    if parts.is_empty() {
+        "no findings".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// One pod for people (workload text sanitized).
+pub fn text(p: &PodPosture) -> String {
+    let mut s = String::new();
+    let verdict = if p.immutable {
+        "immutable"
+    } else {
+        "NOT immutable"
+    };
+    let _ = writeln!(
+        s,
+        "{}/{}  uid {}  {verdict}  {}",
+        sanitize(&p.namespace),
+        sanitize(&p.name),
+        sanitize(p.uid.as_deref().unwrap_or("-")),
+        counts_text(&p.findings)
+    );
+    for r in &p.immutable_reasons {
+        let _ = writeln!(s, "  why: {}", sanitize(r));
+    }
+    for f in p.findings.iter().filter(|f| f.container.is_none()) {
+        line(&mut s, "  ", f);
+    }
+    for c in &p.containers {
+        let pids: Vec<String> = c.pids.iter().map(u32::to_string).collect();
+        let _ = writeln!(
+            s,
+            "  container {} ({}){}",
+            sanitize(&c.declared.container),
+            c.declared.kind.name(),
+            if pids.is_empty() {
+                "  not running here".to_string()
+            } else {
+                format!("  pids {}", pids.join(","))
+            }
+        );
+        for f in &c.findings {
+            line(&mut s, "    ", f);
+        }
+    }
+    s
+}
+
+fn line(s: &mut String, pad: &str, f: &Finding) {
+    let _ = writeln!(
+        s,
+        "{pad}{:<8} {} {:<28} {}",
+        f.severity.name(),
+        f.id(),
+        f.rule.name(),
+        sanitize(&f.message)
+    );
+}

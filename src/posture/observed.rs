@@ -1,0 +1,75 @@
+//! What a container's process really has, from /proc: uid, capabilities, seccomp, NoNewPrivs, root mount, LSM.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::inspect::{Inspection, lsm, mounts, status};
+
+/// Every capability up to `CAP_AUDIT_READ` (bit 37, Linux 3.16): a bounding set
+/// holding all of them is a privileged container's (or the host's), whatever
+/// newer bits this kernel adds.
+pub const FULL_CAPS: u64 = (1u64 << 38) - 1;
+
+/// The observed security state of one process.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Observed {
+    pub pid: u32,
+    /// Effective uid.
+    pub uid: u32,
+    /// Effective gid.
+    pub gid: u32,
+    pub cap_eff: u64,
+    pub cap_bnd: u64,
+    /// Seccomp mode: 0 disabled, 1 strict, 2 filter.
+    pub seccomp: u8,
+    pub no_new_privs: bool,
+    /// `/` mounted read-only (`None`: mountinfo unreadable).
+    pub root_readonly: Option<bool>,
+    /// LSM label (`cri-containerd.apparmor.d (enforce)`), when readable.
+    pub lsm: Option<String>,
+}
+
+impl Observed {
+    /// The bounding set holds every capability ([`FULL_CAPS`]): privileged.
+    pub fn full_bounding(&self) -> bool {
+        self.cap_bnd & FULL_CAPS == FULL_CAPS
+    }
+
+    /// From a full inspection.
+    pub fn from_inspection(ins: &Inspection) -> Self {
+        let st = &ins.status;
+        Observed {
+            pid: ins.pid,
+            uid: st.uid.effective,
+            gid: st.gid.effective,
+            cap_eff: st.cap_eff,
+            cap_bnd: st.cap_bnd,
+            seccomp: st.seccomp,
+            no_new_privs: st.no_new_privs,
+            root_readonly: ins.root_readonly,
+            lsm: ins.lsm.as_ref().map(lsm::Lsm::label),
+        }
+    }
+
+    /// Reads only what posture needs (status, mountinfo, LSM) of `pid` under `proc_root`.
+    /// `None` when the process is gone.
+    pub fn read(proc_root: &Path, pid: u32) -> Option<Self> {
+        let st = status::read_status(proc_root, pid).ok()?;
+        let root_readonly = mounts::read_mountinfo(proc_root, pid)
+            .ok()
+            .and_then(|m| mounts::root_readonly(&m));
+        let lsm = lsm::read_lsm(proc_root, pid).ok().map(|l| l.label());
+        Some(Observed {
+            pid,
+            uid: st.uid.effective,
+            gid: st.gid.effective,
+            cap_eff: st.cap_eff,
+            cap_bnd: st.cap_bnd,
+            seccomp: st.seccomp,
+            no_new_privs: st.no_new_privs,
+            root_readonly,
+            lsm,
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! End to end on a real containerd pod: a spec with the pod's UID declares runAsNonRoot and a read-only root while the container runs as uid 0 with a writable `/`; posture and inspect report exactly those mismatches and "not immutable".
+
+mod support;
+
+#[path = "support/containerd.rs"]
+mod containerd;
+
+use containerd::{
+    APP_IMAGE, CONTAINER_NAME, ContainerdPod, POD_NAME, POD_NAMESPACE, containerd_available,
+};
+use serde_json::{Value, json};
+use support::ktriage_ok;
+
+/// What runs (host network, seccomp RuntimeDefault, NoNewPrivs, drop ALL + NET_BIND_SERVICE),
+/// plus two declarations the runtime was never given: runAsNonRoot and readOnlyRootFilesystem.
+fn manifest(pod: &ContainerdPod) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "List",
+        "metadata": {"resourceVersion": ""},
+        "items": [{
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": POD_NAME, "namespace": POD_NAMESPACE, "uid": pod.pod_uid, "labels": {"app": "web"}},
+            "spec": {
+                "hostNetwork": true,
+                "automountServiceAccountToken": false,
+                "containers": [{
+                    "name": CONTAINER_NAME,
+                    "image": APP_IMAGE,
+                    "command": ["sleep", "3600"],
+                    "securityContext": {
+                        "runAsNonRoot": true,
+                        "readOnlyRootFilesystem": true,
+                        "allowPrivilegeEscalation": false,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                        "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}
+                    }
+                }]
+            },
+            "status": {
+                "phase": "Running",
+                "containerStatuses": [{
+                    "name": CONTAINER_NAME,
+                    "containerID": format!("containerd://{}", pod.container_id),
+                    "image": APP_IMAGE,
+                    "imageID": pod.image_id,
+                    "ready": true,
+                    "restartCount": 0
+                }]
+            }
+        }]
+    })
+}
+
+fn mismatches(findings: &Value) -> Vec<(String, String)> {
+    findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "mismatch")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or("").to_string(),
+                f["container"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn expected() -> Vec<(String, String)> {
+    vec![
+        ("KT-POS-001".to_string(), CONTAINER_NAME.to_string()),
+        ("KT-POS-004".to_string(), CONTAINER_NAME.to_string()),
+    ]
+}
+
+#[test]
+fn posture_names_the_declared_vs_observed_mismatches_of_a_real_pod() {
+    if !containerd_available("posture_names_the_declared_vs_observed_mismatches_of_a_real_pod") {
+        return;
+    }
+    let pod = ContainerdPod::start();
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("pods.yaml");
+    // YAML as kubectl writes it (JSON is valid YAML; the JSON path is tested below).
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&manifest(&pod)).expect("json"),
+    )
+    .expect("write");
+    let file = path.display().to_string();
+    let sock = pod.socket.display().to_string();
+
+    let out = ktriage_ok(&[
+        "posture",
+        "--json",
+        "--pod-manifest",
+        &file,
+        "--cri-socket",
+        &sock,
+    ]);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    let p = &lines[0];
+    assert_eq!(p["uid"], pod.pod_uid.as_str());
+    assert_eq!(
+        (p["namespace"].as_str(), p["name"].as_str()),
+        (Some(POD_NAMESPACE), Some(POD_NAME))
+    );
+    assert_eq!(mismatches(&p["findings"]), expected(), "{p:#}");
+    assert_eq!(p["immutable"], false);
+    let msgs: Vec<&str> = p["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "mismatch")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        msgs,
+        vec![
+            format!(
+                "runAsNonRoot: true is declared but pid {} runs as uid 0",
+                pod.pid
+            ),
+            format!(
+                "readOnlyRootFilesystem: true is declared but / of pid {} is mounted read-write",
+                pod.pid
+            ),
+        ]
+    );
+    assert_eq!(
+        p["immutable_reasons"],
+        json!([format!(
+            "container web can write to its root filesystem (/ of pid {} is mounted read-write)",
+            pod.pid
+        )])
+    );
+    let c = &p["containers"][0];
+    assert_eq!(c["pids"], json!([pod.pid]));
+    assert_eq!(c["declared"]["runAsNonRoot"], true);
+    assert_eq!(c["declared"]["readOnlyRootFilesystem"], true);
+    assert_eq!(mismatches(&c["findings"]), expected());
+
+    // Without the runtime (no container names), the container id in the pod's status still finds it.
+    let out = ktriage_ok(&[
+        "posture",
+        "--json",
+        "--pod-manifest",
+        &file,
+        "--cri-socket",
+        "/nonexistent/ktriage.sock",
+    ]);
+    let p: Value = serde_json::from_str(out.trim()).expect("one line");
+    assert_eq!(mismatches(&p["findings"]), expected(), "{p:#}");
+    assert_eq!(p["containers"][0]["pids"], json!([pod.pid]));
+
+    // The same through `inspect PID --json --pod-manifest`.
+    let pid = pod.pid.to_string();
+    let v: Value = serde_json::from_str(&ktriage_ok(&[
+        "inspect",
+        &pid,
+        "--json",
+        "--cri-socket",
+        &sock,
+        "--pod-manifest",
+        &file,
+    ]))
+    .expect("inspect JSON");
+    assert_eq!(
+        mismatches(&v["findings"]),
+        expected(),
+        "{:#}",
+        v["findings"]
+    );
+    assert_eq!(v["declared"]["runAsNonRoot"], true);
+    assert_eq!(v["declared"]["capabilitiesDrop"], json!(["ALL"]));
+    assert_eq!(v["immutable"], false);
+    assert_eq!(v["posture"]["pod"]["uid"], pod.pod_uid.as_str());
+
+    // A spec that matches what runs (no runAsNonRoot, no read-only root claim) has no mismatch.
+    let mut honest = manifest(&pod);
+    let sc = &mut honest["items"][0]["spec"]["containers"][0]["securityContext"];
+    sc["runAsNonRoot"] = Value::Null;
+    sc["readOnlyRootFilesystem"] = Value::Null;
+    std::fs::write(&path, honest.to_string()).expect("write");
+    let out = ktriage_ok(&[
+        "posture",
+        "--json",
+        "--pod-manifest",
+        &file,
+        "--cri-socket",
+        &sock,
+    ]);
+    let p: Value = serde_json::from_str(out.trim()).expect("one line");
+    assert_eq!(mismatches(&p["findings"]), vec![], "{p:#}");
+    assert_eq!(
+        p["containers"][0]["pids"],
+        json!([pod.pid]),
+        "observed all the same"
+    );
+}
