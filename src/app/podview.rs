@@ -99,7 +99,7 @@ fn identity_of(p: &ProcInfo) -> Identity {
             name: p.pod_name.clone(),
             namespace: p.pod_namespace.clone(),
             uid: p.pod_uid.clone(),
-            qos: None,
+            ..PodInfo::default()
         }),
     }
 }
