@@ -44,6 +44,7 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
         "help" | "h" => Ok(Command::Help),
         "stream" => Ok(Command::Pane(Pane::Stream)),
         "ps" | "processes" => Ok(Command::Pane(Pane::Processes)),
+        "alerts" => Ok(Command::Pane(Pane::Alerts)),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
             pid => pid.parse().map(Command::SummaryPid).map_err(|_| {

@@ -91,6 +91,8 @@ pub struct InspectState {
     pub reveal: bool,
     /// Root tab.
     pub root: RootView,
+    /// `data` is the flight recorder's snapshot (the process was gone when inspected live).
+    pub from_snapshot: bool,
 }
 
 impl InspectState {

@@ -142,6 +142,9 @@ fn pivot(state: &mut AppState, target: Target) {
 }
 
 fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
+    if state.focus == Pane::Alerts {
+        return super::alerts_update::apply_filter(state, text);
+    }
     match Filter::parse(text) {
         Ok(f) => {
             state.message = None;
@@ -183,6 +186,9 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if let Some(effects) = super::alerts_update::on_action(state, action) {
+        return effects;
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -199,7 +205,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::OpenCommand => state.mode = Mode::Command(String::new()),
         Action::ToggleHelp => state.mode = Mode::Help,
         Action::Enter => return drill_in(state),
-        Action::RevealSecrets | Action::FileView => {}
+        Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
         Action::ToggleFollow => {
             state.stream.follow = !state.stream.follow;
             if state.stream.follow {
@@ -252,6 +258,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     state.process_selected =
                         step(state.process_selected, delta, state.process_order.len())
                 }
+                Pane::Alerts => state.alerts.step(delta),
             }
         }
     }
@@ -297,6 +304,7 @@ fn cycle_focus(state: &mut AppState, forward: bool) {
 pub fn selected_pid(state: &AppState) -> Option<u32> {
     match state.focus {
         Pane::Processes => state.selected_process().map(|p| p.pid),
+        Pane::Alerts => state.alerts.selected_entry().and_then(|e| e.alert.pid),
         _ => state
             .stream
             .selected

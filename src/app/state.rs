@@ -18,11 +18,13 @@ pub enum Pane {
     Summary,
     /// Processes from /proc.
     Processes,
+    /// Alerts (Falco intake and the rule engine).
+    Alerts,
 }
 
 impl Pane {
     /// Focus order.
-    pub const ORDER: [Pane; 3] = [Pane::Stream, Pane::Summary, Pane::Processes];
+    pub const ORDER: [Pane; 4] = [Pane::Stream, Pane::Summary, Pane::Processes, Pane::Alerts];
 }
 
 /// What the keyboard is doing.
@@ -181,6 +183,10 @@ pub struct AppState {
     pub keymap: Keymap,
     /// Set when the user asked to quit.
     pub quit: bool,
+    /// Alerts pane: received alerts, counts, filter, intake status.
+    pub alerts: super::alerts_view::AlertsView,
+    /// Flight recorder: time retention of events and snapshots of alerted processes.
+    pub flight: super::flight::FlightRecorder,
 }
 
 impl AppState {
@@ -214,6 +220,8 @@ impl AppState {
             size: (80, 24),
             keymap,
             quit: false,
+            alerts: Default::default(),
+            flight: Default::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 mod common;
 mod count;
 mod inspect;
+mod intake;
 mod ps;
 mod stream;
 mod tui;
@@ -34,6 +35,8 @@ enum Cmd {
     Ps(ps::PsArgs),
     /// Inspect a process: identity, fds, environ (secrets masked), mounts, namespaces, security.
     Inspect(inspect::InspectArgs),
+    /// Take in a running Falco's alerts (file, stdin, journald, HTTP) and print them normalized.
+    Intake(intake::IntakeArgs),
 }
 
 impl Cli {
@@ -45,6 +48,7 @@ impl Cli {
             Some(Cmd::Count(a)) => count::run(a),
             Some(Cmd::Ps(a)) => ps::run(a),
             Some(Cmd::Inspect(a)) => inspect::run(a),
+            Some(Cmd::Intake(a)) => intake::run(a),
         }
     }
 }

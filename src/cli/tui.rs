@@ -31,6 +31,11 @@ pub struct TuiArgs {
     cri_socket: Option<PathBuf>,
     #[command(flatten)]
     filters: FilterArgs,
+    #[command(flatten)]
+    falco: super::intake::FalcoArgs,
+    /// Flight recorder: keep only the last SECS seconds of kernel events (--buffer-cap still applies).
+    #[arg(long, value_name = "SECS")]
+    flight_seconds: Option<u64>,
 }
 
 pub fn run(a: TuiArgs) -> ExitCode {
@@ -50,6 +55,13 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
+    let intake = match a.falco.sources() {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    if a.flight_seconds == Some(0) {
+        return usage("--flight-seconds must be at least 1");
+    }
     let opts = ktriage::ui::run::TuiOpts {
         keymap,
         theme,
@@ -57,6 +69,8 @@ pub fn run(a: TuiArgs) -> ExitCode {
         buffer_cap: a.buffer_cap,
         no_bpf: a.no_bpf,
         cri_socket: a.cri_socket.clone(),
+        intake,
+        flight_seconds: a.flight_seconds,
     };
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,
