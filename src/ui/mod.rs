@@ -5,6 +5,8 @@ pub mod keymap;
 pub mod panes;
 pub mod render;
 #[cfg(test)]
+mod render_alerts_tests;
+#[cfg(test)]
 mod render_tests;
 pub mod run;
 pub mod strings;

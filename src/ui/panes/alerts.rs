@@ -27,7 +27,7 @@ const OUTPUT: usize = 5;
 
 const COLUMNS: [Column; 6] = [
     Column::left(s::COL_TIME, 12),
-    Column::left(s::COL_PRIORITY, 8),
+    Column::left(s::COL_PRIORITY, 9),
     Column::left(s::COL_RULE, 28),
     Column::right(s::COL_PID, 7),
     Column::left(s::COL_CONTAINER, 12),
@@ -40,9 +40,9 @@ const PRIORITY: [usize; 6] = [PRIO, RULE, OUTPUT, TIME, PID, CONTAINER];
 /// Inner width from which the per-rule counts get their own column.
 const BY_RULE_COLS: u16 = 110;
 const BY_RULE_WIDTH: u16 = 38;
-/// Inner height from which the selected alert's detail is shown.
-const DETAIL_ROWS_FROM: u16 = 12;
-const DETAIL_ROWS: u16 = 4;
+/// Rows left (after the counts) from which the selected alert's detail is shown.
+const DETAIL_ROWS_FROM: u16 = 10;
+const DETAIL_ROWS: u16 = 6;
 
 /// The theme role of a priority.
 pub fn priority_role(p: Priority) -> Role {
@@ -85,6 +85,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Paragraph::new(summary_line(v, theme, body.width)),
         take_top(&mut body, 1),
     );
+    if body.height >= DETAIL_ROWS_FROM {
+        let detail = take_bottom(&mut body, DETAIL_ROWS);
+        let lines = detail_lines(state, theme, detail.width);
+        frame.render_widget(Paragraph::new(lines), detail);
+    }
     if body.width >= BY_RULE_COLS && body.height >= 3 {
         let side = Rect {
             x: body.x + body.width - BY_RULE_WIDTH,
@@ -94,16 +99,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         body.width -= BY_RULE_WIDTH + 1;
         let lines = by_rule_lines(v, theme, side.width, side.height);
         frame.render_widget(Paragraph::new(lines), side);
-    } else if body.height >= 6 {
+    } else if body.height >= 5 {
         frame.render_widget(
             Paragraph::new(rules_line(v, theme, body.width)),
             take_top(&mut body, 1),
         );
-    }
-    if body.height >= DETAIL_ROWS_FROM {
-        let detail = take_bottom(&mut body, DETAIL_ROWS);
-        let lines = detail_lines(state, theme, detail.width);
-        frame.render_widget(Paragraph::new(lines), detail);
     }
     list(frame, body, v, theme, focused);
 }
@@ -164,7 +164,10 @@ fn row(chosen: &[(usize, u16)], a: &Alert, base: Style, highlight: Option<Style>
         .map(|&(col, w)| {
             let text = match col {
                 TIME => clock_time(a.time_ns)[..12].to_string(),
-                PRIO => a.priority.name().to_string(),
+                PRIO => match a.priority {
+                    Priority::Informational => "Info".to_string(),
+                    p => p.name().to_string(),
+                },
                 RULE => sanitize(&a.rule).into_owned(),
                 PID => a.pid.map_or_else(|| "-".into(), |p| p.to_string()),
                 CONTAINER => a.container_id.as_deref().map_or_else(

@@ -131,12 +131,44 @@ fn labelled(label: &str, text: String, role: Role, theme: &Theme, width: u16) ->
     )
 }
 
-/// Four lines about the selected alert: rule and origin, output, fields, snapshot; or the last malformed line.
+/// `text` wrapped at spaces (words longer than a line are cut) into at most
+/// `rows` lines of `width` cells.
+fn wrap(text: &str, width: u16, rows: usize) -> Vec<String> {
+    let width = usize::from(width);
+    let mut out: Vec<String> = vec![String::new()];
+    let mut tmp = [0u8; 4];
+    for word in text.split(' ') {
+        let Some(line) = out.last_mut() else { break };
+        let need = width_of(word) + usize::from(!line.is_empty());
+        if width_of(line) + need > width && !line.is_empty() {
+            if out.len() == rows {
+                break;
+            }
+            out.push(String::new());
+        }
+        let Some(line) = out.last_mut() else { break };
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if width_of(line) + width_of(c.encode_utf8(&mut tmp)) > width {
+                break;
+            }
+            line.push(c);
+        }
+    }
+    out
+}
+
+/// Six lines about the selected alert: a rule, priority and origin line, the
+/// output (two lines), its fields, and the snapshot and last malformed line.
 pub fn detail_lines(state: &AppState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let v = &state.alerts;
-    let mut lines = Vec::new();
-    let sep = Line::styled("─".repeat(usize::from(width)), theme.style(Role::Border));
-    lines.push(sep);
+    let mut lines = vec![Line::styled(
+        "─".repeat(usize::from(width)),
+        theme.style(Role::Border),
+    )];
+    let mut last = Vec::new();
     if let Some(e) = v.selected_entry() {
         let a = &e.alert;
         let origin = match &a.origin {
@@ -159,6 +191,12 @@ pub fn detail_lines(state: &AppState, theme: &Theme, width: u16) -> Vec<Line<'st
             ],
             width,
         ));
+        let mut out = wrap(&sanitize(&a.output), width, 2);
+        out.resize(2, String::new());
+        lines.extend(
+            out.into_iter()
+                .map(|l| Line::styled(l, theme.style(Role::Text))),
+        );
         let fields: Vec<String> = a
             .output_fields
             .iter()
@@ -183,7 +221,11 @@ pub fn detail_lines(state: &AppState, theme: &Theme, width: u16) -> Vec<Line<'st
                 (s::snapshot_failed(&sanitize(&why)), Role::Warning)
             }
         };
-        lines.push(labelled(s::ALERTS_SNAPSHOT, snap, role, theme, width));
+        last.push(Span::styled(
+            format!("{}: ", s::ALERTS_SNAPSHOT),
+            theme.style(Role::TextDim),
+        ));
+        last.push(Span::styled(format!("{snap}  "), theme.style(role)));
     }
     if let Some(m) = v.malformed.back() {
         let text = format!(
@@ -193,14 +235,15 @@ pub fn detail_lines(state: &AppState, theme: &Theme, width: u16) -> Vec<Line<'st
             m.reason,
             sanitize(&m.text)
         );
-        lines.truncate(3);
-        lines.push(labelled(
-            s::ALERTS_LAST_MALFORMED,
-            text,
-            Role::Warning,
-            theme,
-            width,
+        last.push(Span::styled(
+            format!("{}: ", s::ALERTS_LAST_MALFORMED),
+            theme.style(Role::TextDim),
         ));
+        last.push(Span::styled(text, theme.style(Role::Warning)));
+    }
+    if !last.is_empty() {
+        lines.resize(5, Line::default());
+        lines.push(fit_spans(last, width));
     }
     lines
 }
