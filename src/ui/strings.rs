@@ -363,18 +363,6 @@ pub fn sec_id_map(inside: u32, outside: u32, count: u32) -> String {
 /// Security: the identity map of the initial user namespace.
 pub const SEC_ID_MAP_IDENTITY: &str = "(identity: ids are the host's)";
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_action_has_a_description() {
-        for (action, _) in Action::ALL {
-            assert!(!action_description(action).is_empty(), "{action}");
-        }
-    }
-}
-
 // ---- Alerts pane (src/ui/panes/alerts*.rs) ----
 
 /// Alerts filter syntax, shown in the filter input and the help overlay.
@@ -433,4 +421,16 @@ pub fn alerts_pivot(
 /// A snapshot that failed.
 pub fn snapshot_failed(why: &str) -> String {
     format!("failed: {why}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_description() {
+        for (action, _) in Action::ALL {
+            assert!(!action_description(action).is_empty(), "{action}");
+        }
+    }
 }

@@ -124,7 +124,7 @@ pub fn text_fields(output: &str) -> BTreeMap<String, Value> {
         .into_iter()
         .map(|(k, v)| {
             let val = match v.parse::<i64>() {
-                Ok(n) if !v.starts_with('+') && !(v.starts_with('0') && v.len() > 1) => {
+                Ok(n) if !(v.starts_with('+') || v.starts_with('0') && v.len() > 1) => {
                     Value::from(n)
                 }
                 _ => Value::from(v),

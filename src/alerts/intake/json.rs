@@ -36,7 +36,7 @@ pub fn from_value(v: &Value, ctx: &ParseCtx) -> Result<Alert, LineError> {
     };
     let evt_time = output_fields.get("evt.time").and_then(Value::as_u64);
     let time_ns = text(m, "time")
-        .and_then(|t| iso(t))
+        .and_then(iso)
         .map(|s| s.ns)
         .or(evt_time)
         .or(header.map(|h| h.0))

@@ -90,7 +90,7 @@ pub fn cap(s: &str, max: usize) -> String {
 }
 
 /// Strips a leading `TIME: Priority ` (Falco puts it in the JSON `output` too).
-pub fn strip_header<'a>(output: &'a str, now_ns: u64) -> (&'a str, Option<(u64, Priority)>) {
+pub fn strip_header(output: &str, now_ns: u64) -> (&str, Option<(u64, Priority)>) {
     match header_at(output, 0, now_ns) {
         Some(h) => (
             output[h.output_at..].trim_start(),
