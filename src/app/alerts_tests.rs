@@ -196,6 +196,14 @@ fn snapshot_outlives_the_process() {
         .spawn()
         .expect("sleep runs");
     let pid = child.id();
+    // Right after exec the kernel may not have laid out the new argv yet
+    // (cmdline reads empty): wait until it has, as an alert would come later.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.is_empty())
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     let mut s = state();
     let mut a = alerts()[0].clone();
     a.pid = Some(pid);
@@ -237,15 +245,48 @@ fn snapshot_outlives_the_process() {
 }
 
 #[test]
-fn snapshots_are_capped() {
+fn snapshots_are_capped_and_throttled() {
     let mut s = state();
     s.flight.cap = 3;
     for pid in 100..110 {
         let mut a = alerts()[0].clone();
         a.pid = Some(pid);
         update(&mut s, Event::Alerts(vec![a]));
+        update(
+            &mut s,
+            Event::Snapshot {
+                pid,
+                result: Err("gone".into()),
+            },
+        );
     }
     assert_eq!(s.flight.snapshots.len(), 3);
     assert_eq!(s.flight.status(100), SnapshotStatus::None);
-    assert_eq!(s.flight.status(109), SnapshotStatus::Pending);
+    assert_eq!(s.flight.status(109), SnapshotStatus::Failed("gone".into()));
+    // A storm of alerts for new pids: only MAX_PENDING snapshots run at once.
+    let mut s = state();
+    let storm: Vec<_> = (1000..1100)
+        .map(|pid| {
+            let mut a = alerts()[0].clone();
+            a.pid = Some(pid);
+            a
+        })
+        .collect();
+    let effects = update(&mut s, Event::Alerts(storm));
+    assert_eq!(effects.len(), super::flight::MAX_PENDING);
+}
+
+#[test]
+fn rule_counts_are_capped() {
+    let mut s = state();
+    let many: Vec<_> = (0..super::alerts_view::RULES_CAP + 5)
+        .map(|i| {
+            let mut a = alerts()[2].clone();
+            a.rule = format!("rule {i}");
+            a
+        })
+        .collect();
+    update(&mut s, Event::Alerts(many));
+    assert_eq!(s.alerts.by_rule.len(), super::alerts_view::RULES_CAP + 1);
+    assert_eq!(s.alerts.by_rule[super::alerts_view::OTHER_RULES], 5);
 }

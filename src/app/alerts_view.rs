@@ -8,6 +8,10 @@ use crate::alerts::{Alert, Priority};
 
 /// Alerts kept (oldest dropped and counted).
 pub const ALERTS_CAP: usize = 10_000;
+/// Distinct rule names counted; later ones count under [`OTHER_RULES`].
+pub const RULES_CAP: usize = 1_000;
+/// Where rules past [`RULES_CAP`] are counted.
+pub const OTHER_RULES: &str = "(other rules)";
 /// Malformed intake lines kept for display.
 pub const MALFORMED_KEEP: usize = 50;
 
@@ -115,7 +119,12 @@ impl AlertsView {
         for alert in alerts {
             let seq = self.next_seq;
             self.next_seq += 1;
-            *self.by_rule.entry(alert.rule.clone()).or_default() += 1;
+            let key = if self.by_rule.len() < RULES_CAP || self.by_rule.contains_key(&alert.rule) {
+                alert.rule.clone()
+            } else {
+                OTHER_RULES.to_string()
+            };
+            *self.by_rule.entry(key).or_default() += 1;
             self.by_priority[priority_index(alert.priority)] += 1;
             if !self.filter.is_empty() && self.filter.matches(&alert) {
                 self.matched.push_back(seq);

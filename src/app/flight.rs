@@ -9,6 +9,8 @@ use crate::inspect::environ::MASK;
 
 /// Snapshots kept (oldest dropped).
 pub const SNAPSHOT_CAP: usize = 64;
+/// Snapshots being taken at once at most (an alert storm must not start a thread per pid).
+pub const MAX_PENDING: usize = 8;
 /// A second alert for the same pid within this time reuses the snapshot.
 pub const SNAPSHOT_REUSE_NS: u64 = 30 * 1_000_000_000;
 
@@ -72,7 +74,8 @@ impl FlightRecorder {
             s.alert_time_ns.abs_diff(alert_time_ns) < SNAPSHOT_REUSE_NS
                 && !matches!(s.taken, Some(Err(_)))
         });
-        if recent {
+        let pending = self.snapshots.iter().filter(|s| s.taken.is_none()).count();
+        if recent || pending >= MAX_PENDING {
             return false;
         }
         if self.snapshots.len() >= self.cap.max(1) {

@@ -17,6 +17,9 @@ use tokio::sync::Mutex;
 
 use super::{IntakeSink, IntakeState, LineError, MAX_BODY, from_value, parse_line};
 
+/// Connections served at once at most.
+pub const MAX_CONNECTIONS: usize = 64;
+
 /// Default port when only a host is given (Falco's examples use 2801 for sidekick; this is ours).
 pub const DEFAULT_PORT: u16 = 8765;
 
@@ -73,7 +76,11 @@ impl HttpIntake {
         }
         let tx = sink.sender();
         let sink = Arc::new(Mutex::new(sink));
+        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         loop {
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
+            };
             let stream = tokio::select! {
                 r = self.listener.accept() => match r {
                     Ok((s, _)) => s,
@@ -86,6 +93,7 @@ impl HttpIntake {
             };
             let sink = sink.clone();
             tokio::spawn(async move {
+                let _slot = slot;
                 let svc = service_fn(move |req| handle(req, sink.clone()));
                 let _ = http1::Builder::new()
                     .timer(TokioTimer::new())
@@ -153,10 +161,11 @@ fn take_body(sink: &mut IntakeSink, bytes: &[u8]) -> Response<Full<Bytes>> {
     } else if trimmed.starts_with('[') {
         match serde_json::from_str::<Vec<Value>>(trimmed) {
             Ok(items) => {
-                for v in &items {
+                for v in items {
+                    let raw = v.to_string();
                     match from_value(v, &ctx) {
                         Ok(a) => sink.accept(a),
-                        Err(e) => note(sink, v.to_string().as_bytes(), e),
+                        Err(e) => note(sink, raw.as_bytes(), e),
                     }
                 }
             }
@@ -168,7 +177,7 @@ fn take_body(sink: &mut IntakeSink, bytes: &[u8]) -> Response<Full<Bytes>> {
         .flatten()
     {
         // One object, possibly pretty-printed over several lines.
-        match from_value(&v, &ctx) {
+        match from_value(v, &ctx) {
             Ok(a) => sink.accept(a),
             Err(e) => note(sink, bytes, e),
         }
