@@ -482,3 +482,49 @@ fn intake_command_usage_and_failures() {
         assert!(stderr.contains("journald is not running"), "{stderr}");
     }
 }
+
+#[test]
+fn intake_command_listens_for_http_output() {
+    use std::io::BufRead;
+    let mut child = ktriage()
+        .args([
+            "intake",
+            "--listen",
+            "127.0.0.1:0",
+            "--json",
+            "--duration",
+            "4",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).expect("stderr line") > 0,
+            "no listening line"
+        );
+        if let Some((_, a)) = line.split_once("listening on ") {
+            break a.trim().parse::<std::net::SocketAddr>().expect("address");
+        }
+    };
+    assert!(addr.ip().is_loopback() && addr.port() != 0);
+    let json = fixture_lines("alerts.jsonl");
+    assert_eq!(
+        request(addr, "POST", json[1].as_bytes(), Length::Exact).0,
+        200
+    );
+    assert_eq!(request(addr, "POST", b"nope", Length::Exact).0, 400);
+    let out = child.wait_with_output().expect("ends after --duration");
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut err, &mut rest);
+    assert!(out.status.success(), "{rest}");
+    let v: serde_json::Value =
+        serde_json::from_slice(out.stdout.trim_ascii()).expect("one JSON line");
+    assert_eq!(v["rule"], "Terminal shell in container");
+    assert_eq!(v["output_fields"]["container.id"], "3f2a9c1b7d4e");
+    assert!(rest.contains("1 alerts, 1 malformed lines"), "{rest}");
+}

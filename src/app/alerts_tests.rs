@@ -290,3 +290,15 @@ fn rule_counts_are_capped() {
     assert_eq!(s.alerts.by_rule.len(), super::alerts_view::RULES_CAP + 1);
     assert_eq!(s.alerts.by_rule[super::alerts_view::OTHER_RULES], 5);
 }
+
+#[test]
+fn hostile_container_ids_do_not_panic() {
+    let mut s = state();
+    let mut a = alerts()[2].clone();
+    a.container_id = Some("ééééééééééééééé\u{1b}[2J".into());
+    a.pid = None;
+    update(&mut s, Event::Alerts(vec![a]));
+    press(&mut s, "ap");
+    assert!(s.stream.filter.to_string().starts_with("container:éééééé"));
+    let _ = crate::ui::test_support::draw(&s, &crate::ui::test_support::theme("mono"), 80, 24);
+}

@@ -81,7 +81,8 @@ pub fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
 }
 
 fn short(id: &str) -> &str {
-    &id[..id.len().min(12)]
+    // Char-safe: an id from an alert is untrusted text.
+    id.char_indices().nth(12).map_or(id, |(i, _)| &id[..i])
 }
 
 /// The process to inspect for an alert: its pid, else the oldest process of its container.

@@ -172,7 +172,7 @@ fn row(chosen: &[(usize, u16)], a: &Alert, base: Style, highlight: Option<Style>
                 PID => a.pid.map_or_else(|| "-".into(), |p| p.to_string()),
                 CONTAINER => a.container_id.as_deref().map_or_else(
                     || "-".into(),
-                    |c| sanitize(&c[..c.len().min(12)]).into_owned(),
+                    |c| sanitize(&c.chars().take(12).collect::<String>()).into_owned(),
                 ),
                 _ => sanitize(&a.output).into_owned(),
             };
