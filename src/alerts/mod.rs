@@ -3,3 +3,7 @@
 mod alert;
 
 pub use alert::{Alert, AlertOrigin, Priority};
+
+pub mod intake;
+
+pub use alert::{clock_time, iso_time};

@@ -51,11 +51,15 @@ pub enum Action {
     RevealSecrets,
     /// Inspect view, Root tab: text / strings / hex view of the open file.
     FileView,
+    /// From the selected alert to its process, its events and its pod.
+    Pivot,
+    /// Focus the alerts pane.
+    FocusAlerts,
 }
 
 impl Action {
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 22] = [
+    pub const ALL: [(Action, &'static str); 24] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -78,6 +82,8 @@ impl Action {
         (Action::CycleSort, "sort"),
         (Action::RevealSecrets, "reveal_secrets"),
         (Action::FileView, "file_view"),
+        (Action::Pivot, "pivot"),
+        (Action::FocusAlerts, "alerts"),
     ];
 
     /// The keymap name of this action.

@@ -76,6 +76,8 @@ pub struct EventBuffer {
     first_seq: u64,
     len: usize,
     dropped: u64,
+    /// Records released by time retention (the flight recorder's window), not by the cap.
+    expired: u64,
     comms: Interner<[u8; 16]>,
     cgroups: Interner<u64>,
 }
@@ -89,6 +91,7 @@ impl EventBuffer {
             first_seq: 0,
             len: 0,
             dropped: 0,
+            expired: 0,
             comms: Interner::default(),
             cgroups: Interner::default(),
         }
@@ -198,6 +201,33 @@ impl EventBuffer {
         let from = from.max(self.first_seq);
         let to = to.min(self.next_seq());
         (from..to).filter_map(|s| self.get(s))
+    }
+
+    /// Records released by [`EventBuffer::expire_before`].
+    pub fn expired(&self) -> u64 {
+        self.expired
+    }
+
+    /// Releases whole chunks whose newest record is older than `ts_ns` (the
+    /// chunk being filled is kept). Returns how many records went.
+    pub fn expire_before(&mut self, ts_ns: u64) -> u64 {
+        let mut gone = 0u64;
+        while self.chunks.len() > 1
+            && self
+                .chunks
+                .front()
+                .and_then(|c| c.events.last())
+                .is_some_and(|e| e.ts_ns < ts_ns)
+        {
+            if let Some(old) = self.chunks.pop_front() {
+                let n = old.events.len();
+                self.first_seq += n as u64;
+                self.len -= n;
+                gone += n as u64;
+            }
+        }
+        self.expired += gone;
+        gone
     }
 
     /// Approximate heap bytes held (records + arenas), for the memory benchmark.
@@ -335,6 +365,31 @@ mod tests {
             (r.nr(), r.cgroup_id(), r.duration_ns()),
             (ktriage_common::NR_NONE, 99, u32::MAX as u64)
         );
+    }
+
+    #[test]
+    fn expires_whole_chunks_older_than_a_time() {
+        let mut b = EventBuffer::new(CHUNK * 4);
+        for i in 0..(CHUNK * 2 + 5) {
+            b.push(&ev(i as u32, "p"));
+        }
+        // ts_ns == pid: the first chunk ends at CHUNK-1, the second at 2*CHUNK-1.
+        assert_eq!(
+            b.expire_before(CHUNK as u64 - 1),
+            0,
+            "its newest is not older"
+        );
+        assert_eq!(b.expire_before(CHUNK as u64 + 10), CHUNK as u64);
+        assert_eq!(
+            (b.first_seq(), b.expired(), b.dropped()),
+            (CHUNK as u64, CHUNK as u64, 0)
+        );
+        assert_eq!(
+            b.expire_before(u64::MAX),
+            CHUNK as u64,
+            "the chunk being filled stays"
+        );
+        assert_eq!(b.len(), 5);
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
         "stream" => Ok(Command::Pane(Pane::Stream)),
         "ps" | "processes" => Ok(Command::Pane(Pane::Processes)),
         "pods" => Ok(Command::Pane(Pane::Pods)),
+        "alerts" => Ok(Command::Pane(Pane::Alerts)),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
             pid => pid.parse().map(Command::SummaryPid).map_err(|_| {

@@ -54,6 +54,17 @@ pub enum Event {
     },
     /// Pod specs changed (a manifest was loaded, or a watch event).
     Pods(crate::posture::store::PodUpdate),
+    /// Alerts, from a Falco intake or the rule engine (both look the same).
+    Alerts(Vec<crate::alerts::Alert>),
+    /// An alert intake's counters, state and new malformed lines.
+    AlertIntake(crate::alerts::intake::IntakeStats),
+    /// A flight-recorder snapshot of a process an alert named (`Effect::Snapshot`).
+    Snapshot {
+        /// The process.
+        pid: u32,
+        /// Its /proc state (environ masked), or why not.
+        result: Result<Arc<Inspection>, String>,
+    },
 }
 
 /// Records decoded from one drain of the ring buffer.

@@ -93,6 +93,8 @@ pub struct InspectState {
     pub root: RootView,
     /// The pod spec's view of this process (Security tab), when a spec is known.
     pub posture: Option<Arc<super::podview::InspectPosture>>,
+    /// `data` is the flight recorder's snapshot (the process was gone when inspected live).
+    pub from_snapshot: bool,
 }
 
 impl InspectState {

@@ -152,6 +152,9 @@ fn pivot(state: &mut AppState, target: Target) -> Vec<Effect> {
 }
 
 fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
+    if state.focus == Pane::Alerts {
+        return super::alerts_update::apply_filter(state, text);
+    }
     match Filter::parse(text) {
         Ok(f) => {
             state.message = None;
@@ -193,6 +196,9 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if let Some(effects) = super::alerts_update::on_action(state, action) {
+        return effects;
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -209,7 +215,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::OpenCommand => state.mode = Mode::Command(String::new()),
         Action::ToggleHelp => state.mode = Mode::Help,
         Action::Enter => return drill_in(state),
-        Action::RevealSecrets | Action::FileView => {}
+        Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
         Action::ToggleFollow => {
             state.stream.follow = !state.stream.follow;
             if state.stream.follow {
@@ -264,6 +270,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                         step(state.process_selected, delta, state.process_order.len())
                 }
                 Pane::Pods => super::podview::step(state, delta),
+                Pane::Alerts => state.alerts.step(delta),
             }
         }
     }
@@ -310,6 +317,7 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
     match state.focus {
         Pane::Processes => state.selected_process().map(|p| p.pid),
         Pane::Pods => super::podview::selected_pid(state),
+        Pane::Alerts => state.alerts.selected_entry().and_then(|e| e.alert.pid),
         _ => state
             .stream
             .selected

@@ -1,12 +1,18 @@
 //! The core: events in, one `update` that changes state, effects out. No I/O here.
 
 pub mod action;
+pub mod alert_filter;
+#[cfg(test)]
+mod alerts_tests;
+pub mod alerts_update;
+pub mod alerts_view;
 pub mod buffer;
 pub mod command;
 pub mod describe;
 pub mod event;
 pub mod filter;
 pub mod finder;
+pub mod flight;
 pub mod inspect_view;
 mod keys;
 pub mod podview;

@@ -20,11 +20,19 @@ pub enum Pane {
     Processes,
     /// Pods with their posture (drawn where the processes pane is).
     Pods,
+    /// Alerts (Falco intake and the rule engine).
+    Alerts,
 }
 
 impl Pane {
     /// Focus order.
-    pub const ORDER: [Pane; 4] = [Pane::Stream, Pane::Summary, Pane::Processes, Pane::Pods];
+    pub const ORDER: [Pane; 5] = [
+        Pane::Stream,
+        Pane::Summary,
+        Pane::Processes,
+        Pane::Pods,
+        Pane::Alerts,
+    ];
 }
 
 /// What the keyboard is doing.
@@ -187,6 +195,10 @@ pub struct AppState {
     pub keymap: Keymap,
     /// Set when the user asked to quit.
     pub quit: bool,
+    /// Alerts pane: received alerts, counts, filter, intake status.
+    pub alerts: super::alerts_view::AlertsView,
+    /// Flight recorder: time retention of events and snapshots of alerted processes.
+    pub flight: super::flight::FlightRecorder,
 }
 
 impl AppState {
@@ -222,6 +234,8 @@ impl AppState {
             size: (80, 24),
             keymap,
             quit: false,
+            alerts: Default::default(),
+            flight: Default::default(),
         }
     }
 

@@ -18,6 +18,8 @@ pub enum Effect {
     /// Read a file of a process's root; a symlink to a directory is listed instead
     /// (answered by `Event::RootFile` or `Event::RootListed`).
     ReadRoot(u32, String),
+    /// Snapshot a process an alert named, for the flight recorder (answered by `Event::Snapshot`).
+    Snapshot(u32),
 }
 
 /// Applies one event to the state.
@@ -51,6 +53,8 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
                 _ => None,
             };
             if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
+                let (result, from_snapshot) = state.flight.live_or_snapshot(pid, result);
+                v.from_snapshot = from_snapshot;
                 v.data = Some(result);
                 v.posture = posture;
             }
@@ -66,6 +70,9 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             }
         }
         Event::Pods(u) => super::podview::on_pods(state, u),
+        Event::Alerts(alerts) => return super::alerts_update::on_alerts(state, alerts),
+        Event::AlertIntake(stats) => state.alerts.on_intake(stats),
+        Event::Snapshot { pid, result } => super::alerts_update::on_snapshot(state, pid, result),
     }
     Vec::new()
 }
@@ -77,6 +84,7 @@ fn on_kernel(state: &mut AppState, batch: KernelBatch) {
     for ev in &batch.events {
         state.buffer.push(ev);
     }
+    super::flight::trim(state);
     rescan_filter(state);
     if state.stream.follow {
         state.stream.selected = state

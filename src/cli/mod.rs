@@ -3,6 +3,7 @@
 mod common;
 mod count;
 mod inspect;
+mod intake;
 mod posture;
 mod ps;
 mod stream;
@@ -37,6 +38,8 @@ enum Cmd {
     Inspect(inspect::InspectArgs),
     /// Pods' declared securityContext vs what their processes have: findings and immutability.
     Posture(posture::PostureArgs),
+    /// Take in a running Falco's alerts (file, stdin, journald, HTTP) and print them normalized.
+    Intake(intake::IntakeArgs),
 }
 
 impl Cli {
@@ -49,6 +52,7 @@ impl Cli {
             Some(Cmd::Ps(a)) => ps::run(a),
             Some(Cmd::Inspect(a)) => inspect::run(a),
             Some(Cmd::Posture(a)) => posture::run(a),
+            Some(Cmd::Intake(a)) => intake::run(a),
         }
     }
 }

@@ -34,6 +34,11 @@ pub struct TuiArgs {
     pod_manifest: Option<PathBuf>,
     #[command(flatten)]
     filters: FilterArgs,
+    #[command(flatten)]
+    falco: super::intake::FalcoArgs,
+    /// Flight recorder: keep only the last SECS seconds of kernel events (--buffer-cap still applies).
+    #[arg(long, value_name = "SECS")]
+    flight_seconds: Option<u64>,
 }
 
 pub fn run(a: TuiArgs) -> ExitCode {
@@ -62,6 +67,13 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Some(Err(e)) => return usage(e),
         None => None,
     };
+    let intake = match a.falco.sources() {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    if a.flight_seconds == Some(0) {
+        return usage("--flight-seconds must be at least 1");
+    }
     let opts = ktriage::ui::run::TuiOpts {
         keymap,
         theme,
@@ -70,6 +82,8 @@ pub fn run(a: TuiArgs) -> ExitCode {
         no_bpf: a.no_bpf,
         cri_socket: a.cri_socket.clone(),
         pods,
+        intake,
+        flight_seconds: a.flight_seconds,
     };
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,

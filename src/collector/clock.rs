@@ -42,6 +42,11 @@ impl WallClock {
         Self { offset_ns }
     }
 
+    /// CLOCK_REALTIME − CLOCK_BOOTTIME in ns.
+    pub fn offset_ns(&self) -> i128 {
+        self.offset_ns
+    }
+
     /// Wall time of a boot-clock timestamp.
     pub fn wall(&self, boot_ns: u64) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp_nanos(boot_ns as i128 + self.offset_ns)

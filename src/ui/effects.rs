@@ -41,6 +41,17 @@ pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
                 .map_err(|e| e.to_string());
             Some(Event::Inspected { pid, result })
         }
+        Effect::Snapshot(pid) => {
+            let identity = Resolver::new(cri_socket, true).identify(pid);
+            let result = Inspector::new("/proc")
+                .inspect(pid, &identity)
+                .map(|mut ins| {
+                    crate::app::flight::redact(&mut ins);
+                    Arc::new(ins)
+                })
+                .map_err(|e| e.to_string());
+            Some(Event::Snapshot { pid, result })
+        }
         Effect::ListRoot(pid, path) => {
             let result = RootFs::open(&root_of(pid))
                 .and_then(|r| r.list(&path))

@@ -7,6 +7,8 @@ pub mod panes;
 mod posture_render_tests;
 pub mod render;
 #[cfg(test)]
+mod render_alerts_tests;
+#[cfg(test)]
 mod render_tests;
 pub mod run;
 pub mod strings;

@@ -3,6 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::panes::alerts;
 use super::panes::{banner, finder, help, input, inspect, processes, status, stream, summary};
 use super::theme::Theme;
 use crate::app::state::{AppState, Mode, Pane};
@@ -14,6 +15,8 @@ const WIDE_COLS: u16 = 160;
 const SPLIT_ROWS: u16 = 16;
 /// Below this many columns the bottom row holds one pane (summary, or the focused one).
 const BOTTOM_SPLIT_COLS: u16 = 70;
+/// The stream shares its place with the alerts pane from this many rows on.
+const ALERTS_SHARE_ROWS: u16 = 12;
 /// Rows the body keeps before the banner gives up lines.
 const MIN_BODY: u16 = 4;
 
@@ -30,6 +33,8 @@ pub struct Areas {
     pub summary: Option<Rect>,
     /// Processes pane.
     pub processes: Option<Rect>,
+    /// Alerts pane.
+    pub alerts: Option<Rect>,
     /// `/` or `:` input line.
     pub input: Option<Rect>,
     /// Status bar.
@@ -64,7 +69,34 @@ pub fn layout(area: Rect, state: &AppState) -> Areas {
     }
     a.body = Some(rest);
     split_body(&mut a, rest, state.focus);
+    carve_alerts(&mut a, state.focus, state.alerts.active());
     a
+}
+
+/// The alerts pane takes the stream's place when focused, else (when there is
+/// anything to show and room) a third of it, on top.
+fn carve_alerts(a: &mut Areas, focus: Pane, active: bool) {
+    let Some(stream) = a.stream.filter(|_| a.alerts.is_none()) else {
+        return;
+    };
+    if focus == Pane::Alerts {
+        a.alerts = Some(stream);
+        a.stream = None;
+        return;
+    }
+    if !active || stream.height < ALERTS_SHARE_ROWS {
+        return;
+    }
+    let h = (stream.height / 3).max(5);
+    a.alerts = Some(Rect {
+        height: h,
+        ..stream
+    });
+    a.stream = Some(Rect {
+        y: stream.y + h,
+        height: stream.height - h,
+        ..stream
+    });
 }
 
 /// Cuts `rows` rows off the bottom of `rest`.
@@ -84,6 +116,7 @@ fn split_body(a: &mut Areas, body: Rect, focus: Pane) {
             Pane::Stream => a.stream = Some(body),
             Pane::Summary => a.summary = Some(body),
             Pane::Processes | Pane::Pods => a.processes = Some(body),
+            Pane::Alerts => a.alerts = Some(body),
         }
         return;
     }
@@ -161,6 +194,9 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme, clock: &WallCl
             } else {
                 processes::render(frame, r, state, theme);
             }
+        }
+        if let Some(r) = a.alerts {
+            alerts::render(frame, r, state, theme);
         }
     }
     if let Some(r) = a.status {

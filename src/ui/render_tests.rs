@@ -111,6 +111,7 @@ fn focused_pane_is_always_visible() {
                 Pane::Stream => a.stream,
                 Pane::Summary => a.summary,
                 Pane::Processes | Pane::Pods => a.processes,
+                Pane::Alerts => a.alerts,
             };
             assert!(
                 shown.is_some_and(|r| r.height >= 3),

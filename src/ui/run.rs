@@ -34,6 +34,10 @@ pub struct TuiOpts {
     pub cri_socket: Option<std::path::PathBuf>,
     /// Pod specs (`--pod-manifest`), shown in the pods pane and the Security tab.
     pub pods: Option<Vec<k8s_openapi::api::core::v1::Pod>>,
+    /// Falco alert intakes.
+    pub intake: Vec<crate::alerts::intake::IntakeSource>,
+    /// Flight recorder: keep only the last N seconds of kernel events.
+    pub flight_seconds: Option<u64>,
 }
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -86,12 +90,20 @@ async fn run_async(opts: TuiOpts) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let stop = Arc::new(AtomicBool::new(false));
     let handles = tokio::task::block_in_place(|| start_sources(&opts, &tx, &stop));
+    for source in &opts.intake {
+        tokio::spawn(crate::alerts::intake::run_source(
+            source.clone(),
+            tx.clone(),
+        ));
+    }
     let effects_tx = tx;
     let mut state = AppState::new(opts.buffer_cap, opts.keymap);
     if let Some(pods) = opts.pods {
         update(&mut state, Event::Pods(PodUpdate::Replace(pods)));
     }
     let clock = WallClock::now();
+    state.alerts.wall_offset_ns = Some(clock.offset_ns());
+    state.flight.seconds = opts.flight_seconds;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     update(&mut state, Event::Resize(size.width, size.height));

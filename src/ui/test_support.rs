@@ -1,5 +1,6 @@
 //! Test fixtures for the UI: a deterministic `AppState` built through `update`, and a text + style dump of a rendered screen.
 
+pub mod alerts;
 mod dump;
 
 pub use dump::{draw, dump, styles, text};

@@ -18,16 +18,19 @@ pub enum KeyContext {
     Processes,
     /// The inspect view (over the panes).
     Inspect,
+    /// The alerts pane.
+    Alerts,
 }
 
 impl KeyContext {
     /// Every context, in section order.
-    pub const ALL: [KeyContext; 5] = [
+    pub const ALL: [KeyContext; 6] = [
         Self::Global,
         Self::Stream,
         Self::Summary,
         Self::Processes,
         Self::Inspect,
+        Self::Alerts,
     ];
 
     /// The section name in keymap files.
@@ -38,6 +41,7 @@ impl KeyContext {
             Self::Summary => "summary",
             Self::Processes => "processes",
             Self::Inspect => "inspect",
+            Self::Alerts => "alerts",
         }
     }
 }
@@ -49,6 +53,7 @@ impl From<Pane> for KeyContext {
             Pane::Summary => Self::Summary,
             Pane::Processes => Self::Processes,
             Pane::Pods => Self::Processes,
+            Pane::Alerts => Self::Alerts,
         }
     }
 }

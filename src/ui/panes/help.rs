@@ -37,7 +37,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .map(|e| width_of(e.description))
         .max()
         .unwrap_or(0);
-    let mut tail = tail_lines(theme);
+    let alerts = state.focus == crate::app::state::Pane::Alerts && state.inspect.is_none();
+    let mut tail = tail_lines(theme, alerts);
     let tail_w = tail.iter().map(Line::width).max().unwrap_or(0);
     let entry_w = keys_w + 2 + desc_w;
     let (n, h, w) = (
@@ -112,11 +113,18 @@ fn entry_spans(e: &HelpEntry, keys_w: usize, col_w: u16, theme: &Theme) -> Vec<S
     ]
 }
 
-fn tail_lines(theme: &Theme) -> Vec<Line<'static>> {
+fn tail_lines(theme: &Theme, alerts: bool) -> Vec<Line<'static>> {
     let label = |t: &'static str| Span::styled(format!("{t:<9}"), theme.style(Role::HelpKey));
     let text = |t: &'static str| Span::styled(t, Style::new().patch(theme.style(Role::Text)));
     vec![
-        Line::from(vec![label(s::HELP_FILTER), text(s::FILTER_SYNTAX)]),
+        Line::from(vec![
+            label(s::HELP_FILTER),
+            text(if alerts {
+                s::ALERTS_FILTER_SYNTAX
+            } else {
+                s::FILTER_SYNTAX
+            }),
+        ]),
         Line::from(vec![label(s::HELP_COMMANDS), text(s::HELP_COMMAND_LIST)]),
     ]
 }

@@ -35,7 +35,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         typed.remove(0);
     }
     let used = width_of(&typed) + 1;
-    let syntax = format!("{}  ·  {}", s::FILTER_SYNTAX, s::INPUT_HINT);
+    let syntax = if state.focus == crate::app::state::Pane::Alerts {
+        s::ALERTS_FILTER_SYNTAX
+    } else {
+        s::FILTER_SYNTAX
+    };
+    let syntax = format!("{syntax}  ·  {}", s::INPUT_HINT);
     let hint = match prompt {
         '/' if used + width_of(&syntax) + 2 <= width => syntax,
         _ if used + width_of(s::INPUT_HINT) + 2 <= width => s::INPUT_HINT.to_string(),

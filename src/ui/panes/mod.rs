@@ -1,5 +1,7 @@
 //! The panes the screen is made of, and the small helpers they share (columns, windows, numbers).
 
+pub mod alerts;
+pub mod alerts_detail;
 pub mod banner;
 pub mod errno;
 pub mod finder;

@@ -45,6 +45,14 @@ fn segments(state: &AppState) -> Vec<Segment> {
         CollectorState::Stopped => (s::STATE_STOPPED, Role::StatusBar),
     };
     out.push(seg(label.to_string(), role, 2));
+    if let Some(worst) = state.alerts.worst() {
+        let n = compact(state.alerts.received());
+        out.push(seg(
+            s::status_alerts(&n),
+            super::alerts::priority_role(worst),
+            2,
+        ));
+    }
     let rate = state.rate.per_sec.max(0.0);
     let rate = if rate < 10.0 {
         format!("{rate:.1}")

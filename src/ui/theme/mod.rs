@@ -84,6 +84,11 @@ roles! {
     Accent => "accent", "Highlights: matches, counts.";
     FilterInput => "filter_input", "The filter / command input.";
     HelpKey => "help_key", "Keys in the help overlay.";
+    AlertCritical => "alert_critical", "An alert of priority Emergency, Alert or Critical.";
+    AlertError => "alert_error", "An alert of priority Error.";
+    AlertWarning => "alert_warning", "An alert of priority Warning.";
+    AlertNotice => "alert_notice", "An alert of priority Notice.";
+    AlertInfo => "alert_info", "An alert of priority Informational or Debug.";
 }
 
 impl Role {

@@ -152,6 +152,9 @@ fn title(view: &InspectState, cx: &Cx) -> Line<'static> {
     if view.reveal {
         spans.push(cx.span(format!("— {} ", s::INSPECT_REVEALED), Role::Warning));
     }
+    if view.from_snapshot {
+        spans.push(cx.span(format!("— {} ", s::INSPECT_SNAPSHOT), Role::Warning));
+    }
     Line::from(spans)
 }
 

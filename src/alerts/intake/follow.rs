@@ -1,0 +1,125 @@
+//! Following a file like `tail -F`: from its end (or start), across truncation and rotation, waiting while it is missing.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// Bytes read per call at most (the rest comes at the next poll).
+const MAX_PER_POLL: usize = 8 * 1024 * 1024;
+const CHUNK: usize = 64 * 1024;
+
+/// What a poll found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Change<'a> {
+    /// New bytes.
+    Data(&'a [u8]),
+    /// The file was truncated: reading restarts at its beginning.
+    Truncated,
+    /// The path now names another file (rotation): the old one was read to its end.
+    Rotated,
+}
+
+/// Where the follower stands after a poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowState {
+    /// The file is open and followed.
+    Following,
+    /// The path does not exist (yet).
+    Missing,
+}
+
+/// A followed file.
+#[derive(Debug)]
+pub struct Follower {
+    path: PathBuf,
+    file: Option<(File, (u64, u64))>,
+    pos: u64,
+    from_start: bool,
+}
+
+fn id_of(m: &std::fs::Metadata) -> (u64, u64) {
+    (m.dev(), m.ino())
+}
+
+impl Follower {
+    /// Follows `path`; the first time it is opened, reading starts at its end
+    /// unless `from_start`. Files that appear later are always read from their start.
+    pub fn new(path: impl Into<PathBuf>, from_start: bool) -> Self {
+        Self {
+            path: path.into(),
+            file: None,
+            pos: 0,
+            from_start,
+        }
+    }
+
+    /// The followed path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn open(&mut self, at_end: bool) -> io::Result<bool> {
+        let f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let m = f.metadata()?;
+        self.pos = if at_end { m.len() } else { 0 };
+        self.file = Some((f, id_of(&m)));
+        Ok(true)
+    }
+
+    /// Reads everything new, calling `f` for each change. Errors other than a
+    /// missing file (permission denied...) are returned.
+    pub fn poll(&mut self, mut f: impl FnMut(Change<'_>)) -> io::Result<FollowState> {
+        if self.file.is_none() {
+            let at_end = !self.from_start;
+            // Only the very first open may start at the end.
+            self.from_start = true;
+            if !self.open(at_end)? {
+                return Ok(FollowState::Missing);
+            }
+        }
+        self.drain(&mut f)?;
+        // Rotation: the path names another file (or none yet: keep the old one).
+        let current = self.file.as_ref().map(|(_, id)| *id);
+        match std::fs::metadata(&self.path) {
+            Ok(m) if Some(id_of(&m)) != current => {
+                f(Change::Rotated);
+                self.file = None;
+                if self.open(false)? {
+                    self.drain(&mut f)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(FollowState::Following)
+    }
+
+    fn drain(&mut self, f: &mut impl FnMut(Change<'_>)) -> io::Result<()> {
+        let Some((file, _)) = self.file.as_mut() else {
+            return Ok(());
+        };
+        if file.metadata()?.len() < self.pos {
+            self.pos = 0;
+            f(Change::Truncated);
+        }
+        file.seek(SeekFrom::Start(self.pos))?;
+        let mut buf = vec![0u8; CHUNK];
+        let mut total = 0;
+        while total < MAX_PER_POLL {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.pos += n as u64;
+            total += n;
+            f(Change::Data(&buf[..n]));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,126 @@
+//! `ktriage intake`: runs intake sources without the TUI and prints the normalized alerts (Falco text or JSON lines).
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::{IntakeSource, IntakeState, IntakeStats, run_source};
+use crate::alerts::Alert;
+use crate::app::Event;
+use crate::sanitize::sanitize;
+
+/// What to run and how to print.
+#[derive(Clone, Debug, Default)]
+pub struct HeadlessOpts {
+    /// Sources, all at once.
+    pub sources: Vec<IntakeSource>,
+    /// Falco JSON lines instead of Falco text lines.
+    pub json: bool,
+    /// Stop after this long (default: when every source has ended).
+    pub duration: Option<Duration>,
+}
+
+/// What a run saw.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeadlessReport {
+    /// Alerts printed.
+    pub alerts: u64,
+    /// Malformed lines.
+    pub malformed: u64,
+    /// Sources that failed, with why.
+    pub failed: Vec<String>,
+}
+
+/// One alert as printed: Falco's JSON, or its text line (sanitized for the terminal).
+pub fn alert_line(alert: &Alert, json: bool) -> String {
+    if json {
+        alert.to_falco_json().to_string()
+    } else {
+        sanitize(&alert.text_line()).into_owned()
+    }
+}
+
+fn note_stats(
+    s: &IntakeStats,
+    report: &mut HeadlessReport,
+    err: &mut impl Write,
+) -> io::Result<()> {
+    for m in &s.samples {
+        let text: String = m.text.chars().take(200).collect();
+        writeln!(
+            err,
+            "ktriage: {}: malformed line {}: {}: {}",
+            sanitize(&m.intake),
+            m.line_no,
+            m.reason,
+            sanitize(&text)
+        )?;
+    }
+    match &s.state {
+        IntakeState::Running(what) | IntakeState::Waiting(what) => {
+            writeln!(err, "ktriage: {}: {}", sanitize(&s.intake), sanitize(what))?
+        }
+        IntakeState::Failed(why) => {
+            writeln!(err, "ktriage: {}: {}", sanitize(&s.intake), sanitize(why))?;
+            report.failed.push(format!("{}: {why}", s.intake));
+        }
+        IntakeState::Starting | IntakeState::Ended => {}
+    }
+    Ok(())
+}
+
+/// Runs the sources, printing alerts to `out` and intake notes to `err`.
+pub fn run(
+    opts: &HeadlessOpts,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> io::Result<HeadlessReport> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let (tx, mut rx) = mpsc::channel::<Event>(256);
+        for s in &opts.sources {
+            tokio::spawn(run_source(s.clone(), tx.clone()));
+        }
+        drop(tx);
+        let deadline = opts.duration.map(|d| tokio::time::Instant::now() + d);
+        let mut report = HeadlessReport::default();
+        let mut last_state: std::collections::HashMap<String, IntakeState> = Default::default();
+        let mut malformed: std::collections::HashMap<String, u64> = Default::default();
+        loop {
+            let ev = match deadline {
+                Some(d) => match tokio::time::timeout_at(d, rx.recv()).await {
+                    Ok(ev) => ev,
+                    Err(_) => break,
+                },
+                None => rx.recv().await,
+            };
+            match ev {
+                None => break,
+                Some(Event::Alerts(batch)) => {
+                    for a in &batch {
+                        writeln!(out, "{}", alert_line(a, opts.json))?;
+                    }
+                    report.alerts += batch.len() as u64;
+                    out.flush()?;
+                }
+                Some(Event::AlertIntake(mut s)) => {
+                    malformed.insert(s.intake.clone(), s.malformed);
+                    // Print a state only when it changes.
+                    if last_state.get(&s.intake) == Some(&s.state) {
+                        s.state = IntakeState::Starting;
+                    } else {
+                        last_state.insert(s.intake.clone(), s.state.clone());
+                    }
+                    note_stats(&s, &mut report, err)?;
+                }
+                Some(_) => {}
+            }
+        }
+        report.malformed = malformed.values().sum();
+        Ok(report)
+    })
+}

@@ -1,0 +1,179 @@
+//! The flight recorder: "last N seconds" retention of the event buffer, and /proc snapshots of the processes alerts name.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use super::state::AppState;
+use crate::inspect::Inspection;
+use crate::inspect::environ::MASK;
+
+/// Snapshots kept (oldest dropped).
+pub const SNAPSHOT_CAP: usize = 64;
+/// Snapshots being taken at once at most (an alert storm must not start a thread per pid).
+pub const MAX_PENDING: usize = 8;
+/// A second alert for the same pid within this time reuses the snapshot.
+pub const SNAPSHOT_REUSE_NS: u64 = 30 * 1_000_000_000;
+
+/// One process snapshot taken because an alert named it.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// The process.
+    pub pid: u32,
+    /// Time of the alert that asked for it (ns since the epoch).
+    pub alert_time_ns: u64,
+    /// `None` while being taken; then the inspection, or why it failed (already gone).
+    pub taken: Option<Result<Arc<Inspection>, String>>,
+}
+
+/// Retention setting and snapshots.
+#[derive(Clone, Debug)]
+pub struct FlightRecorder {
+    /// Keep only the last N seconds of kernel events (`None`: only the count cap applies).
+    pub seconds: Option<u64>,
+    /// Snapshots, oldest first.
+    pub snapshots: VecDeque<Snapshot>,
+    /// Cap on `snapshots`.
+    pub cap: usize,
+}
+
+impl Default for FlightRecorder {
+    fn default() -> Self {
+        Self {
+            seconds: None,
+            snapshots: VecDeque::new(),
+            cap: SNAPSHOT_CAP,
+        }
+    }
+}
+
+/// What the recorder holds for one pid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotStatus {
+    /// Nothing.
+    None,
+    /// Being taken.
+    Pending,
+    /// Taken.
+    Taken,
+    /// The process could not be read (already gone...).
+    Failed(String),
+}
+
+impl FlightRecorder {
+    fn newest(&self, pid: u32) -> Option<&Snapshot> {
+        self.snapshots.iter().rev().find(|s| s.pid == pid)
+    }
+
+    /// Records that an alert at `alert_time_ns` names `pid`; true when a
+    /// snapshot must be taken (none recent for that pid).
+    pub fn want(&mut self, pid: u32, alert_time_ns: u64) -> bool {
+        if pid == 0 {
+            return false;
+        }
+        let recent = self.newest(pid).is_some_and(|s| {
+            s.alert_time_ns.abs_diff(alert_time_ns) < SNAPSHOT_REUSE_NS
+                && !matches!(s.taken, Some(Err(_)))
+        });
+        let pending = self.snapshots.iter().filter(|s| s.taken.is_none()).count();
+        if recent || pending >= MAX_PENDING {
+            return false;
+        }
+        if self.snapshots.len() >= self.cap.max(1) {
+            self.snapshots.pop_front();
+        }
+        self.snapshots.push_back(Snapshot {
+            pid,
+            alert_time_ns,
+            taken: None,
+        });
+        true
+    }
+
+    /// Stores a result for the newest pending snapshot of `pid`.
+    pub fn store(&mut self, pid: u32, result: Result<Arc<Inspection>, String>) {
+        if let Some(s) = self
+            .snapshots
+            .iter_mut()
+            .rev()
+            .find(|s| s.pid == pid && s.taken.is_none())
+        {
+            s.taken = Some(result);
+        }
+    }
+
+    /// The newest successful snapshot of `pid`.
+    pub fn snapshot(&self, pid: u32) -> Option<&Arc<Inspection>> {
+        self.snapshots
+            .iter()
+            .rev()
+            .filter(|s| s.pid == pid)
+            .find_map(|s| s.taken.as_ref()?.as_ref().ok())
+    }
+
+    /// What is held for `pid`.
+    pub fn status(&self, pid: u32) -> SnapshotStatus {
+        if self.snapshot(pid).is_some() {
+            return SnapshotStatus::Taken;
+        }
+        match self.newest(pid).map(|s| &s.taken) {
+            None => SnapshotStatus::None,
+            Some(None) => SnapshotStatus::Pending,
+            Some(Some(Ok(_))) => SnapshotStatus::Taken,
+            Some(Some(Err(e))) => SnapshotStatus::Failed(e.clone()),
+        }
+    }
+
+    /// A live inspection result, or the snapshot when the live one failed (process gone).
+    /// The flag says whether the snapshot was used.
+    pub fn live_or_snapshot(
+        &self,
+        pid: u32,
+        live: Result<Arc<Inspection>, String>,
+    ) -> (Result<Arc<Inspection>, String>, bool) {
+        match (live, self.snapshot(pid)) {
+            (Err(_), Some(snap)) => (Ok(snap.clone()), true),
+            (live, _) => (live, false),
+        }
+    }
+}
+
+/// Masks what the environ reader flagged as secret, for good: a snapshot
+/// never holds a credential, even when the user later asks to reveal.
+pub fn redact(ins: &mut Inspection) {
+    for e in ins.environ.iter_mut().flatten() {
+        if e.masked {
+            e.value = MASK.to_string();
+        }
+    }
+}
+
+/// Drops kernel events older than the retention window (whole chunks), measured
+/// from the newest buffered event.
+pub fn trim(state: &mut AppState) {
+    let Some(secs) = state.flight.seconds else {
+        return;
+    };
+    let Some(newest) = state
+        .buffer
+        .next_seq()
+        .checked_sub(1)
+        .and_then(|s| state.buffer.get(s))
+        .map(|e| e.ts_ns())
+    else {
+        return;
+    };
+    let cutoff = newest.saturating_sub(secs.saturating_mul(1_000_000_000));
+    state.buffer.expire_before(cutoff);
+}
+
+/// Seconds of kernel events held now (newest − oldest).
+pub fn held_seconds(state: &AppState) -> f64 {
+    let b = &state.buffer;
+    match (
+        b.get(b.first_seq()),
+        b.next_seq().checked_sub(1).and_then(|s| b.get(s)),
+    ) {
+        (Some(a), Some(z)) => z.ts_ns().saturating_sub(a.ts_ns()) as f64 / 1e9,
+        _ => 0.0,
+    }
+}

@@ -1,0 +1,151 @@
+//! `ktriage intake`: Falco alerts in (file, stdin, journald, HTTP), printed as Falco text or JSON lines; and the TUI's `--falco-*` flags.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use ktriage::alerts::intake::IntakeSource;
+use ktriage::alerts::intake::headless::{self, HeadlessOpts};
+use ktriage::alerts::intake::http::parse_listen;
+use ktriage::alerts::intake::journald::JournaldConfig;
+
+use super::common::usage;
+
+#[derive(Args)]
+pub struct IntakeArgs {
+    /// Follow Falco's file_output FILE like `tail -F` (repeatable).
+    #[arg(long = "file", value_name = "PATH")]
+    files: Vec<PathBuf>,
+    /// Read the files (journald: this boot) from the start, not only what is appended from now on.
+    #[arg(long)]
+    from_start: bool,
+    /// Read lines from standard input until it closes.
+    #[arg(long)]
+    stdin: bool,
+    /// Follow journald (`journalctl -u UNIT -o json -f`).
+    #[arg(long)]
+    journald: bool,
+    /// systemd unit of Falco, for --journald.
+    #[arg(long, default_value = "falco")]
+    unit: String,
+    /// Listen for Falco's http_output on ADDR (PORT alone binds 127.0.0.1).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Print Falco JSON lines (default: Falco text lines).
+    #[arg(long)]
+    json: bool,
+    /// Stop after SECS seconds (default: when every source has ended).
+    #[arg(long)]
+    duration: Option<f64>,
+}
+
+/// The TUI's Falco intake flags.
+#[derive(Args, Clone, Default)]
+pub struct FalcoArgs {
+    /// Follow Falco's file_output FILE (JSON or text lines) like `tail -F` (repeatable).
+    #[arg(long = "falco-file", value_name = "PATH")]
+    pub falco_files: Vec<PathBuf>,
+    /// Read --falco-file (and journald, this boot) from the start, not only new lines.
+    #[arg(long)]
+    pub falco_from_start: bool,
+    /// Take Falco's alerts from journald (`journalctl -u falco -o json -f`).
+    #[arg(long)]
+    pub falco_journald: bool,
+    /// systemd unit of Falco, for --falco-journald.
+    #[arg(long, default_value = "falco")]
+    pub falco_unit: String,
+    /// Listen for Falco's http_output on ADDR (PORT alone binds 127.0.0.1).
+    #[arg(long, value_name = "ADDR")]
+    pub falco_listen: Option<String>,
+}
+
+fn sources(
+    files: &[PathBuf],
+    from_start: bool,
+    journald: bool,
+    unit: &str,
+    listen: Option<&str>,
+) -> Result<Vec<IntakeSource>, String> {
+    let mut out: Vec<IntakeSource> = files
+        .iter()
+        .map(|p| IntakeSource::File {
+            path: p.clone(),
+            from_start,
+        })
+        .collect();
+    if journald {
+        out.push(IntakeSource::Journald(JournaldConfig {
+            unit: unit.to_string(),
+            from_start,
+            ..JournaldConfig::default()
+        }));
+    }
+    if let Some(l) = listen {
+        out.push(IntakeSource::Http(parse_listen(l)?));
+    }
+    Ok(out)
+}
+
+impl FalcoArgs {
+    /// The intake sources these flags ask for.
+    pub fn sources(&self) -> Result<Vec<IntakeSource>, String> {
+        sources(
+            &self.falco_files,
+            self.falco_from_start,
+            self.falco_journald,
+            &self.falco_unit,
+            self.falco_listen.as_deref(),
+        )
+    }
+}
+
+pub fn run(a: IntakeArgs) -> ExitCode {
+    let mut srcs = match sources(
+        &a.files,
+        a.from_start,
+        a.journald,
+        &a.unit,
+        a.listen.as_deref(),
+    ) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    if a.stdin {
+        srcs.push(IntakeSource::Stdin);
+    }
+    if srcs.is_empty() {
+        return usage("give a source: --file PATH, --stdin, --journald or --listen ADDR");
+    }
+    let duration = match a.duration {
+        Some(d) if !(d.is_finite() && d > 0.0) => {
+            return usage("--duration must be a positive number of seconds");
+        }
+        d => d.map(Duration::from_secs_f64),
+    };
+    let opts = HeadlessOpts {
+        sources: srcs,
+        json: a.json,
+        duration,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr();
+    match headless::run(&opts, &mut out, &mut err) {
+        Ok(r) => {
+            eprintln!(
+                "ktriage: {} alerts, {} malformed lines",
+                r.alerts, r.malformed
+            );
+            if r.failed.len() == opts.sources.len() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("ktriage: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
