@@ -177,7 +177,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn entry<'p>(p: Option<&'p Proc>, fd: i64) -> Option<&'p FdEntry> {
+fn entry(p: Option<&Proc>, fd: i64) -> Option<&FdEntry> {
     p?.fds.get(i32::try_from(fd).ok()?)
 }
 

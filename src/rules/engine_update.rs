@@ -98,15 +98,13 @@ impl Engine {
             p.exe_from_memfd = ev.args[5] & EXEC_MEMFD != 0;
         }
         if let Some(root) = self.procs.proc_root().map(std::path::Path::to_path_buf) {
-            if !ext {
-                if let Some(fresh) = procread::read(&root, ev.pid) {
-                    p.tty = fresh.tty;
-                    p.sid = fresh.sid;
-                    p.vpid = fresh.vpid;
-                    p.loginuid = fresh.loginuid;
-                    p.gid = fresh.gid;
-                    p.cap_eff = fresh.cap_eff;
-                }
+            if !ext && let Some(fresh) = procread::read(&root, ev.pid) {
+                p.tty = fresh.tty;
+                p.sid = fresh.sid;
+                p.vpid = fresh.vpid;
+                p.loginuid = fresh.loginuid;
+                p.gid = fresh.gid;
+                p.cap_eff = fresh.cap_eff;
             }
             procread::exec_facts(&root, &mut p);
         }

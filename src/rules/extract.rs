@@ -35,12 +35,13 @@ pub fn get<'c>(c: &'c Ctx<'_>, r: &FieldRef) -> Option<Val<'c>> {
         F::EvtLatency => int(ev.duration_ns as i64),
         F::EvtSource => s("syscall"),
         F::ProcPid => int(i64::from(ev.pid)),
-        F::ProcPpid => int(i64::from(ev.ppid)),
+        F::ProcPpid => int(i64::from(p.map_or(ev.ppid, |p| p.ppid))),
         F::ThreadTid => int(i64::from(ev.tid)),
         F::UserUid => int(i64::from(ev.uid)),
         F::UserName => c.env.users.get(&ev.uid).map(|n| Val::Str(n)),
         F::ProcPname | F::ProcPcmdline | F::ProcPexe | F::ProcPexePath => {
-            let parent = c.procs.get(ev.ppid).filter(|_| ev.ppid != 0)?;
+            let ppid = p.map_or(ev.ppid, |p| p.ppid);
+            let parent = c.procs.get(ppid).filter(|_| ppid != 0)?;
             proc_str(parent, r.f)
         }
         F::ProcAname | F::ProcApid | F::ProcAexe | F::ProcAexePath | F::ProcAcmdline => {

@@ -106,8 +106,8 @@ impl RuleSet {
                     .into_iter()
                     .find(|k| item.get(k).is_some());
                 match known {
-                    Some(k) if k == "rule" => self.load_rule(ctx, item),
-                    Some(k) if k == "macro" => self.load_macro(ctx, item),
+                    Some("rule") => self.load_rule(ctx, item),
+                    Some("macro") => self.load_macro(ctx, item),
                     Some(_) => self.load_list(ctx, item),
                     None => self.diags.warn(
                         &ctx.at(item),

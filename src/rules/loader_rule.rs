@@ -67,10 +67,10 @@ impl RuleSet {
         let only_enabled = matches!(&item.node, Node::Map(kv)
             if kv.iter().all(|(k, _)| matches!(k.as_str(), Some("rule" | "enabled"))));
         if let (Some(i), true) = (existing, only_enabled) {
-            if let Some(e) = item.get("enabled") {
-                if let Some(b) = self.bool_of(ctx, e, &label, "enabled") {
-                    self.rules[i].enabled = b;
-                }
+            if let Some(e) = item.get("enabled")
+                && let Some(b) = self.bool_of(ctx, e, &label, "enabled")
+            {
+                self.rules[i].enabled = b;
             }
             return;
         }

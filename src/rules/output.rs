@@ -55,11 +55,11 @@ impl Template {
             }
             let name: String = chars[start..j].iter().collect();
             let mut arg = None;
-            if chars.get(j) == Some(&'[') {
-                if let Some(end) = chars[j..].iter().position(|c| *c == ']') {
-                    arg = Some(chars[j + 1..j + end].iter().collect::<String>());
-                    j += end + 1;
-                }
+            if chars.get(j) == Some(&'[')
+                && let Some(end) = chars[j..].iter().position(|c| *c == ']')
+            {
+                arg = Some(chars[j + 1..j + end].iter().collect::<String>());
+                j += end + 1;
             }
             let written: String = chars[start..j].iter().collect();
             if !lit.is_empty() {
