@@ -1,9 +1,11 @@
 //! Command-line parsing: one file per subcommand, each with its `Args` and `run`.
 
+mod alerts;
 mod common;
 mod count;
 mod inspect;
 mod ps;
+mod rules;
 mod stream;
 mod tui;
 
@@ -34,6 +36,10 @@ enum Cmd {
     Ps(ps::PsArgs),
     /// Inspect a process: identity, fds, environ (secrets masked), mounts, namespaces, security.
     Inspect(inspect::InspectArgs),
+    /// Evaluate the Falco rules on live events; Falco text or JSON alert lines.
+    Alerts(alerts::AlertsArgs),
+    /// Falco rule files: `rules check FILE...` reports what loads and what can run.
+    Rules(rules::RulesArgs),
 }
 
 impl Cli {
@@ -45,6 +51,8 @@ impl Cli {
             Some(Cmd::Count(a)) => count::run(a),
             Some(Cmd::Ps(a)) => ps::run(a),
             Some(Cmd::Inspect(a)) => inspect::run(a),
+            Some(Cmd::Alerts(a)) => alerts::run(a),
+            Some(Cmd::Rules(a)) => rules::run(a),
         }
     }
 }

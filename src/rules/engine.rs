@@ -100,7 +100,9 @@ impl Engine {
             if r.source.as_ref() != "syscall" {
                 continue;
             }
-            wanted = wanted.union(&r.rule.types);
+            if !r.rule.types.is_all() {
+                wanted = wanted.union(&r.rule.types);
+            }
             for t in r.rule.types.ids() {
                 by_type[usize::from(t)].push(i as u32);
             }
@@ -136,7 +138,7 @@ impl Engine {
         self.rules.len()
     }
 
-    /// Event types some rule can match.
+    /// Event types the rules name (rules without a type restriction left out).
     pub fn wanted_types(&self) -> TypeSet {
         self.wanted
     }

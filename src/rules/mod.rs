@@ -21,6 +21,7 @@ mod expr;
 mod extract;
 mod fdtable;
 mod fields;
+pub mod live;
 mod loader;
 mod loader_rule;
 mod model;
@@ -49,6 +50,23 @@ pub const DEFAULT_RULES: &str = include_str!("../../rules/falco_rules.yaml");
 pub const DEFAULT_RULES_NAME: &str = "falco_rules.yaml (shipped)";
 /// Local overrides Falco loads after its rules, loaded too when present.
 pub const LOCAL_RULES: &str = "/etc/falco/falco_rules.local.yaml";
+
+/// The rules ktriage runs: the shipped file (unless `defaults` is false), then
+/// [`LOCAL_RULES`] when present, then `extra` in order (later files override).
+pub fn load_set(extra: &[std::path::PathBuf], defaults: bool) -> RuleSet {
+    let mut set = RuleSet::default();
+    if defaults {
+        set.load_str(DEFAULT_RULES_NAME, DEFAULT_RULES);
+        let local = std::path::Path::new(LOCAL_RULES);
+        if local.exists() {
+            set.load_file(local);
+        }
+    }
+    for f in extra {
+        set.load_file(f);
+    }
+    set
+}
 
 #[cfg(test)]
 mod tests;
