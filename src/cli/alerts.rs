@@ -46,7 +46,10 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         d => d.map(Duration::from_secs_f64),
     };
     if !a.ring_mb.is_power_of_two() {
-        return usage(format!("--ring-mb must be a power of two, got {}", a.ring_mb));
+        return usage(format!(
+            "--ring-mb must be a power of two, got {}",
+            a.ring_mb
+        ));
     }
     let set = rules::load_set(&a.rules, !a.no_default_rules);
     let mut env = Env::host();
@@ -59,7 +62,11 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         env,
         WallClock::now(),
     );
-    for d in cov.diagnostics.iter().filter(|d| d.severity == rules::Severity::Error) {
+    for d in cov
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == rules::Severity::Error)
+    {
         eprintln!("ktriage: {}", sanitize(&d.to_string()));
     }
     if !cov.files_ok() {
@@ -67,7 +74,11 @@ pub fn run(a: AlertsArgs) -> ExitCode {
     }
     engine.start_dns(Duration::from_secs(300));
     let file = match &a.alerts_file {
-        Some(p) => match std::fs::OpenOptions::new().create(true).append(true).open(p) {
+        Some(p) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+        {
             Ok(f) => Some(f),
             Err(e) => return usage(format!("--alerts-file {}: {e}", p.display())),
         },

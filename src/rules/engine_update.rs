@@ -11,10 +11,10 @@ use super::proctable::{Proc, from_header};
 use crate::app::event::{EventKind, SysEvent};
 use crate::collector::args::SockAddr;
 
-/// Bit 63 of an exec record's `args[5]`: `args[1..5]` carry tty, loginuid, sid, vpid, caps.
-pub const EXEC_EXT: u64 = 1 << 63;
-/// Bit 0 of an exec record's `args[5]`: the executable is a memfd.
-pub const EXEC_MEMFD: u64 = 1;
+/// Bit of an exec record's `args[5]`: `args[1..5]` carry tty, loginuid, sid, vpid, caps.
+pub const EXEC_EXT: u64 = ktriage_common::exec::EXT;
+/// Bit of an exec record's `args[5]`: the executable is a memfd.
+pub const EXEC_MEMFD: u64 = ktriage_common::exec::MEMFD;
 
 impl Engine {
     /// Updates before evaluation (the process as the event sees it).

@@ -63,7 +63,13 @@ pub fn run(
         .ring
         .take()
         .ok_or(CollectorError::MissingMap("EVENTS"))?;
-    let reader = spawn_reader(ring, tx, stop.clone(), counts.clone(), opts.collector.poll_ms);
+    let reader = spawn_reader(
+        ring,
+        tx,
+        stop.clone(),
+        counts.clone(),
+        opts.collector.poll_ms,
+    );
     ready();
     let mut report = LiveReport::default();
     let mut alerts = Vec::new();
