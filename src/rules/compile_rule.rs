@@ -214,6 +214,6 @@ fn only_types(e: &Expr) -> bool {
         Expr::EvtType(_) => true,
         Expr::And(v) | Expr::Or(v) => v.iter().all(only_types),
         Expr::Not(x) => only_types(x),
-        Expr::Check(_) => false,
+        Expr::Check(_) | Expr::Memo(..) => false,
     }
 }

@@ -1,5 +1,6 @@
 //! The evaluation context of one event: event, process, container, and lazily computed views (fd, args).
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::OnceLock;
@@ -66,10 +67,12 @@ pub fn category(nr: u32) -> Cat {
 
 /// What the event says about its fd.
 #[derive(Clone, Debug, Default)]
-pub struct FdView {
+pub struct FdView<'a> {
     pub num: Option<i64>,
+    /// The name when it differs from `nameraw` (resolved path, socket tuple, table entry).
     pub name: Option<String>,
-    pub nameraw: Option<String>,
+    /// The path as the call passed it (borrowed from the event when valid UTF-8).
+    pub nameraw: Option<Cow<'a, str>>,
     pub kind: Option<FdKind>,
     pub l4: Option<L4>,
     pub local: Option<SocketAddr>,
@@ -94,7 +97,9 @@ pub struct Ctx<'a> {
     pub container: Option<&'a ContainerMeta>,
     /// Wall-clock time of the event, ns since the epoch.
     pub wall_ns: u64,
-    fd: OnceCell<FdView>,
+    /// Results of memoized checks for this event.
+    pub memo: &'a super::optimize::Memo,
+    fd: OnceCell<FdView<'a>>,
     args: OnceCell<Vec<(&'static str, ArgValue)>>,
     arg_text: OnceCell<Vec<String>>,
     pub(super) time: OnceCell<String>,
@@ -111,7 +116,9 @@ impl<'a> Ctx<'a> {
         procs: &'a ProcTable,
         env: &'a Env,
         wall_ns: u64,
+        memo: &'a super::optimize::Memo,
     ) -> Self {
+        memo.reset();
         Self {
             ev,
             etype,
@@ -121,6 +128,7 @@ impl<'a> Ctx<'a> {
             env,
             container: env.container(ev.cgroup_id),
             wall_ns,
+            memo,
             fd: OnceCell::new(),
             args: OnceCell::new(),
             arg_text: OnceCell::new(),
@@ -172,7 +180,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The fd view of this event.
-    pub fn fd(&self) -> &FdView {
+    pub fn fd(&self) -> &FdView<'a> {
         self.fd.get_or_init(|| fd_view(self))
     }
 }
@@ -193,7 +201,14 @@ fn sockaddr(buf: &[u8]) -> (Option<FdKind>, Option<SocketAddr>, Option<String>) 
     }
 }
 
-fn fd_view(c: &Ctx<'_>) -> FdView {
+impl FdView<'_> {
+    /// `fd.name`: the resolved name, else the raw one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref().or(self.nameraw.as_deref())
+    }
+}
+
+fn fd_view<'a>(c: &Ctx<'a>) -> FdView<'a> {
     let ev = c.ev;
     let mut v = FdView::default();
     if ev.kind != EventKind::Syscall {
@@ -210,7 +225,6 @@ fn fd_view(c: &Ctx<'_>) -> FdView {
         v.connected = Some(e.connected);
         if let Some(p) = &e.path {
             v.name = Some(p.to_string());
-            v.nameraw = Some(p.to_string());
         }
     };
     match category(ev.nr) {
@@ -222,10 +236,11 @@ fn fd_view(c: &Ctx<'_>) -> FdView {
             };
             v.open_flags = flags;
             v.num = Some(if ret >= 0 { ret } else { -1 });
-            let raw = super::extract::c_str(buf0);
+            let end = buf0.iter().position(|b| *b == 0).unwrap_or(buf0.len());
+            let raw = String::from_utf8_lossy(&buf0[..end]);
             let dirfd = matches!(cat, Cat::Open(Some(2)) | Cat::Open(None))
                 .then_some(ev.args[0] as u32 as i32 as i64);
-            v.name = Some(super::extract::resolve_path(c, &raw, dirfd));
+            v.name = super::extract::resolve_path(c, &raw, dirfd);
             v.nameraw = Some(raw);
             let dir = flags.is_some_and(|f| f & 0o200000 != 0);
             v.kind = Some(if dir { FdKind::Directory } else { FdKind::File });

@@ -25,7 +25,7 @@ fn collect(e: &Expr, out: &mut Vec<String>) {
     match e {
         Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| collect(x, out)),
         Expr::Not(x) => collect(x, out),
-        Expr::Check(c) if c.field.f == F::FdSipName => match (&c.rhs, c.op) {
+        Expr::Check(c) | Expr::Memo(_, c) if c.field.f == F::FdSipName => match (&c.rhs, c.op) {
             (Value::Str(s), Op::Eq | Op::Ne) => out.push(s.to_string()),
             (Value::StrSet(set), _) => out.extend(set.iter().map(|s| s.to_string())),
             _ => {}

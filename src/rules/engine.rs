@@ -32,8 +32,12 @@ pub struct Engine {
     wanted: TypeSet,
     pub procs: ProcTable,
     pub env: Env,
-    clock: WallClock,
+    /// Wall-clock minus boot-clock, ns.
+    wall_offset: i128,
     num: u64,
+    /// Remember regular-file fds (rules read `fd.*` on calls that take an fd).
+    pub(super) track_files: bool,
+    memo: super::optimize::Memo,
     /// Events evaluated (that met at least one rule) and rule evaluations done.
     pub stats: EngineStats,
     pub(super) dns_rx: Option<std::sync::mpsc::Receiver<(std::net::IpAddr, Arc<str>)>>,
@@ -61,6 +65,7 @@ impl Engine {
             let _ = comp.condition(&m.condition, &format!("macro \"{}\"", m.name));
         }
         let mut rules = Vec::new();
+        let mut interner = super::optimize::Interner::default();
         let mut reports = Vec::new();
         for (i, def) in set.rules.iter().enumerate() {
             let out = comp.rule(i);
@@ -84,7 +89,8 @@ impl Engine {
                     .map(|t| t.ids().map(|i| evtypes::name(i).to_string()).collect()),
                 output_na: out.output_na.clone(),
             });
-            if let (Some(r), true) = (out.rule, def.enabled) {
+            if let (Some(mut r), true) = (out.rule, def.enabled) {
+                r.expr = super::optimize::optimize(r.expr, &r.types, &mut interner);
                 rules.push(Live {
                     name: def.name.as_str().into(),
                     priority: def.priority,
@@ -107,6 +113,12 @@ impl Engine {
                 by_type[usize::from(t)].push(i as u32);
             }
         }
+        let track_files = wanted.ids().any(|t| {
+            matches!(
+                super::ctx::category(u32::from(t)),
+                super::ctx::Cat::FdArg0 | super::ctx::Cat::Dup
+            ) && !matches!(evtypes::name(t), "dup" | "dup2" | "dup3")
+        });
         let dns_names = super::dns::names_in(rules.iter().map(|r| &r.rule.expr));
         let coverage = Coverage {
             rules: reports,
@@ -124,8 +136,10 @@ impl Engine {
             wanted,
             procs,
             env,
-            clock,
+            wall_offset: clock.wall(0).unix_timestamp_nanos(),
             num: 0,
+            track_files,
+            memo: super::optimize::Memo::new(interner.len()),
             stats: EngineStats::default(),
             dns_rx: None,
             dns_names,
@@ -161,8 +175,8 @@ impl Engine {
             let idx = &self.by_type[usize::from(t)];
             if !idx.is_empty() {
                 self.stats.events += 1;
-                let wall = self.clock.wall(ev.ts_ns).unix_timestamp_nanos().max(0) as u64;
-                let ctx = Ctx::new(ev, t, self.num, &self.procs, &self.env, wall);
+                let wall = (i128::from(ev.ts_ns) + self.wall_offset).max(0) as u64;
+                let ctx = Ctx::new(ev, t, self.num, &self.procs, &self.env, wall, &self.memo);
                 for &i in idx {
                     let live = &self.rules[i as usize];
                     self.stats.evaluations += 1;

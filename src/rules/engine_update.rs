@@ -23,17 +23,15 @@ impl Engine {
             EventKind::Exec => self.exec(ev),
             EventKind::Fork => self.fork(ev),
             EventKind::Syscall | EventKind::Exit => {
-                let known = self.procs.get(ev.pid).is_some();
-                if !known {
-                    self.procs.ensure(ev.pid, Some(ev));
-                    self.procs.ensure_ancestors(ev.pid);
-                }
                 if let Some(p) = self.procs.get_mut(ev.pid) {
                     p.uid = ev.uid;
                     if ev.ppid != 0 {
                         p.ppid = ev.ppid;
                     }
+                    return;
                 }
+                self.procs.ensure(ev.pid, Some(ev));
+                self.procs.ensure_ancestors(ev.pid);
             }
         }
     }
@@ -108,7 +106,9 @@ impl Engine {
             }
             procread::exec_facts(&root, &mut p);
         }
-        p.exepath = if file.starts_with('/') {
+        p.exepath = if file.starts_with('/') && super::extract::is_clean(&file) {
+            file.as_str().into()
+        } else if file.starts_with('/') {
             normalize(&file).into()
         } else if let Some(cwd) = &p.cwd {
             normalize(&format!("{cwd}/{file}")).into()
@@ -125,20 +125,29 @@ impl Engine {
             return;
         }
         let ret = ev.ret;
-        let cwd = self.procs.get(ev.pid).and_then(|p| p.cwd.clone());
+        let track_files = self.track_files;
+        if matches!(cat, Cat::Open(_) | Cat::Creat) && ret < 0 {
+            return;
+        }
         let Some(p) = self.procs.get_mut(ev.pid) else {
             return;
         };
         let arg_fd = ev.args[0] as u32 as i32;
         match cat {
             Cat::Open(flags) if ret >= 0 => {
+                // O_DIRECTORY or O_PATH: a likely dirfd for later *at() calls
+                let dir = flags.is_some_and(|i| ev.args[i] & 0o10200000 != 0);
+                if !dir && !track_files {
+                    return;
+                }
                 let raw = c_str(&ev.bufs[0].bytes);
+                let cwd = p.cwd.clone();
                 let path = resolve(&raw, cwd.as_deref(), ev, p);
-                let dir = flags.is_some_and(|i| ev.args[i] & 0o200000 != 0);
                 p.fds.set(ret as i32, FdEntry::file(path.into(), dir));
             }
-            Cat::Creat if ret >= 0 => {
+            Cat::Creat if ret >= 0 && track_files => {
                 let raw = c_str(&ev.bufs[0].bytes);
+                let cwd = p.cwd.clone();
                 let path = resolve(&raw, cwd.as_deref(), ev, p);
                 p.fds.set(ret as i32, FdEntry::file(path.into(), false));
             }

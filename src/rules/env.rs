@@ -1,6 +1,8 @@
 //! What fields need beyond the event and the process: host name, user and group names, containers by cgroup.
 
 use std::collections::HashMap;
+
+use super::hash::FxMap;
 use std::sync::Arc;
 
 use crate::app::event::CgroupInfo;
@@ -98,10 +100,10 @@ impl ContainerLookup for CriLookup {
 /// Host-wide facts.
 pub struct Env {
     pub hostname: Arc<str>,
-    pub users: HashMap<u32, Arc<str>>,
-    pub groups: HashMap<u32, Arc<str>>,
+    pub users: FxMap<u32, Arc<str>>,
+    pub groups: FxMap<u32, Arc<str>>,
     /// cgroup id -> its container (`None`: the host).
-    pub cgroups: HashMap<u64, Option<Arc<ContainerMeta>>>,
+    pub cgroups: FxMap<u64, Option<Arc<ContainerMeta>>>,
     pub lookup: Box<dyn ContainerLookup>,
     /// Names of server addresses (`fd.sip.name`), filled by the engine's resolver.
     pub dns: HashMap<std::net::IpAddr, Arc<str>>,
@@ -114,7 +116,7 @@ impl Env {
             hostname: hostname().into(),
             users: id_names("/etc/passwd"),
             groups: id_names("/etc/group"),
-            cgroups: HashMap::new(),
+            cgroups: FxMap::default(),
             lookup: Box::new(CgroupOnly),
             dns: HashMap::new(),
         }
@@ -124,9 +126,9 @@ impl Env {
     pub fn empty(hostname: &str) -> Self {
         Self {
             hostname: hostname.into(),
-            users: HashMap::new(),
-            groups: HashMap::new(),
-            cgroups: HashMap::new(),
+            users: FxMap::default(),
+            groups: FxMap::default(),
+            cgroups: FxMap::default(),
             lookup: Box::new(CgroupOnly),
             dns: HashMap::new(),
         }
@@ -164,13 +166,13 @@ pub fn hostname() -> String {
 }
 
 /// `name:x:id:...` lines of a passwd or group file, by id.
-pub fn id_names(path: &str) -> HashMap<u32, Arc<str>> {
+pub fn id_names(path: &str) -> FxMap<u32, Arc<str>> {
     parse_id_names(&std::fs::read_to_string(path).unwrap_or_default())
 }
 
 /// Parses passwd/group text into id -> name (first name wins).
-pub fn parse_id_names(text: &str) -> HashMap<u32, Arc<str>> {
-    let mut m = HashMap::new();
+pub fn parse_id_names(text: &str) -> FxMap<u32, Arc<str>> {
+    let mut m = FxMap::default();
     for line in text.lines() {
         let mut f = line.split(':');
         let (Some(name), Some(_), Some(id)) = (f.next(), f.next(), f.next()) else {

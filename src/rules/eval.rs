@@ -13,6 +13,14 @@ pub fn eval(e: &Expr, c: &Ctx<'_>) -> bool {
         Expr::Not(x) => !eval(x, c),
         Expr::EvtType(set) => set.contains(c.etype),
         Expr::Check(chk) => check(chk, c),
+        Expr::Memo(id, chk) => match c.memo.get(*id) {
+            Some(v) => v,
+            None => {
+                let v = check(chk, c);
+                c.memo.set(*id, v);
+                v
+            }
+        },
     }
 }
 

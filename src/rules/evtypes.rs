@@ -41,17 +41,27 @@ pub fn of_event(ev: &SysEvent) -> Option<u16> {
         EventKind::Fork => Some(CLONE),
         EventKind::Exit => (ev.args[0] == 1).then_some(PROCEXIT),
         EventKind::Syscall => {
-            let n = u16::try_from(ev.nr).ok().filter(|n| *n < SYSCALLS)?;
-            let exec = matches!(syscalls::name(ev.nr), Some("execve" | "execveat"));
-            if exec {
-                return None;
-            }
-            match syscalls::name(ev.nr) {
-                Some("clone" | "clone3" | "fork" | "vfork") => Some(CLONE),
-                _ => Some(n),
-            }
+            let t = *syscall_types().get(ev.nr as usize)?;
+            (t != NONE).then_some(t)
         }
     }
+}
+
+const NONE: u16 = u16::MAX;
+
+/// Type id of each syscall record number (a table built once).
+fn syscall_types() -> &'static [u16] {
+    static TABLE: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..u32::from(SYSCALLS))
+            .map(|nr| match syscalls::name(nr) {
+                // a successful exec is its own record; failed ones are not spawns
+                Some("execve" | "execveat") => NONE,
+                Some("clone" | "clone3" | "fork" | "vfork") => CLONE,
+                _ => nr as u16,
+            })
+            .collect()
+    })
 }
 
 /// A set of event type ids.

@@ -1,11 +1,11 @@
 //! Compiled conditions: typed checks with pre-built sets, lowered strings, globs, regexes and networks.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use super::ast::Op;
 use super::evtypes::TypeSet;
 use super::fields::FieldRef;
+use super::hash::FxSet;
 
 /// A compiled condition.
 #[derive(Clone, Debug)]
@@ -16,6 +16,8 @@ pub enum Expr {
     /// `evt.type` checks, folded into a set of type ids.
     EvtType(TypeSet),
     Check(Box<Check>),
+    /// A check whose result is kept for the event (id into the per-event memo).
+    Memo(u32, Box<Check>),
 }
 
 /// One field check.
@@ -39,9 +41,9 @@ pub enum Value {
     Bool(bool),
     Ip(IpAddr),
     Nets(Box<[Cidr]>),
-    StrSet(HashSet<Box<str>>),
-    IntSet(HashSet<i64>),
-    IpSet(HashSet<IpAddr>),
+    StrSet(FxSet<Box<str>>),
+    IntSet(FxSet<i64>),
+    IpSet(FxSet<IpAddr>),
     /// `pmatch`: path prefixes.
     Prefixes(Box<[Box<str>]>),
     Glob(Glob),

@@ -2,6 +2,8 @@
 
 use std::sync::OnceLock;
 
+use std::ops::Not;
+
 use super::ctx::{Ctx, Val};
 use super::evtypes;
 use super::fdtable::FdKind;
@@ -186,10 +188,10 @@ fn fd_field<'c>(c: &'c Ctx<'_>, f: F) -> Option<Val<'c>> {
     let port = |a: Option<std::net::SocketAddr>| a.map(|a| Val::Int(i64::from(a.port())));
     match f {
         F::FdNum => v.num.map(Val::Int),
-        F::FdName => v.name.as_deref().map(Val::Str),
-        F::FdNameRaw => v.nameraw.as_deref().map(Val::Str),
-        F::FdDirectory if file => v.name.as_deref().map(|n| Val::Str(dirname(n))),
-        F::FdFilename if file => v.name.as_deref().map(|n| Val::Str(basename(n))),
+        F::FdName => v.name().map(Val::Str),
+        F::FdNameRaw => v.nameraw.as_deref().or(v.name.as_deref()).map(Val::Str),
+        F::FdDirectory if file => v.name().map(|n| Val::Str(dirname(n))),
+        F::FdFilename if file => v.name().map(|n| Val::Str(basename(n))),
         F::FdType => kind.map(|k| Val::Str(k.type_name())),
         F::FdTypeChar => kind.map(|k| Val::Str(k.type_char())),
         F::FdSip | F::FdSnet => ip(server),
@@ -296,10 +298,11 @@ pub fn c_str(b: &[u8]) -> String {
     String::from_utf8_lossy(&b[..end]).into_owned()
 }
 
-/// The absolute, normalised path of an open: relative paths joined to the cwd (or the dirfd's path).
-pub(super) fn resolve_path(c: &Ctx<'_>, raw: &str, dirfd: Option<i64>) -> String {
+/// The absolute, normalised path of an open (relative paths joined to the cwd or
+/// the dirfd's path); `None` when that is `raw` itself.
+pub(super) fn resolve_path(c: &Ctx<'_>, raw: &str, dirfd: Option<i64>) -> Option<String> {
     if raw.starts_with('/') {
-        return normalize(raw);
+        return is_clean(raw).not().then(|| normalize(raw));
     }
     let base = match dirfd {
         Some(fd) if fd != -100 => c
@@ -308,10 +311,16 @@ pub(super) fn resolve_path(c: &Ctx<'_>, raw: &str, dirfd: Option<i64>) -> String
             .and_then(|e| e.path.as_deref().map(str::to_string)),
         _ => c.proc.and_then(|p| p.cwd.as_deref().map(str::to_string)),
     };
-    match base {
-        Some(b) => normalize(&format!("{b}/{raw}")),
-        None => raw.to_string(),
-    }
+    base.map(|b| normalize(&format!("{b}/{raw}")))
+}
+
+/// An absolute path without `//`, `.` or `..` components.
+pub(super) fn is_clean(p: &str) -> bool {
+    !(p.contains("//")
+        || p.contains("/./")
+        || p.contains("/../")
+        || p.ends_with("/.")
+        || p.ends_with("/.."))
 }
 
 /// Removes `.`, `..` and repeated slashes (lexically, like Falco).

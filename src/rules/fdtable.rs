@@ -1,8 +1,9 @@
 //! Per-process fds the stream showed: files opened, sockets created, connected, accepted, duplicated.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+
+use super::hash::FxMap;
 
 /// What an fd is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,7 +133,7 @@ const MAX_FDS: usize = 256;
 
 /// fd number -> entry.
 #[derive(Clone, Debug, Default)]
-pub struct FdTable(HashMap<i32, FdEntry>);
+pub struct FdTable(FxMap<i32, FdEntry>);
 
 impl FdTable {
     pub fn get(&self, fd: i32) -> Option<&FdEntry> {

@@ -1,10 +1,10 @@
 //! The process table the fields read: fed by exec/fork/exit records, filled from /proc on first sight.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::fdtable::FdTable;
+use super::hash::FxMap;
 use super::procread;
 use crate::app::event::SysEvent;
 
@@ -47,28 +47,35 @@ pub struct Proc {
 impl Proc {
     /// Sets argv-derived fields from the NUL-separated argv bytes.
     pub fn set_argv(&mut self, argv: &[u8]) {
-        let mut parts = argv
-            .split(|b| *b == 0)
-            .map(String::from_utf8_lossy)
-            .collect::<Vec<_>>();
-        while parts.last().is_some_and(|p| p.is_empty()) {
-            parts.pop();
+        let mut end = argv.len();
+        while end > 0 && argv[end - 1] == 0 {
+            end -= 1;
         }
-        self.exe = parts.first().map_or("", |s| s.as_ref()).into();
-        let args = parts.get(1..).unwrap_or_default().join(" ");
+        let argv = &argv[..end];
+        let (exe, rest) = match argv.iter().position(|b| *b == 0) {
+            Some(i) => (&argv[..i], &argv[i + 1..]),
+            None => (argv, &argv[..0]),
+        };
+        self.exe = String::from_utf8_lossy(exe).as_ref().into();
+        // argv[1..] joined by spaces: the NULs between them become spaces
+        let args: Vec<u8> = rest
+            .iter()
+            .map(|b| if *b == 0 { b' ' } else { *b })
+            .collect();
+        let args = String::from_utf8_lossy(&args);
         self.cmdline = if args.is_empty() {
             self.comm.clone()
         } else {
             format!("{} {args}", self.comm).into()
         };
-        self.args = args.into();
+        self.args = args.as_ref().into();
     }
 }
 
 /// Processes by pid.
 #[derive(Debug, Default)]
 pub struct ProcTable {
-    procs: HashMap<u32, Proc>,
+    procs: FxMap<u32, Proc>,
     /// Where to read processes seen for the first time (`None`: never read /proc).
     proc_root: Option<PathBuf>,
     /// Reads of /proc done (for tests and stats).
@@ -84,7 +91,7 @@ impl ProcTable {
     /// A table that fills unknown processes from `proc_root` (usually `/proc`).
     pub fn new(proc_root: Option<PathBuf>) -> Self {
         Self {
-            procs: HashMap::new(),
+            procs: FxMap::default(),
             proc_root,
             proc_reads: 0,
         }

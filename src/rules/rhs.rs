@@ -1,10 +1,9 @@
 //! Types a check's right-hand side against its field: numbers parsed, sets built, strings lowered, regexes compiled.
 
-use std::collections::HashSet;
-
 use super::ast::Op;
 use super::expr::{Cidr, Glob, Value};
 use super::fields::{FType, FieldRef, ftype};
+use super::hash::FxSet;
 
 /// Why a right-hand side cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,7 +76,7 @@ pub fn typed(field: &FieldRef, op: Op, items: &[String], list: bool) -> Result<V
             .map(Value::Int)
             .ok_or_else(|| not_number(0, one(), fname)),
         (FType::Int, Op::In | Op::Intersects) => {
-            let mut set = HashSet::new();
+            let mut set = FxSet::default();
             for (i, s) in items.iter().enumerate() {
                 set.insert(int(s).ok_or_else(|| not_number(i, s, fname))?);
             }
@@ -96,7 +95,7 @@ pub fn typed(field: &FieldRef, op: Op, items: &[String], list: bool) -> Result<V
             .map(Value::Ip)
             .map_err(|_| RhsError::Bad(0, format!("`{}` is not an IP address", one()))),
         (FType::Ip, Op::In | Op::Intersects) => {
-            let mut set = HashSet::new();
+            let mut set = FxSet::default();
             for (i, s) in items.iter().enumerate() {
                 set.insert(
                     s.parse()
