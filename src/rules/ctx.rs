@@ -232,7 +232,11 @@ fn fd_view<'a>(c: &Ctx<'a>) -> FdView<'a> {
             let flags = match cat {
                 Cat::Creat => Some(0o1101),
                 Cat::Open(Some(i)) => Some(ev.args[i] & 0xffff_ffff),
-                _ => None,
+                // openat2: the flags are the first field of the captured struct open_how
+                _ => ev.bufs[1]
+                    .bytes
+                    .first_chunk::<8>()
+                    .map(|f| u64::from_ne_bytes(*f) & 0xffff_ffff),
             };
             v.open_flags = flags;
             v.num = Some(if ret >= 0 { ret } else { -1 });

@@ -228,3 +228,26 @@ fn rules_only_meet_their_event_types() {
             .contains(super::super::evtypes::id("openat").expect("openat"))
     );
 }
+
+#[test]
+fn openat2_flags_come_from_the_captured_open_how() {
+    let (mut e, _) = shipped_with(&[("l.yaml", MOCK_EXAM)]);
+    let mut ev = sys(
+        800,
+        "openat2",
+        [CWD, 0x1000, 0x2000, 24, 0, 0],
+        3,
+        b"/usr/sbin/x\0",
+    );
+    let mut how = O_WRONLY_CREAT_TRUNC.to_ne_bytes().to_vec();
+    how.extend([0u8; 16]);
+    ev.bufs[1] = buf(&how);
+    let mut no_how = ev.clone();
+    no_how.bufs[1] = buf(b"");
+    let alerts = run(
+        &mut e,
+        vec![],
+        vec![exec(800, 1, "/usr/bin/runc", "runc init", None), ev, no_how],
+    );
+    assert_eq!(names(&alerts), ["Write below binary dir"]);
+}
