@@ -12,5 +12,6 @@ pub mod headless;
 pub mod identity;
 pub mod inspect;
 pub mod posture;
+pub mod rules;
 pub mod sanitize;
 pub mod ui;

@@ -355,6 +355,48 @@ int BPF_PROG(kt_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/* pid number of `pid` at namespace `level` (0: the host) */
+static __always_inline __u32 pid_nr_at(struct pid *pid, __u32 level)
+{
+	struct upid up = {};
+	if (!pid)
+		return 0;
+	__u64 off = bpf_core_field_offset(struct pid, numbers);
+	bpf_probe_read_kernel(&up, sizeof(up), (void *)pid + off + (level & 31) * sizeof(struct upid));
+	return (__u32)up.nr;
+}
+
+/* What the rules need and /proc may no longer show when the record is read:
+ * controlling tty (as /proc/PID/stat's tty_nr), login uid, gid, session id,
+ * pid in the task's own namespace, effective capabilities, memfd executable. */
+static __always_inline void exec_facts(struct kt_event *e, struct task_struct *p,
+				       struct linux_binprm *bprm)
+{
+	struct signal_struct *sig = BPF_CORE_READ(p, signal);
+	struct tty_struct *tty = BPF_CORE_READ(sig, tty);
+	__u64 tty_nr = 0;
+	if (tty) {
+		__u32 major = BPF_CORE_READ(tty, driver, major);
+		__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+		tty_nr = (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+	}
+	e->h.args[1] = tty_nr;
+	__u64 gid = e->h.gid;
+	e->h.args[2] = (__u64)BPF_CORE_READ(p, loginuid.val) | (gid << 32);
+	struct pid *tp = BPF_CORE_READ(p, thread_pid);
+	__u32 level = BPF_CORE_READ(tp, level);
+	struct pid *sp = BPF_CORE_READ(sig, pids[3]);
+	e->h.args[3] = (__u64)pid_nr_at(sp, 0) | ((__u64)pid_nr_at(tp, level) << 32);
+	e->h.args[4] = BPF_CORE_READ(p, cred, cap_effective.val);
+	__u64 flags = KT_EXEC_EXT;
+	char name[8] = {};
+	const unsigned char *dn = BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name);
+	if (dn && bpf_probe_read_kernel(name, 6, dn) == 0 && name[0] == 'm' && name[1] == 'e' &&
+	    name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':')
+		flags |= KT_EXEC_MEMFD;
+	e->h.args[5] = flags;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(kt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -379,6 +421,7 @@ int BPF_PROG(kt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	if (!e)
 		return 0;
 	e->h.args[0] = (__u64)old_pid;
+	exec_facts(e, p, bprm);
 	const char *filename = BPF_CORE_READ(bprm, filename);
 	e->h.buf_len[0] = clamp_len(bpf_probe_read_kernel_str(e->data, KT_BUF_MAX, filename));
 	struct mm_struct *mm = BPF_CORE_READ(p, mm);

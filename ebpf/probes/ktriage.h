@@ -13,6 +13,10 @@
 #define KT_KIND_EXIT 3
 #define KT_KIND_FORK 4
 
+/* exec records: args[5] flags (args[1..4] hold tty, loginuid|gid, sid|vpid, caps) */
+#define KT_EXEC_EXT (1ULL << 63)
+#define KT_EXEC_MEMFD 1ULL
+
 #define KT_FILTER_TGIDS 1
 #define KT_FILTER_CGROUPS 2
 #define KT_CONTAINERS_ONLY 4

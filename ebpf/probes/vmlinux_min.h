@@ -63,15 +63,73 @@ struct mm_struct {
 	unsigned long arg_end;
 };
 
+typedef struct {
+	__u32 val;
+} kuid_t;
+
+typedef struct {
+	__u64 val;
+} kernel_cap_t;
+
+struct cred {
+	kernel_cap_t cap_effective;
+};
+
+struct upid {
+	int nr;
+	void *ns;
+};
+
+struct pid {
+	unsigned int level;
+	struct upid numbers[1];
+};
+
+struct tty_driver {
+	int major;
+	int minor_start;
+};
+
+struct tty_struct {
+	int index;
+	struct tty_driver *driver;
+};
+
+struct signal_struct {
+	struct pid *pids[4];
+	struct tty_struct *tty;
+};
+
 struct task_struct {
 	int exit_code;
 	pid_t pid;
 	pid_t tgid;
 	struct task_struct *real_parent;
 	struct mm_struct *mm;
+	struct pid *thread_pid;
+	const struct cred *cred;
+	struct signal_struct *signal;
+	kuid_t loginuid;
+};
+
+struct qstr {
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct qstr d_name;
+};
+
+struct path {
+	struct dentry *dentry;
+};
+
+struct file {
+	struct path f_path;
 };
 
 struct linux_binprm {
+	struct file *file;
 	const char *filename;
 };
 

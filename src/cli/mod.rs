@@ -1,11 +1,13 @@
 //! Command-line parsing: one file per subcommand, each with its `Args` and `run`.
 
+mod alerts;
 mod common;
 mod count;
 mod inspect;
 mod intake;
 mod posture;
 mod ps;
+mod rules;
 mod stream;
 mod tui;
 
@@ -40,6 +42,10 @@ enum Cmd {
     Posture(posture::PostureArgs),
     /// Take in a running Falco's alerts (file, stdin, journald, HTTP) and print them normalized.
     Intake(intake::IntakeArgs),
+    /// Evaluate the Falco rules on live events; Falco text or JSON alert lines.
+    Alerts(alerts::AlertsArgs),
+    /// Falco rule files: `rules check FILE...` reports what loads and what can run.
+    Rules(rules::RulesArgs),
 }
 
 impl Cli {
@@ -53,6 +59,8 @@ impl Cli {
             Some(Cmd::Inspect(a)) => inspect::run(a),
             Some(Cmd::Posture(a)) => posture::run(a),
             Some(Cmd::Intake(a)) => intake::run(a),
+            Some(Cmd::Alerts(a)) => alerts::run(a),
+            Some(Cmd::Rules(a)) => rules::run(a),
         }
     }
 }

@@ -22,6 +22,16 @@ pub mod kind {
     pub const FORK: u32 = 4;
 }
 
+/// Exec records: `args[0]` old pid, `args[1]` tty (`tty_nr`), `args[2]` login uid
+/// (low 32 bits) and gid (high), `args[3]` session id (host) and pid in the task's
+/// own namespace (high), `args[4]` effective capabilities, `args[5]` flags below.
+pub mod exec {
+    /// `args[1..5]` hold the facts above (absent from older probe objects).
+    pub const EXT: u64 = 1 << 63;
+    /// The executable is a memfd (fileless execution).
+    pub const MEMFD: u64 = 1;
+}
+
 /// Bits of [`Config::flags`].
 pub mod flag {
     /// Stream only tgids present in the tgid filter map.

@@ -57,6 +57,10 @@ pub fn decode(raw: &RawSyscall) -> Vec<(&'static str, ArgValue)> {
             }
             Kind::CreateMode if flags::open_uses_mode(open_flags) => ArgValue::Mode(v as u32),
             Kind::CreateMode => continue,
+            Kind::OpenHow => match buf.and_then(|(b, _)| b.first_chunk::<8>()) {
+                Some(f) => ArgValue::Flags(flags::open_flags(u64::from_ne_bytes(*f) & 0xffff_ffff)),
+                None => continue,
+            },
             Kind::OpenFlags => {
                 open_flags = v & 0xffff_ffff;
                 ArgValue::Flags(flags::open_flags(open_flags))
@@ -158,6 +162,8 @@ mod tests {
             ("open", [p, 0o20200002, 0o600, 0, 0, 0], 3, b"/tmp\0", b"",
              r#"path="/tmp" flags=O_RDWR|O_TMPFILE mode=0600"#),
             ("openat2", [CWD, p, p, 24, 0, 0], 3, b"/etc/passwd\0", b"", r#"dirfd=AT_FDCWD path="/etc/passwd""#),
+            ("openat2", [CWD, p, p, 24, 0, 0], 3, b"/etc/passwd\0", &[0x41, 0x02, 0, 0, 0, 0, 0, 0, 0xa4, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+             r#"dirfd=AT_FDCWD path="/etc/passwd" flags=O_WRONLY|O_CREAT|O_TRUNC"#),
             ("execve", [0, 0, 0, 0, 0, 0], -14, b"", b"", "path=NULL"),
             ("execveat", [3, p, 0, 0, 0x1000, 0], -2, b"\0", b"", r#"dirfd=3 path="" flags=AT_EMPTY_PATH"#),
             ("connect", [3, p, 16, 0, 0, 0], 0, &v4, b"", "fd=3 addr=127.0.0.1:8080 family=AF_INET"),

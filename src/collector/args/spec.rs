@@ -106,6 +106,9 @@ pub(super) enum Kind {
     /// Octal mode, shown only when the preceding open flags create a file.
     CreateMode,
     OpenFlags,
+    /// `struct open_how` (openat2) with its size in the next argument (captured):
+    /// shown as its flags.
+    OpenHow,
     MountFlags,
     SockType,
     Family,
@@ -124,6 +127,8 @@ impl Kind {
             Kind::Str => Some(capture::USER_STR),
             Kind::Addr => Some(capture::SOCKADDR_LEN),
             Kind::AddrOut => Some(capture::SOCKADDR_PLEN),
+            // a sized user buffer, read like a sockaddr with its length
+            Kind::OpenHow => Some(capture::SOCKADDR_LEN),
             _ => None,
         }
     }
@@ -172,7 +177,7 @@ pub(super) fn signature(name: &str) -> Option<Signature> {
         "execveat" => &[DIRFD, PATH, SKIP, SKIP, AT_FLAGS],
         "open" => &[PATH, ("flags", OpenFlags), ("mode", CreateMode)],
         "openat" => &[DIRFD, PATH, ("flags", OpenFlags), ("mode", CreateMode)],
-        "openat2" => &[DIRFD, PATH, SKIP, SKIP], // flags are inside struct open_how
+        "openat2" => &[DIRFD, PATH, ("flags", OpenHow), SKIP],
         "creat" => &[PATH, MODE],
         "connect" | "bind" => &ADDR_IN,
         "accept" | "getpeername" | "getsockname" => &ADDR_OUT,

@@ -95,7 +95,7 @@ fn stream_specs() {
     let cases: &[(&str, StreamSpec)] = &[
         ("openat", spec(STR, 1, NONE, 0)),
         ("open", spec(STR, 0, NONE, 0)),
-        ("openat2", spec(STR, 1, NONE, 0)),
+        ("openat2", spec(STR, 1, LEN, 2)),
         ("execve", spec(STR, 0, NONE, 0)),
         ("execveat", spec(STR, 1, NONE, 0)),
         ("connect", spec(LEN, 1, NONE, 0)),

@@ -1,0 +1,119 @@
+//! `ktriage alerts`: evaluates the Falco rules on the live event stream; Falco text or JSON lines.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use ktriage::collector::clock::WallClock;
+use ktriage::identity::resolve::Resolver;
+use ktriage::rules::{self, CriLookup, Engine, Env, ProcTable, live, syscall_set};
+use ktriage::sanitize::sanitize;
+
+use super::common::usage;
+
+#[derive(Args)]
+pub struct AlertsArgs {
+    /// Extra rule file, loaded after the defaults (repeatable, in order).
+    #[arg(long = "rules")]
+    rules: Vec<PathBuf>,
+    /// Do not load the shipped rules nor /etc/falco/falco_rules.local.yaml.
+    #[arg(long)]
+    no_default_rules: bool,
+    /// One Falco json_output object per alert.
+    #[arg(long)]
+    json: bool,
+    /// Stop after SECS seconds.
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Also append each alert line to PATH (like Falco's file_output).
+    #[arg(long)]
+    alerts_file: Option<PathBuf>,
+    /// Do not ask the container runtime (CRI) for container and pod names.
+    #[arg(long)]
+    no_cri: bool,
+    /// Ring buffer size in MiB (power of two).
+    #[arg(long, default_value_t = 16)]
+    ring_mb: u32,
+}
+
+pub fn run(a: AlertsArgs) -> ExitCode {
+    let duration = match a.duration {
+        Some(d) if !(d.is_finite() && d > 0.0) => {
+            return usage("--duration must be a positive number of seconds");
+        }
+        d => d.map(Duration::from_secs_f64),
+    };
+    if !a.ring_mb.is_power_of_two() {
+        return usage(format!(
+            "--ring-mb must be a power of two, got {}",
+            a.ring_mb
+        ));
+    }
+    let set = rules::load_set(&a.rules, !a.no_default_rules);
+    let mut env = Env::host();
+    if !a.no_cri {
+        env.lookup = Box::new(CriLookup(Resolver::new(None, true)));
+    }
+    let (mut engine, cov) = Engine::build(
+        &set,
+        ProcTable::new(Some("/proc".into())),
+        env,
+        WallClock::now(),
+    );
+    for d in cov
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == rules::Severity::Error)
+    {
+        eprintln!("ktriage: {}", sanitize(&d.to_string()));
+    }
+    if !cov.files_ok() {
+        return usage("a rules file could not be loaded");
+    }
+    engine.start_dns(Duration::from_secs(300));
+    let file = match &a.alerts_file {
+        Some(p) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+        {
+            Ok(f) => Some(f),
+            Err(e) => return usage(format!("--alerts-file {}: {e}", p.display())),
+        },
+        None => None,
+    };
+    let opts = live::LiveOpts {
+        collector: ktriage::collector::CollectorConfig {
+            ring_bytes: a.ring_mb.saturating_mul(1024 * 1024),
+            stream_syscalls: syscall_set::stream_set(&engine.wanted_types()),
+            ..Default::default()
+        },
+        duration,
+        json: a.json,
+    };
+    let rules_n = engine.rule_count();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let res = live::run(
+        &mut engine,
+        &opts,
+        || eprintln!("ktriage: watching with {rules_n} rules"),
+        live::writer(&mut out, file, a.json),
+    );
+    let _ = out.flush();
+    match res {
+        Ok(r) => {
+            eprintln!(
+                "ktriage: {} alerts; {} events received, {} dropped by the kernel",
+                r.alerts, r.received, r.kernel_dropped
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ktriage: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

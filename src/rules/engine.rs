@@ -1,0 +1,205 @@
+//! The rule engine: compiled rules indexed by event type, fed events in order, producing Falco-shaped alerts.
+
+use std::sync::Arc;
+
+use super::ctx::Ctx;
+use super::env::Env;
+use super::eval::eval;
+use super::evtypes::{self, TypeSet};
+use super::model::RuleSet;
+use super::proctable::ProcTable;
+use super::report::{Coverage, RuleReport, RuleStatus};
+use super::{compile::Compiler, compile_rule::CompiledRule};
+use crate::alerts::{Alert, AlertOrigin, Priority};
+use crate::app::event::{KernelBatch, SysEvent};
+use crate::collector::clock::WallClock;
+
+/// One enabled, evaluable rule with what an alert needs.
+struct Live {
+    name: Arc<str>,
+    priority: Priority,
+    source: Arc<str>,
+    tags: Arc<[String]>,
+    rule: CompiledRule,
+}
+
+/// Evaluates a rule set on a stream of events.
+pub struct Engine {
+    rules: Vec<Live>,
+    /// Rule indexes (into `rules`) per event type id, in rule order.
+    by_type: Vec<Vec<u32>>,
+    /// Event types some rule wants.
+    wanted: TypeSet,
+    pub procs: ProcTable,
+    pub env: Env,
+    /// Wall-clock minus boot-clock, ns.
+    wall_offset: i128,
+    num: u64,
+    /// Remember regular-file fds (rules read `fd.*` on calls that take an fd).
+    pub(super) track_files: bool,
+    memo: super::optimize::Memo,
+    /// Events evaluated (that met at least one rule) and rule evaluations done.
+    pub stats: EngineStats,
+    pub(super) dns_rx: Option<std::sync::mpsc::Receiver<(std::net::IpAddr, Arc<str>)>>,
+    pub(super) dns_names: Vec<String>,
+}
+
+/// Counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    pub events: u64,
+    pub evaluations: u64,
+    pub alerts: u64,
+}
+
+impl Engine {
+    /// Compiles `set`; rules that are disabled or not evaluable are left out (see the coverage).
+    pub fn build(
+        set: &RuleSet,
+        procs: ProcTable,
+        env: Env,
+        clock: WallClock,
+    ) -> (Engine, Coverage) {
+        let mut comp = Compiler::new(set);
+        for m in &set.macros {
+            let _ = comp.condition(&m.condition, &format!("macro \"{}\"", m.name));
+        }
+        let mut rules = Vec::new();
+        let mut interner = super::optimize::Interner::default();
+        let mut reports = Vec::new();
+        for (i, def) in set.rules.iter().enumerate() {
+            let out = comp.rule(i);
+            let status = if !out.outcome.errors.is_empty() {
+                RuleStatus::Error
+            } else if !out.outcome.unsupported.is_empty() {
+                RuleStatus::NotEvaluable
+            } else {
+                RuleStatus::Evaluable
+            };
+            reports.push(RuleReport {
+                name: def.name.clone(),
+                at: def.at.clone(),
+                enabled: def.enabled,
+                priority: def.priority,
+                status,
+                unsupported: out.outcome.unsupported.clone(),
+                errors: out.outcome.errors.clone(),
+                event_types: out
+                    .types
+                    .map(|t| t.ids().map(|i| evtypes::name(i).to_string()).collect()),
+                output_na: out.output_na.clone(),
+            });
+            if let (Some(mut r), true) = (out.rule, def.enabled) {
+                r.expr = super::optimize::optimize(r.expr, &r.types, &mut interner);
+                rules.push(Live {
+                    name: def.name.as_str().into(),
+                    priority: def.priority,
+                    source: def.source.as_str().into(),
+                    tags: def.tags.clone().into(),
+                    rule: r,
+                });
+            }
+        }
+        let mut by_type = vec![Vec::new(); evtypes::N];
+        let mut wanted = TypeSet::empty();
+        for (i, r) in rules.iter().enumerate() {
+            if r.source.as_ref() != "syscall" {
+                continue;
+            }
+            if !r.rule.types.is_all() {
+                wanted = wanted.union(&r.rule.types);
+            }
+            for t in r.rule.types.ids() {
+                by_type[usize::from(t)].push(i as u32);
+            }
+        }
+        let track_files = wanted.ids().any(|t| {
+            matches!(
+                super::ctx::category(u32::from(t)),
+                super::ctx::Cat::FdArg0 | super::ctx::Cat::Dup
+            ) && !matches!(evtypes::name(t), "dup" | "dup2" | "dup3")
+        });
+        let dns_names = super::dns::names_in(rules.iter().map(|r| &r.rule.expr));
+        let coverage = Coverage {
+            rules: reports,
+            diagnostics: {
+                let mut d = set.diags.list.clone();
+                d.extend(comp.diags.list);
+                d
+            },
+            failed_files: set.failed_files.clone(),
+            files: set.sources.iter().map(|(n, _)| n.clone()).collect(),
+        };
+        let engine = Engine {
+            rules,
+            by_type,
+            wanted,
+            procs,
+            env,
+            wall_offset: clock.wall(0).unix_timestamp_nanos(),
+            num: 0,
+            track_files,
+            memo: super::optimize::Memo::new(interner.len()),
+            stats: EngineStats::default(),
+            dns_rx: None,
+            dns_names,
+        };
+        (engine, coverage)
+    }
+
+    /// Number of rules evaluated.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Event types the rules name (rules without a type restriction left out).
+    pub fn wanted_types(&self) -> TypeSet {
+        self.wanted
+    }
+
+    /// Processes a batch: its new cgroups, then its events in order.
+    pub fn process_batch(&mut self, batch: &KernelBatch, out: &mut Vec<Alert>) {
+        self.drain_dns();
+        self.env.add_cgroups(&batch.cgroups);
+        for ev in &batch.events {
+            self.process(ev, out);
+        }
+    }
+
+    /// Processes one event: updates the process table and appends the alerts it raises.
+    pub fn process(&mut self, ev: &SysEvent, out: &mut Vec<Alert>) {
+        self.num += 1;
+        let etype = evtypes::of_event(ev);
+        self.before(ev);
+        if let Some(t) = etype {
+            let idx = &self.by_type[usize::from(t)];
+            if !idx.is_empty() {
+                self.stats.events += 1;
+                let wall = (i128::from(ev.ts_ns) + self.wall_offset).max(0) as u64;
+                let ctx = Ctx::new(ev, t, self.num, &self.procs, &self.env, wall, &self.memo);
+                for &i in idx {
+                    let live = &self.rules[i as usize];
+                    self.stats.evaluations += 1;
+                    if eval(&live.rule.expr, &ctx) {
+                        let (output, fields) = live.rule.output.render(&ctx);
+                        self.stats.alerts += 1;
+                        out.push(Alert {
+                            time_ns: wall,
+                            rule: live.name.to_string(),
+                            priority: live.priority,
+                            source: live.source.to_string(),
+                            hostname: self.env.hostname.to_string(),
+                            output,
+                            output_fields: fields,
+                            tags: live.tags.to_vec(),
+                            origin: AlertOrigin::Engine,
+                            pid: Some(ev.pid),
+                            container_id: ctx.container.map(|c| c.short.to_string()),
+                        });
+                    }
+                }
+            }
+        }
+        self.after(ev);
+    }
+}

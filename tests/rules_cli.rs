@@ -1,0 +1,207 @@
+//! `ktriage rules check` and `ktriage alerts` as an operator runs them: targets, located errors, the mock exam.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{bpf_available, ktriage_ok};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ktriage");
+
+#[test]
+fn rules_check_on_the_shipped_file_meets_the_targets() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/falco_rules.yaml");
+    let out = ktriage_ok(&["rules", "check", "--json", &file.display().to_string()]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    let t = &v["totals"];
+    assert_eq!(
+        v["failed_files"].as_array().map(Vec::len),
+        Some(0),
+        "100% of the file parses"
+    );
+    assert_eq!(t["rules"], 25);
+    assert_eq!(t["enabled"], 25);
+    assert_eq!(t["errors"], 0);
+    let pct = t["enabled_evaluable_pct"].as_f64().expect("pct");
+    assert!(pct >= 90.0, "{t}");
+    assert_eq!(t["enabled_evaluable"], 25, "{t}");
+    let rules = v["rules"].as_array().expect("rules");
+    let shadow = rules
+        .iter()
+        .find(|r| r["name"] == "Read sensitive file untrusted")
+        .expect("rule listed");
+    assert_eq!(shadow["status"], "evaluable");
+    assert_eq!(
+        shadow["event_types"],
+        serde_json::json!(["open", "openat", "openat2"])
+    );
+    // the text form ends with the totals
+    let text = ktriage_ok(&["rules", "check", &file.display().to_string()]);
+    assert!(
+        text.trim_end().ends_with("25 rules loaded from 1 file(s): 25 enabled, 25 evaluable (25 of the enabled, 100.0%), 0 not evaluable, 0 with errors"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rules_check_gives_located_errors_and_exit_codes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bad = dir.path().join("bad_rules.yaml");
+    std::fs::write(
+        &bad,
+        "- rule: Write below etc\n  desc: d\n  condition: open_write and fd.name startswith /etc and not etc_allowed\n  output: x %fd.name\n  priority: ERROR\n- rule: Typo\n  desc: d\n  condition: evt.type = openat and proc.nmae = x\n  output: x\n  priority: ERROR\n",
+    )
+    .expect("write");
+    let out = Command::new(BIN)
+        .args(["rules", "check", "--with-defaults"])
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "every file parses: {text}");
+    let f = bad.display();
+    assert!(
+        text.contains(&format!(
+            "{f}:3:61: error: rule \"Write below etc\": undefined macro `etc_allowed`"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{f}:8:36: error: rule \"Typo\": unknown field `proc.nmae`"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("error: Typo: "), "{text}");
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "- rule: x\n  condition: (a\n  output: [\n").expect("write");
+    let out = Command::new(BIN)
+        .args(["rules", "check"])
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!("{}:4:1: error: invalid YAML", broken.display())),
+        "{text}"
+    );
+}
+
+const BIN_DIR_RULES: &str = "\
+- macro: bin_dir
+  condition: fd.directory in (/bin, /sbin, /usr/bin, /usr/sbin)
+
+- rule: Write below binary dir
+  desc: an attempt to write to any file below a set of binary directories
+  condition: open_write and bin_dir
+  output: File below a known binary directory opened for writing (user=%user.name file_updated=%fd.name command=%proc.cmdline)
+  priority: CRITICAL
+";
+
+const OUTPUT_OVERRIDE: &str = "\
+- rule: Read sensitive file untrusted
+  output: Sensitive file read (overridden) file=%fd.name command=%proc.cmdline
+  override:
+    output: replace
+";
+
+fn whoami() -> String {
+    let out = Command::new("id").arg("-un").output().expect("id -un");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn mock_exam_write_below_binary_dir_and_output_override() {
+    if !bpf_available("mock_exam_write_below_binary_dir_and_output_override") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let local = dir.path().join("falco_rules.local.yaml");
+    let over = dir.path().join("override.yaml");
+    let alerts = dir.path().join("alerts.txt");
+    std::fs::write(&local, BIN_DIR_RULES).expect("write");
+    std::fs::write(&over, OUTPUT_OVERRIDE).expect("write");
+    let mut child = Command::new(BIN)
+        .args(["alerts", "--no-cri", "--duration", "30", "--rules"])
+        .arg(&local)
+        .arg("--rules")
+        .arg(&over)
+        .arg("--alerts-file")
+        .arg(&alerts)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ktriage alerts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let ready = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("ktriage starts");
+    // 25 shipped rules + the local one (+ any /etc/falco/falco_rules.local.yaml rules)
+    let n: usize = ready
+        .split("watching with ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("{ready}"));
+    assert!(n >= 26, "{ready}");
+
+    let scratch = format!("/usr/bin/ktriage-scratch-{}", std::process::id());
+    assert!(
+        Command::new("touch")
+            .arg(&scratch)
+            .status()
+            .expect("touch")
+            .success()
+    );
+    std::fs::remove_file(&scratch).expect("remove the scratch file");
+    let shadow = Command::new("cat")
+        .arg("/etc/shadow")
+        .stdout(Stdio::null())
+        .status()
+        .expect("cat");
+    assert!(shadow.success());
+
+    let want_bin = format!(
+        ": Critical File below a known binary directory opened for writing (user={} file_updated={scratch} command=touch {scratch})",
+        whoami()
+    );
+    let want_shadow =
+        ": Warning Sensitive file read (overridden) file=/etc/shadow command=cat /etc/shadow";
+    let end = Instant::now() + Duration::from_secs(15);
+    let mut text = String::new();
+    while Instant::now() < end {
+        text = std::fs::read_to_string(&alerts).unwrap_or_default();
+        if text.contains(&want_bin) && text.contains(want_shadow) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status}");
+    let line = text
+        .lines()
+        .find(|l| l.ends_with(&want_bin))
+        .unwrap_or_else(|| panic!("no `{want_bin}` in:\n{text}"));
+    let (clock, _) = line.split_once(": ").expect("time prefix");
+    assert!(
+        clock.len() == 18 && clock.as_bytes()[2] == b':' && clock.as_bytes()[8] == b'.',
+        "{line}"
+    );
+    assert_eq!(line, format!("{clock}{want_bin}"));
+    assert!(text.lines().any(|l| l.ends_with(want_shadow)), "{text}");
+    assert!(
+        !text.contains("Sensitive file opened for reading by non-trusted program"),
+        "the shipped output was replaced: {text}"
+    );
+}
