@@ -1,67 +1,12 @@
 //! End to end in tmux: Falco alerts followed from a file show in the TUI, and the pivot opens the live process, then its flight-recorder snapshot once it has exited.
 
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(cmd: &str) -> Self {
-        let t = Tmux {
-            socket: format!("ktriage-alerts-{}", std::process::id()),
-        };
-        let size = ["-x", "120", "-y", "40"];
-        let mut args = vec!["new-session", "-d", "-s", "t"];
-        args.extend(size);
-        args.push("bash --norc --noprofile");
-        assert!(t.cmd(&args).status.success(), "tmux new-session");
-        t.keys(&[cmd, "Enter"]);
-        t
-    }
-
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .env("TERM", "xterm-256color")
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status.success());
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < end,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
+use tmux::Tmux;
 
 #[test]
 fn falco_alert_pivots_to_the_process_and_its_snapshot() {
@@ -76,10 +21,13 @@ fn falco_alert_pivots_to_the_process_and_its_snapshot() {
         .expect("sleep runs");
     let pid = victim.id();
     let bin = env!("CARGO_BIN_EXE_ktriage");
-    let t = Tmux::start(&format!(
-        "HOME=/nonexistent {bin} --no-bpf --falco-file {}; echo EXIT=$?",
-        events.display()
-    ));
+    let t = Tmux::start(
+        "alerts",
+        &format!(
+            "HOME=/nonexistent {bin} --no-bpf --falco-file {}; echo EXIT=$?",
+            events.display()
+        ),
+    );
     t.wait_for("the intake following the file", |s| s.contains("following"));
     let line = format!(
         "{{\"hostname\":\"node-1\",\"output\":\"10:12:31.516397588: Warning Sensitive file opened for reading by non-trusted program (file=/etc/shadow command=sleep 300)\",\"output_fields\":{{\"proc.pid\":{pid},\"fd.name\":\"/etc/shadow\"}},\"priority\":\"Warning\",\"rule\":\"Read sensitive file untrusted\",\"source\":\"syscall\",\"tags\":[],\"time\":\"2024-01-12T10:12:31.516397588Z\"}}\n"

@@ -6,10 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use ktriage::collector::clock::WallClock;
-use ktriage::identity::resolve::Resolver;
-use ktriage::rules::{self, CriLookup, Engine, Env, ProcTable, live, syscall_set};
-use ktriage::sanitize::sanitize;
+use ktriage::rules::{live, setup, syscall_set};
 
 use super::common::usage;
 
@@ -51,28 +48,17 @@ pub fn run(a: AlertsArgs) -> ExitCode {
             a.ring_mb
         ));
     }
-    let set = rules::load_set(&a.rules, !a.no_default_rules);
-    let mut env = Env::host();
-    if !a.no_cri {
-        env.lookup = Box::new(CriLookup(Resolver::new(None, true)));
+    let (mut engine, cov) = match setup::build_engine(&setup::EngineOpts {
+        rules: a.rules.clone(),
+        defaults: !a.no_default_rules,
+        cri: (!a.no_cri).then_some(None),
+    }) {
+        Ok(e) => e,
+        Err(e) => return usage(e),
+    };
+    for line in setup::rule_errors(&cov) {
+        eprintln!("ktriage: {line}");
     }
-    let (mut engine, cov) = Engine::build(
-        &set,
-        ProcTable::new(Some("/proc".into())),
-        env,
-        WallClock::now(),
-    );
-    for d in cov
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == rules::Severity::Error)
-    {
-        eprintln!("ktriage: {}", sanitize(&d.to_string()));
-    }
-    if !cov.files_ok() {
-        return usage("a rules file could not be loaded");
-    }
-    engine.start_dns(Duration::from_secs(300));
     let file = match &a.alerts_file {
         Some(p) => match std::fs::OpenOptions::new()
             .create(true)

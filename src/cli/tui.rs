@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use ktriage::rules::{setup, syscall_set};
 use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
 use ktriage::ui::theme::{EnvInfo, Theme};
 
@@ -39,6 +40,15 @@ pub struct TuiArgs {
     /// Flight recorder: keep only the last SECS seconds of kernel events (--buffer-cap still applies).
     #[arg(long, value_name = "SECS")]
     flight_seconds: Option<u64>,
+    /// Extra Falco rule file, loaded after the shipped rules (repeatable, in order).
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Do not load the shipped rules nor /etc/falco/falco_rules.local.yaml.
+    #[arg(long)]
+    no_default_rules: bool,
+    /// Do not run the rule engine (alerts only from a Falco intake).
+    #[arg(long, conflicts_with_all = ["rules", "no_default_rules"])]
+    no_rules: bool,
 }
 
 pub fn run(a: TuiArgs) -> ExitCode {
@@ -54,9 +64,30 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
-    let collector = match a.filters.collector_config() {
+    let mut collector = match a.filters.collector_config() {
         Ok(c) => c,
         Err(e) => return usage(e),
+    };
+    let engine = if a.no_rules || a.no_bpf {
+        None
+    } else {
+        let opts = setup::EngineOpts {
+            rules: a.rules.clone(),
+            defaults: !a.no_default_rules,
+            cri: Some(a.cri_socket.clone()),
+        };
+        match setup::build_engine(&opts) {
+            Ok((engine, cov)) => {
+                for line in setup::rule_errors(&cov) {
+                    eprintln!("ktriage: {line}");
+                }
+                if a.filters.syscalls.is_empty() {
+                    collector.stream_syscalls = syscall_set::stream_set(&engine.wanted_types());
+                }
+                Some(engine)
+            }
+            Err(e) => return usage(e),
+        }
     };
     let pods = match a
         .pod_manifest
@@ -84,6 +115,7 @@ pub fn run(a: TuiArgs) -> ExitCode {
         pods,
         intake,
         flight_seconds: a.flight_seconds,
+        engine,
     };
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,

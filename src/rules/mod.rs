@@ -34,6 +34,8 @@ mod procread;
 mod proctable;
 mod report;
 mod rhs;
+pub mod setup;
+pub mod stage;
 pub mod syscall_set;
 mod yaml;
 

@@ -38,6 +38,8 @@ pub struct TuiOpts {
     pub intake: Vec<crate::alerts::intake::IntakeSource>,
     /// Flight recorder: keep only the last N seconds of kernel events.
     pub flight_seconds: Option<u64>,
+    /// The Falco rule engine run on the kernel events (`None`: no engine).
+    pub engine: Option<crate::rules::Engine>,
 }
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -86,10 +88,21 @@ fn start_sources(
     handles
 }
 
-async fn run_async(opts: TuiOpts) -> std::io::Result<()> {
+async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let stop = Arc::new(AtomicBool::new(false));
-    let handles = tokio::task::block_in_place(|| start_sources(&opts, &tx, &stop));
+    // With rules, the sources feed the engine stage, which feeds the core.
+    let (source_tx, stage) = match opts.engine.take() {
+        Some(engine) => {
+            let (stage_tx, stage_rx) = mpsc::channel::<Event>(256);
+            let h = crate::rules::stage::spawn_stage(engine, stage_rx, tx.clone())?;
+            (stage_tx, Some(h))
+        }
+        None => (tx.clone(), None),
+    };
+    let mut handles = tokio::task::block_in_place(|| start_sources(&opts, &source_tx, &stop));
+    drop(source_tx);
+    handles.extend(stage);
     for source in &opts.intake {
         tokio::spawn(crate::alerts::intake::run_source(
             source.clone(),

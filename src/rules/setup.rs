@@ -1,0 +1,62 @@
+//! Building the engine a session runs: rule files loaded in order, compiled, with CRI names and DNS.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{Coverage, CriLookup, Engine, Env, ProcTable, Severity, load_set};
+use crate::collector::clock::WallClock;
+use crate::identity::resolve::Resolver;
+use crate::sanitize::sanitize;
+
+/// Which rules to run and how to name containers.
+#[derive(Clone, Debug, Default)]
+pub struct EngineOpts {
+    /// Extra rule files after the defaults, in order.
+    pub rules: Vec<PathBuf>,
+    /// Load the shipped rules and /etc/falco/falco_rules.local.yaml.
+    pub defaults: bool,
+    /// Ask the container runtime for names (`Some(None)`: auto-detect the socket).
+    pub cri: Option<Option<PathBuf>>,
+}
+
+/// The compiled engine, or the located errors of the files that could not be loaded.
+/// Errors of single rules are not fatal: they are in the coverage's diagnostics.
+pub fn build_engine(opts: &EngineOpts) -> Result<(Engine, Coverage), String> {
+    let set = load_set(&opts.rules, opts.defaults);
+    let mut env = Env::host();
+    if let Some(socket) = &opts.cri {
+        env.lookup = Box::new(CriLookup(Resolver::new(
+            socket.as_deref().map(Path::new),
+            true,
+        )));
+    }
+    let (mut engine, cov) = Engine::build(
+        &set,
+        ProcTable::new(Some("/proc".into())),
+        env,
+        WallClock::now(),
+    );
+    if !cov.files_ok() {
+        let msgs: Vec<String> = cov
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| sanitize(&d.to_string()).into_owned())
+            .collect();
+        return Err(format!(
+            "a rules file could not be loaded:\n{}",
+            msgs.join("\n")
+        ));
+    }
+    engine.start_dns(Duration::from_secs(300));
+    Ok((engine, cov))
+}
+
+/// The located error lines of rules that failed to compile (printed before a session starts).
+pub fn rule_errors(cov: &Coverage) -> Vec<String> {
+    cov.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| sanitize(&d.to_string()).into_owned())
+        .collect()
+}

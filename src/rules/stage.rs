@@ -1,0 +1,65 @@
+//! The engine between the sources and the core: each kernel batch is evaluated, then passed on, then its alerts.
+
+use std::thread::JoinHandle;
+
+use tokio::sync::mpsc;
+
+use super::Engine;
+use crate::app::Event;
+
+/// Spawns the stage: events from `rx` go on to `tx` unchanged; after a kernel
+/// batch come the alerts it raised (`Event::Alerts`), so the events an alert
+/// refers to are already in the core's buffer when the alert arrives. Ends when
+/// every sender of `rx` is gone or the core stops listening.
+pub fn spawn_stage(
+    mut engine: Engine,
+    mut rx: mpsc::Receiver<Event>,
+    tx: mpsc::Sender<Event>,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("ktriage-rules".into())
+        .spawn(move || {
+            let mut alerts = Vec::new();
+            while let Some(ev) = rx.blocking_recv() {
+                if let Event::Kernel(batch) = &ev {
+                    engine.process_batch(batch, &mut alerts);
+                }
+                if tx.blocking_send(ev).is_err() {
+                    return;
+                }
+                if !alerts.is_empty()
+                    && tx
+                        .blocking_send(Event::Alerts(std::mem::take(&mut alerts)))
+                        .is_err()
+                {
+                    return;
+                }
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::event::KernelBatch;
+    use crate::collector::clock::WallClock;
+    use crate::rules::{Env, ProcTable, RuleSet};
+
+    #[test]
+    fn passes_events_on_and_ends_with_its_senders() {
+        let set = RuleSet::default();
+        let (engine, _) = Engine::build(&set, ProcTable::new(None), Env::host(), WallClock::now());
+        let (src_tx, src_rx) = mpsc::channel(4);
+        let (core_tx, mut core_rx) = mpsc::channel(4);
+        let h = spawn_stage(engine, src_rx, core_tx).expect("thread");
+        src_tx
+            .blocking_send(Event::Kernel(KernelBatch::default()))
+            .expect("send");
+        src_tx.blocking_send(Event::Tick(7)).expect("send");
+        drop(src_tx);
+        assert!(matches!(core_rx.blocking_recv(), Some(Event::Kernel(_))));
+        assert!(matches!(core_rx.blocking_recv(), Some(Event::Tick(7))));
+        assert!(core_rx.blocking_recv().is_none(), "ends with its senders");
+        h.join().expect("joined");
+    }
+}
