@@ -11,5 +11,6 @@ pub mod collector;
 pub mod headless;
 pub mod identity;
 pub mod inspect;
+pub mod kube;
 pub mod sanitize;
 pub mod ui;
