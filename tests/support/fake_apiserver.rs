@@ -132,7 +132,7 @@ impl FakeApiServer {
 
     /// The current pods (with kind/apiVersion), in (namespace, name) order.
     pub fn pods(&self) -> Vec<Value> {
-        lock(&self.inner.store).current().into_values().collect()
+        lock(&self.inner.store).current().values().cloned().collect()
     }
 
     pub fn resource_version(&self) -> u64 {

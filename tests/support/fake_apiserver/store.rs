@@ -37,6 +37,8 @@ pub struct Store {
     pub compacted_rv: u64,
     /// Changes after `compacted_rv`, in RV order.
     log: Vec<Change>,
+    /// State at `rv`.
+    cur: BTreeMap<Key, Value>,
     pub subs: Vec<Sub>,
     next_uid: u64,
 }
@@ -48,6 +50,7 @@ impl Default for Store {
             base: BTreeMap::new(),
             compacted_rv: 1000,
             log: Vec::new(),
+            cur: BTreeMap::new(),
             subs: Vec::new(),
             next_uid: 1,
         }
@@ -68,6 +71,9 @@ pub fn event_line(kind: &str, obj: &Value) -> Bytes {
 impl Store {
     /// The state at `rv` (>= `compacted_rv`).
     pub fn state_at(&self, rv: u64) -> BTreeMap<Key, Value> {
+        if rv >= self.rv {
+            return self.cur.clone();
+        }
         let mut m = self.base.clone();
         for c in self.log.iter().take_while(|c| c.rv <= rv) {
             if c.deleted {
@@ -79,8 +85,8 @@ impl Store {
         m
     }
 
-    pub fn current(&self) -> BTreeMap<Key, Value> {
-        self.state_at(self.rv)
+    pub fn current(&self) -> &BTreeMap<Key, Value> {
+        &self.cur
     }
 
     pub fn changes_after(&self, rv: u64) -> impl Iterator<Item = &Change> {
@@ -149,7 +155,7 @@ impl Store {
 
     /// Forgets the history: watches and continues from before now get 410 Gone.
     pub fn compact(&mut self) {
-        self.base = self.current();
+        self.base = self.cur.clone();
         self.log.clear();
         self.compacted_rv = self.rv;
     }
@@ -164,6 +170,11 @@ impl Store {
                 None => !s.tx.is_closed(),
             }
         });
+        if c.deleted {
+            self.cur.remove(&c.key);
+        } else {
+            self.cur.insert(c.key.clone(), c.cur.clone());
+        }
         self.log.push(c);
     }
 }
