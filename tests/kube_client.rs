@@ -46,9 +46,10 @@ async fn lists_only_this_nodes_pods_across_pages() {
         .await
         .expect("list");
     assert_eq!(pods.len(), 602);
-    assert!(pods.iter().all(|p| {
-        p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some("node-a")
-    }));
+    assert!(
+        pods.iter()
+            .all(|p| { p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some("node-a") })
+    );
     assert!(pods.iter().all(|p| p.metadata.uid.is_some()));
     let pages = fake
         .requests()
@@ -70,11 +71,20 @@ async fn closed_port_fails_fast_and_clearly() {
     std::fs::write(&kc, kubeconfig_yaml(&[("down", &url)], "down")).expect("write");
     let timeout = Duration::from_secs(2);
     let t0 = Instant::now();
-    let err = list_node_pods(&opts(kc, timeout)).await.expect_err("nothing listens");
-    assert!(t0.elapsed() < timeout + Duration::from_millis(1500), "{:?}", t0.elapsed());
+    let err = list_node_pods(&opts(kc, timeout))
+        .await
+        .expect_err("nothing listens");
+    assert!(
+        t0.elapsed() < timeout + Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
     assert!(matches!(err, KubeError::Unreachable { .. }), "{err:?}");
     let msg = err.to_string();
-    assert!(msg.contains(&url) && msg.to_lowercase().contains("refused"), "{msg}");
+    assert!(
+        msg.contains(&url) && msg.to_lowercase().contains("refused"),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
@@ -87,7 +97,10 @@ async fn hanging_server_times_out() {
     let t0 = Instant::now();
     let err = list_node_pods(&opts(kc, timeout)).await.expect_err("hangs");
     let took = t0.elapsed();
-    assert!(took >= timeout && took < timeout + Duration::from_millis(1500), "{took:?}");
+    assert!(
+        took >= timeout && took < timeout + Duration::from_millis(1500),
+        "{took:?}"
+    );
     assert!(matches!(err, KubeError::Timeout { .. }), "{err:?}");
     assert!(err.to_string().contains("within 2s"), "{err}");
     assert_eq!(fake.requests().len(), 1, "the request did reach the server");
@@ -108,7 +121,10 @@ async fn server_errors_are_typed() {
     let err = list_node_pods(&opts(kc, Duration::from_secs(2)))
         .await
         .expect_err("403");
-    assert!(matches!(err, KubeError::Forbidden { code: 403, .. }), "{err:?}");
+    assert!(
+        matches!(err, KubeError::Forbidden { code: 403, .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("get/list/watch on pods"), "{err}");
 }
 
@@ -122,13 +138,22 @@ async fn context_selects_the_cluster() {
     let yaml = kubeconfig_yaml(&[("a", &a.url()), ("b", &b.url())], "a");
     std::fs::write(&kc, yaml).expect("write");
     let mut o = opts(kc, Duration::from_secs(5));
-    assert_eq!(names(&list_node_pods(&o).await.expect("a")), ["default/on-a"]);
+    assert_eq!(
+        names(&list_node_pods(&o).await.expect("a")),
+        ["default/on-a"]
+    );
     o.context = Some("b".into());
-    assert_eq!(names(&list_node_pods(&o).await.expect("b")), ["default/on-b"]);
+    assert_eq!(
+        names(&list_node_pods(&o).await.expect("b")),
+        ["default/on-b"]
+    );
     o.context = Some("nope".into());
     let err = list_node_pods(&o).await.expect_err("unknown context");
-    assert!(matches!(err, KubeError::Kubeconfig { .. }), "{err:?}");
-    assert!(err.to_string().contains("nope"), "{err}");
+    assert!(matches!(err, KubeError::UnknownContext { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("\"nope\"") && err.to_string().contains("a, b"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -50,7 +50,12 @@ async fn kubectl(kubeconfig: &Path, args: &[&str]) -> (Value, String) {
 
 /// (namespace, name, uid, resourceVersion) of each item, sorted.
 fn ids(items: &[Value]) -> Vec<(String, String, String, String)> {
-    let s = |o: &Value, p: &str| o.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |o: &Value, p: &str| {
+        o.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut v: Vec<_> = items
         .iter()
         .map(|o| {
@@ -67,7 +72,10 @@ fn ids(items: &[Value]) -> Vec<(String, String, String, String)> {
 }
 
 fn items(v: &Value) -> Vec<Value> {
-    v.get("items").and_then(Value::as_array).cloned().unwrap_or_default()
+    v.get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,7 +102,15 @@ async fn kubectl_sees_the_fakes_pods() {
 
     let (on_a, _) = kubectl(
         &kc,
-        &["get", "pods", "-A", "-o", "json", "--field-selector", "spec.nodeName=node-a"],
+        &[
+            "get",
+            "pods",
+            "-A",
+            "-o",
+            "json",
+            "--field-selector",
+            "spec.nodeName=node-a",
+        ],
     )
     .await;
     let want: Vec<Value> = fake
@@ -109,14 +125,18 @@ async fn kubectl_sees_the_fakes_pods() {
     let (default_ns, _) = kubectl(&kc, &["get", "pods", "-o", "json", "-l", "app=web"]).await;
     let names: Vec<_> = ids(&items(&default_ns)).into_iter().map(|i| i.1).collect();
     assert_eq!(names, ["web"]);
-    let (one, _) = kubectl(&kc, &["get", "pod", "dns", "-n", "kube-system", "-o", "json"]).await;
+    let (one, _) = kubectl(
+        &kc,
+        &["get", "pod", "dns", "-n", "kube-system", "-o", "json"],
+    )
+    .await;
     assert_eq!(one["metadata"]["name"], "dns");
     assert_eq!(one["spec"]["nodeName"], "node-a");
 
     let reqs = fake.requests();
     assert!(
-        reqs.iter()
-            .any(|r| r.starts_with("GET /api/v1/pods?") && r.contains("fieldSelector=spec.nodeName=node-a")),
+        reqs.iter().any(|r| r.starts_with("GET /api/v1/pods?")
+            && r.contains("fieldSelector=spec.nodeName=node-a")),
         "{reqs:#?}"
     );
 }

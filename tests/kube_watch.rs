@@ -86,7 +86,13 @@ async fn watch_delivers_changes_in_order() {
     fake.put_pod(on_node("default", "a", "node-b", "3")); // moves away: DELETED
     expect(
         &mut w,
-        &["applied c", "applied a", "deleted c", "applied b", "deleted a"],
+        &[
+            "applied c",
+            "applied a",
+            "deleted c",
+            "applied b",
+            "deleted a",
+        ],
     )
     .await;
     quiet(&mut w).await;
@@ -102,7 +108,10 @@ async fn watch_delivers_changes_in_order() {
         assert!(r.contains("fieldSelector=spec.nodeName=node-a"), "{r}");
         assert!(r.contains("allowWatchBookmarks=true"), "{r}");
         assert!(r.contains("timeoutSeconds=60"), "{r}");
-        assert!(r.contains("resourceVersion=10"), "resumes from the list's RV: {r}");
+        assert!(
+            r.contains("resourceVersion=10"),
+            "resumes from the list's RV: {r}"
+        );
     }
 }
 
@@ -126,7 +135,12 @@ async fn relists_after_compaction_and_converges() {
     fake.close_watches();
     // Resuming from the stale RV gets 410 Expired: the watcher lists again.
     expect(&mut w, &["relisted b,c"]).await;
-    assert_eq!(list_count(&fake), lists_before + 1, "{:#?}", fake.requests());
+    assert_eq!(
+        list_count(&fake),
+        lists_before + 1,
+        "{:#?}",
+        fake.requests()
+    );
     // And keeps watching from the new list.
     fake.put_pod(pod("default", "d", "node-a"));
     expect(&mut w, &["applied d"]).await;
@@ -154,7 +168,9 @@ async fn resumes_from_bookmarks_without_relisting() {
     expect(&mut w, &["applied e"]).await;
     let rewatch = format!("resourceVersion={rv}");
     assert!(
-        fake.requests().iter().any(|r| r.contains("watch=true") && r.contains(&rewatch)),
+        fake.requests()
+            .iter()
+            .any(|r| r.contains("watch=true") && r.contains(&rewatch)),
         "{:#?}",
         fake.requests()
     );
@@ -196,7 +212,11 @@ async fn hanging_server_gives_unreachable_then_recovers() {
         }
         other => panic!("expected Unreachable, got {other:?}"),
     }
-    assert!(t0.elapsed() < Duration::from_millis(2500), "{:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        t0.elapsed()
+    );
     // Still hanging: retries do not repeat the same banner.
     quiet(&mut w).await;
 
@@ -224,7 +244,10 @@ async fn server_down_from_the_start() {
     let mut w = spawn_pod_watcher(&opts(&kc)).await.expect("config is fine");
     match next(&mut w).await {
         PodUpdate::Unreachable(msg) => {
-            assert!(msg.contains(&url) && msg.to_lowercase().contains("refused"), "{msg}")
+            assert!(
+                msg.contains(&url) && msg.to_lowercase().contains("refused"),
+                "{msg}"
+            )
         }
         other => panic!("expected Unreachable, got {other:?}"),
     }

@@ -3,6 +3,8 @@
 mod common;
 mod count;
 mod inspect;
+mod kube_args;
+mod pods;
 mod ps;
 mod stream;
 mod tui;
@@ -34,6 +36,8 @@ enum Cmd {
     Ps(ps::PsArgs),
     /// Inspect a process: identity, fds, environ (secrets masked), mounts, namespaces, security.
     Inspect(inspect::InspectArgs),
+    /// List the pods scheduled on this node, from the Kubernetes API.
+    Pods(pods::PodsArgs),
 }
 
 impl Cli {
@@ -45,6 +49,7 @@ impl Cli {
             Some(Cmd::Count(a)) => count::run(a),
             Some(Cmd::Ps(a)) => ps::run(a),
             Some(Cmd::Inspect(a)) => inspect::run(a),
+            Some(Cmd::Pods(a)) => pods::run(a),
         }
     }
 }

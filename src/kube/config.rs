@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 
 use super::{KubeError, KubeOpts};
 
@@ -144,28 +144,49 @@ async fn from_files(files: Vec<PathBuf>, opts: &KubeOpts) -> Result<Resolved, Ku
     let first = files.first().cloned().unwrap_or_default();
     let mut merged = Kubeconfig::default();
     for f in &files {
-        let one = Kubeconfig::read_from(f).map_err(|source| KubeError::Kubeconfig {
+        let one = Kubeconfig::read_from(f).map_err(|e| match e {
+            KubeconfigError::ReadConfig(source, _) => KubeError::KubeconfigRead {
+                path: f.clone(),
+                source,
+            },
+            source => KubeError::Kubeconfig {
+                path: f.clone(),
+                source,
+            },
+        })?;
+        merged = merged.merge(one).map_err(|source| KubeError::Kubeconfig {
             path: f.clone(),
             source,
         })?;
-        merged = merged
-            .merge(one)
-            .map_err(|source| KubeError::Kubeconfig {
-                path: f.clone(),
-                source,
-            })?;
     }
     let options = KubeConfigOptions {
         context: opts.context.clone(),
         ..KubeConfigOptions::default()
     };
-    let context = opts.context.clone().or_else(|| merged.current_context.clone());
+    if let Some(ctx) = &opts.context
+        && !merged.contexts.iter().any(|c| &c.name == ctx)
+    {
+        let names: Vec<&str> = merged.contexts.iter().map(|c| c.name.as_str()).collect();
+        return Err(KubeError::UnknownContext {
+            path: first,
+            context: ctx.clone(),
+            available: if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            },
+        });
+    }
+    let context = opts
+        .context
+        .clone()
+        .or_else(|| merged.current_context.clone());
     let config = kube::Config::from_custom_kubeconfig(merged, &options)
         .await
         .map_err(|source| KubeError::Kubeconfig {
-        path: first.clone(),
-        source,
-    })?;
+            path: first.clone(),
+            source,
+        })?;
     Ok(Resolved {
         config,
         origin: ConfigOrigin::Kubeconfig { files, context },
@@ -221,7 +242,8 @@ mod tests {
 
     #[test]
     fn sudo_home_from_passwd() {
-        let passwd = "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\nbad\n";
+        let passwd =
+            "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\nbad\n";
         assert_eq!(home_of("alice", passwd), Some(PathBuf::from("/home/alice")));
         assert_eq!(home_of("bob", passwd), None);
         assert_eq!(home_of("bad", passwd), None);

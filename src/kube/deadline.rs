@@ -169,9 +169,6 @@ mod tests {
             Some(Duration::from_secs(65))
         );
         assert_eq!(body_idle_limit("watch=1", t), None);
-        assert_eq!(
-            body_idle_limit("watch=false&timeoutSeconds=60", t),
-            Some(t)
-        );
+        assert_eq!(body_idle_limit("watch=false&timeoutSeconds=60", t), Some(t));
     }
 }

@@ -22,6 +22,20 @@ pub enum KubeError {
         #[source]
         source: kube::config::KubeconfigError,
     },
+    /// A kubeconfig file cannot be read.
+    #[error("cannot read kubeconfig {}: {source}", path.display())]
+    KubeconfigRead {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `--context` names no context of the kubeconfig.
+    #[error("no context {context:?} in kubeconfig {} (contexts: {available})", path.display())]
+    UnknownContext {
+        path: PathBuf,
+        context: String,
+        available: String,
+    },
     /// The in-cluster service account could not be loaded.
     #[error("in-cluster config: {0}")]
     InCluster(#[source] kube::config::InClusterError),
@@ -57,6 +71,9 @@ pub enum KubeError {
         reason: String,
         message: String,
     },
+    /// No async runtime could be started for a blocking call.
+    #[error("cannot run the Kubernetes client: {0}")]
+    Runtime(String),
     /// The answer could not be decoded.
     #[error("API server {url} sent an answer ktriage cannot read: {message}")]
     Decode { url: String, message: String },

@@ -42,6 +42,7 @@ pub mod config;
 pub mod deadline;
 mod error;
 pub mod pods;
+pub mod summary;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -49,7 +50,7 @@ use std::time::Duration;
 
 pub use client::{Connection, connect};
 pub use error::KubeError;
-pub use pods::list_node_pods;
+pub use pods::{list_node_pods, list_node_pods_blocking};
 pub use watch::{PodUpdate, PodWatch, spawn_pod_watcher};
 
 /// Default bound on each API call (connect, response, each body chunk).

@@ -47,6 +47,26 @@ pub async fn list_pods(conn: &Connection) -> Result<Vec<Pod>, KubeError> {
     }
 }
 
+/// [`list_node_pods`] for callers without a tokio runtime (headless commands).
+/// Inside a runtime it runs on a helper thread so it never blocks a worker's runtime.
+pub fn list_node_pods_blocking(opts: &KubeOpts) -> Result<Vec<Pod>, KubeError> {
+    let run = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| KubeError::Runtime(e.to_string()))?
+            .block_on(list_node_pods(opts))
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return run();
+    }
+    std::thread::scope(|s| {
+        s.spawn(run)
+            .join()
+            .unwrap_or_else(|_| Err(KubeError::Runtime("the list thread panicked".into())))
+    })
+}
+
 /// Drops what ktriage never reads and that weighs most (managed fields).
 pub fn slim(mut pod: Pod) -> Pod {
     pod.metadata.managed_fields = None;

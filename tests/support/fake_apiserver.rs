@@ -83,7 +83,9 @@ pub fn pod(namespace: &str, name: &str, node: &str) -> Value {
 impl FakeApiServer {
     /// Binds 127.0.0.1:0 and serves on the current tokio runtime.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind fake API server");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake API server");
         let addr = listener.local_addr().expect("local addr");
         let inner = Arc::new(Inner {
             store: Mutex::new(Store::default()),
@@ -132,7 +134,11 @@ impl FakeApiServer {
 
     /// The current pods (with kind/apiVersion), in (namespace, name) order.
     pub fn pods(&self) -> Vec<Value> {
-        lock(&self.inner.store).current().values().cloned().collect()
+        lock(&self.inner.store)
+            .current()
+            .values()
+            .cloned()
+            .collect()
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -190,7 +196,9 @@ pub fn kubeconfig_yaml(servers: &[(&str, &str)], current: &str) -> String {
     }
     y += "contexts:\n";
     for (n, _) in servers {
-        y += &format!("- name: {n}\n  context:\n    cluster: {n}\n    user: {n}\n    namespace: default\n");
+        y += &format!(
+            "- name: {n}\n  context:\n    cluster: {n}\n    user: {n}\n    namespace: default\n"
+        );
     }
     y += "users:\n";
     for (n, _) in servers {
@@ -212,7 +220,12 @@ async fn handle(srv: Arc<Inner>, req: Request<Incoming>) -> Response<Body> {
     let q = wire::query(req.uri().query());
     let mut keys: Vec<_> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
     keys.sort();
-    lock(&srv.requests).push(format!("{} {}?{}", req.method(), req.uri().path(), keys.join("&")));
+    lock(&srv.requests).push(format!(
+        "{} {}?{}",
+        req.method(),
+        req.uri().path(),
+        keys.join("&")
+    ));
     let mode = *lock(&srv.mode);
     match mode {
         Mode::Hang => futures::future::pending::<()>().await,
@@ -222,7 +235,11 @@ async fn handle(srv: Arc<Inner>, req: Request<Incoming>) -> Response<Body> {
         Mode::Normal => {}
     }
     if req.method() != Method::GET {
-        return status_response(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        return status_response(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        );
     }
     let path: Vec<&str> = req.uri().path().trim_matches('/').split('/').collect();
     match path.as_slice() {
@@ -233,7 +250,11 @@ async fn handle(srv: Arc<Inner>, req: Request<Incoming>) -> Response<Body> {
         ["api", "v1", "pods"] => list_or_watch(&srv, None, &q),
         ["api", "v1", "namespaces", ns, "pods"] => list_or_watch(&srv, Some(ns), &q),
         ["api", "v1", "namespaces", ns, "pods", name] => get(&srv, ns, name),
-        ["api", "v1", ..] => status_response(404, "NotFound", "the server could not find the requested resource"),
+        ["api", "v1", ..] => status_response(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ),
         _ => wire::not_found_text(),
     }
 }
@@ -244,8 +265,12 @@ fn get(srv: &Inner, ns: &str, name: &str) -> Response<Body> {
         Some(p) => json_response(200, p),
         None => json_response(
             404,
-            &status(404, "NotFound", &format!("pods \"{name}\" not found"),
-                Some(json!({"name": name, "kind": "pods"}))),
+            &status(
+                404,
+                "NotFound",
+                &format!("pods \"{name}\" not found"),
+                Some(json!({"name": name, "kind": "pods"})),
+            ),
         ),
     }
 }
@@ -277,10 +302,18 @@ fn list(
     let st = lock(&srv.store);
     let (snap, after) = if !param("continue").is_empty() {
         let Some((rv, cns, cname)) = wire::decode_continue(param("continue")) else {
-            return status_response(400, "BadRequest", "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+            return status_response(
+                400,
+                "BadRequest",
+                "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+            );
         };
         if rv < st.compacted_rv {
-            return status_response(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+            return status_response(
+                410,
+                "Expired",
+                "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+            );
         }
         (rv, Some((cns, cname)))
     } else {
@@ -288,16 +321,32 @@ fn list(
             "" | "0" => (st.rv, None),
             v => {
                 let Ok(n) = v.parse::<u64>() else {
-                    return status_response(400, "BadRequest", &format!("invalid resource version: {v}"));
+                    return status_response(
+                        400,
+                        "BadRequest",
+                        &format!("invalid resource version: {v}"),
+                    );
                 };
                 if n > st.rv {
-                    return json_response(504, &status(504, "Timeout",
-                        &format!("Too large resource version: {n}, current: {}", st.rv),
-                        Some(json!({"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}], "retryAfterSeconds": 1}))));
+                    return json_response(
+                        504,
+                        &status(
+                            504,
+                            "Timeout",
+                            &format!("Too large resource version: {n}, current: {}", st.rv),
+                            Some(
+                                json!({"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}], "retryAfterSeconds": 1}),
+                            ),
+                        ),
+                    );
                 }
                 if param("resourceVersionMatch") == "Exact" {
                     if n < st.compacted_rv {
-                        return status_response(410, "Expired", &format!("too old resource version: {n} ({})", st.compacted_rv));
+                        return status_response(
+                            410,
+                            "Expired",
+                            &format!("too old resource version: {n} ({})", st.compacted_rv),
+                        );
                     }
                     (n, None)
                 } else {
@@ -335,7 +384,10 @@ fn list(
             o
         })
         .collect();
-    json_response(200, &json!({"kind": "PodList", "apiVersion": "v1", "metadata": meta, "items": items}))
+    json_response(
+        200,
+        &json!({"kind": "PodList", "apiVersion": "v1", "metadata": meta, "items": items}),
+    )
 }
 
 fn watch(
@@ -362,10 +414,19 @@ fn watch(
         }
         v => {
             let Ok(n) = v.parse::<u64>() else {
-                return status_response(400, "BadRequest", &format!("invalid resource version: {v}"));
+                return status_response(
+                    400,
+                    "BadRequest",
+                    &format!("invalid resource version: {v}"),
+                );
             };
             if n < st.compacted_rv {
-                let s = status(410, "Expired", &format!("too old resource version: {n} ({})", st.compacted_rv), None);
+                let s = status(
+                    410,
+                    "Expired",
+                    &format!("too old resource version: {n} ({})", st.compacted_rv),
+                    None,
+                );
                 let _ = tx.send(event_line("ERROR", &s));
                 register = false;
             } else {

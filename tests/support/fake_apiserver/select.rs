@@ -55,12 +55,12 @@ impl Selector {
             } else if let Some((k, v)) = term.split_once('=') {
                 (k, Op::Eq(v.to_string()))
             } else {
-                return Err(format!("invalid selector: '{field}'; can't understand '{term}'"));
+                return Err(format!(
+                    "invalid selector: '{field}'; can't understand '{term}'"
+                ));
             };
             if !POD_FIELDS.contains(&k) {
-                return Err(format!(
-                    "field label not supported: {k}"
-                ));
+                return Err(format!("field label not supported: {k}"));
             }
             fields.push((k.to_string(), op));
         }

@@ -58,7 +58,12 @@ impl Default for Store {
 }
 
 pub fn key_of(obj: &Value) -> Key {
-    let s = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |p: &str| {
+        obj.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     (s("/metadata/namespace"), s("/metadata/name"))
 }
 
@@ -99,7 +104,14 @@ impl Store {
         self.rv += 1;
         let key = {
             let k = key_of(&obj);
-            (if k.0.is_empty() { "default".into() } else { k.0 }, k.1)
+            (
+                if k.0.is_empty() {
+                    "default".into()
+                } else {
+                    k.0
+                },
+                k.1,
+            )
         };
         let old = self.current().get(&key).cloned();
         let uid = old
@@ -192,9 +204,7 @@ pub fn watch_event(
     namespace: Option<&str>,
     sel: &Selector,
 ) -> Option<(&'static str, Value)> {
-    let passes = |o: &Value| {
-        namespace.is_none_or(|ns| key_of(o).0 == ns) && sel.matches(o)
-    };
+    let passes = |o: &Value| namespace.is_none_or(|ns| key_of(o).0 == ns) && sel.matches(o);
     let old_in = c.old.as_ref().is_some_and(passes);
     let cur_in = !c.deleted && passes(&c.cur);
     match (old_in, cur_in) {

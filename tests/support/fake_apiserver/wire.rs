@@ -144,7 +144,10 @@ pub fn encode_continue(rv: u64, ns: &str, name: &str) -> String {
 pub fn decode_continue(tok: &str) -> Option<(u64, String, String)> {
     let bytes: Option<Vec<u8>> = (0..tok.len())
         .step_by(2)
-        .map(|i| tok.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            tok.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect();
     let v: Value = serde_json::from_slice(&bytes?).ok()?;
     let rv = v.get("rv")?.as_u64()?;
