@@ -42,7 +42,7 @@ async fn lists_only_this_nodes_pods_across_pages() {
         let node = if i % 2 == 0 { "node-a" } else { "node-b" };
         fake.put_pod(pod(&format!("ns{}", i % 7), &format!("p{i:04}"), node));
     }
-    let pods = list_node_pods(&opts(kc, Duration::from_secs(5)))
+    let pods = list_node_pods(&opts(kc.clone(), Duration::from_secs(5)))
         .await
         .expect("list");
     assert_eq!(pods.len(), 602);
@@ -57,6 +57,22 @@ async fn lists_only_this_nodes_pods_across_pages() {
         .filter(|r| r.contains("fieldSelector=spec.nodeName=node-a") && r.contains("limit=500"))
         .count();
     assert_eq!(pages, 2, "602 pods at 500 a page");
+
+    // The continue token expires between pages (410): the list starts over.
+    fake.put_pod(pod("late", "p-late", "node-a"));
+    fake.compact_after_lists(1);
+    let before = fake.requests().len();
+    let pods = list_node_pods(&opts(kc, Duration::from_secs(5)))
+        .await
+        .expect("list after a 410");
+    assert_eq!(pods.len(), 603);
+    let reqs = &fake.requests()[before..];
+    assert_eq!(
+        reqs.len(),
+        4,
+        "page 1, expired page 2, fresh pages 1 and 2: {reqs:#?}"
+    );
+    assert!(reqs[1].contains("continue=") && !reqs[2].contains("continue="));
 }
 
 #[tokio::test]
@@ -104,6 +120,25 @@ async fn hanging_server_times_out() {
     assert!(matches!(err, KubeError::Timeout { .. }), "{err:?}");
     assert!(err.to_string().contains("within 2s"), "{err}");
     assert_eq!(fake.requests().len(), 1, "the request did reach the server");
+}
+
+#[tokio::test]
+async fn stalled_body_times_out() {
+    let fake = FakeApiServer::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let kc = fake.kubeconfig(dir.path());
+    fake.set_mode(Mode::StallBody);
+    let timeout = Duration::from_secs(2);
+    let t0 = Instant::now();
+    let err = list_node_pods(&opts(kc, timeout))
+        .await
+        .expect_err("stalls");
+    let took = t0.elapsed();
+    assert!(
+        took >= timeout && took < timeout + Duration::from_millis(1500),
+        "{took:?}"
+    );
+    assert!(matches!(err, KubeError::Timeout { .. }), "{err:?}");
 }
 
 #[tokio::test]

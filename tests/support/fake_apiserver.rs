@@ -40,6 +40,8 @@ pub enum Mode {
     Normal,
     /// Accept, read the request, never answer.
     Hang,
+    /// Send the headers and the start of a body, then stall.
+    StallBody,
     /// Answer every request with this HTTP code and an InternalError Status.
     Fail(u16),
 }
@@ -48,6 +50,8 @@ struct Inner {
     store: Mutex<Store>,
     mode: Mutex<Mode>,
     requests: Mutex<Vec<String>>,
+    /// Compact right after serving this many more list pages.
+    compact_after_lists: Mutex<Option<usize>>,
     addr: SocketAddr,
 }
 
@@ -91,6 +95,7 @@ impl FakeApiServer {
             store: Mutex::new(Store::default()),
             mode: Mutex::new(Mode::Normal),
             requests: Mutex::new(Vec::new()),
+            compact_after_lists: Mutex::new(None),
             addr,
         });
         let srv = inner.clone();
@@ -178,6 +183,12 @@ impl FakeApiServer {
         }
     }
 
+    /// After the `n`th next list page is served, something else writes and the
+    /// history is compacted (expiring that page's continue token).
+    pub fn compact_after_lists(&self, n: usize) {
+        *lock(&self.inner.compact_after_lists) = Some(n);
+    }
+
     pub fn set_mode(&self, mode: Mode) {
         *lock(&self.inner.mode) = mode;
     }
@@ -231,6 +242,17 @@ async fn handle(srv: Arc<Inner>, req: Request<Incoming>) -> Response<Body> {
         Mode::Hang => futures::future::pending::<()>().await,
         Mode::Fail(code) => {
             return status_response(code, "InternalError", "fake: injected failure");
+        }
+        Mode::StallBody => {
+            let start = futures::stream::iter([Ok(Frame::data(Bytes::from_static(
+                b"{\"kind\":\"PodList\",\"apiVersion\":\"v1\",",
+            )))]);
+            let body = start.chain(futures::stream::pending());
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(StreamBody::new(body).boxed_unsync())
+                .unwrap_or_else(|_| Response::new(wire::full("")));
         }
         Mode::Normal => {}
     }
@@ -288,7 +310,18 @@ fn list_or_watch(
     if matches!(param("watch"), "true" | "1") {
         watch(srv, ns, sel, q)
     } else {
-        list(srv, ns, &sel, q)
+        let resp = list(srv, ns, &sel, q);
+        let mut after = lock(&srv.compact_after_lists);
+        if let Some(n) = after.as_mut() {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                *after = None;
+                let mut st = lock(&srv.store);
+                st.tick();
+                st.compact();
+            }
+        }
+        resp
     }
 }
 

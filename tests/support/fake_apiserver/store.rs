@@ -165,6 +165,11 @@ impl Store {
         true
     }
 
+    /// A write elsewhere in the cluster (another resource): only the global RV moves.
+    pub fn tick(&mut self) {
+        self.rv += 1;
+    }
+
     /// Forgets the history: watches and continues from before now get 410 Gone.
     pub fn compact(&mut self) {
         self.base = self.cur.clone();
