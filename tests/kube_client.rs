@@ -243,3 +243,29 @@ async fn config_sources_in_order() {
     let err = connect_with(&opts, &src).await.err().expect("nothing left");
     assert!(matches!(err, KubeError::NoConfig { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn hanging_credential_plugin_times_out() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let kc = dir.path().join("kubeconfig");
+    let yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:1\n\
+        contexts:\n- name: c\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    exec:\n\
+        \x20     apiVersion: client.authentication.k8s.io/v1beta1\n      command: /bin/sleep\n      args: [\"10\"]\n\
+        current-context: c\n";
+    std::fs::write(&kc, yaml).expect("write");
+    let timeout = Duration::from_secs(1);
+    let t0 = Instant::now();
+    let err = list_node_pods(&opts(kc, timeout))
+        .await
+        .expect_err("plugin hangs");
+    assert!(
+        t0.elapsed() < timeout + Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
+    assert!(
+        err.to_string()
+            .contains("credential plugin did not finish within 1s"),
+        "{err}"
+    );
+}

@@ -44,15 +44,7 @@ pub async fn connect_with(opts: &KubeOpts, src: &Sources) -> Result<Connection, 
     let node = node_name(opts, src)?;
     let Resolved { config, origin } = resolve(opts, src).await?;
     let url = config.cluster_url.to_string();
-    let builder = ClientBuilder::try_from(config).map_err(|e| KubeError::Client {
-        url: url.clone(),
-        message: e.to_string(),
-    })?;
-    let client = builder
-        .with_layer(&DeadlineLayer {
-            timeout: opts.timeout,
-        })
-        .build();
+    let client = build_bounded(config, &url, opts.timeout).await?;
     Ok(Connection {
         client,
         url,
@@ -60,4 +52,36 @@ pub async fn connect_with(opts: &KubeOpts, src: &Sources) -> Result<Connection, 
         origin,
         timeout: opts.timeout,
     })
+}
+
+/// `ClientBuilder::try_from` runs a kubeconfig's exec credential plugin
+/// synchronously (`aws eks get-token`, `gke-gcloud-auth-plugin`...), which can
+/// hang on the network: build on a detached thread, give up after `timeout`.
+async fn build_bounded(
+    config: kube::Config,
+    url: &str,
+    timeout: Duration,
+) -> Result<kube::Client, KubeError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let handle = tokio::runtime::Handle::current();
+    let spawned = std::thread::Builder::new()
+        .name("kube-client".into())
+        .spawn(move || {
+            let _rt = handle.enter();
+            let _ = tx.send(ClientBuilder::try_from(config));
+        });
+    let client_err = |message: String| KubeError::Client {
+        url: url.to_string(),
+        message,
+    };
+    spawned.map_err(|e| client_err(format!("cannot start a thread: {e}")))?;
+    match tokio::time::timeout(timeout, rx).await {
+        Ok(Ok(Ok(builder))) => Ok(builder.with_layer(&DeadlineLayer { timeout }).build()),
+        Ok(Ok(Err(e))) => Err(client_err(e.to_string())),
+        Ok(Err(_)) => Err(client_err("the client setup thread died".into())),
+        Err(_) => Err(client_err(format!(
+            "the credential plugin did not finish within {}s (--kube-timeout)",
+            timeout.as_secs_f32()
+        ))),
+    }
 }

@@ -48,6 +48,9 @@ pub enum KubeError {
     /// The client could not be built (TLS material, proxy settings).
     #[error("cannot set up the Kubernetes client for {url}: {message}")]
     Client { url: String, message: String },
+    /// The kubeconfig's credentials could not be used (token file, exec plugin...).
+    #[error("credentials for API server {url}: {message}")]
+    Auth { url: String, message: String },
     /// Connecting failed (refused, DNS, TLS handshake...).
     #[error("API server {url} unreachable: {message}")]
     Unreachable { url: String, message: String },
@@ -101,6 +104,14 @@ impl KubeError {
                     }
                 }
             }
+            kube::Error::Auth(e) => KubeError::Auth {
+                url,
+                message: e.to_string(),
+            },
+            kube::Error::RustlsTls(e) => KubeError::Client {
+                url,
+                message: e.to_string(),
+            },
             kube::Error::SerdeError(e) => KubeError::Decode {
                 url,
                 message: e.to_string(),

@@ -26,6 +26,19 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Without a tokio runtime, [`list_node_pods_blocking`] does the same list.
+//! [`connect`] + [`pods::list_pods`] / [`watch::spawn_on`] share one client.
+//! The CLI flags (`--kubeconfig`, `--context`, `--node`, `--kube-timeout`)
+//! are the binary's `cli::kube_args::KubeArgs`, to `#[command(flatten)]`.
+//!
+//! # Timeouts
+//!
+//! `opts.timeout` bounds connecting, each response's headers, each chunk of a
+//! list body (see [`deadline`]) and a kubeconfig's exec credential plugin at
+//! setup. Watch streams are bounded by their `timeoutSeconds` (default 60) plus
+//! that timeout. Not bounded: an exec plugin re-run by kube to refresh an
+//! expired token in the middle of a request.
+//!
 //! Configuration and the node name are resolved once (see [`config::resolve`]
 //! and [`config::node_name`]): `--kubeconfig`, `KUBECONFIG`, `~/.kube/config`
 //! (also the sudo user's), in-cluster, then the node's kubeconfigs

@@ -32,7 +32,8 @@ pub enum PodUpdate {
     /// A pod was deleted (its last state).
     Deleted(Pod),
     /// The API server cannot be reached or keeps failing; the last set is kept.
-    /// Repeated only when the message changes.
+    /// Repeated only when the message changes. It may quote the API server's
+    /// own error text: sanitize before drawing.
     Unreachable(String),
     /// The API server answers again (also sent once after the first sync).
     Ready,
