@@ -11,6 +11,7 @@ pub mod collector;
 pub mod headless;
 pub mod identity;
 pub mod inspect;
+pub mod kube;
 pub mod posture;
 pub mod rules;
 pub mod sanitize;

@@ -5,6 +5,8 @@ mod common;
 mod count;
 mod inspect;
 mod intake;
+mod kube_args;
+mod pods;
 mod posture;
 mod ps;
 mod rules;
@@ -46,6 +48,8 @@ enum Cmd {
     Alerts(alerts::AlertsArgs),
     /// Falco rule files: `rules check FILE...` reports what loads and what can run.
     Rules(rules::RulesArgs),
+    /// List the pods scheduled on this node, from the Kubernetes API.
+    Pods(pods::PodsArgs),
 }
 
 impl Cli {
@@ -61,6 +65,7 @@ impl Cli {
             Some(Cmd::Intake(a)) => intake::run(a),
             Some(Cmd::Alerts(a)) => alerts::run(a),
             Some(Cmd::Rules(a)) => rules::run(a),
+            Some(Cmd::Pods(a)) => pods::run(a),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Shared helpers for the tests that need root and BPF: a loud skip rule and a live collector harness.
 #![allow(dead_code)]
 
+pub mod fake_apiserver;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
