@@ -9,6 +9,7 @@ use containerd::{
     APP_IMAGE, CONTAINER_NAME, ContainerdPod, POD_NAME, POD_NAMESPACE, containerd_available,
 };
 use serde_json::{Value, json};
+use support::fake_apiserver::{FakeApiServer, Mode};
 use support::ktriage_ok;
 
 /// What runs (host network, seccomp RuntimeDefault, NoNewPrivs, drop ALL + NET_BIND_SERVICE),
@@ -182,6 +183,8 @@ fn posture_names_the_declared_vs_observed_mismatches_of_a_real_pod() {
     assert_eq!(v["immutable"], false);
     assert_eq!(v["posture"]["pod"]["uid"], pod.pod_uid.as_str());
 
+    through_the_api_server(&pod, &sock);
+
     // A spec that matches what runs (no runAsNonRoot, no read-only root claim) has no mismatch.
     let mut honest = manifest(&pod);
     let sc = &mut honest["items"][0]["spec"]["containers"][0]["securityContext"];
@@ -202,5 +205,68 @@ fn posture_names_the_declared_vs_observed_mismatches_of_a_real_pod() {
         p["containers"][0]["pids"],
         json!([pod.pid]),
         "observed all the same"
+    );
+}
+
+/// The same spec served by the fake API server for this node: the same two mismatches;
+/// a pod of another node is not listed; a hanging server ends within the timeout.
+fn through_the_api_server(pod: &ContainerdPod, sock: &str) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let fake = rt.block_on(FakeApiServer::start());
+    let mut spec = manifest(pod)["items"][0].clone();
+    spec["spec"]["nodeName"] = json!("node-e2e");
+    let stored = fake.put_pod(spec.clone());
+    assert_eq!(stored["metadata"]["uid"], pod.pod_uid.as_str(), "same UID");
+    let mut other = spec;
+    other["metadata"]["name"] = json!("elsewhere");
+    other["metadata"]["uid"] = json!("11111111-2222-4333-8444-555555555555");
+    other["spec"]["nodeName"] = json!("node-other");
+    fake.put_pod(other);
+    let dir = tempfile::tempdir().expect("tmp");
+    let kc = fake.kubeconfig(dir.path());
+    let kc = kc.to_str().expect("utf-8 path");
+    let args = [
+        "posture",
+        "--json",
+        "--kubeconfig",
+        kc,
+        "--node",
+        "node-e2e",
+        "--cri-socket",
+        sock,
+    ];
+    let out = ktriage_ok(&args);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "only this node's pod: {out}");
+    let p = &lines[0];
+    assert_eq!(p["uid"], pod.pod_uid.as_str());
+    assert_eq!(mismatches(&p["findings"]), expected(), "{p:#}");
+    assert_eq!(p["immutable"], false);
+    assert_eq!(p["containers"][0]["pids"], json!([pod.pid]));
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.contains("fieldSelector=spec.nodeName=node-e2e")),
+        "listed with the node's field selector: {:?}",
+        fake.requests()
+    );
+
+    fake.set_mode(Mode::Hang);
+    let t0 = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(args)
+        .args(["--kube-timeout", "1"])
+        .output()
+        .expect("ktriage runs");
+    let took = t0.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert!(
+        err.contains("did not answer within 1s") && err.contains("--pod-manifest"),
+        "{err}"
     );
 }

@@ -24,6 +24,8 @@ pub struct PostureArgs {
     /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
     #[arg(long)]
     cri_socket: Option<PathBuf>,
+    #[command(flatten)]
+    kube: super::kube_args::KubeArgs,
 }
 
 pub fn run(a: PostureArgs) -> ExitCode {
@@ -33,6 +35,7 @@ pub fn run(a: PostureArgs) -> ExitCode {
         pod: a.pod,
         json: a.json,
         cri_socket: a.cri_socket,
+        kube: a.kube.opts(),
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let res = posture::run(&opts, &mut out);
@@ -40,7 +43,10 @@ pub fn run(a: PostureArgs) -> ExitCode {
     match res {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            eprintln!(
+                "ktriage: {}",
+                ktriage::sanitize::sanitize_multiline(&e.to_string())
+            );
             ExitCode::FAILURE
         }
     }

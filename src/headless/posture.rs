@@ -31,6 +31,8 @@ pub struct PostureOpts {
     pub json: bool,
     /// CRI socket (`None`: auto-detect).
     pub cri_socket: Option<PathBuf>,
+    /// The API server to read this node's pods from when there is no manifest.
+    pub kube: crate::kube::KubeOpts,
 }
 
 /// Why `posture` failed.
@@ -39,23 +41,22 @@ pub enum PostureCmdError {
     /// The manifest could not be read or parsed.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
-    /// No source of pod specs was given.
+    /// The API server could not give this node's pods.
     #[error(
-        "no pod specs: reading pods from the API server is not available yet; pass --pod-manifest FILE (YAML or JSON, e.g. `kubectl get pods -o yaml > pods.yaml`)"
+        "pods from the Kubernetes API: {0}\n(without a cluster, pass --pod-manifest FILE, e.g. from `kubectl get pods -o yaml`)"
     )]
-    NoSource,
+    Kube(#[from] crate::kube::KubeError),
     /// Writing the output failed.
     #[error("output: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// Runs the command with the pods of `--pod-manifest`.
+/// Runs the command with the pods of `--pod-manifest`, else this node's pods from the API server.
 pub fn run(opts: &PostureOpts, out: &mut impl Write) -> Result<(), PostureCmdError> {
-    let path = opts
-        .pod_manifest
-        .as_ref()
-        .ok_or(PostureCmdError::NoSource)?;
-    let pods = load_manifest(path)?;
+    let pods = match &opts.pod_manifest {
+        Some(path) => load_manifest(path)?,
+        None => crate::kube::list_node_pods_blocking(&opts.kube)?,
+    };
     run_with_pods(pods, opts, out)
 }
 
