@@ -254,7 +254,37 @@ fn through_the_api_server(pod: &ContainerdPod, sock: &str) {
         fake.requests()
     );
 
+    // inspect asks the API server for the spec of a process in a pod.
+    let pid = pod.pid.to_string();
+    let inspect = [
+        "inspect",
+        &pid,
+        "--json",
+        "--cri-socket",
+        sock,
+        "--kubeconfig",
+        kc,
+        "--node",
+        "node-e2e",
+    ];
+    let v: Value = serde_json::from_str(&ktriage_ok(&inspect)).expect("inspect JSON");
+    assert_eq!(mismatches(&v["findings"]), expected(), "{v:#}");
+    assert_eq!(v["immutable"], false);
+
     fake.set_mode(Mode::Hang);
+    // A hanging API server costs inspect its timeout, and is reported, not fatal.
+    let v: Value = serde_json::from_str(&ktriage_ok(
+        &[&inspect[..], &["--kube-timeout", "1"]].concat(),
+    ))
+    .expect("inspect JSON");
+    assert!(
+        v["posture_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("did not answer within 1s")),
+        "{:#}",
+        v["posture_error"]
+    );
+    assert!(v["findings"].is_null(), "no spec, no findings");
     let t0 = std::time::Instant::now();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktriage"))
         .args(args)

@@ -52,6 +52,8 @@ pub enum Event {
         /// The first bytes, or why not.
         result: Result<Arc<FileView>, String>,
     },
+    /// The Kubernetes API source changed state (configured, synced, unreachable).
+    Kube(super::kube_status::KubeStatus),
     /// Pod specs changed (a manifest was loaded, or a watch event).
     Pods(crate::posture::store::PodUpdate),
     /// Alerts, from a Falco intake or the rule engine (both look the same).

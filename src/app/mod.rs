@@ -15,6 +15,7 @@ pub mod finder;
 pub mod flight;
 pub mod inspect_view;
 mod keys;
+pub mod kube_status;
 pub mod podview;
 pub mod procview;
 pub mod state;

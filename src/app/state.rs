@@ -177,6 +177,8 @@ pub struct AppState {
     pub pods: crate::posture::PostureStore,
     /// The pods pane.
     pub pods_view: super::podview::PodsView,
+    /// The Kubernetes API source of pod specs.
+    pub kube: super::kube_status::KubeStatus,
     /// Things the session should remember (e.g. that secrets were revealed), oldest first.
     pub notes: Vec<String>,
     /// Stream pane view.
@@ -222,6 +224,7 @@ impl AppState {
             inspect: None,
             pods: crate::posture::PostureStore::new(),
             pods_view: super::podview::PodsView::default(),
+            kube: super::kube_status::KubeStatus::default(),
             notes: Vec::new(),
             stream: StreamView {
                 follow: true,

@@ -70,6 +70,7 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             }
         }
         Event::Pods(u) => super::podview::on_pods(state, u),
+        Event::Kube(k) => state.kube = k,
         Event::Alerts(alerts) => return super::alerts_update::on_alerts(state, alerts),
         Event::AlertIntake(stats) => state.alerts.on_intake(stats),
         Event::Snapshot { pid, result } => super::alerts_update::on_snapshot(state, pid, result),

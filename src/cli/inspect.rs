@@ -32,6 +32,11 @@ pub struct InspectArgs {
     /// Pod specs from FILE: adds the container's `declared` context and `findings`.
     #[arg(long, value_name = "FILE")]
     pod_manifest: Option<PathBuf>,
+    /// Do not ask the Kubernetes API for the pod spec of a process in a pod.
+    #[arg(long, conflicts_with = "pod_manifest")]
+    no_kube: bool,
+    #[command(flatten)]
+    kube: super::kube_args::KubeArgs,
 }
 
 pub fn run(a: InspectArgs) -> ExitCode {
@@ -48,6 +53,7 @@ pub fn run(a: InspectArgs) -> ExitCode {
         cri_socket: a.cri_socket,
         cap: a.max_bytes,
         pod_manifest: a.pod_manifest,
+        kube: (!a.no_kube).then(|| a.kube.opts()),
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let res = inspect::run(&opts, &mut out);

@@ -49,6 +49,8 @@ pub struct TuiArgs {
     /// Do not run the rule engine (alerts only from a Falco intake).
     #[arg(long, conflicts_with_all = ["rules", "no_default_rules"])]
     no_rules: bool,
+    #[command(flatten)]
+    kube: super::kube_args::KubeArgs,
 }
 
 pub fn run(a: TuiArgs) -> ExitCode {
@@ -116,6 +118,7 @@ pub fn run(a: TuiArgs) -> ExitCode {
         intake,
         flight_seconds: a.flight_seconds,
         engine,
+        kube: a.pod_manifest.is_none().then(|| a.kube.opts()),
     };
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,

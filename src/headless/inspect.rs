@@ -38,6 +38,9 @@ pub struct InspectOpts {
     pub cap: usize,
     /// Pod specs to compare the process with (`declared`, `findings`).
     pub pod_manifest: Option<PathBuf>,
+    /// Without a manifest, the pod spec of a process in a pod comes from this API server
+    /// (`None`: not asked). An API error is reported in `posture_error`, not fatal.
+    pub kube: Option<crate::kube::KubeOpts>,
 }
 
 /// Why `inspect` failed.
@@ -94,6 +97,19 @@ fn process(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdErr
     let identity = Resolver::new(opts.cri_socket.as_deref(), true).identify(opts.pid);
     let insp = Inspector::new("/proc").inspect(opts.pid, &identity)?;
     let mut v = insp.to_json(opts.reveal_secrets);
+    let pods = match (pods, &opts.kube) {
+        (Some(p), _) => Some(p),
+        (None, Some(k)) if identity.pod.is_some() => {
+            match crate::kube::list_node_pods_blocking(k) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    v["posture_error"] = serde_json::Value::from(e.to_string());
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     if let Some(pods) = pods {
         super::posture::attach(&mut v, pods, &insp);
     }

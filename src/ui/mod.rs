@@ -2,6 +2,7 @@
 
 pub mod effects;
 pub mod keymap;
+mod kube_source;
 pub mod panes;
 #[cfg(test)]
 mod posture_render_tests;

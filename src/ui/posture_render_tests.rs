@@ -79,6 +79,33 @@ fn pods_pane() {
 }
 
 #[test]
+fn kube_unreachable_banner_and_unconfigured_text() {
+    use crate::app::kube_status::KubeStatus;
+    let mut s = pods_state();
+    update(
+        &mut s,
+        Event::Kube(KubeStatus::Unreachable {
+            url: "https://10.0.0.1:6443".into(),
+            message: "did not answer within 5s\x1b[2J".into(),
+        }),
+    );
+    snapshot_all("pods_kube_unreachable", &s);
+    let t = text(draw(&s, &ts::theme("mono"), 200, 50).backend().buffer());
+    assert!(!t.contains('\u{1b}'), "sanitized:\n{t}");
+    let mut e = ts::state();
+    press(&mut e, "\t\t\t");
+    update(
+        &mut e,
+        Event::Kube(KubeStatus::Unconfigured("no Kubernetes credentials".into())),
+    );
+    let t = text(draw(&e, &ts::theme("mono"), 200, 50).backend().buffer());
+    assert!(
+        t.contains("no pod specs: no Kubernetes credentials; or start with --pod-manifest FILE"),
+        "{t}"
+    );
+}
+
+#[test]
 fn pods_pane_empty() {
     let mut s = ts::state();
     press(&mut s, "\t\t\t");

@@ -40,6 +40,8 @@ pub struct TuiOpts {
     pub flight_seconds: Option<u64>,
     /// The Falco rule engine run on the kernel events (`None`: no engine).
     pub engine: Option<crate::rules::Engine>,
+    /// This node's pods from the Kubernetes API (when no `--pod-manifest`).
+    pub kube: Option<crate::kube::KubeOpts>,
 }
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -113,6 +115,8 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let mut state = AppState::new(opts.buffer_cap, opts.keymap);
     if let Some(pods) = opts.pods {
         update(&mut state, Event::Pods(PodUpdate::Replace(pods)));
+    } else if let Some(k) = opts.kube.take() {
+        super::kube_source::spawn(k, effects_tx.clone());
     }
     let clock = WallClock::now();
     state.alerts.wall_offset_ns = Some(clock.offset_ns());

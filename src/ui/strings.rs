@@ -98,6 +98,22 @@ pub fn banner_fix(fix: &str) -> String {
 }
 /// Degraded banner, what still works.
 pub const BANNER_PROC: &str = "(processes still come from /proc)";
+/// Banner: the Kubernetes API does not answer.
+pub fn kube_unreachable(url: &str, message: &str) -> String {
+    format!("Kubernetes API {url} unreachable: {message} — pods keep their last known specs")
+}
+/// Pods pane, no specs: why (no API configuration).
+pub fn pods_unconfigured(why: &str) -> String {
+    format!("no pod specs: {why}; or start with --pod-manifest FILE")
+}
+/// Pods pane: listing this node's pods.
+pub fn pods_connecting(url: &str, node: &str) -> String {
+    format!("listing the pods of node {node} from {url}…")
+}
+/// Pods pane: the API answered with no pod on this node.
+pub fn pods_none_on_node(node: &str) -> String {
+    format!("no pods on node {node}")
+}
 /// Status bar: events per second.
 pub fn status_rate(rate: &str) -> String {
     format!("{rate} ev/s")

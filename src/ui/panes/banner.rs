@@ -1,4 +1,4 @@
-//! The degraded-mode banner: why there are no kernel events and how to get them.
+//! The banner: why there are no kernel events and how to get them; an unreachable Kubernetes API.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,6 +15,14 @@ use crate::ui::theme::{Role, Theme};
 /// The banner's lines for a width (none when the collector is not degraded):
 /// one line when everything fits, else reason and fix on two lines.
 pub fn lines(state: &AppState, width: u16) -> Vec<String> {
+    let mut out = collector_lines(state, width);
+    if let Some(k) = state.kube.banner() {
+        out.push(format!(" {}", sanitize(&k)));
+    }
+    out
+}
+
+fn collector_lines(state: &AppState, width: u16) -> Vec<String> {
     let CollectorState::Degraded { reason, fix } = &state.collector else {
         return Vec::new();
     };
@@ -27,7 +35,7 @@ pub fn lines(state: &AppState, width: u16) -> Vec<String> {
     vec![format!(" {reason}"), format!(" {fix} {}", s::BANNER_PROC)]
 }
 
-/// How many rows the banner wants at this width (0, 1 or 2).
+/// How many rows the banner wants at this width (0 to 3).
 pub fn height(state: &AppState, width: u16) -> u16 {
     lines(state, width).len() as u16
 }

@@ -10,6 +10,7 @@ use super::{
     Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, thousands,
     window,
 };
+use crate::app::kube_status::KubeStatus;
 use crate::app::podview::PodRow;
 use crate::app::state::{AppState, Pane};
 use crate::posture::finding::count_by_severity;
@@ -57,7 +58,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let chosen = fit_columns(&COLUMNS, &PRIORITY, body.width);
     let mut lines = vec![header_line(&COLUMNS, &chosen, theme.style(Role::Header))];
     if state.pods.is_empty() {
-        lines.push(Line::styled(s::PODS_EMPTY, theme.style(Role::TextDim)));
+        let text = match &state.kube {
+            KubeStatus::Off => s::PODS_EMPTY.to_string(),
+            KubeStatus::Unconfigured(why) => s::pods_unconfigured(why),
+            KubeStatus::Connecting { url, node } => s::pods_connecting(url, node),
+            KubeStatus::Ready { node, .. } => s::pods_none_on_node(node),
+            KubeStatus::Unreachable { url, message } => s::kube_unreachable(url, message),
+        };
+        lines.push(Line::styled(
+            sanitize(&text).into_owned(),
+            theme.style(Role::TextDim),
+        ));
     }
     let sel = v.selected.min(v.rows.len().saturating_sub(1));
     let base = theme.style(Role::Text);
