@@ -52,6 +52,13 @@ pub enum Event {
         /// The first bytes, or why not.
         result: Result<Arc<FileView>, String>,
     },
+    /// What the processes of pod containers have (answer to `Effect::ObservePods`).
+    PodsObserved(
+        Vec<(
+            super::podobserve::ContainerKey,
+            Vec<crate::posture::Observed>,
+        )>,
+    ),
     /// The Kubernetes API source changed state (configured, synced, unreachable).
     Kube(super::kube_status::KubeStatus),
     /// Pod specs changed (a manifest was loaded, or a watch event).

@@ -16,6 +16,7 @@ pub mod flight;
 pub mod inspect_view;
 mod keys;
 pub mod kube_status;
+pub mod podobserve;
 pub mod podview;
 pub mod procview;
 pub mod state;

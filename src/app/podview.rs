@@ -71,6 +71,8 @@ pub struct PodsView {
     pub rows: Vec<PodRow>,
     /// Processes of each (pod key, container), from the latest /proc snapshot.
     pub pids: HashMap<(String, String), Vec<u32>>,
+    /// The pid sets last sent to be observed.
+    pub asked: super::podobserve::Asked,
 }
 
 /// The posture of the inspected process's container, for the Security tab.

@@ -81,3 +81,52 @@ fn watch_updates_change_one_pod() {
     assert_eq!(s.pods.evaluations(), before + 1);
     assert_eq!(s.pods_view.rows.len(), 2);
 }
+
+#[test]
+fn pods_pane_observes_the_processes_of_pod_containers_off_the_core() {
+    let mut s = AppState::with_keymap(Keymap::default());
+    let spec = "kind: List\nitems:\n- metadata: {name: a, namespace: n, uid: ua}\n  spec: {containers: [{name: c1, securityContext: {readOnlyRootFilesystem: true}}]}\n";
+    let pods = parse_manifest("s.yaml", spec).expect("specs");
+    assert!(update(&mut s, Event::Pods(PodUpdate::Replace(pods))).is_empty());
+    let procs = vec![ProcInfo {
+        pid: 10,
+        comm: "sh".into(),
+        container_id: Some("id-10".into()),
+        container_name: Some("c1".into()),
+        pod_uid: Some("ua".into()),
+        ..ProcInfo::default()
+    }];
+    let asked = vec![(("ua".to_string(), "c1".to_string()), vec![10])];
+    assert_eq!(
+        update(&mut s, Event::Processes(procs.clone())),
+        vec![Effect::ObservePods(asked.clone())]
+    );
+    assert!(
+        update(&mut s, Event::Processes(procs.clone())).is_empty(),
+        "the same processes are not read again"
+    );
+    let writable = Observed {
+        pid: 10,
+        root_readonly: Some(false),
+        seccomp: 2,
+        no_new_privs: true,
+        ..Observed::default()
+    };
+    update(
+        &mut s,
+        Event::PodsObserved(vec![(asked[0].0.clone(), vec![writable])]),
+    );
+    let p = s.pods.get("ua").expect("pod");
+    assert!(!p.immutable, "a writable root is observed");
+    assert!(
+        p.findings.iter().any(|f| f.id() == "KT-POS-004"),
+        "{:?}",
+        p.findings
+    );
+    // New specs: the containers are observed again.
+    let pods = parse_manifest("s.yaml", spec).expect("specs");
+    assert_eq!(
+        update(&mut s, Event::Pods(PodUpdate::Replace(pods))),
+        vec![Effect::ObservePods(asked)]
+    );
+}

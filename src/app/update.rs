@@ -20,6 +20,9 @@ pub enum Effect {
     ReadRoot(u32, String),
     /// Snapshot a process an alert named, for the flight recorder (answered by `Event::Snapshot`).
     Snapshot(u32),
+    /// Read what the processes of these (pod key, container)s have, for the pods pane
+    /// (answered by `Event::PodsObserved`).
+    ObservePods(Vec<super::podobserve::ContainerPids>),
 }
 
 /// Applies one event to the state.
@@ -41,6 +44,7 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             state.processes = p;
             super::procview::refresh(state);
             super::podview::refresh(state);
+            return super::podobserve::observe_effect(state);
         }
         Event::Key(k) => return super::keys::on_key(state, k),
         Event::Resize(w, h) => state.size = (w, h),
@@ -69,7 +73,12 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
                 v.file_read(path, result);
             }
         }
-        Event::Pods(u) => super::podview::on_pods(state, u),
+        Event::Pods(u) => {
+            super::podview::on_pods(state, u);
+            super::podobserve::forget(state);
+            return super::podobserve::observe_effect(state);
+        }
+        Event::PodsObserved(seen) => super::podobserve::on_observed(state, seen),
         Event::Kube(k) => state.kube = k,
         Event::Alerts(alerts) => return super::alerts_update::on_alerts(state, alerts),
         Event::AlertIntake(stats) => state.alerts.on_intake(stats),

@@ -41,6 +41,10 @@ pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
                 .map_err(|e| e.to_string());
             Some(Event::Inspected { pid, result })
         }
+        Effect::ObservePods(list) => Some(Event::PodsObserved(crate::app::podobserve::read(
+            list,
+            Path::new("/proc"),
+        ))),
         Effect::Snapshot(pid) => {
             let identity = Resolver::new(cri_socket, true).identify(pid);
             let result = Inspector::new("/proc")
