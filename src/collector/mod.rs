@@ -4,6 +4,7 @@ pub mod args;
 pub mod clock;
 pub mod config;
 pub mod decode;
+pub mod drive;
 pub mod error;
 pub mod probes;
 pub mod procfs;

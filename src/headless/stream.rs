@@ -1,11 +1,7 @@
 //! `ktriage stream --json`: live records as JSON lines, through the core's buffer and filter.
 
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-use tokio::sync::mpsc;
 
 use crate::app::buffer::{CHUNK, EventRef};
 use crate::app::describe;
@@ -13,8 +9,7 @@ use crate::app::filter::Filter;
 use crate::app::state::AppState;
 use crate::app::{Event, update};
 use crate::collector::clock::WallClock;
-use crate::collector::probes::Probes;
-use crate::collector::reader::{ReaderCounts, spawn_reader};
+use crate::collector::drive::drive;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::sanitize::{sanitize, sanitize_bytes};
 use crate::ui::keymap::Keymap;
@@ -99,79 +94,22 @@ fn run_with(
         what: "filter".into(),
         detail: e.to_string(),
     })?;
-    let mut probes = Probes::load(&opts.collector)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CollectorError::map("runtime", e))?;
-    let (tx, mut rx) = mpsc::channel::<Event>(64);
-    let stop = Arc::new(AtomicBool::new(false));
-    let counts = Arc::new(ReaderCounts::default());
-    let ring = probes
-        .ring
-        .take()
-        .ok_or(CollectorError::MissingMap("EVENTS"))?;
-    let reader = spawn_reader(
-        ring,
-        tx,
-        stop.clone(),
-        counts.clone(),
-        opts.collector.poll_ms,
-    );
-
     let mut state = AppState::new(CHUNK * 16, Keymap::default());
     state.stream.filter = filter;
     let clock = WallClock::now();
     let mut printed = 0u64;
-    let mut out_ok = true;
-    rt.block_on(async {
-        let deadline = opts.duration.map(|d| tokio::time::Instant::now() + d);
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        loop {
-            let ev = tokio::select! {
-                ev = rx.recv() => ev,
-                _ = sleep_until(deadline) => break,
-                _ = tokio::signal::ctrl_c() => break,
-                _ = recv_term(&mut term) => break,
-            };
-            let Some(ev) = ev else { break };
-            out_ok = out_ok && print_new(&mut state, ev, &clock, format, out, &mut printed);
-            if !out_ok {
-                break;
-            }
-        }
-        stop.store(true, Ordering::Release);
-        while let Some(ev) = rx.recv().await {
-            if out_ok {
-                out_ok = print_new(&mut state, ev, &clock, format, out, &mut printed);
-            }
-        }
-    });
-    let _ = reader.join();
-    let k = probes.counters()?;
+    let r = drive(
+        &opts.collector,
+        opts.duration,
+        || {},
+        |ev| print_new(&mut state, ev, &clock, format, out, &mut printed),
+    )?;
     Ok(StreamReport {
         printed,
-        received: counts.received.load(Ordering::Relaxed),
-        kernel_dropped: k.kernel_dropped,
-        attempted: k.attempted,
+        received: r.received,
+        kernel_dropped: r.kernel_dropped,
+        attempted: r.attempted,
     })
-}
-
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn recv_term(sig: &mut Option<tokio::signal::unix::Signal>) {
-    match sig {
-        Some(s) => {
-            s.recv().await;
-        }
-        None => std::future::pending().await,
-    }
 }
 
 /// Feeds `ev` to the core and prints the records it added that pass the filter.

@@ -1,17 +1,12 @@
 //! `ktriage alerts`: the live kernel stream through the engine, alerts printed and appended like Falco's outputs.
 
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-use tokio::sync::mpsc;
 
 use super::engine::Engine;
 use crate::alerts::Alert;
 use crate::app::Event;
-use crate::collector::probes::Probes;
-use crate::collector::reader::{ReaderCounts, spawn_reader};
+use crate::collector::drive::drive;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::sanitize::sanitize;
 
@@ -51,57 +46,13 @@ pub fn run(
     ready: impl FnOnce(),
     mut emit: impl FnMut(&Alert) -> bool,
 ) -> Result<LiveReport, CollectorError> {
-    let mut probes = Probes::load(&opts.collector)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CollectorError::map("runtime", e))?;
-    let (tx, mut rx) = mpsc::channel::<Event>(64);
-    let stop = Arc::new(AtomicBool::new(false));
-    let counts = Arc::new(ReaderCounts::default());
-    let ring = probes
-        .ring
-        .take()
-        .ok_or(CollectorError::MissingMap("EVENTS"))?;
-    let reader = spawn_reader(
-        ring,
-        tx,
-        stop.clone(),
-        counts.clone(),
-        opts.collector.poll_ms,
-    );
-    ready();
     let mut report = LiveReport::default();
     let mut alerts = Vec::new();
-    let mut ok = true;
-    rt.block_on(async {
-        let deadline = opts.duration.map(|d| tokio::time::Instant::now() + d);
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        loop {
-            let ev = tokio::select! {
-                ev = rx.recv() => ev,
-                _ = sleep_until(deadline) => break,
-                _ = tokio::signal::ctrl_c() => break,
-                _ = recv_term(&mut term) => break,
-            };
-            let Some(ev) = ev else { break };
-            ok = feed(engine, ev, &mut alerts, &mut emit, &mut report);
-            if !ok {
-                break;
-            }
-        }
-        stop.store(true, Ordering::Release);
-        while let Some(ev) = rx.recv().await {
-            if ok {
-                ok = feed(engine, ev, &mut alerts, &mut emit, &mut report);
-            }
-        }
-    });
-    let _ = reader.join();
-    let k = probes.counters()?;
-    report.received = counts.received.load(Ordering::Relaxed);
-    report.kernel_dropped = k.kernel_dropped;
+    let r = drive(&opts.collector, opts.duration, ready, |ev| {
+        feed(engine, ev, &mut alerts, &mut emit, &mut report)
+    })?;
+    report.received = r.received;
+    report.kernel_dropped = r.kernel_dropped;
     Ok(report)
 }
 
@@ -139,21 +90,5 @@ pub fn writer<'a>(
             let _ = writeln!(f, "{line}").and_then(|()| f.flush());
         }
         writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
-    }
-}
-
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn recv_term(sig: &mut Option<tokio::signal::unix::Signal>) {
-    match sig {
-        Some(s) => {
-            s.recv().await;
-        }
-        None => std::future::pending().await,
     }
 }
