@@ -1,3 +1,4 @@
+//! Tests of the pods pane state: rows, pivot, observation.
 use super::*;
 use crate::app::Event;
 use crate::app::update;

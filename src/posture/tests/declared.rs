@@ -1,3 +1,5 @@
+//! Tests of the pod/container securityContext merge.
+
 use super::*;
 use crate::posture::manifest::parse_manifest;
 

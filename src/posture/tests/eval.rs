@@ -1,3 +1,4 @@
+//! Tests of findings and the immutability verdict.
 use super::*;
 use crate::posture::finding::{FindingKind, Severity};
 use crate::posture::manifest::{load_manifest, parse_manifest};

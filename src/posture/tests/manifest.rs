@@ -1,3 +1,4 @@
+//! Tests of manifest loading (Pod, List, multi-document, errors).
 use super::*;
 
 fn fixture(name: &str) -> std::path::PathBuf {

@@ -1,3 +1,4 @@
+//! Tests of the static and declared-vs-observed checks.
 use super::*;
 use crate::posture::declared::declare_pod;
 use crate::posture::manifest::parse_manifest;

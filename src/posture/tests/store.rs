@@ -1,3 +1,4 @@
+//! Tests of the incremental posture store.
 use super::*;
 use crate::identity::{ContainerInfo, PodInfo};
 use crate::posture::manifest::{load_manifest, parse_manifest};
