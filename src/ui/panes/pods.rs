@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{
     Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, thousands,
@@ -85,7 +85,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .collect();
         lines.push(row_line(styled, base, highlight));
     }
-    frame.render_widget(Paragraph::new(lines), body);
+    // Rows are cut to the width; only the empty-state text is long enough to wrap.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 }
 
 fn blank() -> (String, Role) {
