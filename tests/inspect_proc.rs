@@ -160,9 +160,19 @@ fn zombie_child_is_marked_exited() {
     let mut child = Command::new("true").spawn().unwrap();
     let pid = child.id();
     let deadline = Instant::now() + Duration::from_secs(5);
-    let mut i = inspect(pid);
-    while !i.exited && Instant::now() < deadline {
+    // While the child is tearing down (before it is a zombie) its /proc files may
+    // vanish and the inspection say `Exited`; once it is a zombie (never reaped
+    // here) the inspection must succeed and mark it exited.
+    let mut i = loop {
+        match inspector().inspect(pid, &Identity::default()) {
+            Ok(i) if i.exited || Instant::now() >= deadline => break i,
+            Err(InspectError::Exited(_)) if Instant::now() < deadline => {}
+            Ok(_) => {}
+            Err(e) => panic!("inspect {pid}: {e}"),
+        }
         std::thread::sleep(Duration::from_millis(5));
+    };
+    if !i.exited {
         i = inspect(pid);
     }
     assert!(i.exited && i.errors.is_empty(), "{:?}", i.errors);
