@@ -15,15 +15,3 @@ pub enum KubeStatus {
     /// The API server does not answer; the last known specs are kept.
     Unreachable { url: String, message: String },
 }
-
-impl KubeStatus {
-    /// The banner line for this state, if it deserves one (raw: sanitize before drawing).
-    pub fn banner(&self) -> Option<String> {
-        match self {
-            Self::Unreachable { url, message } => {
-                Some(crate::ui::strings::kube_unreachable(url, message))
-            }
-            _ => None,
-        }
-    }
-}

@@ -37,22 +37,16 @@ pub fn build_engine(opts: &EngineOpts) -> Result<(Engine, Coverage), String> {
         WallClock::now(),
     );
     if !cov.files_ok() {
-        let msgs: Vec<String> = cov
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| sanitize(&d.to_string()).into_owned())
-            .collect();
         return Err(format!(
             "a rules file could not be loaded:\n{}",
-            msgs.join("\n")
+            rule_errors(&cov).join("\n")
         ));
     }
     engine.start_dns(Duration::from_secs(300));
     Ok((engine, cov))
 }
 
-/// The located error lines of rules that failed to compile (printed before a session starts).
+/// The located error lines (files that failed, rules that did not compile), terminal-safe.
 pub fn rule_errors(cov: &Coverage) -> Vec<String> {
     cov.diagnostics
         .iter()

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::width_of;
 use crate::app::event::CollectorState;
+use crate::app::kube_status::KubeStatus;
 use crate::app::state::AppState;
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
@@ -16,8 +17,8 @@ use crate::ui::theme::{Role, Theme};
 /// one line when everything fits, else reason and fix on two lines.
 pub fn lines(state: &AppState, width: u16) -> Vec<String> {
     let mut out = collector_lines(state, width);
-    if let Some(k) = state.kube.banner() {
-        out.push(format!(" {}", sanitize(&k)));
+    if let KubeStatus::Unreachable { url, message } = &state.kube {
+        out.push(format!(" {}", sanitize(&s::kube_unreachable(url, message))));
     }
     out
 }
