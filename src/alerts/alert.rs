@@ -92,6 +92,8 @@ pub struct Alert {
     pub pid: Option<u32>,
     /// Container id (full or 12-char short), when known (for the pivot).
     pub container_id: Option<String>,
+    /// The process and its identity as the engine held them (engine alerts; intake: names resolved from the container id).
+    pub facts: Option<std::sync::Arc<super::ProcFacts>>,
 }
 
 impl Alert {
@@ -178,6 +180,7 @@ mod tests {
             origin: AlertOrigin::Engine,
             pid: None,
             container_id: Some("fae86fdf29be".into()),
+            facts: None,
         }
     }
 

@@ -151,6 +151,7 @@ mod tests {
             origin: AlertOrigin::Falco("f".into()),
             pid,
             container_id: ctr.map(str::to_string),
+            facts: None,
         }
     }
 

@@ -16,7 +16,7 @@ pub fn on_alerts(state: &mut AppState, alerts: Vec<Alert>) -> Vec<Effect> {
     let mut effects = Vec::new();
     for a in &alerts {
         if let Some(pid) = a.pid
-            && state.flight.want(pid, a.time_ns)
+            && state.flight.want(pid, a.time_ns, a.facts.clone())
         {
             effects.push(Effect::Snapshot(pid));
         }

@@ -247,4 +247,6 @@ pub struct ProcInfo {
     pub pod_namespace: Option<String>,
     /// Pod UID, if known (from the cgroup path or the runtime).
     pub pod_uid: Option<String>,
+    /// In a host cgroup but in the container's pid and mount namespaces (nsenter).
+    pub entered_from_host: bool,
 }

@@ -61,7 +61,16 @@ pub fn candidates(processes: &[ProcInfo]) -> Vec<Candidate> {
     let mut seen = std::collections::HashSet::new();
     for p in processes {
         out.push(Candidate {
-            text: format!("{} {}", p.pid, p.comm),
+            text: if p.entered_from_host {
+                format!(
+                    "{} {} {}",
+                    p.pid,
+                    p.comm,
+                    crate::ui::strings::FINDER_ENTERED
+                )
+            } else {
+                format!("{} {}", p.pid, p.comm)
+            },
             kind: Kind::Process,
             target: Target::Pid(p.pid),
         });

@@ -4,8 +4,10 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::state::AppState;
+use crate::alerts::ProcFacts;
 use crate::inspect::Inspection;
 use crate::inspect::environ::MASK;
+use crate::inspect::overview::{Exe, NamedId, Overview, Parent, boundary};
 
 /// Snapshots kept (oldest dropped).
 pub const SNAPSHOT_CAP: usize = 64;
@@ -23,6 +25,8 @@ pub struct Snapshot {
     pub alert_time_ns: u64,
     /// `None` while being taken; then the inspection, or why it failed (already gone).
     pub taken: Option<Result<Arc<Inspection>, String>>,
+    /// What the alert carried about the process (used when /proc is already gone).
+    pub facts: Option<Arc<ProcFacts>>,
 }
 
 /// Retention setting and snapshots.
@@ -66,7 +70,7 @@ impl FlightRecorder {
 
     /// Records that an alert at `alert_time_ns` names `pid`; true when a
     /// snapshot must be taken (none recent for that pid).
-    pub fn want(&mut self, pid: u32, alert_time_ns: u64) -> bool {
+    pub fn want(&mut self, pid: u32, alert_time_ns: u64, facts: Option<Arc<ProcFacts>>) -> bool {
         if pid == 0 {
             return false;
         }
@@ -85,11 +89,14 @@ impl FlightRecorder {
             pid,
             alert_time_ns,
             taken: None,
+            facts,
         });
         true
     }
 
-    /// Stores a result for the newest pending snapshot of `pid`.
+    /// Stores a result for the newest pending snapshot of `pid`. When /proc was already
+    /// gone (or only a zombie was left), the alert's record of the process stands in; a
+    /// live read that found no container keeps the one the alert was attributed to.
     pub fn store(&mut self, pid: u32, result: Result<Arc<Inspection>, String>) {
         if let Some(s) = self
             .snapshots
@@ -97,6 +104,18 @@ impl FlightRecorder {
             .rev()
             .find(|s| s.pid == pid && s.taken.is_none())
         {
+            let result = match (result, s.facts.as_deref()) {
+                (Ok(ins), Some(f)) if ins.exited => Ok(Arc::new(from_facts(f))),
+                (Err(_), Some(f)) => Ok(Arc::new(from_facts(f))),
+                (Ok(ins), Some(f))
+                    if ins.identity.container.is_none() && f.identity.container.is_some() =>
+                {
+                    let mut ins = (*ins).clone();
+                    ins.identity = f.identity.clone();
+                    Ok(Arc::new(ins))
+                }
+                (r, _) => r,
+            };
             s.taken = Some(result);
         }
     }
@@ -132,8 +151,84 @@ impl FlightRecorder {
     ) -> (Result<Arc<Inspection>, String>, bool) {
         match (live, self.snapshot(pid)) {
             (Err(_), Some(snap)) => (Ok(snap.clone()), true),
+            // a zombie has no argv, exe or fds left: the snapshot has them
+            (Ok(ins), Some(snap)) if ins.exited => (Ok(snap.clone()), true),
             (live, _) => (live, false),
         }
+    }
+}
+
+/// An inspection built from what the rule engine held when the alert fired: argv, exe, cwd,
+/// ids, capabilities, parent chain and identity (no environ, fds, mounts: never read).
+pub fn from_facts(f: &ProcFacts) -> Inspection {
+    let mut parents = vec![Parent {
+        pid: f.pid,
+        name: f.comm.clone(),
+        ..Parent::default()
+    }];
+    let mut vpids = vec![f.vpid];
+    for a in &f.ancestors {
+        parents.push(Parent {
+            pid: a.pid,
+            name: a.comm.clone(),
+            ..Parent::default()
+        });
+        vpids.push(a.vpid);
+    }
+    for i in 1..parents.len() {
+        let in_child_ns = |j: usize| vpids[j] != 0 && vpids[j] != parents[j].pid;
+        if in_child_ns(i - 1) && !in_child_ns(i) && vpids[i] != 0 {
+            let b = boundary(Some(vpids[i - 1]), &parents[i].name);
+            parents[i - 1].boundary = Some(b);
+            parents[i - 1].pidns_init = b == crate::inspect::overview::Boundary::Init;
+        }
+    }
+    let mut status = crate::inspect::status::Status {
+        name: f.comm.clone(),
+        state: 'X',
+        state_word: "exited".into(),
+        tgid: f.pid,
+        ppid: f.ppid,
+        cap_eff: f.cap_eff,
+        vpid: (f.vpid != 0).then_some(f.vpid),
+        ..Default::default()
+    };
+    status.uid.effective = f.uid;
+    status.uid.real = f.uid;
+    status.gid.effective = f.gid;
+    status.gid.real = f.gid;
+    Inspection {
+        pid: f.pid,
+        identity: f.identity.clone(),
+        exited: true,
+        recorded: true,
+        overview: Overview {
+            cmdline: f.argv.clone(),
+            exe: (!f.exepath.is_empty()).then(|| Exe {
+                path: f.exepath.clone(),
+                ..Exe::default()
+            }),
+            cwd: f.cwd.clone(),
+            uid: NamedId {
+                id: f.uid,
+                name: f.user.clone(),
+            },
+            gid: NamedId {
+                id: f.gid,
+                name: None,
+            },
+            state: "X (exited)".into(),
+            threads: 0,
+            parents,
+        },
+        status,
+        environ: None,
+        fds: None,
+        mounts: None,
+        root_readonly: None,
+        namespaces: None,
+        lsm: None,
+        errors: Vec::new(),
     }
 }
 

@@ -103,6 +103,7 @@ fn identity_of(p: &ProcInfo) -> Identity {
             uid: p.pod_uid.clone(),
             ..PodInfo::default()
         }),
+        entered_from_host: p.entered_from_host,
     }
 }
 

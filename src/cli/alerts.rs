@@ -28,14 +28,47 @@ pub struct AlertsArgs {
     #[arg(long)]
     alerts_file: Option<PathBuf>,
     /// Do not ask the container runtime (CRI) for container and pod names.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "cri_socket")]
     no_cri: bool,
+    /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
+    #[arg(long, value_name = "PATH")]
+    cri_socket: Option<PathBuf>,
+    #[command(flatten)]
+    append: AppendArgs,
     /// Ring buffer size in MiB (power of two).
     #[arg(long, default_value_t = 16)]
     ring_mb: u32,
 }
 
+/// Falco's `append_output`: identity fields at the end of every alert.
+#[derive(Args, Clone, Default)]
+pub struct AppendArgs {
+    /// Fields appended to every alert as `label=value` (comma-separated; default: container id,
+    /// image, tag and name, pod namespace and name, as Falco's -pk).
+    #[arg(long, value_name = "FIELDS", conflicts_with = "no_append_output")]
+    append_output: Option<String>,
+    /// Print the rules' output only (no identity suffix, no extra output_fields).
+    #[arg(long)]
+    no_append_output: bool,
+}
+
+impl AppendArgs {
+    /// What to append, or the usage error.
+    pub fn append(&self) -> Result<Option<ktriage::rules::append::Append>, String> {
+        use ktriage::rules::append::Append;
+        match (&self.append_output, self.no_append_output) {
+            (_, true) => Ok(None),
+            (Some(list), false) => Append::parse(list).map(Some),
+            (None, false) => Ok(Some(Append::default())),
+        }
+    }
+}
+
 pub fn run(a: AlertsArgs) -> ExitCode {
+    let append = match a.append.append() {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
     let duration = match a.duration {
         Some(d) if !(d.is_finite() && d > 0.0) => {
             return usage("--duration must be a positive number of seconds");
@@ -51,7 +84,8 @@ pub fn run(a: AlertsArgs) -> ExitCode {
     let (mut engine, cov) = match setup::build_engine(&setup::EngineOpts {
         rules: a.rules.clone(),
         defaults: !a.no_default_rules,
-        cri: (!a.no_cri).then_some(None),
+        cri: (!a.no_cri).then(|| a.cri_socket.clone()),
+        append,
     }) {
         Ok(e) => e,
         Err(e) => return usage(e),

@@ -38,6 +38,12 @@ pub struct IntakeArgs {
     /// Stop after SECS seconds (default: when every source has ended).
     #[arg(long)]
     duration: Option<f64>,
+    /// Container runtime socket, to name the containers and pods of alerts (default: auto-detect).
+    #[arg(long, value_name = "PATH")]
+    cri_socket: Option<PathBuf>,
+    /// Do not ask the container runtime (CRI) for container and pod names.
+    #[arg(long, conflicts_with = "cri_socket")]
+    no_cri: bool,
 }
 
 /// The TUI's Falco intake flags.
@@ -127,6 +133,7 @@ pub fn run(a: IntakeArgs) -> ExitCode {
         sources: srcs,
         json: a.json,
         duration,
+        cri: (!a.no_cri).then(|| a.cri_socket.clone()),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

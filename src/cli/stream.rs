@@ -21,11 +21,18 @@ pub struct StreamArgs {
     /// Stop after SECS seconds.
     #[arg(long)]
     duration: Option<f64>,
+    /// Container runtime socket for container and pod names (default: auto-detect).
+    #[arg(long, value_name = "PATH")]
+    cri_socket: Option<std::path::PathBuf>,
+    /// Do not ask the container runtime (CRI) for container and pod names.
+    #[arg(long, conflicts_with = "cri_socket")]
+    no_cri: bool,
     #[command(flatten)]
     filters: FilterArgs,
 }
 
 pub fn run(a: StreamArgs) -> ExitCode {
+    let cri = (!a.no_cri).then(|| a.cri_socket.clone());
     let f = a.filters;
     let mut collector = match f.collector_config() {
         Ok(c) => c,
@@ -51,6 +58,7 @@ pub fn run(a: StreamArgs) -> ExitCode {
         collector,
         filter: filter.join(" "),
         duration,
+        cri,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

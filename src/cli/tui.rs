@@ -51,6 +51,8 @@ pub struct TuiArgs {
     no_rules: bool,
     #[command(flatten)]
     kube: super::kube_args::KubeArgs,
+    #[command(flatten)]
+    append: super::alerts::AppendArgs,
 }
 
 pub fn run(a: TuiArgs) -> ExitCode {
@@ -70,6 +72,10 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
+    let append = match a.append.append() {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
     let engine = if a.no_rules || a.no_bpf {
         None
     } else {
@@ -77,6 +83,7 @@ pub fn run(a: TuiArgs) -> ExitCode {
             rules: a.rules.clone(),
             defaults: !a.no_default_rules,
             cri: Some(a.cri_socket.clone()),
+            append,
         };
         match setup::build_engine(&opts) {
             Ok((engine, cov)) => {

@@ -152,7 +152,8 @@ impl Source for ProcSource {
                     while !stop.load(Ordering::Acquire) {
                         let mut procs = procfs::scan();
                         for p in &mut procs {
-                            if p.container_id.is_some() {
+                            // kernel threads have no container and share the host's namespaces
+                            if p.container_id.is_some() || (p.pid != 2 && p.ppid != 2) {
                                 resolver.enrich(p);
                             }
                         }

@@ -1,5 +1,6 @@
 //! `ktriage stream --json`: live records as JSON lines, through the core's buffer and filter.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use crate::app::{Event, update};
 use crate::collector::clock::WallClock;
 use crate::collector::drive::drive;
 use crate::collector::{CollectorConfig, CollectorError};
+use crate::identity::resolve::Resolver;
 use crate::sanitize::{sanitize, sanitize_bytes};
 use crate::ui::keymap::Keymap;
 
@@ -23,6 +25,41 @@ pub struct StreamOpts {
     pub filter: String,
     /// Stop after this long.
     pub duration: Option<Duration>,
+    /// Ask the container runtime for container and pod names (`Some(None)`: auto-detect the socket).
+    pub cri: Option<Option<std::path::PathBuf>>,
+}
+
+/// Container and pod names by container id, from the runtime (misses are asked again, rate-limited by the CRI cache).
+struct Names {
+    resolver: Option<Resolver>,
+    known: HashMap<String, [Option<String>; 3]>,
+}
+
+impl Names {
+    fn new(cri: Option<&Option<std::path::PathBuf>>) -> Self {
+        Self {
+            resolver: cri.map(|s| Resolver::new(s.as_deref(), true)),
+            known: HashMap::new(),
+        }
+    }
+
+    /// `[container_name, pod_namespace, pod_name]` of container `id`.
+    fn of(&mut self, id: &str) -> [Option<String>; 3] {
+        if let Some(n) = self.known.get(id) {
+            return n.clone();
+        }
+        let Some(r) = self.resolver.as_mut() else {
+            return Default::default();
+        };
+        let ident = r.identify_container(id);
+        let c = ident.container.and_then(|c| c.name);
+        let (ns, pod) = ident.pod.map_or((None, None), |p| (p.namespace, p.name));
+        let n = [c, ns, pod];
+        if n.iter().any(Option::is_some) {
+            self.known.insert(id.to_string(), n.clone());
+        }
+        n
+    }
 }
 
 /// What a stream run saw, for the closing line and for tests.
@@ -53,9 +90,23 @@ fn write_record(
     state: &AppState,
     ev: &EventRef<'_>,
     clock: &WallClock,
+    names: &mut Names,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => writeln!(out, "{}", super::json::event_json(state, ev, clock)),
+        Format::Json => {
+            let mut v = super::json::event_json(state, ev, clock);
+            let id = state
+                .cgroups
+                .get(&ev.cgroup_id())
+                .and_then(|c| c.container_id.clone());
+            let [c, ns, pod] = id.map(|id| names.of(&id)).unwrap_or_default();
+            if let Some(m) = v.as_object_mut() {
+                m.insert("container_name".into(), c.into());
+                m.insert("pod_namespace".into(), ns.into());
+                m.insert("pod_name".into(), pod.into());
+            }
+            writeln!(out, "{v}")
+        }
         Format::Text => {
             let ctr = state
                 .container_of(ev.cgroup_id())
@@ -98,11 +149,19 @@ fn run_with(
     state.stream.filter = filter;
     let clock = WallClock::now();
     let mut printed = 0u64;
+    let mut names = Names::new(opts.cri.as_ref());
     let r = drive(
         &opts.collector,
         opts.duration,
         || {},
-        |ev| print_new(&mut state, ev, &clock, format, out, &mut printed),
+        |ev| {
+            let mut sink = Sink {
+                out: &mut *out,
+                printed: &mut printed,
+                names: &mut names,
+            };
+            print_new(&mut state, ev, &clock, format, &mut sink)
+        },
     )?;
     Ok(StreamReport {
         printed,
@@ -113,13 +172,19 @@ fn run_with(
 }
 
 /// Feeds `ev` to the core and prints the records it added that pass the filter.
-fn print_new(
+/// Where records go and what printing them needs.
+struct Sink<'a, W: Write> {
+    out: &'a mut W,
+    printed: &'a mut u64,
+    names: &'a mut Names,
+}
+
+fn print_new<W: Write>(
     state: &mut AppState,
     ev: Event,
     clock: &WallClock,
     format: Format,
-    out: &mut impl Write,
-    printed: &mut u64,
+    sink: &mut Sink<'_, W>,
 ) -> bool {
     let from = state.buffer.next_seq();
     update(state, ev);
@@ -142,10 +207,10 @@ fn print_new(
         let Some(ev) = state.buffer.get(seq) else {
             continue;
         };
-        if write_record(out, format, state, &ev, clock).is_err() {
+        if write_record(sink.out, format, state, &ev, clock, sink.names).is_err() {
             return false;
         }
-        *printed += 1;
+        *sink.printed += 1;
     }
-    out.flush().is_ok()
+    sink.out.flush().is_ok()
 }

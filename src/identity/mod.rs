@@ -2,6 +2,7 @@
 
 pub mod cgroup;
 pub mod cri;
+pub mod nsindex;
 pub mod resolve;
 
 use serde::Serialize;
@@ -49,4 +50,7 @@ pub struct Identity {
     pub container: Option<ContainerInfo>,
     /// The pod, `None` outside Kubernetes pods.
     pub pod: Option<PodInfo>,
+    /// The process is in a host cgroup but shares the container's pid and mount
+    /// namespaces (`nsenter`, `setns`): attributed to the container, entered from the host.
+    pub entered_from_host: bool,
 }

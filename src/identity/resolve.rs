@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::cgroup::{CgroupIdentity, parse_proc_cgroup};
+use super::cgroup::{CgroupIdentity, parse_cgroup_path, parse_proc_cgroup};
 use super::cri::CriCache;
+use super::nsindex::NsIndex;
 use super::{ContainerInfo, Identity, PodInfo};
 use crate::app::event::ProcInfo;
 
@@ -11,6 +12,7 @@ use crate::app::event::ProcInfo;
 pub struct Resolver {
     proc_root: PathBuf,
     cri: Option<CriCache>,
+    ns: NsIndex,
 }
 
 impl Resolver {
@@ -24,6 +26,7 @@ impl Resolver {
         Self {
             proc_root: proc_root.to_path_buf(),
             cri: cri.then(|| CriCache::new(cri_socket)),
+            ns: NsIndex::new(proc_root),
         }
     }
 
@@ -34,10 +37,39 @@ impl Resolver {
         parse_proc_cgroup(&text)
     }
 
-    /// The identity of `pid`.
+    /// The identity of `pid`: by its cgroup, else by its namespaces (entered from the host).
     pub fn identify(&mut self, pid: u32) -> Identity {
         let cg = self.cgroup_of(pid);
+        if cg.container_id.is_none()
+            && let Some(id) = self.entered(pid)
+        {
+            return id;
+        }
         self.identify_cgroup(&cg)
+    }
+
+    /// The container `pid` was entered into from the host (see [`NsIndex::entered`]).
+    pub fn entered(&mut self, pid: u32) -> Option<Identity> {
+        let owner = self.ns.entered(pid)?;
+        let mut cg = parse_cgroup_path(&owner.cgroup_path);
+        cg.container_id = Some(owner.container_id);
+        let mut id = self.identify_cgroup(&cg);
+        id.entered_from_host = true;
+        Some(id)
+    }
+
+    /// The identity of container `id` (full id): runtime names, no cgroup facts.
+    pub fn identify_container(&mut self, id: &str) -> Identity {
+        let cg = CgroupIdentity {
+            container_id: Some(id.to_string()),
+            ..CgroupIdentity::default()
+        };
+        self.identify_cgroup(&cg)
+    }
+
+    /// The full id of a container known to the runtime by a prefix of at least 12 characters.
+    pub fn full_container_id(&mut self, prefix: &str) -> Option<String> {
+        self.cri.as_mut()?.full_id(prefix)
     }
 
     /// The identity behind a parsed cgroup: runtime names when the runtime knows the container.
@@ -50,6 +82,7 @@ impl Resolver {
                     qos: cg.qos.map(|q| q.as_str().to_string()),
                     ..PodInfo::default()
                 }),
+                entered_from_host: false,
             };
         };
         let found = self.cri.as_mut().and_then(|c| c.lookup(&id));
@@ -82,13 +115,14 @@ impl Resolver {
         Identity {
             container: Some(container),
             pod,
+            entered_from_host: false,
         }
     }
 
     /// Fills the container and pod fields of a /proc snapshot row.
     pub fn enrich(&mut self, p: &mut ProcInfo) {
-        let cg = self.cgroup_of(p.pid);
-        let ident = self.identify_cgroup(&cg);
+        let ident = self.identify(p.pid);
+        p.entered_from_host = ident.entered_from_host;
         if let Some(c) = ident.container {
             p.container_id = Some(c.id);
             p.container_name = c.name;

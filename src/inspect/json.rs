@@ -43,6 +43,7 @@ impl Inspection {
             "exited": self.exited,
             "container": container,
             "pod": pod,
+            "entered_from_host": self.identity.entered_from_host,
             "security": {
                 "seccomp_mode": st.seccomp,
                 "seccomp": st.seccomp_name(),
@@ -95,7 +96,8 @@ fn exe_json(e: &Exe) -> Value {
 }
 
 fn parent_json(p: &Parent) -> Value {
-    json!({"pid": p.pid, "comm": p.name, "pid_ns": p.pid_ns, "pidns_init": p.pidns_init})
+    json!({"pid": p.pid, "comm": p.name, "pid_ns": p.pid_ns, "pidns_init": p.pidns_init,
+        "boundary": p.boundary.map(|b| b.name())})
 }
 
 fn lsm_json(l: &Lsm) -> Value {

@@ -61,6 +61,9 @@ pub struct Inspection {
     /// The process is a zombie (exited, not yet reaped): only `status` and the
     /// parent chain were read, other sections are `None` without errors.
     pub exited: bool,
+    /// Built from the rule engine's record of the process at an alert (the process was
+    /// gone): overview, security and identity only.
+    pub recorded: bool,
     pub status: Status,
     pub overview: Overview,
     pub environ: Option<Vec<EnvEntry>>,
@@ -142,6 +145,7 @@ impl Inspector {
             pid,
             identity: identity.clone(),
             exited: status.is_exited(),
+            recorded: false,
             overview: Overview {
                 uid,
                 gid,

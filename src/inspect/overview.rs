@@ -68,9 +68,49 @@ pub struct Parent {
     pub name: String,
     /// Inode of `/proc/PID/ns/pid`, when readable.
     pub pid_ns: Option<u64>,
-    /// True when this process's pid namespace differs from its parent's: it is
-    /// the init (pid 1) of a container's pid namespace.
+    /// True when this process is the init (pid 1) of a pid namespace its parent is
+    /// not in: the container's real init.
     pub pidns_init: bool,
+    /// How this process came to be in a pid namespace its parent is not in, if it is.
+    pub boundary: Option<Boundary>,
+}
+
+/// Why a process's pid namespace differs from its parent's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    /// The namespace's pid 1: the container's init.
+    Init,
+    /// Started in the container by the runtime (`runc exec`, CRI ExecSync): the parent is the shim.
+    RuntimeExec,
+    /// Entered from a host process (`nsenter`, `setns`).
+    EnteredFromHost,
+}
+
+impl Boundary {
+    /// Lower-case name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Init => "init",
+            Self::RuntimeExec => "runtime_exec",
+            Self::EnteredFromHost => "entered_from_host",
+        }
+    }
+}
+
+/// True for the comm of a container runtime's process (shim, runc, conmon, crun).
+pub fn is_runtime_comm(comm: &str) -> bool {
+    ["containerd-shim", "runc", "conmon", "crun", "containerd"]
+        .iter()
+        .any(|r| comm.starts_with(r))
+}
+
+/// The boundary between a child (its vpid, when known) and its parent in another pid namespace.
+pub fn boundary(child_vpid: Option<u32>, parent_comm: &str) -> Boundary {
+    match child_vpid {
+        None | Some(1) => Boundary::Init,
+        Some(_) if is_runtime_comm(parent_comm) => Boundary::RuntimeExec,
+        Some(_) => Boundary::EnteredFromHost,
+    }
 }
 
 fn pid_dir(proc_root: &Path, pid: u32) -> PathBuf {
@@ -164,6 +204,7 @@ pub fn lookup_name(text: &str, id: u32) -> Option<String> {
 /// unreadable one), with pid-namespace boundaries marked (see [`Parent`]).
 pub fn parent_chain(proc_root: &Path, pid: u32) -> Vec<Parent> {
     let mut chain: Vec<Parent> = Vec::new();
+    let mut vpids: Vec<Option<u32>> = Vec::new();
     let mut cur = pid;
     while chain.len() < MAX_PARENTS && !chain.iter().any(|p| p.pid == cur) {
         let Ok(st) = status::read_status(proc_root, cur) else {
@@ -174,15 +215,21 @@ pub fn parent_chain(proc_root: &Path, pid: u32) -> Vec<Parent> {
             name: st.name,
             pid_ns: ns_inode(proc_root, cur, "pid").ok(),
             pidns_init: false,
+            boundary: None,
         });
+        vpids.push(st.vpid);
         if cur <= 1 || st.ppid == 0 {
             break;
         }
         cur = st.ppid;
     }
     for i in 1..chain.len() {
-        if let (Some(child), Some(parent)) = (chain[i - 1].pid_ns, chain[i].pid_ns) {
-            chain[i - 1].pidns_init = child != parent;
+        if let (Some(child), Some(parent)) = (chain[i - 1].pid_ns, chain[i].pid_ns)
+            && child != parent
+        {
+            let b = boundary(vpids[i - 1], &chain[i].name);
+            chain[i - 1].boundary = Some(b);
+            chain[i - 1].pidns_init = b == Boundary::Init;
         }
     }
     chain

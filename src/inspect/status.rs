@@ -35,6 +35,8 @@ pub struct Status {
     pub cap_eff: u64,
     pub cap_bnd: u64,
     pub cap_amb: u64,
+    /// pid in its own (innermost) pid namespace: the last `NSpid:` number.
+    pub vpid: Option<u32>,
 }
 
 impl Status {
@@ -103,6 +105,7 @@ pub fn parse_status(text: &str) -> Option<Status> {
             "CapEff" => s.cap_eff = parse_hex(value)?,
             "CapBnd" => s.cap_bnd = parse_hex(value)?,
             "CapAmb" => s.cap_amb = parse_hex(value)?,
+            "NSpid" => s.vpid = value.split_whitespace().last().and_then(|v| v.parse().ok()),
             _ => {}
         }
     }

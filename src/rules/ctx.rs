@@ -95,6 +95,8 @@ pub struct Ctx<'a> {
     pub proc: Option<&'a Proc>,
     pub env: &'a Env,
     pub container: Option<&'a ContainerMeta>,
+    /// The container came from the process's namespaces, not its cgroup (nsenter, setns).
+    pub entered_from_host: bool,
     /// Wall-clock time of the event, ns since the epoch.
     pub wall_ns: u64,
     /// Results of memoized checks for this event.
@@ -119,14 +121,21 @@ impl<'a> Ctx<'a> {
         memo: &'a super::optimize::Memo,
     ) -> Self {
         memo.reset();
+        let proc = procs.get(ev.pid);
+        let by_cgroup = env.container(ev.cgroup_id);
+        let entered = by_cgroup
+            .is_none()
+            .then(|| proc.and_then(|p| p.entered.as_deref()))
+            .flatten();
         Self {
             ev,
             etype,
             num,
             procs,
-            proc: procs.get(ev.pid),
+            proc,
             env,
-            container: env.container(ev.cgroup_id),
+            container: by_cgroup.or(entered),
+            entered_from_host: entered.is_some(),
             wall_ns,
             memo,
             fd: OnceCell::new(),

@@ -42,6 +42,12 @@ pub struct Engine {
     pub stats: EngineStats,
     pub(super) dns_rx: Option<std::sync::mpsc::Receiver<(std::net::IpAddr, Arc<str>)>>,
     pub(super) dns_names: Vec<String>,
+    /// Identity appended to every alert (Falco's `append_output`); `None`: the rule's output only.
+    pub append: Option<super::append::Append>,
+    /// Namespace pairs of containers, for processes entered from the host (`None`: no /proc).
+    pub(super) ns: Option<crate::identity::nsindex::NsIndex>,
+    /// Containers entered from the host, by full id.
+    pub(super) entered_meta: super::hash::FxMap<String, Arc<super::env::ContainerMeta>>,
 }
 
 /// Counters.
@@ -130,6 +136,9 @@ impl Engine {
             failed_files: set.failed_files.clone(),
             files: set.sources.iter().map(|(n, _)| n.clone()).collect(),
         };
+        let ns = procs
+            .proc_root()
+            .map(crate::identity::nsindex::NsIndex::new);
         let engine = Engine {
             rules,
             by_type,
@@ -143,6 +152,9 @@ impl Engine {
             stats: EngineStats::default(),
             dns_rx: None,
             dns_names,
+            append: None,
+            ns,
+            entered_meta: Default::default(),
         };
         (engine, coverage)
     }
@@ -181,7 +193,10 @@ impl Engine {
                     let live = &self.rules[i as usize];
                     self.stats.evaluations += 1;
                     if eval(&live.rule.expr, &ctx) {
-                        let (output, fields) = live.rule.output.render(&ctx);
+                        let (mut output, mut fields) = live.rule.output.render(&ctx);
+                        if let Some(a) = &self.append {
+                            a.apply(&ctx, &mut output, &mut fields, ctx.entered_from_host);
+                        }
                         self.stats.alerts += 1;
                         out.push(Alert {
                             time_ns: wall,
@@ -195,6 +210,7 @@ impl Engine {
                             origin: AlertOrigin::Engine,
                             pid: Some(ev.pid),
                             container_id: ctx.container.map(|c| c.short.to_string()),
+                            facts: Some(Arc::new(super::facts::of(&ctx))),
                         });
                     }
                 }

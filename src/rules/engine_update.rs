@@ -32,6 +32,7 @@ impl Engine {
                 }
                 self.procs.ensure(ev.pid, Some(ev));
                 self.procs.ensure_ancestors(ev.pid);
+                self.attribute(ev.pid, ev.cgroup_id);
             }
         }
     }
@@ -117,6 +118,7 @@ impl Engine {
         };
         self.procs.insert(p);
         self.procs.ensure_ancestors(ev.pid);
+        self.attribute(ev.pid, ev.cgroup_id);
     }
 
     fn fds(&mut self, ev: &SysEvent) {
@@ -135,6 +137,9 @@ impl Engine {
         let arg_fd = ev.args[0] as u32 as i32;
         match cat {
             Cat::Open(flags) if ret >= 0 => {
+                if let Some(t) = super::entered::ns_target(&c_str(&ev.bufs[0].bytes)) {
+                    p.ns_target = Some(t);
+                }
                 // O_DIRECTORY or O_PATH: a likely dirfd for later *at() calls
                 let dir = flags.is_some_and(|i| ev.args[i] & 0o10200000 != 0);
                 if !dir && !track_files {

@@ -6,6 +6,7 @@
 //! event type; [`Engine::process_batch`] runs each event through the rules that
 //! can match it and returns [`Alert`](crate::alerts::Alert)s in Falco's shapes.
 
+pub mod append;
 mod ast;
 mod compile;
 mod compile_rule;
@@ -14,11 +15,13 @@ pub mod diag;
 mod dns;
 mod engine;
 mod engine_update;
+mod entered;
 mod env;
 mod eval;
 mod evtypes;
 mod expr;
 mod extract;
+mod facts;
 mod fdtable;
 mod fields;
 mod hash;

@@ -42,6 +42,10 @@ pub struct Proc {
     pub exe_upper_layer: bool,
     /// Open fds the stream showed (files, sockets).
     pub fds: FdTable,
+    /// In a host cgroup, in this container's pid and mount namespaces (entered from the host).
+    pub entered: Option<Arc<super::env::ContainerMeta>>,
+    /// A pid whose `/proc/PID/ns/{pid,mnt}` this process (or an ancestor) opened: `nsenter -t PID`.
+    pub ns_target: Option<u32>,
 }
 
 impl Proc {

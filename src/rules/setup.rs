@@ -17,6 +17,8 @@ pub struct EngineOpts {
     pub defaults: bool,
     /// Ask the container runtime for names (`Some(None)`: auto-detect the socket).
     pub cri: Option<Option<PathBuf>>,
+    /// Identity appended to every alert (`None`: the rules' output only).
+    pub append: Option<super::append::Append>,
 }
 
 /// The compiled engine, or the located errors of the files that could not be loaded.
@@ -42,6 +44,7 @@ pub fn build_engine(opts: &EngineOpts) -> Result<(Engine, Coverage), String> {
             rule_errors(&cov).join("\n")
         ));
     }
+    engine.append = opts.append.clone();
     engine.start_dns(Duration::from_secs(300));
     Ok((engine, cov))
 }

@@ -105,11 +105,18 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let mut handles = tokio::task::block_in_place(|| start_sources(&opts, &source_tx, &stop));
     drop(source_tx);
     handles.extend(stage);
-    for source in &opts.intake {
-        tokio::spawn(crate::alerts::intake::run_source(
-            source.clone(),
-            tx.clone(),
-        ));
+    if !opts.intake.is_empty() {
+        // Falco's alerts pass through a stage that names their containers and pods; it is
+        // not joined: it ends with the intake tasks (at runtime shutdown) or on a closed core.
+        let (itx, irx) = tokio::sync::mpsc::channel(256);
+        let _detached =
+            crate::alerts::intake::resolve::spawn_stage(irx, tx.clone(), opts.cri_socket.clone())?;
+        for source in &opts.intake {
+            tokio::spawn(crate::alerts::intake::run_source(
+                source.clone(),
+                itx.clone(),
+            ));
+        }
     }
     let effects_tx = tx;
     let mut state = AppState::new(opts.buffer_cap, opts.keymap);

@@ -242,6 +242,21 @@ pub fn ov_qos(qos: &str) -> String {
 }
 /// Overview: marks the init of a pid namespace (a container's pid 1).
 pub const OV_NS_INIT: &str = "container init · pid namespace boundary";
+/// Parent-chain mark of a process the runtime started in the container (`runc exec`, ExecSync).
+pub const OV_NS_RUNTIME_EXEC: &str = "runtime exec · pid namespace boundary";
+/// Parent-chain mark of a process entered into the namespace from the host (nsenter, setns).
+pub const OV_NS_ENTERED: &str = "entered from the host · pid namespace boundary";
+/// Overview label of the attribution line.
+pub const OV_ENTERED: &str = "entered";
+/// Overview: the process is in a host cgroup but in the container's namespaces.
+pub const OV_ENTERED_TEXT: &str =
+    "from the host (nsenter/setns): host cgroup, container's namespaces";
+/// Overview: the view shows the flight recorder's record of an exited process.
+pub const OV_FROM_ALERT: &str = "exited · shown as the rule engine recorded it at the alert";
+/// Finder: after the comm of a process entered from the host.
+pub const FINDER_ENTERED: &str = "(entered from host)";
+/// Process-pane mark before the container id of a process entered from the host.
+pub const PROC_ENTERED_MARK: &str = "⇲";
 /// Overview: a zombie.
 pub const OV_EXITED: &str = "process exited (zombie): only its status and parents were read";
 /// Fds: column headers.

@@ -170,6 +170,7 @@ pub fn processes() -> Vec<ProcInfo> {
         pod_name: ctr.map(|_| "web-0".to_string()),
         pod_namespace: ctr.map(|_| "team-a".to_string()),
         pod_uid: ctr.map(|_| "6f1c2d3e-1111-2222-3333-444455556666".to_string()),
+        entered_from_host: false,
     };
     vec![
         p(1, 0, 0, "systemd", None),
@@ -264,6 +265,7 @@ pub fn nginx_identity() -> Identity {
             qos: Some("burstable".into()),
             labels: [("app".to_string(), "web".to_string())].into(),
         }),
+        entered_from_host: false,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct HeadlessOpts {
     pub json: bool,
     /// Stop after this long (default: when every source has ended).
     pub duration: Option<Duration>,
+    /// Resolve container ids to names through the runtime (`Some(None)`: auto-detect the socket).
+    pub cri: Option<Option<std::path::PathBuf>>,
 }
 
 /// What a run saw.
@@ -90,6 +92,10 @@ pub fn run(
         let mut report = HeadlessReport::default();
         let mut last_state: std::collections::HashMap<String, IntakeState> = Default::default();
         let mut malformed: std::collections::HashMap<String, u64> = Default::default();
+        let mut names = opts
+            .cri
+            .as_ref()
+            .map(|s| crate::identity::resolve::Resolver::new(s.as_deref(), true));
         loop {
             let ev = match deadline {
                 Some(d) => match tokio::time::timeout_at(d, rx.recv()).await {
@@ -100,7 +106,10 @@ pub fn run(
             };
             match ev {
                 None => break,
-                Some(Event::Alerts(batch)) => {
+                Some(Event::Alerts(mut batch)) => {
+                    if let Some(r) = names.as_mut() {
+                        batch.iter_mut().for_each(|a| super::resolve::resolve(a, r));
+                    }
                     for a in &batch {
                         writeln!(out, "{}", alert_line(a, opts.json))?;
                     }

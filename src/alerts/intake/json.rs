@@ -78,5 +78,6 @@ pub fn from_value(v: Value, ctx: &ParseCtx) -> Result<Alert, LineError> {
         origin: ctx.origin(),
         pid,
         container_id,
+        facts: None,
     })
 }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod journald;
 mod json;
 pub mod lines;
+pub mod resolve;
 pub mod sink;
 pub mod source;
 mod text;

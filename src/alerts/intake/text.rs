@@ -78,6 +78,7 @@ pub fn parse_text(line: &str, ctx: &ParseCtx) -> Result<Alert, LineError> {
         output: output.to_string(),
         pid: pid_of(&output_fields),
         container_id: container_of(&output_fields),
+        facts: None,
         output_fields,
         tags: Vec::new(),
         origin: ctx.origin(),

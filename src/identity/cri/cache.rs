@@ -88,6 +88,34 @@ impl CriCache {
         self.entries.get(&id).cloned()
     }
 
+    /// The full id of the one container whose id starts with `prefix` (at least 12
+    /// hex characters, as Falco prints `container.id`); `None` when unknown or ambiguous.
+    pub fn full_id(&mut self, prefix: &str) -> Option<String> {
+        let p = prefix.to_ascii_lowercase();
+        if p.len() < 12 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let find = |e: &HashMap<String, Entry>| {
+            let mut it = e.keys().filter(|k| k.starts_with(&p));
+            match (it.next(), it.next()) {
+                (Some(k), None) => Some(k.clone()),
+                _ => None,
+            }
+        };
+        if let Some(k) = find(&self.entries) {
+            return Some(k);
+        }
+        let now = Instant::now();
+        if self
+            .last_attempt
+            .is_none_or(|t| now.duration_since(t) >= self.backoff)
+        {
+            self.last_attempt = Some(now);
+            let _ = self.refresh();
+        }
+        find(&self.entries)
+    }
+
     /// Refreshes now, ignoring the rate limit; returns how many containers the runtime listed.
     pub fn refresh(&mut self) -> Result<usize, &CriError> {
         self.attempts += 1;

@@ -21,6 +21,7 @@ fn nginx_identity() -> Identity {
             qos: Some("burstable".into()),
             labels: [("app".to_string(), "web".to_string())].into(),
         }),
+        entered_from_host: false,
     }
 }
 

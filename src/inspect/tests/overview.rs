@@ -94,3 +94,18 @@ fn state_text_uses_the_word() {
     };
     assert_eq!(state_text(&st), "D (disk sleep)");
 }
+
+#[test]
+fn boundaries_tell_init_runtime_exec_and_entered_apart() {
+    use super::{Boundary, boundary};
+    assert_eq!(boundary(Some(1), "containerd-shim"), Boundary::Init);
+    assert_eq!(boundary(None, "bash"), Boundary::Init, "vpid unknown");
+    assert_eq!(
+        boundary(Some(7), "containerd-shim"),
+        Boundary::RuntimeExec,
+        "ExecSync / runc exec: the shim is the parent"
+    );
+    assert_eq!(boundary(Some(7), "runc:[2:INIT]"), Boundary::RuntimeExec);
+    assert_eq!(boundary(Some(7), "nsenter"), Boundary::EnteredFromHost);
+    assert_eq!(boundary(Some(7), "bash"), Boundary::EnteredFromHost);
+}

@@ -80,6 +80,7 @@ fn locate_by_uid_and_name_then_by_container_id_then_by_name() {
             uid: pod_uid.map(str::to_string),
             ..PodInfo::default()
         }),
+        entered_from_host: false,
     };
     assert_eq!(
         s.locate(&ident(Some(&uid), Some("webserver"), "x")),

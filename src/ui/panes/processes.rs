@@ -128,7 +128,11 @@ fn cell(p: &ProcInfo, calls: Option<u64>, col: usize) -> String {
                 .chars()
                 .take(12)
                 .collect();
-            sanitize(&id).into_owned()
+            if p.entered_from_host {
+                format!("{} {}", s::PROC_ENTERED_MARK, sanitize(&id))
+            } else {
+                sanitize(&id).into_owned()
+            }
         }
     }
 }

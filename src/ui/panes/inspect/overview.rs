@@ -4,6 +4,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Cx, clean, fit_spans, kv, kv_wrapped, label_spans};
 use crate::inspect::Inspection;
+use crate::inspect::overview::Boundary;
 use crate::ui::panes::{fit, width_of};
 use crate::ui::strings as s;
 use crate::ui::theme::Role;
@@ -22,8 +23,13 @@ pub(super) fn lines(ins: &Inspection, cx: &Cx, width: u16) -> Vec<Line<'static>>
     let st = &ins.status;
     let mut out = Vec::new();
     if ins.exited {
+        let text = if ins.recorded {
+            s::OV_FROM_ALERT
+        } else {
+            s::OV_EXITED
+        };
         out.push(Line::from(
-            cx.span(super::fit_text(s::OV_EXITED, width), Role::Warning),
+            cx.span(super::fit_text(text, width), Role::Warning),
         ));
     }
 
@@ -152,6 +158,15 @@ fn identity_lines(ins: &Inspection, cx: &Cx, width: u16, out: &mut Vec<Line<'sta
                 out.push(kv(s::OV_IMAGE, LABEL_W, vec![text(img)], cx, width));
             }
             labels_line(&c.labels, cx, width, out);
+            if ins.identity.entered_from_host {
+                out.push(kv(
+                    s::OV_ENTERED,
+                    LABEL_W,
+                    vec![cx.span(s::OV_ENTERED_TEXT, Role::Warning)],
+                    cx,
+                    width,
+                ));
+            }
         }
         None => out.push(kv(
             s::OV_CONTAINER,
@@ -227,8 +242,15 @@ fn parent_lines(ins: &Inspection, cx: &Cx, width: u16, out: &mut Vec<Line<'stati
         let mut spans = label_spans(label, LABEL_W, cx);
         spans.push(cx.span(format!("{:>pid_w$} ", p.pid), Role::Accent));
         spans.push(cx.span(fit(&names[i], name_w, false), Role::Text));
-        if p.pidns_init {
-            spans.push(cx.span(format!("  {}", s::OV_NS_INIT), Role::Accent));
+        let mark = match p.boundary {
+            Some(Boundary::Init) => Some((s::OV_NS_INIT, Role::Accent)),
+            Some(Boundary::RuntimeExec) => Some((s::OV_NS_RUNTIME_EXEC, Role::Accent)),
+            Some(Boundary::EnteredFromHost) => Some((s::OV_NS_ENTERED, Role::Warning)),
+            None if p.pidns_init => Some((s::OV_NS_INIT, Role::Accent)),
+            None => None,
+        };
+        if let Some((text, role)) = mark {
+            spans.push(cx.span(format!("  {text}"), role));
         }
         out.push(fit_spans(spans, width));
     }
