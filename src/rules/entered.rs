@@ -29,7 +29,10 @@ impl Engine {
         if p.entered.is_some() || p.vpid == 0 || p.vpid == p.pid {
             return;
         }
-        let target = p.ns_target;
+        // the target nsenter opened: the process's own, else its parent's (fork not seen)
+        let target = p
+            .ns_target
+            .or_else(|| self.procs.parent(p).and_then(|pp| pp.ns_target));
         let Some(ns) = self.ns.as_mut() else {
             return;
         };
