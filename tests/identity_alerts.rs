@@ -310,3 +310,81 @@ fn inspect_attributes_nsenter_and_labels_the_parent_chain() {
     assert_eq!(v["entered_from_host"], false);
     assert_eq!(sync.join().expect("thread").expect("ExecSync"), 0);
 }
+
+#[test]
+fn stream_and_falco_intake_carry_names() {
+    let t = "stream_and_falco_intake_carry_names";
+    if !bpf_available(t) || !containerd::containerd_available(t) {
+        return;
+    }
+    let pod = containerd::ContainerdPod::start();
+    let sock = pod.socket.to_str().expect("utf-8 path").to_string();
+
+    // stream --json: no ready signal, so the pod's cat runs again until the stream shows it
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(["stream", "--json", "--comm", "cat", "--duration", "60"])
+        .args(["--cri-socket", &sock])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ktriage stream");
+    let (tx, rx) = mpsc::channel();
+    let out = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for l in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                return;
+            }
+        }
+    });
+    let end = Instant::now() + Duration::from_secs(30);
+    let rec = loop {
+        assert!(Instant::now() < end, "no record of the pod's cat");
+        exec_sync(&pod, &["cat", "/app/config.txt"]);
+        let found = rx
+            .recv_timeout(Duration::from_millis(500))
+            .ok()
+            .into_iter()
+            .chain(rx.try_iter())
+            .map(|l| json_of(&l))
+            .find(|v| v["container_id"] == pod.container_id.as_str());
+        if let Some(v) = found {
+            break v;
+        }
+    };
+    // SAFETY: kill() on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let _ = child.wait();
+    assert_eq!(rec["container_name"], pod.container_name.as_str(), "{rec}");
+    assert_eq!(rec["pod_namespace"], pod.namespace.as_str());
+    assert_eq!(rec["pod_name"], pod.pod_name.as_str());
+
+    // a Falco alert naming the container by its short id only
+    let short = &pod.container_id[..12];
+    let line = format!(
+        r#"{{"hostname":"n","output":"x container_id={short}","priority":"Warning","rule":"R","source":"syscall","tags":[],"time":"2026-01-01T00:00:00.000000000Z","output_fields":{{"container.id":"{short}","proc.pid":4242}}}}"#
+    );
+    let mut intake = Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(["intake", "--stdin", "--json", "--cri-socket", &sock])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ktriage intake");
+    {
+        use std::io::Write;
+        let mut stdin = intake.stdin.take().expect("stdin");
+        writeln!(stdin, "{line}").expect("write");
+    }
+    let out = intake.wait_with_output().expect("intake ends with stdin");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let j = json_of(
+        text.lines()
+            .next()
+            .unwrap_or_else(|| panic!("no alert: {text}")),
+    );
+    let f = &j["output_fields"];
+    assert_eq!(f["container.name"], pod.container_name.as_str(), "{j}");
+    assert_eq!(f["k8s.ns.name"], pod.namespace.as_str());
+    assert_eq!(f["k8s.pod.name"], pod.pod_name.as_str());
+}
