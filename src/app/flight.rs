@@ -272,3 +272,7 @@ pub fn held_seconds(state: &AppState) -> f64 {
         _ => 0.0,
     }
 }
+
+#[cfg(test)]
+#[path = "flight_tests.rs"]
+mod tests;

@@ -255,7 +255,7 @@ pub const OV_ENTERED_TEXT: &str =
 pub const OV_FROM_ALERT: &str = "exited · shown as the rule engine recorded it at the alert";
 /// Finder: after the comm of a process entered from the host.
 pub const FINDER_ENTERED: &str = "(entered from host)";
-/// Process-pane mark before the container id of a process entered from the host.
+/// Process-pane mark before the comm of a process entered from the host (nsenter, setns).
 pub const PROC_ENTERED_MARK: &str = "⇲";
 /// Overview: a zombie.
 pub const OV_EXITED: &str = "process exited (zombie): only its status and parents were read";

@@ -119,6 +119,7 @@ fn cell(p: &ProcInfo, calls: Option<u64>, col: usize) -> String {
         },
         PPID => p.ppid.to_string(),
         UID => p.uid.to_string(),
+        COMM if p.entered_from_host => format!("{} {}", s::PROC_ENTERED_MARK, sanitize(&p.comm)),
         COMM => sanitize(&p.comm).into_owned(),
         _ => {
             let id: String = p
@@ -128,11 +129,7 @@ fn cell(p: &ProcInfo, calls: Option<u64>, col: usize) -> String {
                 .chars()
                 .take(12)
                 .collect();
-            if p.entered_from_host {
-                format!("{} {}", s::PROC_ENTERED_MARK, sanitize(&id))
-            } else {
-                sanitize(&id).into_owned()
-            }
+            sanitize(&id).into_owned()
         }
     }
 }
