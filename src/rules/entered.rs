@@ -71,6 +71,78 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collector::clock::WallClock;
+    use crate::rules::append::{Append, ENTERED_FIELD};
+    use crate::rules::tests::{exec, openat, run};
+    use crate::rules::{Env, ProcTable, RuleSet};
+
+    const CTR: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    /// `nsenter -t 50 -a cat /etc/shadow` replayed after both processes are gone: the
+    /// nsenter target names the container.
+    #[test]
+    fn gone_nsenter_child_is_attributed_by_the_target_it_opened() {
+        let t = tempfile::tempdir().expect("tmp");
+        let r = t.path();
+        std::fs::create_dir_all(r.join("1/ns")).expect("mkdir");
+        std::os::unix::fs::symlink("pid:[100]", r.join("1/ns/pid")).expect("link");
+        std::os::unix::fs::symlink("mnt:[200]", r.join("1/ns/mnt")).expect("link");
+        std::fs::create_dir_all(r.join("50")).expect("mkdir");
+        std::fs::write(
+            r.join("50/cgroup"),
+            format!("0::/kubepods/besteffort/podu1/{CTR}\n"),
+        )
+        .expect("cgroup");
+        let mut set = RuleSet::default();
+        set.load_str(
+            crate::rules::DEFAULT_RULES_NAME,
+            crate::rules::DEFAULT_RULES,
+        );
+        let (mut e, _) = Engine::build(
+            &set,
+            ProcTable::new(Some(r.to_path_buf())),
+            Env::empty("n"),
+            WallClock::with_offset(0),
+        );
+        e.append = Some(Append::default());
+        let evs = vec![
+            exec(
+                70,
+                1,
+                "/usr/bin/nsenter",
+                "nsenter -t 50 -a cat /etc/shadow",
+                Some((0, 0, 70)),
+            ),
+            openat(70, "/proc/50/ns/pid", 0, 3),
+            openat(70, "/proc/50/ns/mnt", 0, 4),
+            // the fork record was not seen: the parent's target still names the container
+            exec(71, 70, "/bin/cat", "cat /etc/shadow", Some((0, 0, 5))),
+            openat(71, "/etc/shadow", 0, 3),
+            // a host cat (host pid namespace) is not attributed, whatever its parent opened
+            exec(72, 70, "/bin/cat", "cat /etc/shadow", Some((0, 0, 72))),
+            openat(72, "/etc/shadow", 0, 3),
+        ];
+        let alerts = run(&mut e, vec![], evs);
+        let cat = alerts
+            .iter()
+            .find(|a| a.pid == Some(71))
+            .expect("alert for 71");
+        assert_eq!(cat.output_fields["container.id"], &CTR[..12]);
+        assert_eq!(cat.output_fields[ENTERED_FIELD], true);
+        assert!(
+            cat.output.ends_with(" entered_from_host=true"),
+            "{}",
+            cat.output
+        );
+        let ident = &cat.facts.as_deref().expect("facts").identity;
+        assert!(ident.entered_from_host);
+        let host = alerts
+            .iter()
+            .find(|a| a.pid == Some(72))
+            .expect("alert for 72");
+        assert_eq!(host.output_fields["container.id"], "host");
+        assert_eq!(host.output_fields[ENTERED_FIELD], false);
+    }
 
     #[test]
     fn nsenter_targets() {
