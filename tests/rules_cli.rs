@@ -170,12 +170,17 @@ fn mock_exam_write_below_binary_dir_and_output_override() {
         .expect("cat");
     assert!(shadow.success());
 
+    // every alert ends with Falco's append_output suffix (on by default)
+    let host = " container_id=host container_image=<NA> container_image_tag=<NA> \
+container_name=host k8s_ns=<NA> k8s_pod_name=<NA>";
     let want_bin = format!(
-        ": Critical File below a known binary directory opened for writing (user={} file_updated={scratch} command=touch {scratch})",
+        ": Critical File below a known binary directory opened for writing (user={} file_updated={scratch} command=touch {scratch}){host}",
         whoami()
     );
-    let want_shadow =
-        ": Warning Sensitive file read (overridden) file=/etc/shadow command=cat /etc/shadow";
+    let want_shadow = format!(
+        ": Warning Sensitive file read (overridden) file=/etc/shadow command=cat /etc/shadow{host}"
+    );
+    let want_shadow = want_shadow.as_str();
     let end = Instant::now() + Duration::from_secs(15);
     let mut text = String::new();
     while Instant::now() < end {
