@@ -24,6 +24,9 @@ pub struct NsOwner {
 
 /// Least time between two scans of the proc root (a miss storm must not rescan /proc each time).
 pub const RESCAN_EVERY: Duration = Duration::from_secs(1);
+/// How long a pair no container owned is not looked for again (sandboxed host processes
+/// in their own namespaces must not rescan /proc every second).
+pub const UNOWNED_FOR: Duration = Duration::from_secs(10);
 /// Most namespace pairs kept.
 const MAX_PAIRS: usize = 1 << 14;
 
@@ -34,6 +37,8 @@ pub struct NsIndex {
     /// The host's pair (pid 1's), `None` when unreadable.
     host: Option<NsPair>,
     owners: HashMap<NsPair, NsOwner>,
+    /// Pairs no container owned at their last look, and when (not rescanned for [`UNOWNED_FOR`]).
+    unowned: HashMap<NsPair, Instant>,
     last_scan: Option<Instant>,
     /// Scans of the proc root done (tests, stats).
     pub scans: u64,
@@ -65,6 +70,7 @@ impl NsIndex {
             proc_root: proc_root.to_path_buf(),
             host: ns_pair(proc_root, 1),
             owners: HashMap::new(),
+            unowned: HashMap::new(),
             last_scan: None,
             scans: 0,
         }
@@ -149,8 +155,25 @@ impl NsIndex {
         if let Some(o) = self.owners.get(&pair) {
             return Some(o.clone());
         }
+        let now = Instant::now();
+        if self
+            .unowned
+            .get(&pair)
+            .is_some_and(|t| now.duration_since(*t) < UNOWNED_FOR)
+        {
+            return None;
+        }
         self.rescan(false);
-        self.owners.get(&pair).cloned()
+        let found = self.owners.get(&pair).cloned();
+        if found.is_none() && self.unowned.len() < MAX_PAIRS {
+            self.unowned.insert(pair, now);
+        }
+        found
+    }
+
+    /// The namespace pair of `pid` under this index's proc root (`None`: gone).
+    pub fn pair_of(&self, pid: u32) -> Option<NsPair> {
+        ns_pair(&self.proc_root, pid)
     }
 }
 

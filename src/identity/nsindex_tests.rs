@@ -78,3 +78,24 @@ fn ns_links_parse_strictly() {
     symlink("mnt:[13]", d.join("mnt")).unwrap();
     assert_eq!(ns_pair(t.path(), 5), Some(NsPair { pid: 12, mnt: 13 }));
 }
+
+#[test]
+fn unowned_pairs_are_not_rescanned_for_a_while() {
+    let t = tree();
+    let mut ix = NsIndex::new(t.path());
+    ix.rescan(true);
+    let scans = ix.scans;
+    // pid 70's namespaces belong to no container: remembered, even past the rescan interval
+    ix.last_scan = None;
+    assert_eq!(ix.entered(70), None);
+    assert_eq!(ix.scans, scans + 1);
+    ix.last_scan = None;
+    assert_eq!(ix.entered(70), None);
+    assert_eq!(
+        ix.scans,
+        scans + 1,
+        "the unowned pair is not looked for again"
+    );
+    // a container's pair found later is still answered
+    assert!(ix.entered(60).is_some());
+}

@@ -36,10 +36,13 @@ impl Engine {
         let Some(ns) = self.ns.as_mut() else {
             return;
         };
-        let Some(owner) = ns
-            .entered(pid)
-            .or_else(|| target.and_then(|t| ns.owner_of_pid(t)))
-        else {
+        // while the process lives its namespaces decide; the nsenter target only stands in
+        // once it is gone (an opened ns file alone proves nothing about a live process)
+        let owner = match ns.pair_of(pid) {
+            Some(pair) => ns.entered_pair(pair),
+            None => target.and_then(|t| ns.owner_of_pid(t)),
+        };
+        let Some(owner) = owner else {
             return;
         };
         let meta = self.entered_meta(owner);
@@ -93,6 +96,10 @@ mod tests {
             format!("0::/kubepods/besteffort/podu1/{CTR}\n"),
         )
         .expect("cgroup");
+        // a live process in namespaces of its own (unshare -p after opening /proc/50/ns/pid)
+        std::fs::create_dir_all(r.join("73/ns")).expect("mkdir");
+        std::os::unix::fs::symlink("pid:[300]", r.join("73/ns/pid")).expect("link");
+        std::os::unix::fs::symlink("mnt:[400]", r.join("73/ns/mnt")).expect("link");
         let mut set = RuleSet::default();
         set.load_str(
             crate::rules::DEFAULT_RULES_NAME,
@@ -121,6 +128,8 @@ mod tests {
             // a host cat (host pid namespace) is not attributed, whatever its parent opened
             exec(72, 70, "/bin/cat", "cat /etc/shadow", Some((0, 0, 72))),
             openat(72, "/etc/shadow", 0, 3),
+            exec(73, 70, "/bin/cat", "cat /etc/shadow", Some((0, 0, 3))),
+            openat(73, "/etc/shadow", 0, 3),
         ];
         let alerts = run(&mut e, vec![], evs);
         let cat = alerts
@@ -142,6 +151,14 @@ mod tests {
             .expect("alert for 72");
         assert_eq!(host.output_fields["container.id"], "host");
         assert_eq!(host.output_fields[ENTERED_FIELD], false);
+        let own = alerts
+            .iter()
+            .find(|a| a.pid == Some(73))
+            .expect("alert for 73");
+        assert_eq!(
+            own.output_fields["container.id"], "host",
+            "a live process's own namespaces decide, not the files it opened"
+        );
     }
 
     #[test]
