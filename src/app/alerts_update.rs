@@ -25,9 +25,23 @@ pub fn on_alerts(state: &mut AppState, alerts: Vec<Alert>) -> Vec<Effect> {
     effects
 }
 
-/// A snapshot came back.
+/// A snapshot came back; an inspect view of that pid still loading, failed (gone) or
+/// showing a zombie shows it (the pivot may have run before the snapshot was in).
 pub fn on_snapshot(state: &mut AppState, pid: u32, result: Result<Arc<Inspection>, String>) {
     state.flight.store(pid, result);
+    let Some(snap) = state.flight.snapshot(pid).cloned() else {
+        return;
+    };
+    if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
+        let replace = match &v.data {
+            None | Some(Err(_)) => true,
+            Some(Ok(ins)) => ins.exited && !ins.recorded,
+        };
+        if replace {
+            v.data = Some(Ok(snap));
+            v.from_snapshot = true;
+        }
+    }
 }
 
 /// Alerts-pane handling of an action, when it applies (the alerts pane is

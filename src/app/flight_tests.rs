@@ -72,3 +72,49 @@ fn without_a_record_a_gone_process_stays_failed() {
     f.store(13, Err("gone".into()));
     assert_eq!(f.status(13), SnapshotStatus::Failed("gone".into()));
 }
+
+#[test]
+fn a_pivot_before_the_snapshot_shows_it_when_it_comes() {
+    use crate::app::Event;
+    use crate::app::update::{Effect, update};
+    let mut s = crate::ui::test_support::state();
+    let mut a = crate::ui::test_support::alerts::alerts()[0].clone();
+    a.pid = Some(5150);
+    a.facts = Some(facts(5150));
+    assert_eq!(
+        update(&mut s, Event::Alerts(vec![a])),
+        vec![Effect::Snapshot(5150)]
+    );
+    crate::ui::test_support::press(&mut s, "p");
+    update(
+        &mut s,
+        Event::Inspected {
+            pid: 5150,
+            result: Err("process 5150 exited".into()),
+        },
+    );
+    assert!(matches!(
+        s.inspect.as_ref().and_then(|v| v.data.as_ref()),
+        Some(Err(_))
+    ));
+    update(
+        &mut s,
+        Event::Snapshot {
+            pid: 5150,
+            result: Err("process 5150 exited".into()),
+        },
+    );
+    let v = s.inspect.as_ref().expect("view");
+    assert!(v.from_snapshot);
+    let Some(Ok(ins)) = &v.data else {
+        panic!("{:?}", v.data)
+    };
+    assert!(ins.recorded);
+    assert_eq!(
+        ins.identity
+            .container
+            .as_ref()
+            .and_then(|c| c.name.as_deref()),
+        Some("web")
+    );
+}

@@ -186,6 +186,8 @@ pub const INSPECT_CONTAINER: &str = "container";
 pub const INSPECT_POD: &str = "pod";
 /// Header and overview: a process outside any container.
 pub const INSPECT_HOST: &str = "host process (no container)";
+/// Inspect header while nothing is known of the process yet (not read, not in the table).
+pub const INSPECT_IDENTITY_UNKNOWN: &str = "container not known yet";
 /// A section the kernel would not give (`environ: permission denied`).
 pub fn inspect_section_error(section: &str, message: &str) -> String {
     format!("{section}: {message}")

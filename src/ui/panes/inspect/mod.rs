@@ -199,7 +199,14 @@ fn header_line(state: &AppState, view: &InspectState, cx: &Cx, width: u16) -> Li
     }
     spans.push(sep());
     if ctr_id.is_none() && ctr_name.is_none() {
-        spans.push(cx.span(s::INSPECT_HOST, Role::TextDim));
+        // "host" only when something was read: a process not seen yet is not known to be one
+        let known = ins.is_some() || proc_info.is_some();
+        let text = if known {
+            s::INSPECT_HOST
+        } else {
+            s::INSPECT_IDENTITY_UNKNOWN
+        };
+        spans.push(cx.span(text, Role::TextDim));
     } else {
         spans.push(cx.span(format!("{} ", s::INSPECT_CONTAINER), Role::TextDim));
         if let Some(n) = ctr_name {
