@@ -119,7 +119,12 @@ pub fn refresh(state: &mut AppState) {
     let view = &mut state.pods_view;
     view.pids.clear();
     if !store.is_empty() {
-        for p in state.processes.iter().filter(|p| p.container_id.is_some()) {
+        // processes entered from the host (nsenter) are not the workload: not observed for posture
+        for p in state
+            .processes
+            .iter()
+            .filter(|p| p.container_id.is_some() && !p.entered_from_host)
+        {
             if let Some(at) = store.locate(&identity_of(p)) {
                 view.pids.entry(at).or_default().push(p.pid);
             }
@@ -230,6 +235,10 @@ pub fn row_pod<'a>(state: &'a AppState, row: &PodRow) -> Option<&'a Arc<PodPostu
 
 /// Records what an inspection saw in the store, and gives the Security tab its posture.
 pub fn on_inspected(state: &mut AppState, ins: &Inspection) -> Option<Arc<InspectPosture>> {
+    // a process entered from the host has the host's credentials, not what the pod was given
+    if ins.identity.entered_from_host {
+        return None;
+    }
     let (key, container) = state.pods.locate(&ins.identity)?;
     let obs = Observed::from_inspection(ins);
     // The inspected process is what is known of its container now.

@@ -131,3 +131,15 @@ fn pods_pane_observes_the_processes_of_pod_containers_off_the_core() {
         vec![Effect::ObservePods(asked)]
     );
 }
+
+#[test]
+fn processes_entered_from_the_host_are_not_observed_for_posture() {
+    let mut s = state();
+    assert!(!s.pods_view.pids.is_empty());
+    let mut procs = s.processes.clone();
+    procs[0].entered_from_host = true;
+    update(&mut s, Event::Processes(procs));
+    let observed: Vec<u32> = s.pods_view.pids.values().flatten().copied().collect();
+    assert!(!observed.contains(&10), "{observed:?}");
+    assert!(observed.contains(&11), "{observed:?}");
+}
