@@ -75,6 +75,8 @@ fn pivot_on_a_gone_container_process_names_pod_and_container() {
     assert!(s.contains(&pod.container_name), "{s}");
     assert!(!s.contains("host process"), "{s}");
     tm.keys(&["Escape"]);
+    // q right after Escape would read as Alt-q: wait for the view to close
+    tm.wait_for("the inspect view closed", |s| !s.contains("Overview │"));
     tm.keys(&["q"]);
     tm.wait_for("exit", |s| s.contains("EXIT=0"));
 }
