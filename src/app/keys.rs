@@ -265,10 +265,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     state.summary_selected =
                         step(state.summary_selected, delta, state.summary.len())
                 }
-                Pane::Processes => {
-                    state.process_selected =
-                        step(state.process_selected, delta, state.process_order.len())
-                }
+                Pane::Processes => super::procview::step(state, delta),
                 Pane::Pods => super::podview::step(state, delta),
                 Pane::Alerts => state.alerts.step(delta),
             }

@@ -19,6 +19,8 @@ pub mod kube_status;
 pub mod podobserve;
 pub mod podview;
 pub mod procview;
+#[cfg(test)]
+mod selection_tests;
 pub mod state;
 pub mod summary;
 pub mod update;

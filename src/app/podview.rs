@@ -63,6 +63,8 @@ pub struct PodsView {
     pub sort: PodSort,
     /// Selected row.
     pub selected: usize,
+    /// The row selected: the selection follows it while rows come and go.
+    pub key: Option<PodRow>,
     /// Pods shown with their containers.
     pub expanded: HashSet<String>,
     /// Containers shown with their processes.
@@ -151,7 +153,15 @@ pub fn refresh(state: &mut AppState) {
         }
     }
     view.rows = rows;
+    if let Some(i) = view
+        .key
+        .as_ref()
+        .and_then(|k| view.rows.iter().position(|r| r == k))
+    {
+        view.selected = i;
+    }
     view.selected = view.selected.min(view.rows.len().saturating_sub(1));
+    view.key = view.rows.get(view.selected).cloned();
 }
 
 /// Moves the selection by `delta` rows.
@@ -160,11 +170,13 @@ pub fn step(state: &mut AppState, delta: isize) {
     let len = v.rows.len();
     if len == 0 {
         v.selected = 0;
+        v.key = None;
         return;
     }
     v.selected = (v.selected as isize)
         .saturating_add(delta)
         .clamp(0, len as isize - 1) as usize;
+    v.key = v.rows.get(v.selected).cloned();
 }
 
 /// Next sort order.
@@ -178,6 +190,7 @@ pub fn cycle_sort(state: &mut AppState) {
 fn reselect(state: &mut AppState, row: Option<PodRow>) {
     if let Some(i) = row.and_then(|r| state.pods_view.rows.iter().position(|x| *x == r)) {
         state.pods_view.selected = i;
+        state.pods_view.key = state.pods_view.rows.get(i).cloned();
     }
 }
 

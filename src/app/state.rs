@@ -165,6 +165,8 @@ pub struct AppState {
     pub process_calls: HashMap<u32, u64>,
     /// Selected row of `process_order`.
     pub process_selected: usize,
+    /// Pid on the selected row: the selection follows it while rows come and go.
+    pub process_key: Option<u32>,
     /// List or tree, and sort.
     pub process_view: ProcView,
     /// Rows of the processes pane: (index into `processes`, tree depth).
@@ -218,6 +220,7 @@ impl AppState {
             processes: Vec::new(),
             process_calls: HashMap::new(),
             process_selected: 0,
+            process_key: None,
             process_view: ProcView::default(),
             process_order: Vec::new(),
             finder: None,
