@@ -172,6 +172,8 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         Ok(Command::Follow) => on_action_unit(state, Action::Bottom),
         Ok(Command::SummaryAll) => set_scope(state, SummaryScope::All),
         Ok(Command::SummaryPid(p)) => set_scope(state, SummaryScope::Pid(p)),
+        Ok(Command::SummaryContainer(id)) => set_scope(state, SummaryScope::Container(id)),
+        Ok(Command::SummaryPod(ns, name)) => set_scope(state, SummaryScope::Pod(ns, name)),
         Ok(Command::Help) => state.mode = Mode::Help,
         Ok(Command::Pane(p)) => state.focus = p,
         Err(e) => state.message = Some((Severity::Error, e.to_string())),
@@ -224,8 +226,8 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::NextPane | Action::PrevPane => cycle_focus(state, action == Action::NextPane),
         Action::ToggleSummaryScope => {
-            let scope = match (state.summary_scope, selected_pid(state)) {
-                (SummaryScope::All, Some(p)) => SummaryScope::Pid(p),
+            let scope = match (&state.summary_scope, selected_scope(state)) {
+                (SummaryScope::All, Some(s)) => s,
                 _ => SummaryScope::All,
             };
             set_scope(state, scope);
@@ -321,6 +323,14 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
             .and_then(|s| state.buffer.get(s))
             .map(|e| e.pid()),
     }
+}
+
+/// The summary scope of the selected row: its process, or in the pods pane its container or pod.
+fn selected_scope(state: &AppState) -> Option<SummaryScope> {
+    if state.focus == Pane::Pods {
+        return super::podview::selected_scope(state);
+    }
+    selected_pid(state).map(SummaryScope::Pid)
 }
 
 /// Enter: a stream row or a process opens the inspect view; a summary row filters the stream to that syscall.

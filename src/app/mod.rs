@@ -23,6 +23,8 @@ pub mod procview;
 mod selection_tests;
 pub mod state;
 pub mod summary;
+#[cfg(test)]
+mod summary_scope_tests;
 pub mod update;
 #[cfg(test)]
 mod update_tests;

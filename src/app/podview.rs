@@ -232,6 +232,30 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
     }
 }
 
+/// The summary scope of the selected row: its pod, its container (by the id its
+/// processes carry; `None` while none is seen) or its process.
+pub fn selected_scope(state: &AppState) -> Option<super::state::SummaryScope> {
+    use super::state::SummaryScope;
+    match state.pods_view.rows.get(state.pods_view.selected)? {
+        PodRow::Pod(key) => {
+            let p = state.pods.get(key)?;
+            Some(SummaryScope::Pod(p.namespace.clone(), p.name.clone()))
+        }
+        PodRow::Container(key, name) => {
+            let pids = state.pods_view.pids.get(&(key.clone(), name.clone()))?;
+            let id = pids.iter().find_map(|pid| {
+                state
+                    .processes
+                    .iter()
+                    .find(|p| p.pid == *pid)
+                    .and_then(|p| p.container_id.clone())
+            })?;
+            Some(SummaryScope::Container(id))
+        }
+        PodRow::Process(pid) => Some(SummaryScope::Pid(*pid)),
+    }
+}
+
 /// The pod a row belongs to, with the container for container rows.
 pub fn row_pod<'a>(state: &'a AppState, row: &PodRow) -> Option<&'a Arc<PodPosture>> {
     match row {

@@ -97,13 +97,34 @@ pub struct ProcView {
 }
 
 /// Whose syscalls the summary pane totals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum SummaryScope {
     /// Every process.
     #[default]
     All,
     /// One process (tgid).
     Pid(u32),
+    /// The processes of one container (full id or a prefix).
+    Container(String),
+    /// The processes of one pod (namespace, name).
+    Pod(String, String),
+}
+
+impl SummaryScope {
+    /// Whether `p` is in the scope (by pid, container id prefix or pod).
+    pub fn covers(&self, p: &ProcInfo) -> bool {
+        match self {
+            Self::All => true,
+            Self::Pid(pid) => p.pid == *pid,
+            Self::Container(id) => p
+                .container_id
+                .as_deref()
+                .is_some_and(|c| !id.is_empty() && c.starts_with(id.as_str())),
+            Self::Pod(ns, name) => {
+                p.pod_namespace.as_deref() == Some(ns) && p.pod_name.as_deref() == Some(name)
+            }
+        }
+    }
 }
 
 /// Severity of a one-line message in the status bar.

@@ -19,6 +19,9 @@ pub enum CountError {
     /// CMD not found or not executable.
     #[error("cannot run {0}: {1}")]
     Exec(String, std::io::Error),
+    /// `--container` / `--pod` named nothing that runs here (the message names the flag).
+    #[error("{0}")]
+    Target(String),
 }
 
 /// The result of a count run.

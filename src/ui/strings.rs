@@ -79,6 +79,21 @@ pub fn summary_pid(pid: u32, comm: Option<&str>) -> String {
         None => format!("summary — pid {pid}"),
     }
 }
+/// Summary title for a container (name, pod, id: sanitized).
+pub fn summary_container(name: &str, pod: Option<&str>) -> String {
+    match pod {
+        Some(p) => format!("summary — container {name} ({p})"),
+        None => format!("summary — container {name}"),
+    }
+}
+/// Summary title for a pod.
+pub fn summary_pod(ns: &str, name: &str) -> String {
+    format!("summary — pod {ns}/{name}")
+}
+/// What the summary title adds when the counting start is known (`HH:MM:SS`).
+pub fn summary_since(title: &str, since: &str) -> String {
+    format!("{title} since {since}")
+}
 /// Summary pane with no counts yet.
 pub const SUMMARY_EMPTY: &str = "no syscalls counted yet";
 /// Processes pane title: `processes (123) list · sort pid`.
