@@ -75,6 +75,8 @@ pub struct PodsView {
     pub pids: HashMap<(String, String), Vec<u32>>,
     /// The pid sets last sent to be observed.
     pub asked: super::podobserve::Asked,
+    /// Pods the runtime names but no spec covers (listed after the specified ones), by uid.
+    pub runtime: HashMap<String, super::runtime_pods::RuntimePod>,
 }
 
 /// The posture of the inspected process's container, for the Security tab.
@@ -135,8 +137,18 @@ pub fn refresh(state: &mut AppState) {
         }),
         PodSort::Findings => pods.sort_by_key(|(_, p)| std::cmp::Reverse(p.findings.len())),
     }
-    view.expanded.retain(|k| store.get(k).is_some());
-    let mut rows = Vec::with_capacity(pods.len());
+    let unspecified: Vec<super::runtime_pods::RuntimePod> =
+        super::runtime_pods::from_processes(&state.processes)
+            .into_iter()
+            .filter(|p| store.get(&p.uid).is_none())
+            .collect();
+    view.runtime = unspecified
+        .iter()
+        .map(|p| (p.uid.clone(), p.clone()))
+        .collect();
+    view.expanded
+        .retain(|k| store.get(k).is_some() || view.runtime.contains_key(k));
+    let mut rows = Vec::with_capacity(pods.len() + unspecified.len());
     for (key, p) in pods {
         rows.push(PodRow::Pod(key.to_string()));
         if !view.expanded.contains(key) {
@@ -146,6 +158,20 @@ pub fn refresh(state: &mut AppState) {
             let at = (key.to_string(), c.declared.container.clone());
             let open = view.expanded_containers.contains(&at);
             let pids = view.pids.get(&at).cloned().unwrap_or_default();
+            rows.push(PodRow::Container(at.0, at.1));
+            if open {
+                rows.extend(pids.into_iter().map(PodRow::Process));
+            }
+        }
+    }
+    for p in unspecified {
+        rows.push(PodRow::Pod(p.uid.clone()));
+        if !view.expanded.contains(&p.uid) {
+            continue;
+        }
+        for (name, pids) in p.containers {
+            let at = (p.uid.clone(), name);
+            let open = view.expanded_containers.contains(&at);
             rows.push(PodRow::Container(at.0, at.1));
             if open {
                 rows.extend(pids.into_iter().map(PodRow::Process));
@@ -237,12 +263,19 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
 pub fn selected_scope(state: &AppState) -> Option<super::state::SummaryScope> {
     use super::state::SummaryScope;
     match state.pods_view.rows.get(state.pods_view.selected)? {
-        PodRow::Pod(key) => {
-            let p = state.pods.get(key)?;
-            Some(SummaryScope::Pod(p.namespace.clone(), p.name.clone()))
-        }
+        PodRow::Pod(key) => match state.pods.get(key) {
+            Some(p) => Some(SummaryScope::Pod(p.namespace.clone(), p.name.clone())),
+            None => {
+                let p = state.pods_view.runtime.get(key)?;
+                Some(SummaryScope::Pod(p.namespace.clone()?, p.name.clone()?))
+            }
+        },
         PodRow::Container(key, name) => {
-            let pids = state.pods_view.pids.get(&(key.clone(), name.clone()))?;
+            let v = &state.pods_view;
+            let pids = v
+                .pids
+                .get(&(key.clone(), name.clone()))
+                .or_else(|| v.runtime.get(key)?.containers.get(name))?;
             let id = pids.iter().find_map(|pid| {
                 state
                     .processes

@@ -109,7 +109,13 @@ fn pod_and_pod_process_selection_follow_their_rows() {
     );
     focus(&mut s, Pane::Pods);
     // Open pod b, its container, select pid 20.
-    for k in [KeyCode::Down, KeyCode::Enter, KeyCode::Down, KeyCode::Enter] {
+    for k in [
+        KeyCode::Home,
+        KeyCode::Down,
+        KeyCode::Enter,
+        KeyCode::Down,
+        KeyCode::Enter,
+    ] {
         update(&mut s, key(k));
     }
     update(&mut s, key(KeyCode::Down));
@@ -125,7 +131,10 @@ fn pod_and_pod_process_selection_follow_their_rows() {
     update(&mut s, Event::Pods(PodUpdate::Delete("ua".into())));
     assert_eq!(super::podview::selected_pid(&s), Some(20));
     // Select the pod row c, then the pod a comes back above it.
-    update(&mut s, key(KeyCode::End));
+    update(&mut s, key(KeyCode::Home));
+    while s.pods_view.rows.get(s.pods_view.selected) != Some(&PodRow::Pod("uc".into())) {
+        update(&mut s, key(KeyCode::Down));
+    }
     let want = Some(PodRow::Pod("uc".into()));
     assert_eq!(s.pods_view.rows.get(s.pods_view.selected).cloned(), want);
     let mut pods = parse_manifest("s.yaml", SPECS).expect("specs");

@@ -401,6 +401,25 @@ pub const SEC_ID_MAP_IDENTITY: &str = "(identity: ids are the host's)";
 pub fn pods_title(count: &str, sort: &str) -> String {
     format!("pods ({count}) · sort {sort}")
 }
+/// Pods pane: the line above pods listed from the runtime, saying why their spec columns are empty.
+pub fn pods_from_runtime(why: &str) -> String {
+    format!("no spec: {why} — pods from the container runtime")
+}
+/// Why runtime pods have no spec: no API configured (and no manifest), with the reason when known.
+pub fn no_spec_unconfigured(why: Option<&str>) -> String {
+    match why {
+        Some(w) => format!("API not configured ({w})"),
+        None => "API not configured".into(),
+    }
+}
+/// Why runtime pods have no spec: the API is being listed.
+pub const NO_SPEC_CONNECTING: &str = "API listing…";
+/// Why runtime pods have no spec: the API does not answer.
+pub const NO_SPEC_UNREACHABLE: &str = "API unreachable";
+/// Why runtime pods have no spec: the API (or the manifest) does not have them.
+pub const NO_SPEC_MISSING: &str = "not in the API or manifest";
+/// A spec cell of a pod listed from the runtime.
+pub const NO_SPEC_CELL: &str = "-";
 /// Pods pane with no pod specs.
 pub const PODS_EMPTY: &str = "no pod specs: start with --pod-manifest FILE";
 pub const COL_PODS_POD: &str = "pod";
