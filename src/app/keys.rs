@@ -13,7 +13,7 @@ use crate::ui::keymap::KeyContext;
 
 pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     match state.mode.clone() {
-        Mode::Filter(text) => match edit(text, &key) {
+        Mode::Filter(text) => match edit(selected_input(state, text, &key), &key) {
             Input::Edit(t) => state.mode = Mode::Filter(t),
             Input::Cancel => state.mode = Mode::Normal,
             Input::Submit(t) => {
@@ -41,11 +41,27 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 if state.inspect.is_some() && state.mode == Mode::Normal {
                     return on_inspect_action(state, a);
                 }
-                return on_action(state, a);
+                let effects = on_action(state, a);
+                // `/` opens with the current filter selected: typing replaces it.
+                state.input_selected = matches!(&state.mode, Mode::Filter(t) if !t.is_empty());
+                return effects;
             }
         }
     }
     Vec::new()
+}
+
+/// The text a key edits: a selected (just opened) text is replaced by typing or erased by backspace.
+fn selected_input(state: &mut AppState, text: String, key: &KeyEvent) -> String {
+    if !std::mem::take(&mut state.input_selected) {
+        return text;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char(_) if !ctrl => String::new(),
+        KeyCode::Backspace => String::new(),
+        _ => text,
+    }
 }
 
 /// What a key does to a line being typed.
@@ -210,7 +226,9 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             if state.message.is_some() {
                 state.message = None;
             } else if !state.stream.filter.is_empty() {
+                let was = state.stream.filter.to_string();
                 set_filter(state, Filter::default());
+                state.message = Some((Severity::Info, format!("filter `{was}` cleared")));
             }
         }
         Action::OpenFilter => state.mode = Mode::Filter(state.stream.filter.to_string()),

@@ -13,6 +13,8 @@ pub mod event;
 pub mod filter;
 pub mod finder;
 pub mod flight;
+#[cfg(test)]
+mod input_tests;
 pub mod inspect_view;
 mod keys;
 pub mod kube_status;

@@ -210,6 +210,8 @@ pub struct AppState {
     pub focus: Pane,
     /// Keyboard mode.
     pub mode: Mode,
+    /// The text of a just-opened `/` input is selected: typing replaces it.
+    pub input_selected: bool,
     /// One-line message for the status bar.
     pub message: Option<(Severity, String)>,
     /// Events per second.
@@ -256,6 +258,7 @@ impl AppState {
             },
             focus: Pane::Stream,
             mode: Mode::Normal,
+            input_selected: false,
             message: None,
             rate: Rate::default(),
             size: (80, 24),

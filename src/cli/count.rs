@@ -47,7 +47,8 @@ pub fn run(a: CountArgs) -> ExitCode {
     };
     let result = match &scope {
         Some(scope) => count_target(scope, &a),
-        None => count::run(&a.cmd).map(|r| (r, None)),
+        // With --json on stdout, the command's own output goes to stderr.
+        None => count::run(&a.cmd, a.json && a.output.is_none()).map(|r| (r, None)),
     };
     let (report, title) = match result {
         Ok(r) => r,

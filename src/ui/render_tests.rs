@@ -38,7 +38,13 @@ fn help_overlay() {
 #[test]
 fn filter_input() {
     let mut s = ts::state();
-    press(&mut s, "/pid:4300\n/ conn");
+    press(&mut s, "/pid:4300\n/");
+    // The old filter opens selected; a move keeps it and typing appends.
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
+    );
+    press(&mut s, " conn");
     assert_eq!(s.mode, Mode::Filter("pid:4300 conn".into()));
     snapshot_all("filter", &s);
 }
