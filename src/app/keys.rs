@@ -190,7 +190,10 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         Ok(Command::SummaryPid(p)) => set_scope(state, SummaryScope::Pid(p)),
         Ok(Command::SummaryContainer(id)) => set_scope(state, SummaryScope::Container(id)),
         Ok(Command::SummaryPod(ns, name)) => set_scope(state, SummaryScope::Pod(ns, name)),
-        Ok(Command::Help) => state.mode = Mode::Help,
+        Ok(Command::Help) => {
+            state.mode = Mode::Help;
+            state.help_scroll = 0;
+        }
         Ok(Command::Pane(p)) => state.focus = p,
         Err(e) => state.message = Some((Severity::Error, e.to_string())),
     }
@@ -209,8 +212,15 @@ fn on_action_unit(state: &mut AppState, a: Action) {
 
 fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.mode == Mode::Help && !matches!(action, Action::Quit) {
-        if matches!(action, Action::Back | Action::ToggleHelp) {
-            state.mode = Mode::Normal;
+        match action {
+            Action::Back | Action::ToggleHelp => state.mode = Mode::Normal,
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => scroll_help(state, action),
+            _ => {}
         }
         return Vec::new();
     }
@@ -233,7 +243,10 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::OpenFilter => state.mode = Mode::Filter(state.stream.filter.to_string()),
         Action::OpenCommand => state.mode = Mode::Command(String::new()),
-        Action::ToggleHelp => state.mode = Mode::Help,
+        Action::ToggleHelp => {
+            state.mode = Mode::Help;
+            state.help_scroll = 0;
+        }
         Action::Enter => return drill_in(state),
         Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
         Action::ToggleFollow => {
@@ -292,6 +305,24 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// Scrolls the help overlay, clamped to its content at the terminal's height.
+fn scroll_help(state: &mut AppState, action: Action) {
+    let total = crate::ui::panes::help::content(state).len();
+    let (visible, max_off) = crate::ui::panes::help::fit_rows(total, state.size.1);
+    let page = visible.max(1) as isize;
+    let delta = match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        Action::Top => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    };
+    state.help_scroll = (state.help_scroll.min(max_off) as isize)
+        .saturating_add(delta)
+        .clamp(0, max_off as isize) as usize;
 }
 
 fn step(cur: usize, delta: isize, len: usize) -> usize {

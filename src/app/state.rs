@@ -210,6 +210,8 @@ pub struct AppState {
     pub focus: Pane,
     /// Keyboard mode.
     pub mode: Mode,
+    /// First line shown by the help overlay.
+    pub help_scroll: usize,
     /// The text of a just-opened `/` input is selected: typing replaces it.
     pub input_selected: bool,
     /// One-line message for the status bar.
@@ -259,6 +261,7 @@ impl AppState {
             focus: Pane::Stream,
             mode: Mode::Normal,
             input_selected: false,
+            help_scroll: 0,
             message: None,
             rate: Rate::default(),
             size: (80, 24),

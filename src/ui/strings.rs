@@ -20,14 +20,14 @@ pub fn action_description(action: Action) -> &'static str {
         Action::ToggleFollow => "Follow new rows / pause",
         Action::NextPane => "Focus the next pane",
         Action::PrevPane => "Focus the previous pane",
-        Action::ToggleSummaryScope => "Summary: selected process / all processes",
+        Action::ToggleSummaryScope => "Summary: selected process, container or pod / all",
         Action::ClearFilter => "Clear the filter",
         Action::OpenFinder => "Find a pid, comm, container, pod or image",
         Action::ToggleTree => "Processes: list / tree",
         Action::CycleSort => "Processes: next sort column",
         Action::RevealSecrets => "Inspect: show / hide masked secrets",
         Action::FileView => "Inspect root: text / strings / hex",
-        Action::Pivot => "Alert → its process, its events around that time, its pod",
+        Action::Pivot => "Alert → its process, events at that time, its pod",
         Action::FocusAlerts => "Focus the alerts pane",
     }
 }
@@ -160,9 +160,34 @@ pub const HELP_TITLE: &str = "help";
 pub const HELP_FILTER: &str = "filter";
 /// Help overlay: label of the command list.
 pub const HELP_COMMANDS: &str = "commands";
-/// The `:` commands.
-pub const HELP_COMMAND_LIST: &str =
-    ":q  :filter EXPR  :summary [PID|all]  :follow  :ps  :stream  :alerts  :help";
+/// The `:` commands, one per help line: (command, what it does).
+pub const HELP_COMMANDS_LIST: [(&str, &str); 9] = [
+    (":q", "quit"),
+    (":filter EXPR", "filter, as / does"),
+    (":summary PID", "summary of one process"),
+    (
+        ":summary container:ID",
+        "summary of a container (id prefix)",
+    ),
+    (
+        ":summary pod:NS/NAME",
+        "summary of a pod; :summary all: every process",
+    ),
+    (":follow", "follow the newest events"),
+    (":stream  :ps", "focus the stream / processes pane"),
+    (":pods  :alerts", "focus the pods / alerts pane"),
+    (":help", "this help"),
+];
+/// Help overlay: what `/` filters in the pods and summary panes (the stream).
+pub const HELP_FILTER_STREAM_NOTE: &str = "(/ filters the stream)";
+/// Help overlay title with the lines shown: `help 1-20 of 34 · ↑↓ scroll`.
+pub fn help_title(first: usize, last: usize, total: usize) -> String {
+    if first == 1 && last == total {
+        HELP_TITLE.to_string()
+    } else {
+        format!("{HELP_TITLE} {first}-{last} of {total} · ↑↓ scroll")
+    }
+}
 /// Keys column for an action bound to no key.
 pub const HELP_UNBOUND: &str = "(unbound)";
 
