@@ -296,6 +296,31 @@ pub fn fds_summary(total: &str, sockets: &str) -> String {
 }
 /// Fds: none open.
 pub const FDS_EMPTY: &str = "no open descriptors";
+/// Fds tab: the preview's title line, `fd 3 → /etc/shadow`.
+pub fn fd_preview_title(fd: u32, target: &str) -> String {
+    format!("fd {fd} → {target}")
+}
+/// Fds tab: a descriptor with nothing more to show than its row.
+pub fn fd_no_preview(kind: &str) -> String {
+    format!("no preview for a {kind} descriptor")
+}
+/// Fds tab: socket detail labels.
+pub const FD_SOCK_PROTO: &str = "proto";
+pub const FD_SOCK_TYPE: &str = "type";
+pub const FD_SOCK_PATH: &str = "path";
+pub const FD_SOCK_LOCAL: &str = "local";
+pub const FD_SOCK_REMOTE: &str = "remote";
+pub const FD_SOCK_STATE: &str = "state";
+pub const FD_SOCK_INODE: &str = "inode";
+/// Fds tab: a socket not found in the process's network tables.
+pub const FD_SOCK_UNKNOWN: &str =
+    "not in the process's network tables (another namespace, or gone)";
+/// Fds tab: the preview is loading.
+pub const FD_PREVIEW_LOADING: &str = "reading through the process's root…";
+/// Fds tab hint: enter previews, esc goes back.
+pub fn fds_hint(enter: &str, back: &str) -> String {
+    format!("{enter} preview · {back} back")
+}
 /// Environ: summary line.
 pub fn env_summary(total: &str, masked: &str) -> String {
     format!("{total} variables · {masked} masked")
@@ -413,6 +438,8 @@ pub fn sec_lsm(kind: &str, label: &str) -> String {
 pub const SEC_LSM_NONE: &str = "none (no LSM label)";
 /// Security: a namespace shared with the host (pid 1).
 pub const SEC_SHARED: &str = "shared with host";
+/// Security tab: the host's namespace inode is not known, so sharing is unknown.
+pub const SEC_SHARED_UNKNOWN: &str = "shared with host: unknown";
 /// Security: an id map line (`0 → 100000, 65536 ids`).
 pub fn sec_id_map(inside: u32, outside: u32, count: u32) -> String {
     format!("{inside} → {outside}, {count} ids")
