@@ -139,3 +139,29 @@ fn count_container_and_pod_agree_with_strace() {
     let kt = count_in_pod(&pod, &["--pod", &p]);
     agree("--pod", &st, &kt);
 }
+
+#[test]
+fn count_json_keeps_the_commands_stdout_off_stdout() {
+    if !bpf_available("count_json_keeps_the_commands_stdout_off_stdout") {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args([
+            "count",
+            "--json",
+            "--",
+            "sh",
+            "-c",
+            "echo hello; echo world",
+        ])
+        .output()
+        .expect("ktriage runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.trim().is_empty());
+    for l in stdout.lines() {
+        serde_json::from_str::<serde_json::Value>(l)
+            .unwrap_or_else(|e| panic!("only JSON on stdout: {l:?}: {e}"));
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hello"));
+}
