@@ -15,6 +15,10 @@ pub enum Command {
     SummaryAll,
     /// `:summary PID`.
     SummaryPid(u32),
+    /// `:summary container:ID`.
+    SummaryContainer(String),
+    /// `:summary pod:NS/NAME`.
+    SummaryPod(String, String),
     /// `:help`.
     Help,
     /// `:stream`, `:summary-pane`, `:ps` focus a pane.
@@ -48,12 +52,29 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
         "alerts" => Ok(Command::Pane(Pane::Alerts)),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
-            pid => pid.parse().map(Command::SummaryPid).map_err(|_| {
-                CommandError::BadArg(cmd.to_string(), format!("`{pid}` is not a pid"))
+            arg => summary_arg(arg).ok_or_else(|| {
+                CommandError::BadArg(
+                    cmd.to_string(),
+                    format!("`{arg}`: expected PID, container:ID, pod:NS/NAME or all"),
+                )
             }),
         },
         other => Err(CommandError::Unknown(other.to_string())),
     }
+}
+
+fn summary_arg(arg: &str) -> Option<Command> {
+    if let Some(id) = arg.strip_prefix("container:") {
+        let id = id.trim().to_ascii_lowercase();
+        return (!id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then_some(Command::SummaryContainer(id));
+    }
+    if let Some(pod) = arg.strip_prefix("pod:") {
+        let (ns, name) = pod.trim().split_once('/')?;
+        return (!ns.is_empty() && !name.is_empty())
+            .then(|| Command::SummaryPod(ns.to_string(), name.to_string()));
+    }
+    arg.parse().ok().map(Command::SummaryPid)
 }
 
 #[cfg(test)]
@@ -68,6 +89,24 @@ mod tests {
             parse_command("filter pid:1"),
             Ok(Command::Filter("pid:1".into()))
         );
+        assert_eq!(
+            parse_command("summary container:3F2A"),
+            Ok(Command::SummaryContainer("3f2a".into()))
+        );
+        assert_eq!(
+            parse_command("summary pod:team-a/web-0"),
+            Ok(Command::SummaryPod("team-a".into(), "web-0".into()))
+        );
+        for bad in [
+            "summary container:",
+            "summary container:zz",
+            "summary pod:x",
+        ] {
+            assert!(
+                matches!(parse_command(bad), Err(CommandError::BadArg(..))),
+                "{bad}"
+            );
+        }
         assert!(matches!(
             parse_command("summary x"),
             Err(CommandError::BadArg(..))

@@ -188,6 +188,8 @@ pub struct CollectorStats {
     pub received: u64,
     /// Records read but not decodable (never expected; counted, not hidden).
     pub undecodable: u64,
+    /// Boot-clock time (ns) the in-kernel counting started at (0: unknown).
+    pub counting_since_ns: u64,
 }
 
 /// Where the collector stands.

@@ -95,6 +95,12 @@ pub struct InspectState {
     pub posture: Option<Arc<super::podview::InspectPosture>>,
     /// `data` is the flight recorder's snapshot (the process was gone when inspected live).
     pub from_snapshot: bool,
+    /// Fds tab: the selected descriptor (row index; the list does not change once loaded).
+    pub fd_selected: usize,
+    /// Fds tab: the selected descriptor's preview is open.
+    pub fd_open: bool,
+    /// Fds tab: the previewed file, read through the process's root (`None` while loading or not a file).
+    pub fd_file: Option<(String, Result<Arc<FileView>, String>)>,
 }
 
 impl InspectState {
@@ -125,6 +131,19 @@ impl InspectState {
             _ => 0,
         };
         match action {
+            Action::Back if self.tab == Tab::Fds && self.fd_open => {
+                self.fd_open = false;
+                self.fd_file = None;
+                self.scroll = 0;
+            }
+            Action::Enter if self.tab == Tab::Fds && !self.fd_open => {
+                return (self.open_fd(), true);
+            }
+            Action::FileView if self.tab == Tab::Fds => self.cycle_file_mode(),
+            _ if delta != 0 && self.tab == Tab::Fds && !self.fd_open => {
+                let n = self.fds_len();
+                self.fd_selected = clamp_step(self.fd_selected, delta, n);
+            }
             Action::Back => {
                 if self.tab == Tab::Root {
                     if self.root.file.take().is_some() {
@@ -155,13 +174,7 @@ impl InspectState {
                 }
             }
             Action::Enter if self.tab == Tab::Root => return (self.open_selected(), true),
-            Action::FileView if self.tab == Tab::Root => {
-                self.root.file_mode = match self.root.file_mode {
-                    FileMode::Text => FileMode::Strings,
-                    FileMode::Strings => FileMode::Hex,
-                    FileMode::Hex => FileMode::Text,
-                };
-            }
+            Action::FileView if self.tab == Tab::Root => self.cycle_file_mode(),
             _ if delta != 0 => {
                 if self.tab == Tab::Root && self.root.file.is_none() {
                     let n = self.root_len();
@@ -173,6 +186,42 @@ impl InspectState {
             _ => {}
         }
         (None, true)
+    }
+
+    fn cycle_file_mode(&mut self) {
+        self.root.file_mode = match self.root.file_mode {
+            FileMode::Text => FileMode::Strings,
+            FileMode::Strings => FileMode::Hex,
+            FileMode::Hex => FileMode::Text,
+        };
+    }
+
+    fn fds_len(&self) -> usize {
+        match &self.data {
+            Some(Ok(ins)) => ins.fds.as_ref().map_or(0, Vec::len),
+            _ => 0,
+        }
+    }
+
+    /// Opens the selected descriptor's preview: a file (or memfd path) is read through
+    /// the process's root, as the Root tab reads it; sockets and the rest show their details.
+    fn open_fd(&mut self) -> Option<Effect> {
+        let Some(Ok(ins)) = &self.data else {
+            return None;
+        };
+        let fd = ins.fds.as_ref()?.get(self.fd_selected)?;
+        self.fd_open = true;
+        self.fd_file = None;
+        self.scroll = 0;
+        if !matches!(fd.kind, crate::inspect::fds::FdKind::File) || !fd.target.starts_with('/') {
+            return None;
+        }
+        let path = fd
+            .target
+            .strip_suffix(" (deleted)")
+            .unwrap_or(&fd.target)
+            .to_string();
+        Some(Effect::ReadRoot(self.pid, path))
     }
 
     fn root_len(&self) -> usize {
@@ -212,13 +261,17 @@ impl InspectState {
         self.root.file = None;
     }
 
-    /// Takes a file preview.
+    /// Takes a file preview (for the Fds tab's open preview, or the Root tab).
     pub fn file_read(&mut self, path: String, result: Result<Arc<FileView>, String>) {
         self.root.file_mode = match &result {
             Ok(v) if v.is_binary() => FileMode::Strings,
             _ => FileMode::Text,
         };
-        self.root.file = Some((path, result));
+        if self.tab == Tab::Fds && self.fd_open {
+            self.fd_file = Some((path, result));
+        } else {
+            self.root.file = Some((path, result));
+        }
         self.scroll = 0;
     }
 }

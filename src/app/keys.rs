@@ -13,7 +13,7 @@ use crate::ui::keymap::KeyContext;
 
 pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     match state.mode.clone() {
-        Mode::Filter(text) => match edit(text, &key) {
+        Mode::Filter(text) => match edit(selected_input(state, text, &key), &key) {
             Input::Edit(t) => state.mode = Mode::Filter(t),
             Input::Cancel => state.mode = Mode::Normal,
             Input::Submit(t) => {
@@ -41,11 +41,27 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 if state.inspect.is_some() && state.mode == Mode::Normal {
                     return on_inspect_action(state, a);
                 }
-                return on_action(state, a);
+                let effects = on_action(state, a);
+                // `/` opens with the current filter selected: typing replaces it.
+                state.input_selected = matches!(&state.mode, Mode::Filter(t) if !t.is_empty());
+                return effects;
             }
         }
     }
     Vec::new()
+}
+
+/// The text a key edits: a selected (just opened) text is replaced by typing or erased by backspace.
+fn selected_input(state: &mut AppState, text: String, key: &KeyEvent) -> String {
+    if !std::mem::take(&mut state.input_selected) {
+        return text;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char(_) if !ctrl => String::new(),
+        KeyCode::Backspace => String::new(),
+        _ => text,
+    }
 }
 
 /// What a key does to a line being typed.
@@ -172,7 +188,12 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         Ok(Command::Follow) => on_action_unit(state, Action::Bottom),
         Ok(Command::SummaryAll) => set_scope(state, SummaryScope::All),
         Ok(Command::SummaryPid(p)) => set_scope(state, SummaryScope::Pid(p)),
-        Ok(Command::Help) => state.mode = Mode::Help,
+        Ok(Command::SummaryContainer(id)) => set_scope(state, SummaryScope::Container(id)),
+        Ok(Command::SummaryPod(ns, name)) => set_scope(state, SummaryScope::Pod(ns, name)),
+        Ok(Command::Help) => {
+            state.mode = Mode::Help;
+            state.help_scroll = 0;
+        }
         Ok(Command::Pane(p)) => state.focus = p,
         Err(e) => state.message = Some((Severity::Error, e.to_string())),
     }
@@ -191,8 +212,15 @@ fn on_action_unit(state: &mut AppState, a: Action) {
 
 fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.mode == Mode::Help && !matches!(action, Action::Quit) {
-        if matches!(action, Action::Back | Action::ToggleHelp) {
-            state.mode = Mode::Normal;
+        match action {
+            Action::Back | Action::ToggleHelp => state.mode = Mode::Normal,
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => scroll_help(state, action),
+            _ => {}
         }
         return Vec::new();
     }
@@ -208,12 +236,17 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             if state.message.is_some() {
                 state.message = None;
             } else if !state.stream.filter.is_empty() {
+                let was = state.stream.filter.to_string();
                 set_filter(state, Filter::default());
+                state.message = Some((Severity::Info, format!("filter `{was}` cleared")));
             }
         }
         Action::OpenFilter => state.mode = Mode::Filter(state.stream.filter.to_string()),
         Action::OpenCommand => state.mode = Mode::Command(String::new()),
-        Action::ToggleHelp => state.mode = Mode::Help,
+        Action::ToggleHelp => {
+            state.mode = Mode::Help;
+            state.help_scroll = 0;
+        }
         Action::Enter => return drill_in(state),
         Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
         Action::ToggleFollow => {
@@ -224,8 +257,8 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::NextPane | Action::PrevPane => cycle_focus(state, action == Action::NextPane),
         Action::ToggleSummaryScope => {
-            let scope = match (state.summary_scope, selected_pid(state)) {
-                (SummaryScope::All, Some(p)) => SummaryScope::Pid(p),
+            let scope = match (&state.summary_scope, selected_scope(state)) {
+                (SummaryScope::All, Some(s)) => s,
                 _ => SummaryScope::All,
             };
             set_scope(state, scope);
@@ -265,16 +298,31 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     state.summary_selected =
                         step(state.summary_selected, delta, state.summary.len())
                 }
-                Pane::Processes => {
-                    state.process_selected =
-                        step(state.process_selected, delta, state.process_order.len())
-                }
+                Pane::Processes => super::procview::step(state, delta),
                 Pane::Pods => super::podview::step(state, delta),
                 Pane::Alerts => state.alerts.step(delta),
             }
         }
     }
     Vec::new()
+}
+
+/// Scrolls the help overlay, clamped to its content at the terminal's height.
+fn scroll_help(state: &mut AppState, action: Action) {
+    let total = crate::ui::panes::help::content(state).len();
+    let (visible, max_off) = crate::ui::panes::help::fit_rows(total, state.size.1);
+    let page = visible.max(1) as isize;
+    let delta = match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        Action::Top => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    };
+    state.help_scroll = (state.help_scroll.min(max_off) as isize)
+        .saturating_add(delta)
+        .clamp(0, max_off as isize) as usize;
 }
 
 fn step(cur: usize, delta: isize, len: usize) -> usize {
@@ -324,6 +372,14 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
             .and_then(|s| state.buffer.get(s))
             .map(|e| e.pid()),
     }
+}
+
+/// The summary scope of the selected row: its process, or in the pods pane its container or pod.
+fn selected_scope(state: &AppState) -> Option<SummaryScope> {
+    if state.focus == Pane::Pods {
+        return super::podview::selected_scope(state);
+    }
+    selected_pid(state).map(SummaryScope::Pid)
 }
 
 /// Enter: a stream row or a process opens the inspect view; a summary row filters the stream to that syscall.

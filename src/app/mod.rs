@@ -13,14 +13,21 @@ pub mod event;
 pub mod filter;
 pub mod finder;
 pub mod flight;
+#[cfg(test)]
+mod input_tests;
 pub mod inspect_view;
 mod keys;
 pub mod kube_status;
 pub mod podobserve;
 pub mod podview;
 pub mod procview;
+pub mod runtime_pods;
+#[cfg(test)]
+mod selection_tests;
 pub mod state;
 pub mod summary;
+#[cfg(test)]
+mod summary_scope_tests;
 pub mod update;
 #[cfg(test)]
 mod update_tests;

@@ -63,6 +63,8 @@ pub struct PodsView {
     pub sort: PodSort,
     /// Selected row.
     pub selected: usize,
+    /// The row selected: the selection follows it while rows come and go.
+    pub key: Option<PodRow>,
     /// Pods shown with their containers.
     pub expanded: HashSet<String>,
     /// Containers shown with their processes.
@@ -73,6 +75,8 @@ pub struct PodsView {
     pub pids: HashMap<(String, String), Vec<u32>>,
     /// The pid sets last sent to be observed.
     pub asked: super::podobserve::Asked,
+    /// Pods the runtime names but no spec covers (listed after the specified ones), by uid.
+    pub runtime: HashMap<String, super::runtime_pods::RuntimePod>,
 }
 
 /// The posture of the inspected process's container, for the Security tab.
@@ -139,8 +143,18 @@ pub fn refresh(state: &mut AppState) {
         }),
         PodSort::Findings => pods.sort_by_key(|(_, p)| std::cmp::Reverse(p.findings.len())),
     }
-    view.expanded.retain(|k| store.get(k).is_some());
-    let mut rows = Vec::with_capacity(pods.len());
+    let unspecified: Vec<super::runtime_pods::RuntimePod> =
+        super::runtime_pods::from_processes(&state.processes)
+            .into_iter()
+            .filter(|p| store.get(&p.uid).is_none())
+            .collect();
+    view.runtime = unspecified
+        .iter()
+        .map(|p| (p.uid.clone(), p.clone()))
+        .collect();
+    view.expanded
+        .retain(|k| store.get(k).is_some() || view.runtime.contains_key(k));
+    let mut rows = Vec::with_capacity(pods.len() + unspecified.len());
     for (key, p) in pods {
         rows.push(PodRow::Pod(key.to_string()));
         if !view.expanded.contains(key) {
@@ -156,8 +170,30 @@ pub fn refresh(state: &mut AppState) {
             }
         }
     }
+    for p in unspecified {
+        rows.push(PodRow::Pod(p.uid.clone()));
+        if !view.expanded.contains(&p.uid) {
+            continue;
+        }
+        for (name, pids) in p.containers {
+            let at = (p.uid.clone(), name);
+            let open = view.expanded_containers.contains(&at);
+            rows.push(PodRow::Container(at.0, at.1));
+            if open {
+                rows.extend(pids.into_iter().map(PodRow::Process));
+            }
+        }
+    }
     view.rows = rows;
+    if let Some(i) = view
+        .key
+        .as_ref()
+        .and_then(|k| view.rows.iter().position(|r| r == k))
+    {
+        view.selected = i;
+    }
     view.selected = view.selected.min(view.rows.len().saturating_sub(1));
+    view.key = view.rows.get(view.selected).cloned();
 }
 
 /// Moves the selection by `delta` rows.
@@ -166,11 +202,13 @@ pub fn step(state: &mut AppState, delta: isize) {
     let len = v.rows.len();
     if len == 0 {
         v.selected = 0;
+        v.key = None;
         return;
     }
     v.selected = (v.selected as isize)
         .saturating_add(delta)
         .clamp(0, len as isize - 1) as usize;
+    v.key = v.rows.get(v.selected).cloned();
 }
 
 /// Next sort order.
@@ -184,6 +222,7 @@ pub fn cycle_sort(state: &mut AppState) {
 fn reselect(state: &mut AppState, row: Option<PodRow>) {
     if let Some(i) = row.and_then(|r| state.pods_view.rows.iter().position(|x| *x == r)) {
         state.pods_view.selected = i;
+        state.pods_view.key = state.pods_view.rows.get(i).cloned();
     }
 }
 
@@ -222,6 +261,37 @@ pub fn selected_pid(state: &AppState) -> Option<u32> {
     match state.pods_view.rows.get(state.pods_view.selected)? {
         PodRow::Process(pid) => Some(*pid),
         _ => None,
+    }
+}
+
+/// The summary scope of the selected row: its pod, its container (by the id its
+/// processes carry; `None` while none is seen) or its process.
+pub fn selected_scope(state: &AppState) -> Option<super::state::SummaryScope> {
+    use super::state::SummaryScope;
+    match state.pods_view.rows.get(state.pods_view.selected)? {
+        PodRow::Pod(key) => match state.pods.get(key) {
+            Some(p) => Some(SummaryScope::Pod(p.namespace.clone(), p.name.clone())),
+            None => {
+                let p = state.pods_view.runtime.get(key)?;
+                Some(SummaryScope::Pod(p.namespace.clone()?, p.name.clone()?))
+            }
+        },
+        PodRow::Container(key, name) => {
+            let v = &state.pods_view;
+            let pids = v
+                .pids
+                .get(&(key.clone(), name.clone()))
+                .or_else(|| v.runtime.get(key)?.containers.get(name))?;
+            let id = pids.iter().find_map(|pid| {
+                state
+                    .processes
+                    .iter()
+                    .find(|p| p.pid == *pid)
+                    .and_then(|p| p.container_id.clone())
+            })?;
+            Some(SummaryScope::Container(id))
+        }
+        PodRow::Process(pid) => Some(SummaryScope::Pid(*pid)),
     }
 }
 

@@ -75,7 +75,12 @@ fn watch_updates_change_one_pod() {
     let mut s = state();
     let before = s.pods.evaluations();
     update(&mut s, Event::Pods(PodUpdate::Delete("ub".into())));
-    assert_eq!(s.pods_view.rows, vec![PodRow::Pod("ua".into())]);
+    // Its process still runs: the pod stays listed, from the runtime, without a spec.
+    assert_eq!(
+        s.pods_view.rows,
+        vec![PodRow::Pod("ua".into()), PodRow::Pod("ub".into())]
+    );
+    assert!(s.pods.get("ub").is_none() && s.pods_view.runtime.contains_key("ub"));
     let mut pods = parse_manifest("s.yaml", SPECS).expect("specs");
     let b = pods.remove(1);
     update(&mut s, Event::Pods(PodUpdate::Apply(Box::new(b))));

@@ -63,15 +63,17 @@ pub fn order(
     out
 }
 
-/// Recomputes the rows after the table, the counts or the view changed; the selection stays on its pid.
+/// Recomputes the rows after the table, the counts or the view changed; the
+/// selection stays on its pid (kept in `process_key`, since `processes` may
+/// already be the new table), or on the nearest row when that pid is gone.
 pub fn refresh(state: &mut AppState) {
-    let keep = state.selected_process().map(|p| p.pid);
+    let keep = state.process_key;
     let v = state.process_view;
     state.process_order = order(&state.processes, v.tree, v.sort, &state.process_calls);
     select_pid(state, keep);
 }
 
-/// Selects the row of `pid` (or clamps the selection when it is gone).
+/// Selects the row of `pid` (or the nearest row when it is gone) and remembers the pid now selected.
 pub fn select_pid(state: &mut AppState, pid: Option<u32>) {
     let found = pid.and_then(|p| {
         state
@@ -79,9 +81,31 @@ pub fn select_pid(state: &mut AppState, pid: Option<u32>) {
             .iter()
             .position(|(i, _)| state.processes[*i].pid == p)
     });
-    state.process_selected = found
-        .unwrap_or(state.process_selected)
-        .min(state.process_order.len().saturating_sub(1));
+    let row = match (found, pid) {
+        (Some(i), _) => i,
+        // Gone: the row where it would be in a pid-sorted flat list, else the same position.
+        (None, Some(p)) if !state.process_view.tree && state.process_view.sort == ProcSort::Pid => {
+            state
+                .process_order
+                .partition_point(|(i, _)| state.processes[*i].pid < p)
+        }
+        _ => state.process_selected,
+    };
+    state.process_selected = row.min(state.process_order.len().saturating_sub(1));
+    state.process_key = state.selected_process().map(|p| p.pid);
+}
+
+/// Moves the selection by `delta` rows.
+pub fn step(state: &mut AppState, delta: isize) {
+    let len = state.process_order.len();
+    state.process_selected = if len == 0 {
+        0
+    } else {
+        (state.process_selected as isize)
+            .saturating_add(delta)
+            .clamp(0, len as isize - 1) as usize
+    };
+    state.process_key = state.selected_process().map(|p| p.pid);
 }
 
 #[cfg(test)]

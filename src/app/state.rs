@@ -97,13 +97,34 @@ pub struct ProcView {
 }
 
 /// Whose syscalls the summary pane totals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum SummaryScope {
     /// Every process.
     #[default]
     All,
     /// One process (tgid).
     Pid(u32),
+    /// The processes of one container (full id or a prefix).
+    Container(String),
+    /// The processes of one pod (namespace, name).
+    Pod(String, String),
+}
+
+impl SummaryScope {
+    /// Whether `p` is in the scope (by pid, container id prefix or pod).
+    pub fn covers(&self, p: &ProcInfo) -> bool {
+        match self {
+            Self::All => true,
+            Self::Pid(pid) => p.pid == *pid,
+            Self::Container(id) => p
+                .container_id
+                .as_deref()
+                .is_some_and(|c| !id.is_empty() && c.starts_with(id.as_str())),
+            Self::Pod(ns, name) => {
+                p.pod_namespace.as_deref() == Some(ns) && p.pod_name.as_deref() == Some(name)
+            }
+        }
+    }
 }
 
 /// Severity of a one-line message in the status bar.
@@ -165,6 +186,8 @@ pub struct AppState {
     pub process_calls: HashMap<u32, u64>,
     /// Selected row of `process_order`.
     pub process_selected: usize,
+    /// Pid on the selected row: the selection follows it while rows come and go.
+    pub process_key: Option<u32>,
     /// List or tree, and sort.
     pub process_view: ProcView,
     /// Rows of the processes pane: (index into `processes`, tree depth).
@@ -187,6 +210,10 @@ pub struct AppState {
     pub focus: Pane,
     /// Keyboard mode.
     pub mode: Mode,
+    /// First line shown by the help overlay.
+    pub help_scroll: usize,
+    /// The text of a just-opened `/` input is selected: typing replaces it.
+    pub input_selected: bool,
     /// One-line message for the status bar.
     pub message: Option<(Severity, String)>,
     /// Events per second.
@@ -218,6 +245,7 @@ impl AppState {
             processes: Vec::new(),
             process_calls: HashMap::new(),
             process_selected: 0,
+            process_key: None,
             process_view: ProcView::default(),
             process_order: Vec::new(),
             finder: None,
@@ -232,6 +260,8 @@ impl AppState {
             },
             focus: Pane::Stream,
             mode: Mode::Normal,
+            input_selected: false,
+            help_scroll: 0,
             message: None,
             rate: Rate::default(),
             size: (80, 24),

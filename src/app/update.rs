@@ -42,6 +42,12 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         }
         Event::Processes(p) => {
             state.processes = p;
+            if matches!(
+                state.summary_scope,
+                SummaryScope::Container(_) | SummaryScope::Pod(..)
+            ) {
+                refresh_summary(state);
+            }
             super::procview::refresh(state);
             super::podview::refresh(state);
             return super::podobserve::observe_effect(state);
@@ -142,11 +148,26 @@ pub(super) fn set_filter(state: &mut AppState, filter: Filter) {
     state.stream.follow = true;
 }
 
+/// Recomputes the summary rows of the scope: a container's or a pod's summary
+/// is the sum of the rows of its processes (as the latest /proc snapshot names them).
 pub(super) fn refresh_summary(state: &mut AppState) {
-    let scope = state.summary_scope;
-    state.summary = summarize(&state.agg, |tgid| match scope {
-        SummaryScope::All => true,
-        SummaryScope::Pid(p) => p == tgid,
+    let scope = &state.summary_scope;
+    let members: Option<std::collections::HashSet<u32>> = match scope {
+        SummaryScope::All | SummaryScope::Pid(_) => None,
+        _ => Some(
+            state
+                .processes
+                .iter()
+                .filter(|p| scope.covers(p))
+                .map(|p| p.pid)
+                .collect(),
+        ),
+    };
+    state.summary = summarize(&state.agg, |tgid| match (scope, &members) {
+        (SummaryScope::All, _) => true,
+        (SummaryScope::Pid(p), _) => *p == tgid,
+        (_, Some(m)) => m.contains(&tgid),
+        (_, None) => false,
     });
     state.summary_selected = state
         .summary_selected

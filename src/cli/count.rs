@@ -1,13 +1,17 @@
-//! `ktriage count -- CMD`: strace -c style syscall counts of a command.
+//! `ktriage count -- CMD` (strace -c style counts of a command) and `count --container ID | --pod NS/NAME` (of a container or pod).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
-use ktriage::headless::count;
+use ktriage::headless::count::{self, CountError, CountReport};
+use ktriage::headless::count_cgroup::{self, CgroupScope};
+use ktriage::sanitize::sanitize;
 
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("target").args(["container", "pod"]).multiple(false))]
 pub struct CountArgs {
     /// One JSON object per syscall instead of the table.
     #[arg(long)]
@@ -15,18 +19,44 @@ pub struct CountArgs {
     /// Write the table/JSON to FILE instead of stderr/stdout.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// Count everything in this container (id or id prefix) instead of running a command.
+    #[arg(long, value_name = "ID", conflicts_with = "cmd")]
+    container: Option<String>,
+    /// Count everything in this pod (NAMESPACE/NAME) instead of running a command.
+    #[arg(long, value_name = "NS/NAME", conflicts_with = "cmd")]
+    pod: Option<String>,
+    /// With --container/--pod: stop after SECS (default: at ctrl-c).
+    #[arg(long, value_name = "SECS", requires = "target")]
+    duration: Option<f64>,
+    /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
+    #[arg(long)]
+    cri_socket: Option<PathBuf>,
     /// The command and its arguments.
-    #[arg(last = true, required = true)]
+    #[arg(last = true, required_unless_present_any = ["container", "pod"])]
     cmd: Vec<String>,
 }
 
 pub fn run(a: CountArgs) -> ExitCode {
-    let report = match count::run(&a.cmd) {
+    let scope = match (&a.container, &a.pod) {
+        (Some(id), _) => Some(CgroupScope::Container(id.clone())),
+        (None, Some(p)) => match CgroupScope::pod(p) {
+            Some(s) => Some(s),
+            None => return super::common::usage(format!("--pod {p}: expected NAMESPACE/NAME")),
+        },
+        _ => None,
+    };
+    let result = match &scope {
+        Some(scope) => count_target(scope, &a),
+        // With --json on stdout, the command's own output goes to stderr.
+        None => count::run(&a.cmd, a.json && a.output.is_none()).map(|r| (r, None)),
+    };
+    let (report, title) = match result {
         Ok(r) => r,
-        Err(count::CountError::Collector(e)) => {
+        Err(CountError::Collector(e)) => {
             eprintln!("ktriage: {e}");
             return ExitCode::from(e.exit_code() as u8);
         }
+        Err(CountError::Target(m)) => return super::common::usage(m),
         Err(e) => {
             eprintln!("ktriage: {e}");
             return ExitCode::from(127);
@@ -35,10 +65,10 @@ pub fn run(a: CountArgs) -> ExitCode {
     let text = if a.json {
         report.json_lines()
     } else {
-        report.table()
+        title.map(|t| t + "\n").unwrap_or_default() + &report.table()
     };
     let written = match a.output {
-        Some(p) => std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display())),
+        Some(p) => std::fs::write(&p, text).map_err(|e| format!("-o {}: {e}", p.display())),
         None if a.json => std::io::stdout()
             .write_all(text.as_bytes())
             .map_err(|e| e.to_string()),
@@ -51,4 +81,34 @@ pub fn run(a: CountArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::from(report.exit_code.clamp(0, 255) as u8)
+}
+
+/// Counts a container or pod; the title says what and since when.
+fn count_target(
+    scope: &CgroupScope,
+    a: &CountArgs,
+) -> Result<(CountReport, Option<String>), CountError> {
+    let duration = match a.duration {
+        Some(d) if d.is_finite() && d > 0.0 => Some(Duration::from_secs_f64(d)),
+        Some(d) => {
+            return Err(CountError::Target(format!(
+                "--duration {d}: expected a positive number of seconds"
+            )));
+        }
+        None => None,
+    };
+    let target = count_cgroup::resolve(scope, a.cri_socket.as_deref())?;
+    let covers = sanitize(&target.covers);
+    let mut since = String::new();
+    let report = count_cgroup::run(&target, duration, || {
+        since = time_now();
+        // The ready line (stderr: stdout holds only the JSON with --json).
+        eprintln!("ktriage: counting {covers} since {since} (ctrl-c to stop)");
+    })?;
+    Ok((report, Some(format!("summary — {covers} since {since}"))))
+}
+
+fn time_now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
 }

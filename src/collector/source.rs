@@ -82,8 +82,10 @@ fn poll_maps(
     use std::sync::atomic::Ordering::Relaxed;
     let mut retired: std::collections::BTreeMap<u32, AggRow> = Default::default();
     let mut round = 0u32;
+    let since = super::clock::boot_ns();
     while !stop.load(Ordering::Acquire) {
         if let Ok(mut s) = src.probes.counters() {
+            s.counting_since_ns = since;
             s.received = counts.received.load(Relaxed);
             s.undecodable = counts.undecodable.load(Relaxed);
             if tx.blocking_send(Event::Stats(s)).is_err() {

@@ -19,6 +19,9 @@ pub enum CountError {
     /// CMD not found or not executable.
     #[error("cannot run {0}: {1}")]
     Exec(String, std::io::Error),
+    /// `--container` / `--pod` named nothing that runs here (the message names the flag).
+    #[error("{0}")]
+    Target(String),
 }
 
 /// The result of a count run.
@@ -80,7 +83,8 @@ fn is_executable(p: &Path) -> bool {
 }
 
 /// Runs `cmd`, counting the syscalls of it and every descendant from its exec on.
-pub fn run(cmd: &[String]) -> Result<CountReport, CountError> {
+/// With `quiet_stdout` the command's stdout goes to stderr (so ours holds only the report).
+pub fn run(cmd: &[String], quiet_stdout: bool) -> Result<CountReport, CountError> {
     let prog = cmd
         .first()
         .ok_or_else(|| CountError::Exec(String::new(), std::io::ErrorKind::InvalidInput.into()))?;
@@ -98,7 +102,8 @@ pub fn run(cmd: &[String]) -> Result<CountReport, CountError> {
     // Orphaned descendants are re-parented to us, so we can wait for all of them, as strace -f does.
     // SAFETY: prctl with integer arguments.
     unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
-    let child = Held::spawn(&path, cmd).map_err(|e| CountError::Exec(prog.clone(), e))?;
+    let child =
+        Held::spawn(&path, cmd, quiet_stdout).map_err(|e| CountError::Exec(prog.clone(), e))?;
     probes.arm_at_exec(child.pid)?;
     child
         .release()
@@ -144,7 +149,7 @@ struct Held {
 }
 
 impl Held {
-    fn spawn(path: &Path, cmd: &[String]) -> std::io::Result<Self> {
+    fn spawn(path: &Path, cmd: &[String], stdout_to_stderr: bool) -> std::io::Result<Self> {
         let cpath = CString::new(path.as_os_str().as_bytes())?;
         let argv: Vec<CString> = cmd
             .iter()
@@ -174,6 +179,9 @@ impl Held {
             unsafe {
                 let mut b = 0u8;
                 libc::read(go_r, (&mut b as *mut u8).cast(), 1);
+                if stdout_to_stderr {
+                    libc::dup2(2, 1);
+                }
                 libc::execve(cpath.as_ptr(), argv_p.as_ptr(), env_p.as_ptr());
                 let errno = *libc::__errno_location();
                 libc::write(err_w, (&errno as *const i32).cast(), 4);

@@ -58,6 +58,9 @@ pub enum InspectCmdError {
         #[source]
         source: RootFsError,
     },
+    /// No process has this pid (it never existed, or is gone and reaped: the two look alike).
+    #[error("inspect {0}: no such process")]
+    NoSuchProcess(u32),
     /// Writing the output failed.
     #[error("output: {0}")]
     Io(#[from] std::io::Error),
@@ -71,6 +74,9 @@ pub const CAT_CAP: usize = DEFAULT_PREVIEW_CAP;
 
 /// Runs the command, writing to `out`.
 pub fn run(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdError> {
+    if !Path::new("/proc").join(opts.pid.to_string()).exists() {
+        return Err(InspectCmdError::NoSuchProcess(opts.pid));
+    }
     match &opts.what {
         What::Process => process(opts, out),
         What::Ls(path) => ls(opts, path, out),

@@ -1,4 +1,4 @@
-//! Text rendering of an inspection's JSON for people: indented `key: value` lines, untrusted text sanitized.
+//! Text rendering of an inspection's JSON for people: identity, security, fds, environ, mounts last, as indented `key: value` lines; untrusted text sanitized.
 
 use std::io::{self, Write};
 
@@ -6,9 +6,95 @@ use serde_json::Value;
 
 use crate::sanitize::sanitize;
 
-/// Writes `v` as indented lines; masked environment values show as `****`.
+/// Sections in the order a person reads them; other keys follow, `mounts` comes last.
+const ORDER: [&str; 17] = [
+    "pid",
+    "comm",
+    "exe",
+    "exited",
+    "container",
+    "pod",
+    "overview",
+    "security",
+    "namespaces",
+    "declared",
+    "immutable",
+    "findings",
+    "posture_error",
+    "fds",
+    "environ",
+    "revealed_secrets",
+    "errors",
+];
+
+/// Writes `v` as indented lines, sections in [`ORDER`]; masked environment
+/// values show as `****` unless the JSON carries them (`--reveal-secrets`).
 pub fn write(v: &Value, out: &mut impl Write) -> io::Result<()> {
-    walk(v, 0, out)
+    let Some(m) = v.as_object() else {
+        return walk(v, 0, out);
+    };
+    let rest = m
+        .keys()
+        .filter(|k| !ORDER.contains(&k.as_str()) && k.as_str() != "mounts");
+    let keys = ORDER
+        .iter()
+        .copied()
+        .chain(rest.map(String::as_str))
+        .chain(["mounts"]);
+    for k in keys {
+        let Some(val) = m.get(k) else { continue };
+        match (k, val) {
+            ("environ", Value::Array(a)) => {
+                writeln!(out, "environ:")?;
+                for e in a {
+                    writeln!(out, "  - {}", env_line(e))?;
+                }
+            }
+            ("namespaces", Value::Object(ns)) => {
+                writeln!(out, "namespaces:")?;
+                for n in ns
+                    .get("list")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    writeln!(out, "  - {}", ns_line(n))?;
+                }
+                let others: serde_json::Map<String, Value> = ns
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "list")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                walk(&Value::Object(others), 1, out)?;
+            }
+            _ => walk(&serde_json::json!({ k: val }), 0, out)?,
+        }
+    }
+    Ok(())
+}
+
+/// `NAME=value`, `NAME=**** (masked)`, or `NAME=value (secret, revealed)`.
+fn env_line(e: &Value) -> String {
+    let name = e.get("name").map(scalar).unwrap_or_default();
+    let masked = e.get("masked") == Some(&Value::Bool(true));
+    match e.get("value") {
+        Some(Value::Null) | None if masked => format!("{name}=**** (masked)"),
+        Some(v) if masked => format!("{name}={} (secret, revealed)", scalar(v)),
+        Some(v) => format!("{name}={}", scalar(v)),
+        None => format!("{name}="),
+    }
+}
+
+/// `mnt 4026531832 shared with host: yes|no|unknown` (unknown when the host's inode is not known).
+fn ns_line(n: &Value) -> String {
+    let kind = n.get("kind").map(scalar).unwrap_or_default();
+    let ino = n.get("inode").map(scalar).unwrap_or_else(|| "-".into());
+    let shared = match n.get("shared_with_host") {
+        Some(Value::Bool(true)) => "yes",
+        Some(Value::Bool(false)) => "no",
+        _ => "unknown",
+    };
+    format!("{kind} {ino} shared with host: {shared}")
 }
 
 fn scalar(v: &Value) -> String {
@@ -75,6 +161,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sections_are_ordered_for_a_person_and_environ_has_one_format() {
+        let v = serde_json::json!({
+            "pid": 7,
+            "comm": "sh",
+            "mounts": [{"target": "/"}],
+            "environ": [
+                {"name": "A", "value": "b", "masked": false},
+                {"name": "TOKEN", "value": null, "masked": true},
+                {"name": "PASSWORD", "value": "hunter2", "masked": true},
+            ],
+            "fds": [{"fd": 0, "target": "/dev/null"}],
+            "security": {"no_new_privs": true},
+            "namespaces": {"list": [
+                {"kind": "mnt", "inode": 1, "host_inode": null, "shared_with_host": null},
+                {"kind": "net", "inode": 2, "host_inode": 2, "shared_with_host": true},
+            ]},
+            "container": null,
+        });
+        let mut out = Vec::new();
+        write(&v, &mut out).expect("write");
+        let text = String::from_utf8(out).expect("utf8");
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("{needle}:\n{text}"))
+        };
+        assert!(at("pid: 7") < at("security:"), "{text}");
+        assert!(at("security:") < at("fds:"), "{text}");
+        assert!(at("fds:") < at("environ:"), "{text}");
+        assert!(at("environ:") < at("mounts:"), "{text}");
+        assert!(text.contains("  - A=b\n"), "{text}");
+        assert!(text.contains("  - TOKEN=**** (masked)"), "{text}");
+        assert!(
+            text.contains("  - PASSWORD=hunter2 (secret, revealed)"),
+            "{text}"
+        );
+        assert!(text.contains("mnt 1 shared with host: unknown"), "{text}");
+        assert!(text.contains("net 2 shared with host: yes"), "{text}");
+    }
+
+    #[test]
     fn masks_and_sanitizes() {
         let v = serde_json::json!({
             "pid": 7,
@@ -87,7 +213,7 @@ mod tests {
         let text = String::from_utf8(out).expect("utf8");
         assert!(text.contains("comm: ev\\x1bil"), "{text}");
         assert!(text.contains("- DB_PASSWORD=**** (masked)"), "{text}");
-        assert!(text.contains("- masked=false name=A value=b"), "{text}");
+        assert!(text.contains("- A=b"), "{text}");
         assert!(text.contains("effective: [CAP_KILL]"), "{text}");
     }
 }

@@ -10,6 +10,8 @@ pub mod render;
 #[cfg(test)]
 mod render_alerts_tests;
 #[cfg(test)]
+mod render_fds_tests;
+#[cfg(test)]
 mod render_identity_tests;
 #[cfg(test)]
 mod render_tests;

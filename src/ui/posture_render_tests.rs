@@ -93,6 +93,8 @@ fn kube_unreachable_banner_and_unconfigured_text() {
     let t = text(draw(&s, &ts::theme("mono"), 200, 50).backend().buffer());
     assert!(!t.contains('\u{1b}'), "sanitized:\n{t}");
     let mut e = ts::state();
+    // No pod processes: nothing from the runtime either.
+    update(&mut e, Event::Processes(Vec::new()));
     press(&mut e, "\t\t\t");
     update(
         &mut e,
@@ -106,8 +108,27 @@ fn kube_unreachable_banner_and_unconfigured_text() {
 }
 
 #[test]
+fn pods_pane_from_the_runtime_without_specs() {
+    use crate::app::kube_status::KubeStatus;
+    let mut s = ts::state();
+    press(&mut s, "\t\t\t\n");
+    update(
+        &mut s,
+        Event::Kube(KubeStatus::Unconfigured("no Kubernetes credentials".into())),
+    );
+    snapshot_all("pods_from_runtime", &s);
+    let t = text(draw(&s, &ts::theme("mono"), 200, 50).backend().buffer());
+    assert!(t.contains("team-a/web-0"), "{t}");
+    assert!(
+        t.contains("no spec: API not configured (no Kubernetes credentials)"),
+        "{t}"
+    );
+}
+
+#[test]
 fn pods_pane_empty() {
     let mut s = ts::state();
+    update(&mut s, Event::Processes(Vec::new()));
     press(&mut s, "\t\t\t");
     let t = text(draw(&s, &ts::theme("mono"), 200, 50).backend().buffer());
     assert!(

@@ -186,7 +186,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme, clock: &WallCl
             stream::render(frame, r, state, theme, clock);
         }
         if let Some(r) = a.summary {
-            summary::render(frame, r, state, theme);
+            summary::render(frame, r, state, theme, clock);
         }
         if let Some(r) = a.processes {
             if state.focus == Pane::Pods {

@@ -36,9 +36,89 @@ fn help_overlay() {
 }
 
 #[test]
+fn help_overlay_scrolls_and_lists_every_binding_of_the_context() {
+    let mut s = ts::state();
+    press(&mut s, "?");
+    let top = text(draw(&s, &ts::theme("mono"), 80, 24).backend().buffer());
+    assert!(top.contains("help 1-22 of "), "{top}");
+    assert!(!top.contains("(unbound)"), "{top}");
+    for full in [
+        "Alert → its process, events at that time, its pod",
+        "Summary: selected process, container or pod / all",
+    ] {
+        assert!(top.contains(full), "nothing cut at 80 columns:\n{top}");
+    }
+    for _ in 0..40 {
+        update(
+            &mut s,
+            Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+        );
+    }
+    let t = draw(&s, &ts::theme("mono"), 80, 24);
+    insta::assert_snapshot!("help_scrolled_80x24_mono", dump(&t));
+    let end = text(t.backend().buffer());
+    for want in [
+        ":summary container:ID",
+        ":summary pod:NS/NAME",
+        "pid:N comm:NAME",
+        ":filter EXPR",
+    ] {
+        assert!(end.contains(want), "{want}:\n{end}");
+    }
+    assert!(
+        end.contains("summary of a pod; :summary all: every process"),
+        "{end}"
+    );
+    // Up goes back up right away (the offset is clamped, not past the end).
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)),
+    );
+    let up = text(draw(&s, &ts::theme("mono"), 80, 24).backend().buffer());
+    assert_ne!(up, end);
+    // The inspect view's own keys are listed there (not "(unbound)").
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    press(&mut s, "\n?");
+    assert!(s.inspect.is_some());
+    let insp = text(draw(&s, &ts::theme("mono"), 80, 24).backend().buffer());
+    assert!(
+        insp.contains("Inspect: show / hide masked secrets"),
+        "{insp}"
+    );
+    assert!(!insp.contains("(unbound)"), "{insp}");
+    // The alerts pane lists its own filter syntax.
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    press(&mut s, "a?");
+    for _ in 0..40 {
+        update(
+            &mut s,
+            Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+        );
+    }
+    let al = text(draw(&s, &ts::theme("mono"), 80, 24).backend().buffer());
+    assert!(al.contains("priority:P rule:TEXT"), "{al}");
+}
+
+#[test]
 fn filter_input() {
     let mut s = ts::state();
-    press(&mut s, "/pid:4300\n/ conn");
+    press(&mut s, "/pid:4300\n/");
+    // The old filter opens selected; a move keeps it and typing appends.
+    update(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
+    );
+    press(&mut s, " conn");
     assert_eq!(s.mode, Mode::Filter("pid:4300 conn".into()));
     snapshot_all("filter", &s);
 }

@@ -20,14 +20,14 @@ pub fn action_description(action: Action) -> &'static str {
         Action::ToggleFollow => "Follow new rows / pause",
         Action::NextPane => "Focus the next pane",
         Action::PrevPane => "Focus the previous pane",
-        Action::ToggleSummaryScope => "Summary: selected process / all processes",
+        Action::ToggleSummaryScope => "Summary: selected process, container or pod / all",
         Action::ClearFilter => "Clear the filter",
         Action::OpenFinder => "Find a pid, comm, container, pod or image",
         Action::ToggleTree => "Processes: list / tree",
         Action::CycleSort => "Processes: next sort column",
         Action::RevealSecrets => "Inspect: show / hide masked secrets",
         Action::FileView => "Inspect root: text / strings / hex",
-        Action::Pivot => "Alert → its process, its events around that time, its pod",
+        Action::Pivot => "Alert → its process, events at that time, its pod",
         Action::FocusAlerts => "Focus the alerts pane",
     }
 }
@@ -78,6 +78,21 @@ pub fn summary_pid(pid: u32, comm: Option<&str>) -> String {
         Some(c) => format!("summary — pid {pid} ({c})"),
         None => format!("summary — pid {pid}"),
     }
+}
+/// Summary title for a container (name, pod, id: sanitized).
+pub fn summary_container(name: &str, pod: Option<&str>) -> String {
+    match pod {
+        Some(p) => format!("summary — container {name} ({p})"),
+        None => format!("summary — container {name}"),
+    }
+}
+/// Summary title for a pod.
+pub fn summary_pod(ns: &str, name: &str) -> String {
+    format!("summary — pod {ns}/{name}")
+}
+/// What the summary title adds when the counting start is known (`HH:MM:SS`).
+pub fn summary_since(title: &str, since: &str) -> String {
+    format!("{title} since {since}")
 }
 /// Summary pane with no counts yet.
 pub const SUMMARY_EMPTY: &str = "no syscalls counted yet";
@@ -145,9 +160,34 @@ pub const HELP_TITLE: &str = "help";
 pub const HELP_FILTER: &str = "filter";
 /// Help overlay: label of the command list.
 pub const HELP_COMMANDS: &str = "commands";
-/// The `:` commands.
-pub const HELP_COMMAND_LIST: &str =
-    ":q  :filter EXPR  :summary [PID|all]  :follow  :ps  :stream  :alerts  :help";
+/// The `:` commands, one per help line: (command, what it does).
+pub const HELP_COMMANDS_LIST: [(&str, &str); 9] = [
+    (":q", "quit"),
+    (":filter EXPR", "filter, as / does"),
+    (":summary PID", "summary of one process"),
+    (
+        ":summary container:ID",
+        "summary of a container (id prefix)",
+    ),
+    (
+        ":summary pod:NS/NAME",
+        "summary of a pod; :summary all: every process",
+    ),
+    (":follow", "follow the newest events"),
+    (":stream  :ps", "focus the stream / processes pane"),
+    (":pods  :alerts", "focus the pods / alerts pane"),
+    (":help", "this help"),
+];
+/// Help overlay: what `/` filters in the pods and summary panes (the stream).
+pub const HELP_FILTER_STREAM_NOTE: &str = "(/ filters the stream)";
+/// Help overlay title with the lines shown: `help 1-20 of 34 · ↑↓ scroll`.
+pub fn help_title(first: usize, last: usize, total: usize) -> String {
+    if first == 1 && last == total {
+        HELP_TITLE.to_string()
+    } else {
+        format!("{HELP_TITLE} {first}-{last} of {total} · ↑↓ scroll")
+    }
+}
 /// Keys column for an action bound to no key.
 pub const HELP_UNBOUND: &str = "(unbound)";
 
@@ -273,6 +313,31 @@ pub fn fds_summary(total: &str, sockets: &str) -> String {
 }
 /// Fds: none open.
 pub const FDS_EMPTY: &str = "no open descriptors";
+/// Fds tab: the preview's title line, `fd 3 → /etc/shadow`.
+pub fn fd_preview_title(fd: u32, target: &str) -> String {
+    format!("fd {fd} → {target}")
+}
+/// Fds tab: a descriptor with nothing more to show than its row.
+pub fn fd_no_preview(kind: &str) -> String {
+    format!("no preview for a {kind} descriptor")
+}
+/// Fds tab: socket detail labels.
+pub const FD_SOCK_PROTO: &str = "proto";
+pub const FD_SOCK_TYPE: &str = "type";
+pub const FD_SOCK_PATH: &str = "path";
+pub const FD_SOCK_LOCAL: &str = "local";
+pub const FD_SOCK_REMOTE: &str = "remote";
+pub const FD_SOCK_STATE: &str = "state";
+pub const FD_SOCK_INODE: &str = "inode";
+/// Fds tab: a socket not found in the process's network tables.
+pub const FD_SOCK_UNKNOWN: &str =
+    "not in the process's network tables (another namespace, or gone)";
+/// Fds tab: the preview is loading.
+pub const FD_PREVIEW_LOADING: &str = "reading through the process's root…";
+/// Fds tab hint: enter previews, esc goes back.
+pub fn fds_hint(enter: &str, back: &str) -> String {
+    format!("{enter} preview · {back} back")
+}
 /// Environ: summary line.
 pub fn env_summary(total: &str, masked: &str) -> String {
     format!("{total} variables · {masked} masked")
@@ -390,6 +455,8 @@ pub fn sec_lsm(kind: &str, label: &str) -> String {
 pub const SEC_LSM_NONE: &str = "none (no LSM label)";
 /// Security: a namespace shared with the host (pid 1).
 pub const SEC_SHARED: &str = "shared with host";
+/// Security tab: the host's namespace inode is not known, so sharing is unknown.
+pub const SEC_SHARED_UNKNOWN: &str = "shared with host: unknown";
 /// Security: an id map line (`0 → 100000, 65536 ids`).
 pub fn sec_id_map(inside: u32, outside: u32, count: u32) -> String {
     format!("{inside} → {outside}, {count} ids")
@@ -403,6 +470,25 @@ pub const SEC_ID_MAP_IDENTITY: &str = "(identity: ids are the host's)";
 pub fn pods_title(count: &str, sort: &str) -> String {
     format!("pods ({count}) · sort {sort}")
 }
+/// Pods pane: the line above pods listed from the runtime, saying why their spec columns are empty.
+pub fn pods_from_runtime(why: &str) -> String {
+    format!("no spec: {why} — pods from the container runtime")
+}
+/// Why runtime pods have no spec: no API configured (and no manifest), with the reason when known.
+pub fn no_spec_unconfigured(why: Option<&str>) -> String {
+    match why {
+        Some(w) => format!("API not configured ({w})"),
+        None => "API not configured".into(),
+    }
+}
+/// Why runtime pods have no spec: the API is being listed.
+pub const NO_SPEC_CONNECTING: &str = "API listing…";
+/// Why runtime pods have no spec: the API does not answer.
+pub const NO_SPEC_UNREACHABLE: &str = "API unreachable";
+/// Why runtime pods have no spec: the API (or the manifest) does not have them.
+pub const NO_SPEC_MISSING: &str = "not in the API or manifest";
+/// A spec cell of a pod listed from the runtime.
+pub const NO_SPEC_CELL: &str = "-";
 /// Pods pane with no pod specs.
 pub const PODS_EMPTY: &str = "no pod specs: start with --pod-manifest FILE";
 pub const COL_PODS_POD: &str = "pod";

@@ -247,6 +247,25 @@ pub(super) fn signature(name: &str) -> Option<Signature> {
         "inotify_add_watch" => &[FD, PATH, ("mask", Hex)],
         "swapon" => &[PATH, HEXFLAGS],
         "pidfd_open" => &[("pid", Int), HEXFLAGS],
+        // Common fd calls (streamed when asked for, or when a rule needs them).
+        "close" | "fsync" | "fdatasync" | "fchdir" => &[FD],
+        "dup" => &[("oldfd", Int)],
+        "dup2" => &[("oldfd", Int), ("newfd", Int)],
+        "dup3" => &[("oldfd", Int), ("newfd", Int), HEXFLAGS],
+        "read" | "write" => &[FD, SKIP, ("count", UInt)],
+        "pread64" | "pwrite64" => &[FD, SKIP, ("count", UInt), ("offset", Long)],
+        "readv" | "writev" => &[FD, SKIP, ("iovcnt", UInt)],
+        "lseek" => &[FD, ("offset", Long), ("whence", Int)],
+        "fcntl" => &[FD, ("cmd", Int), ("arg", Hex)],
+        "ioctl" => &[FD, ("request", Hex)],
+        "sendmsg" | "recvmsg" => &[FD, SKIP, HEXFLAGS],
+        "shutdown" => &[FD, ("how", Int)],
+        "socketpair" => &[("domain", Family), ("type", SockType), ("protocol", Int)],
+        "pipe2" => &[SKIP, HEXFLAGS],
+        "clone" => &[("flags", Flags(flags::CLONE))],
+        "fork" | "vfork" | "pipe" | "getpid" | "getppid" | "getuid" | "geteuid" | "getgid"
+        | "getegid" | "gettid" | "setsid" | "sync" | "sched_yield" | "pause" => &[],
+        "exit" | "exit_group" => &[("status", Int)],
         _ => return None,
     })
 }

@@ -282,3 +282,24 @@ fn raw_from_event() {
         let _ = decode(&raw);
     }
 }
+
+#[test]
+fn registers_a_syscall_does_not_have_are_never_shown() {
+    let nr = |n: &str| syscalls::number(n).expect("known syscall");
+    let leftovers = [3, 1, 0xffff_fffe, 0x7fff_0000_1234, 9, 9];
+    let raw = |n: u32| RawSyscall {
+        nr: n,
+        args: &leftovers,
+        ret: 1,
+        buf0: &[],
+        trunc0: false,
+        buf1: &[],
+        trunc1: false,
+    };
+    let names = |n: &str| -> Vec<&str> { decode(&raw(nr(n))).iter().map(|(k, _)| *k).collect() };
+    assert_eq!(names("dup2"), ["oldfd", "newfd"]);
+    assert_eq!(names("close"), ["fd"]);
+    assert!(names("getpid").is_empty());
+    // No signature: nothing rather than six raw registers.
+    assert!(names("io_uring_setup").is_empty());
+}

@@ -47,8 +47,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         _ => String::new(),
     };
     let gap = width.saturating_sub(used + width_of(&hint));
+    let style = theme.style(Role::FilterInput);
+    // A just-opened filter is selected (typing replaces it): drawn reversed after the prompt.
+    let (head, selected) = match typed.char_indices().nth(1) {
+        Some((i, _)) if state.input_selected && typed.starts_with(prompt) => {
+            (typed[..i].to_string(), typed[i..].to_string())
+        }
+        _ => (typed, String::new()),
+    };
     let line = Line::from(vec![
-        Span::styled(typed, theme.style(Role::FilterInput)),
+        Span::styled(head, style),
+        Span::styled(
+            selected,
+            style.add_modifier(ratatui::style::Modifier::REVERSED),
+        ),
         Span::raw(" ".repeat(gap + 1)),
         Span::styled(hint, theme.style(Role::TextDim)),
     ]);

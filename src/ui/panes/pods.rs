@@ -48,7 +48,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let v = &state.pods_view;
     let title = format!(
         " {} ",
-        s::pods_title(&thousands(state.pods.len() as u64), v.sort.name())
+        s::pods_title(
+            &thousands((state.pods.len() + v.runtime.len()) as u64),
+            v.sort.name()
+        )
     );
     frame.render_widget(pane_block(title, focused, theme), area);
     let body = inner(area);
@@ -57,7 +60,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     let chosen = fit_columns(&COLUMNS, &PRIORITY, body.width);
     let mut lines = vec![header_line(&COLUMNS, &chosen, theme.style(Role::Header))];
-    if state.pods.is_empty() {
+    let mut height = usize::from(body.height - 1);
+    if !v.runtime.is_empty() {
+        let why = match &state.kube {
+            KubeStatus::Off if state.pods.is_empty() => s::no_spec_unconfigured(None),
+            KubeStatus::Unconfigured(w) if state.pods.is_empty() => {
+                s::no_spec_unconfigured(Some(w))
+            }
+            KubeStatus::Connecting { .. } => s::NO_SPEC_CONNECTING.into(),
+            KubeStatus::Unreachable { .. } => s::NO_SPEC_UNREACHABLE.into(),
+            _ => s::NO_SPEC_MISSING.into(),
+        };
+        lines.push(Line::styled(
+            fit(&sanitize(&s::pods_from_runtime(&why)), body.width, false),
+            theme.style(Role::TextDim),
+        ));
+        height = height.saturating_sub(1);
+    } else if state.pods.is_empty() {
         let text = match &state.kube {
             KubeStatus::Off => s::PODS_EMPTY.to_string(),
             KubeStatus::Unconfigured(why) => s::pods_unconfigured(why),
@@ -72,7 +91,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     let sel = v.selected.min(v.rows.len().saturating_sub(1));
     let base = theme.style(Role::Text);
-    for i in window(v.rows.len(), usize::from(body.height - 1), Some(sel), false) {
+    for i in window(v.rows.len(), height, Some(sel), false) {
         let cells = cells(state, &v.rows[i]);
         let highlight = (i == sel).then(|| selection(theme, base, focused));
         let styled = chosen
@@ -117,7 +136,7 @@ fn cells(state: &AppState, row: &PodRow) -> Cells {
     match row {
         PodRow::Pod(key) => {
             let Some(p) = state.pods.get(key) else {
-                return std::array::from_fn(|_| blank());
+                return runtime_pod(state, key);
             };
             let f: Vec<&Finding> = p.findings.iter().collect();
             let [c, h, m, l] = counts(&f);
@@ -147,7 +166,7 @@ fn cells(state: &AppState, row: &PodRow) -> Cells {
         }
         PodRow::Container(key, name) => {
             let Some(p) = state.pods.get(key) else {
-                return std::array::from_fn(|_| blank());
+                return runtime_container(state, key, name);
             };
             let kind = p
                 .container(name)
@@ -186,4 +205,36 @@ fn cells(state: &AppState, row: &PodRow) -> Cells {
             row
         }
     }
+}
+
+/// The spec columns of a pod or container the runtime lists without a spec.
+fn no_spec(name: (String, Role), pids: usize) -> Cells {
+    let dash = || (s::NO_SPEC_CELL.to_string(), Role::TextDim);
+    [
+        name,
+        dash(),
+        dash(),
+        dash(),
+        dash(),
+        dash(),
+        (pids.to_string(), Role::TextDim),
+    ]
+}
+
+fn runtime_pod(state: &AppState, key: &str) -> Cells {
+    let Some(p) = state.pods_view.runtime.get(key) else {
+        return std::array::from_fn(|_| blank());
+    };
+    let pids = p.containers.values().map(Vec::len).sum();
+    no_spec((sanitize(&p.label()).into_owned(), Role::Text), pids)
+}
+
+fn runtime_container(state: &AppState, key: &str, name: &str) -> Cells {
+    let pids = state
+        .pods_view
+        .runtime
+        .get(key)
+        .and_then(|p| p.containers.get(name))
+        .map_or(0, Vec::len);
+    no_spec((format!("  {}", sanitize(name)), Role::Accent), pids)
 }

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::app::state::{AppState, Pane, SummaryScope};
 use crate::app::summary::{SummaryRow, percent, total};
+use crate::collector::clock::WallClock;
 use crate::collector::syscalls;
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
@@ -33,25 +34,48 @@ const COLUMNS: [Column; 6] = [
 
 const PRIORITY: [usize; 6] = [NAME, PCT, CALLS, ERRORS, SECONDS, USECS];
 
-/// The pane title: whose syscalls are totalled.
-pub fn title(state: &AppState) -> String {
-    match state.summary_scope {
-        SummaryScope::All => format!(" {} ", s::SUMMARY_ALL),
+/// The pane title: whose syscalls are totalled, and since when the kernel counts them.
+pub fn title(state: &AppState, clock: &WallClock) -> String {
+    let what = match &state.summary_scope {
+        SummaryScope::All => s::SUMMARY_ALL.to_string(),
         SummaryScope::Pid(pid) => {
             let comm = state
                 .processes
                 .iter()
-                .find(|p| p.pid == pid)
+                .find(|p| p.pid == *pid)
                 .map(|p| sanitize(&p.comm));
-            format!(" {} ", s::summary_pid(pid, comm.as_deref()))
+            s::summary_pid(*pid, comm.as_deref())
         }
+        SummaryScope::Container(id) => {
+            let p = state
+                .processes
+                .iter()
+                .find(|p| state.summary_scope.covers(p));
+            let name = p
+                .and_then(|p| p.container_name.as_deref())
+                .map(sanitize)
+                .unwrap_or_else(|| sanitize(&id[..id.len().min(12)]));
+            let pod = p.and_then(|p| match (&p.pod_namespace, &p.pod_name) {
+                (Some(ns), Some(n)) => Some(sanitize(&format!("{ns}/{n}")).into_owned()),
+                _ => None,
+            });
+            s::summary_container(&name, pod.as_deref())
+        }
+        SummaryScope::Pod(ns, name) => s::summary_pod(&sanitize(ns), &sanitize(name)),
+    };
+    let since = state.stats.counting_since_ns;
+    if since == 0 {
+        return format!(" {what} ");
     }
+    let t = clock.wall(since);
+    let hms = format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second());
+    format!(" {} ", s::summary_since(&what, &hms))
 }
 
 /// Draws the pane in `area`; only visible rows are formatted.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, clock: &WallClock) {
     let focused = state.focus == Pane::Summary;
-    frame.render_widget(pane_block(title(state), focused, theme), area);
+    frame.render_widget(pane_block(title(state, clock), focused, theme), area);
     let body = inner(area);
     if body.height == 0 || body.width == 0 {
         return;

@@ -134,7 +134,7 @@ fn render_tab(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx) -> Op
             overview::lines(ins, cx, area.width),
             view.scroll,
         ),
-        Tab::Fds => fds::render(frame, area, ins, view.scroll, cx),
+        Tab::Fds => fds::render(frame, area, ins, view, cx),
         Tab::Environ => environ::render(frame, area, ins, view, cx),
         Tab::Root => None,
         Tab::Mounts => mounts::render(frame, area, ins, view.scroll, cx),

@@ -83,7 +83,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx
     shown
 }
 
-fn path_spans(path: &str, cx: &Cx, width: u16) -> Line<'static> {
+pub(super) fn path_spans(path: &str, cx: &Cx, width: u16) -> Line<'static> {
     fit_spans(
         vec![
             cx.span(format!("{} ", s::ROOT_PATH), Role::Header),
@@ -94,7 +94,13 @@ fn path_spans(path: &str, cx: &Cx, width: u16) -> Line<'static> {
 }
 
 /// `root: /app/shadow-link → /etc/shadow · 1,234 bytes · text`.
-fn file_title(path: &str, f: &FileView, mode: FileMode, cx: &Cx, width: u16) -> Line<'static> {
+pub(super) fn file_title(
+    path: &str,
+    f: &FileView,
+    mode: FileMode,
+    cx: &Cx,
+    width: u16,
+) -> Line<'static> {
     let mode = match mode {
         FileMode::Text => s::ROOT_MODE_TEXT,
         FileMode::Strings => s::ROOT_MODE_STRINGS,
@@ -207,7 +213,7 @@ fn cell(e: &DirEntry, col: usize, width: u16) -> String {
 }
 
 /// The truncation notice, then the visible lines of the file in `mode` from `scroll`.
-fn preview(
+pub(super) fn preview(
     frame: &mut Frame,
     area: Rect,
     f: &FileView,

@@ -111,13 +111,17 @@ pub(super) fn lines(ins: &Inspection, cx: &Cx, width: u16) -> Vec<Line<'static>>
                     cx.span(format!("{:<kind_w$} ", n.kind), Role::Text),
                     cx.span(format!("{ino:<10}"), Role::TextDim),
                 ];
-                if n.shared_with_host() == Some(true) {
-                    let role = if CALLED_OUT.contains(&n.kind) {
-                        Role::Warning
-                    } else {
-                        Role::TextDim
-                    };
-                    v.push(cx.span(format!("  {}", s::SEC_SHARED), role));
+                match n.shared_with_host() {
+                    Some(true) => {
+                        let role = if CALLED_OUT.contains(&n.kind) {
+                            Role::Warning
+                        } else {
+                            Role::TextDim
+                        };
+                        v.push(cx.span(format!("  {}", s::SEC_SHARED), role));
+                    }
+                    Some(false) => {}
+                    None => v.push(cx.span(format!("  {}", s::SEC_SHARED_UNKNOWN), Role::TextDim)),
                 }
                 out.push(kv(label, LABEL_W, v, cx, width));
             }
