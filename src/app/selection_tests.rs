@@ -158,6 +158,7 @@ fn alert(rule: &str) -> Alert {
         origin: AlertOrigin::Engine,
         pid: None,
         container_id: None,
+        facts: None,
     }
 }
 
