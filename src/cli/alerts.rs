@@ -57,7 +57,7 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     for line in setup::rule_errors(&cov) {
-        eprintln!("ktriage: {line}");
+        note!("ktriage: {line}");
     }
     let file = match &a.alerts_file {
         Some(p) => match std::fs::OpenOptions::new()
@@ -85,20 +85,22 @@ pub fn run(a: AlertsArgs) -> ExitCode {
     let res = live::run(
         &mut engine,
         &opts,
-        || eprintln!("ktriage: watching with {rules_n} rules"),
+        || note!("ktriage: watching with {rules_n} rules"),
         live::writer(&mut out, file, a.json),
     );
     let _ = out.flush();
     match res {
         Ok(r) => {
-            eprintln!(
+            note!(
                 "ktriage: {} alerts; {} events received, {} dropped by the kernel",
-                r.alerts, r.received, r.kernel_dropped
+                r.alerts,
+                r.received,
+                r.kernel_dropped
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -24,11 +24,11 @@ pub fn run(a: CountArgs) -> ExitCode {
     let report = match count::run(&a.cmd) {
         Ok(r) => r,
         Err(count::CountError::Collector(e)) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             return ExitCode::from(e.exit_code() as u8);
         }
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             return ExitCode::from(127);
         }
     };
@@ -47,7 +47,7 @@ pub fn run(a: CountArgs) -> ExitCode {
             .map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
-        eprintln!("ktriage: {e}");
+        note!("ktriage: {e}");
         return ExitCode::FAILURE;
     }
     ExitCode::from(report.exit_code.clamp(0, 255) as u8)

@@ -133,9 +133,10 @@ pub fn run(a: IntakeArgs) -> ExitCode {
     let mut err = std::io::stderr();
     match headless::run(&opts, &mut out, &mut err) {
         Ok(r) => {
-            eprintln!(
+            note!(
                 "ktriage: {} alerts, {} malformed lines",
-                r.alerts, r.malformed
+                r.alerts,
+                r.malformed
             );
             if r.failed.len() == opts.sources.len() {
                 ExitCode::FAILURE
@@ -144,7 +145,7 @@ pub fn run(a: IntakeArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             ExitCode::FAILURE
         }
     }

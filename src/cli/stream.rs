@@ -63,7 +63,7 @@ pub fn run(a: StreamArgs) -> ExitCode {
     let _ = out.flush();
     match res {
         Ok(r) => {
-            eprintln!(
+            note!(
                 "ktriage: {} events printed; {} received, {} dropped by the kernel (ring buffer full){}",
                 r.printed,
                 r.received,
@@ -77,7 +77,7 @@ pub fn run(a: StreamArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
     }
