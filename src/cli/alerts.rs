@@ -1,11 +1,14 @@
 //! `ktriage alerts`: evaluates the Falco rules on the live event stream; Falco text or JSON lines.
 
 use std::io::Write;
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use ktriage::collector::stop::Stop;
+use ktriage::headless::out::StopAwareOut;
 use ktriage::rules::{live, setup, syscall_set};
 
 use super::common::usage;
@@ -70,6 +73,7 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         },
         None => None,
     };
+    let stop = Stop::new();
     let opts = live::LiveOpts {
         collector: ktriage::collector::CollectorConfig {
             ring_bytes: a.ring_mb.saturating_mul(1024 * 1024),
@@ -78,10 +82,12 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         },
         duration,
         json: a.json,
+        stop: Some(stop.clone()),
     };
     let rules_n = engine.rule_count();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // A slow reader of stdout holds the output only until the run stops.
+    let mut out = StopAwareOut::new(stdout.as_fd(), stop);
     let res = live::run(
         &mut engine,
         &opts,

@@ -4,6 +4,7 @@ pub mod count;
 pub mod inspect;
 mod inspect_text;
 pub mod json;
+pub mod out;
 pub mod posture;
 pub mod ps;
 pub mod stream;
