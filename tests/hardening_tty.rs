@@ -1,4 +1,4 @@
-//! SIGINT (`kill -INT`, not the ctrl-c key) restores the terminal like SIGTERM and SIGHUP: cooked mode, echo, the main screen.
+//! SIGINT (`kill -INT`, not the ctrl-c key) restores the terminal like SIGTERM and SIGHUP, under a syscall flood: cooked mode, echo, the main screen, within a second.
 
 mod support;
 #[path = "support/tmux.rs"]
@@ -31,11 +31,24 @@ fn sigint_restores_the_terminal_within_a_second() {
         .trim()
         .parse()
         .expect("pid");
+    // Under load: a syscall flood the collector streams (killed at the end, bounded to 20 s anyway).
+    let mut flood = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import os,time\nend=time.time()+20\nwhile time.time()<end:\n  for _ in range(100):\n    try: os.open('/nonexistent-ktriage-tty',0)\n    except OSError: pass\n",
+        ])
+        .spawn()
+        .expect("python3 (installed by .ci/run)");
+    t.wait_for("the flood on screen", |s| {
+        !bpf || s.contains("nonexistent-ktriage-tty")
+    });
     let sent = Instant::now();
     // SAFETY: sending a signal to the ktriage this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     let s = t.wait_for("exit after SIGINT", |s| s.contains("EXIT="));
     let took = sent.elapsed();
+    let _ = flood.kill();
+    let _ = flood.wait();
     let s = if s.contains("MODES:") {
         s
     } else {
