@@ -230,3 +230,54 @@ fn drop_records_mark_where_events_were_lost() {
         "the drop records add up to the summary's kernel drops"
     );
 }
+
+#[test]
+fn count_passes_signals_on_and_still_reports() {
+    if !bpf_available("count_passes_signals_on_and_still_reports") {
+        return;
+    }
+    // SIGINT/SIGTERM go on to the command as SIGTERM; one that ignores it is killed a grace later.
+    for (sig, cmd, code) in [
+        (libc::SIGTERM, "exec sleep 30", 128 + libc::SIGTERM),
+        (libc::SIGINT, "exec sleep 30", 128 + libc::SIGTERM),
+        (libc::SIGTERM, "trap '' TERM; sleep 30", 128 + libc::SIGKILL),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ktriage"))
+            .args(["count", "--", "sh", "-c", cmd])
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ktriage runs");
+        let pid = child.id().to_string();
+        // Wait (bounded) until the command runs: its sleep is a child of ktriage's sh.
+        let end = Instant::now() + Duration::from_secs(20);
+        while !std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .is_ok_and(|c| !c.trim().is_empty())
+        {
+            assert!(Instant::now() < end, "count never started its command");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let sent = Instant::now();
+        // SAFETY: signalling the ktriage this test started.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        let (exited, status) = wait_exit(&mut child, Duration::from_secs(20));
+        let took = exited - sent;
+        let mut err = String::new();
+        let _ = child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut err);
+        eprintln!("count -- sh -c {cmd:?}, signal {sig}: exited {took:?} later with {status:?}");
+        assert!(took < Duration::from_secs(1), "{cmd}: {took:?}");
+        assert_eq!(
+            status.code(),
+            Some(code),
+            "{cmd}: the command's status; {err}"
+        );
+        assert!(
+            err.contains("% time") && err.contains("total"),
+            "{cmd}: the table: {err}"
+        );
+    }
+}

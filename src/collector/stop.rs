@@ -66,6 +66,15 @@ impl Stop {
 /// [`REQUESTED`], then [`GRACE`] later (or at a second signal) to [`HARD`].
 /// It ends when the level is hard; raise it to end the watcher early.
 pub fn watch(stop: &Arc<Stop>, duration: Option<Duration>) -> std::io::Result<JoinHandle<()>> {
+    watch_with(stop, duration, |_| {})
+}
+
+/// [`watch`], calling `on_raise` with each level the watcher raises (on its own thread).
+pub fn watch_with(
+    stop: &Arc<Stop>,
+    duration: Option<Duration>,
+    on_raise: impl Fn(u8) + Send + 'static,
+) -> std::io::Result<JoinHandle<()>> {
     let stop = stop.clone();
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
     let handle = std::thread::Builder::new()
@@ -107,6 +116,7 @@ pub fn watch(stop: &Arc<Stop>, duration: Option<Duration>) -> std::io::Result<Jo
                     _ = stop.reached(REQUESTED) => {}
                 }
                 stop.raise(REQUESTED);
+                on_raise(REQUESTED);
                 tokio::select! {
                     _ = tokio::time::sleep(GRACE) => {}
                     _ = int.recv() => {}
@@ -114,6 +124,7 @@ pub fn watch(stop: &Arc<Stop>, duration: Option<Duration>) -> std::io::Result<Jo
                     _ = stop.reached(HARD) => {}
                 }
                 stop.raise(HARD);
+                on_raise(HARD);
             })
         })?;
     match ready_rx.recv() {
