@@ -1,11 +1,14 @@
 //! `ktriage alerts`: evaluates the Falco rules on the live event stream; Falco text or JSON lines.
 
 use std::io::Write;
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use ktriage::collector::stop::Stop;
+use ktriage::headless::out::StopAwareOut;
 use ktriage::rules::{live, setup, syscall_set};
 
 use super::common::usage;
@@ -91,7 +94,7 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     for line in setup::rule_errors(&cov) {
-        eprintln!("ktriage: {line}");
+        note!("ktriage: {line}");
     }
     let file = match &a.alerts_file {
         Some(p) => match std::fs::OpenOptions::new()
@@ -104,6 +107,7 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         },
         None => None,
     };
+    let stop = Stop::new();
     let opts = live::LiveOpts {
         collector: ktriage::collector::CollectorConfig {
             ring_bytes: a.ring_mb.saturating_mul(1024 * 1024),
@@ -112,27 +116,31 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         },
         duration,
         json: a.json,
+        stop: Some(stop.clone()),
     };
     let rules_n = engine.rule_count();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // A slow reader of stdout holds the output only until the run stops.
+    let mut out = StopAwareOut::new(stdout.as_fd(), stop);
     let res = live::run(
         &mut engine,
         &opts,
-        || eprintln!("ktriage: watching with {rules_n} rules"),
+        || note!("ktriage: watching with {rules_n} rules"),
         live::writer(&mut out, file, a.json),
     );
     let _ = out.flush();
     match res {
         Ok(r) => {
-            eprintln!(
+            note!(
                 "ktriage: {} alerts; {} events received, {} dropped by the kernel",
-                r.alerts, r.received, r.kernel_dropped
+                r.alerts,
+                r.received,
+                r.kernel_dropped
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -7,7 +7,7 @@ use ktriage::collector::{CollectorConfig, args as sysargs};
 
 /// Prints `ktriage: MSG` and returns the usage exit code (2).
 pub fn usage(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("ktriage: {msg}");
+    note!("ktriage: {msg}");
     ExitCode::from(2)
 }
 

@@ -53,12 +53,12 @@ pub fn run(a: CountArgs) -> ExitCode {
     let (report, title) = match result {
         Ok(r) => r,
         Err(CountError::Collector(e)) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             return ExitCode::from(e.exit_code() as u8);
         }
         Err(CountError::Target(m)) => return super::common::usage(m),
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             return ExitCode::from(127);
         }
     };
@@ -77,7 +77,7 @@ pub fn run(a: CountArgs) -> ExitCode {
             .map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
-        eprintln!("ktriage: {e}");
+        note!("ktriage: {e}");
         return ExitCode::FAILURE;
     }
     ExitCode::from(report.exit_code.clamp(0, 255) as u8)
@@ -103,7 +103,7 @@ fn count_target(
     let report = count_cgroup::run(&target, duration, || {
         since = time_now();
         // The ready line (stderr: stdout holds only the JSON with --json).
-        eprintln!("ktriage: counting {covers} since {since} (ctrl-c to stop)");
+        note!("ktriage: counting {covers} since {since} (ctrl-c to stop)");
     })?;
     Ok((report, Some(format!("summary — {covers} since {since}"))))
 }

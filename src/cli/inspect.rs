@@ -61,7 +61,7 @@ pub fn run(a: InspectArgs) -> ExitCode {
     match res {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             ExitCode::FAILURE
         }
     }

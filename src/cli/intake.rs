@@ -1,5 +1,6 @@
 //! `ktriage intake`: Falco alerts in (file, stdin, journald, HTTP), printed as Falco text or JSON lines; and the TUI's `--falco-*` flags.
 
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -9,6 +10,8 @@ use ktriage::alerts::intake::IntakeSource;
 use ktriage::alerts::intake::headless::{self, HeadlessOpts};
 use ktriage::alerts::intake::http::parse_listen;
 use ktriage::alerts::intake::journald::JournaldConfig;
+use ktriage::collector::stop::Stop;
+use ktriage::headless::out::StopAwareOut;
 
 use super::common::usage;
 
@@ -129,20 +132,24 @@ pub fn run(a: IntakeArgs) -> ExitCode {
         }
         d => d.map(Duration::from_secs_f64),
     };
+    let stop = Stop::new();
     let opts = HeadlessOpts {
         sources: srcs,
         json: a.json,
         duration,
         cri: (!a.no_cri).then(|| a.cri_socket.clone()),
+        stop: Some(stop.clone()),
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // A slow reader of stdout holds the output only until the run stops.
+    let mut out = StopAwareOut::new(stdout.as_fd(), stop);
     let mut err = std::io::stderr();
     match headless::run(&opts, &mut out, &mut err) {
         Ok(r) => {
-            eprintln!(
+            note!(
                 "ktriage: {} alerts, {} malformed lines",
-                r.alerts, r.malformed
+                r.alerts,
+                r.malformed
             );
             if r.failed.len() == opts.sources.len() {
                 ExitCode::FAILURE
@@ -151,7 +158,7 @@ pub fn run(a: IntakeArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,5 +1,13 @@
 //! Command-line parsing: one file per subcommand, each with its `Args` and `run`.
 
+/// `eprintln!` that never panics: a closed or broken stderr is ignored (`cmd 2>&1 | head -1`).
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod alerts;
 mod common;
 mod count;

@@ -21,7 +21,7 @@ pub fn run(a: PodsArgs) -> ExitCode {
     let pods = match list_node_pods_blocking(&a.kube.opts()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("ktriage: {}", ktriage::sanitize::sanitize(&e.to_string()));
+            note!("ktriage: {}", ktriage::sanitize::sanitize(&e.to_string()));
             return ExitCode::FAILURE;
         }
     };

@@ -43,7 +43,7 @@ pub fn run(a: PostureArgs) -> ExitCode {
     match res {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!(
+            note!(
                 "ktriage: {}",
                 ktriage::sanitize::sanitize_multiline(&e.to_string())
             );

@@ -1,11 +1,14 @@
 //! `ktriage stream`: live events, one per line.
 
 use std::io::Write;
+use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use ktriage::collector::stop::Stop;
 use ktriage::collector::syscalls;
+use ktriage::headless::out::StopAwareOut;
 use ktriage::headless::stream;
 
 use super::common::{FilterArgs, usage};
@@ -54,14 +57,18 @@ pub fn run(a: StreamArgs) -> ExitCode {
         }
         d => d.map(Duration::from_secs_f64),
     };
+    let stop = Stop::new();
     let opts = stream::StreamOpts {
         collector,
         filter: filter.join(" "),
         duration,
         cri,
+        stop: Some(stop.clone()),
+        ready: Some(|| note!("ktriage: streaming (probes attached)")),
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // A slow reader of stdout holds the output only until the run stops.
+    let mut out = StopAwareOut::new(stdout.as_fd(), stop);
     let format = if a.json {
         stream::Format::Json
     } else {
@@ -71,8 +78,16 @@ pub fn run(a: StreamArgs) -> ExitCode {
     let _ = out.flush();
     match res {
         Ok(r) => {
-            eprintln!(
-                "ktriage: {} events printed; {} received, {} dropped by the kernel (ring buffer full){}",
+            let unprinted = if r.unprinted > 0 {
+                format!(
+                    ", {} read but not printed (output too slow at the stop)",
+                    r.unprinted
+                )
+            } else {
+                String::new()
+            };
+            note!(
+                "ktriage: {} events printed; {} received, {} dropped by the kernel (ring buffer full){unprinted}{}",
                 r.printed,
                 r.received,
                 r.kernel_dropped,
@@ -85,7 +100,7 @@ pub fn run(a: StreamArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("ktriage: {e}");
+            note!("ktriage: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
     }

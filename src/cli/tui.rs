@@ -88,7 +88,7 @@ pub fn run(a: TuiArgs) -> ExitCode {
         match setup::build_engine(&opts) {
             Ok((engine, cov)) => {
                 for line in setup::rule_errors(&cov) {
-                    eprintln!("ktriage: {line}");
+                    note!("ktriage: {line}");
                 }
                 if a.filters.syscalls.is_empty() {
                     collector.stream_syscalls = syscall_set::stream_set(&engine.wanted_types());
@@ -130,7 +130,7 @@ pub fn run(a: TuiArgs) -> ExitCode {
     match ktriage::ui::run::run(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ktriage: terminal: {e}");
+            note!("ktriage: terminal: {e}");
             ExitCode::FAILURE
         }
     }

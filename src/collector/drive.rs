@@ -1,4 +1,4 @@
-//! Headless runs of the live collector: probes loaded, the ring drained until a deadline, a signal or the consumer stops.
+//! Headless runs of the live collector: probes loaded, the ring drained until a deadline, a signal or the consumer stops; bounded in time whatever the load.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,7 +7,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::probes::Probes;
-use super::reader::{ReaderCounts, spawn_reader};
+use super::reader::{DropCounter, Gap, ReaderCounts, ReaderCtl, spawn_reader_ctl};
+use super::stop::{self, HARD, REQUESTED, Stop};
 use super::{CollectorConfig, CollectorError};
 use crate::app::Event;
 
@@ -20,78 +21,115 @@ pub struct DriveReport {
     pub kernel_dropped: u64,
     /// Records the kernel tried to put in the ring.
     pub attempted: u64,
+    /// Decoded records read but not handed over: the run was stopping hard, or the consumer had stopped.
+    pub unhanded: u64,
 }
 
 /// Loads the probes for `cfg`, calls `ready` once they are attached, then hands
 /// each event to `on_event` until `duration` passes, SIGINT/SIGTERM arrive or
-/// `on_event` returns false; events already read are still drained (and handed
-/// over while `on_event` keeps accepting) before the counters are read.
+/// `on_event` returns false; see [`drive_until`].
 pub fn drive(
     cfg: &CollectorConfig,
     duration: Option<Duration>,
     ready: impl FnOnce(),
+    on_event: impl FnMut(Event) -> bool,
+) -> Result<DriveReport, CollectorError> {
+    drive_until(cfg, &Stop::new(), duration, ready, on_event, |_| true)
+}
+
+/// [`drive`] with the run's [`Stop`] (so the consumer's output can watch it too)
+/// and in-band drop records: `on_gap` is called, between events, where the
+/// kernel dropped records. After the stop is asked, events already read are
+/// handed over for [`stop::GRACE`]; then the run ends, whatever the load.
+pub fn drive_until(
+    cfg: &CollectorConfig,
+    stop: &Arc<Stop>,
+    duration: Option<Duration>,
+    ready: impl FnOnce(),
     mut on_event: impl FnMut(Event) -> bool,
+    mut on_gap: impl FnMut(Gap) -> bool,
 ) -> Result<DriveReport, CollectorError> {
     let mut probes = Probes::load(cfg)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CollectorError::map("runtime", e))?;
-    let (tx, mut rx) = mpsc::channel::<Event>(64);
-    let stop = Arc::new(AtomicBool::new(false));
+    // Few batches in flight: a slow consumer sees recent events and drop records soon, the rest waits in the ring.
+    let (tx, mut rx) = mpsc::channel::<Event>(4);
     let counts = Arc::new(ReaderCounts::default());
     let ring = probes
         .ring
         .take()
         .ok_or(CollectorError::MissingMap("EVENTS"))?;
-    let reader = spawn_reader(ring, tx, stop.clone(), counts.clone(), cfg.poll_ms);
+    let (gap_tx, gap_rx) = std::sync::mpsc::channel::<Gap>();
+    let ctl = ReaderCtl {
+        stop: Arc::new(AtomicBool::new(false)),
+        hard: Some(stop.clone()),
+        gaps: probes
+            .drop_counter
+            .take()
+            .map(|c| (DropCounter::new(c), gap_tx)),
+    };
+    let watcher = stop::watch(stop, duration).map_err(|e| CollectorError::map("signals", e))?;
+    let reader = spawn_reader_ctl(ring, tx, ctl, counts.clone(), cfg.poll_ms);
     ready();
+    let mut unhanded = 0u64;
     rt.block_on(async {
-        let deadline = duration.map(|d| tokio::time::Instant::now() + d);
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         let mut ok = true;
+        let mut seen = 0u64;
+        let mut pending = std::collections::VecDeque::new();
+        // Hands over the drop records placed at or before `upto` events.
+        let mut gaps_upto = |upto: u64, ok: &mut bool| {
+            pending.extend(gap_rx.try_iter());
+            while pending
+                .front()
+                .is_some_and(|g: &Gap| g.after_events <= upto)
+            {
+                let g = pending.pop_front().expect("front checked");
+                if *ok && !stop.hard() {
+                    *ok = on_gap(g);
+                }
+            }
+        };
         loop {
             let ev = tokio::select! {
+                biased;
+                _ = stop.reached(HARD), if ok => {
+                    // Nothing more is handed over; keep receiving so the reader can end.
+                    ok = false;
+                    continue;
+                }
                 ev = rx.recv() => ev,
-                _ = sleep_until(deadline) => break,
-                _ = tokio::signal::ctrl_c() => break,
-                _ = recv_term(&mut term) => break,
             };
             let Some(ev) = ev else { break };
-            ok = on_event(ev);
-            if !ok {
-                break;
-            }
-        }
-        stop.store(true, Ordering::Release);
-        while let Some(ev) = rx.recv().await {
-            if ok {
+            let n = match &ev {
+                Event::Kernel(b) => b.events.len() as u64,
+                _ => 0,
+            };
+            gaps_upto(seen, &mut ok);
+            seen += n;
+            if ok && !stop.hard() {
                 ok = on_event(ev);
+            } else {
+                unhanded += n;
+            }
+            gaps_upto(seen, &mut ok);
+            if !ok {
+                // The consumer is gone or the stop is hard: end the reader now.
+                stop.raise(HARD);
             }
         }
+        gaps_upto(u64::MAX, &mut ok);
     });
+    stop.raise(REQUESTED);
+    stop.raise(HARD);
     let _ = reader.join();
+    let _ = watcher.join();
     let k = probes.counters()?;
     Ok(DriveReport {
         received: counts.received.load(Ordering::Relaxed),
         kernel_dropped: k.kernel_dropped,
         attempted: k.attempted,
+        unhanded,
     })
-}
-
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn recv_term(sig: &mut Option<tokio::signal::unix::Signal>) {
-    match sig {
-        Some(s) => {
-            s.recv().await;
-        }
-        None => std::future::pending().await,
-    }
 }

@@ -10,6 +10,7 @@ pub mod probes;
 pub mod procfs;
 pub mod reader;
 pub mod source;
+pub mod stop;
 mod syscall_table;
 pub mod syscalls;
 

@@ -27,6 +27,8 @@ pub struct Probes {
     _ebpf: Ebpf,
     /// Ring buffer, until the reader takes it.
     pub ring: Option<RingBuf<MapData>>,
+    /// A second handle on the counters, for the reader's in-band drop records (until taken).
+    pub drop_counter: Option<PerCpuArray<MapData, u64>>,
     counters: PerCpuArray<MapData, u64>,
     agg: PerCpuHashMap<MapData, AggKey, AggVal>,
     tgid_filter: HashMap<MapData, u32, u8>,
@@ -53,6 +55,17 @@ pub fn preflight() -> Result<(), CollectorError> {
         return Err(CollectorError::NoBtf);
     }
     Ok(())
+}
+
+/// A second handle on the COUNTERS map (a dup of its fd), `None` if that fails.
+fn dup_counters(ebpf: &Ebpf) -> Option<PerCpuArray<MapData, u64>> {
+    use std::os::fd::AsFd;
+    let aya::maps::Map::PerCpuArray(data) = ebpf.map("COUNTERS")? else {
+        return None;
+    };
+    let fd = data.fd().as_fd().try_clone_to_owned().ok()?;
+    let dup = MapData::from_fd(fd).ok()?;
+    PerCpuArray::try_from(aya::maps::Map::PerCpuArray(dup)).ok()
 }
 
 fn take<T: TryFrom<aya::maps::Map>>(
@@ -96,8 +109,10 @@ impl Probes {
                 .insert(id, 1, 0)
                 .map_err(|e| CollectorError::map("CONTAINER_ROOTS", e))?;
         }
+        let drop_counter = dup_counters(&ebpf);
         let mut probes = Self {
             ring: Some(take(&mut ebpf, "EVENTS")?),
+            drop_counter,
             counters: take(&mut ebpf, "COUNTERS")?,
             agg: take(&mut ebpf, "AGG")?,
             tgid_filter: take(&mut ebpf, "TGID_FILTER")?,

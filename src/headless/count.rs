@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::app::summary::{SummaryRow, strace_table, summarize};
 use crate::collector::probes::Probes;
+use crate::collector::stop::{self, Stop};
 use crate::collector::{CollectorConfig, CollectorError, syscalls};
 
 /// Why `count` could not run the command.
@@ -108,7 +109,25 @@ pub fn run(cmd: &[String], quiet_stdout: bool) -> Result<CountReport, CountError
     child
         .release()
         .map_err(|e| CountError::Exec(prog.clone(), e))?;
-    let exit_code = wait_all(child.pid);
+    // SIGINT/SIGTERM: passed on to the command (SIGTERM), then SIGKILL a grace later;
+    // the counts are still reported.
+    let stop = Stop::new();
+    let root = child.pid as libc::pid_t;
+    let watcher = stop::watch_with(&stop, None, move |level| {
+        let sig = if level >= stop::HARD {
+            libc::SIGKILL
+        } else {
+            libc::SIGTERM
+        };
+        // SAFETY: kill with our own child's pid (a zombie until we reap it, so never reused before).
+        unsafe { libc::kill(root, sig) };
+    })
+    .ok();
+    let exit_code = wait_all(child.pid, &stop);
+    stop.raise(stop::HARD);
+    if let Some(w) = watcher {
+        let _ = w.join();
+    }
     let tgids: std::collections::HashSet<u32> = probes.filtered_tgids().into_iter().collect();
     let rows = summarize(&probes.agg_rows(|t| tgids.contains(&t)), |_| true);
     Ok(CountReport {
@@ -119,12 +138,28 @@ pub fn run(cmd: &[String], quiet_stdout: bool) -> Result<CountReport, CountError
 }
 
 /// Waits for `root` and every other child (including adopted orphans); returns root's status.
-fn wait_all(root: u32) -> i32 {
+/// After a stop, orphans still running once the root has exited are not waited for.
+fn wait_all(root: u32, stop: &Stop) -> i32 {
     let mut code = 0;
+    let mut root_done = false;
     loop {
         let mut status = 0;
+        let stopping = stop.level() > stop::RUNNING;
+        if stopping && root_done {
+            signal_children(if stop.hard() {
+                libc::SIGKILL
+            } else {
+                libc::SIGTERM
+            });
+            return code;
+        }
+        let flags = libc::__WALL | if stopping { libc::WNOHANG } else { 0 };
         // SAFETY: waitpid with a valid status pointer.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::__WALL) };
+        let pid = unsafe { libc::waitpid(-1, &mut status, flags) };
+        if pid == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            continue;
+        }
         if pid < 0 {
             if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
                 continue;
@@ -132,11 +167,32 @@ fn wait_all(root: u32) -> i32 {
             return code;
         }
         if pid as u32 == root {
+            root_done = true;
             code = if libc::WIFEXITED(status) {
                 libc::WEXITSTATUS(status)
             } else {
                 128 + libc::WTERMSIG(status)
             };
+        }
+    }
+}
+
+/// Sends `sig` to our remaining children (the command's adopted orphans): only
+/// our own children, whose pids cannot be reused before we reap them.
+fn signal_children(sig: libc::c_int) {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return;
+    };
+    for t in tasks.flatten() {
+        let Ok(list) = std::fs::read_to_string(t.path().join("children")) else {
+            continue;
+        };
+        for pid in list
+            .split_whitespace()
+            .filter_map(|p| p.parse::<libc::pid_t>().ok())
+        {
+            // SAFETY: kill with the pid of one of our own unreaped children.
+            unsafe { libc::kill(pid, sig) };
         }
     }
 }

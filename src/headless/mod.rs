@@ -5,6 +5,7 @@ pub mod count_cgroup;
 pub mod inspect;
 mod inspect_text;
 pub mod json;
+pub mod out;
 pub mod posture;
 pub mod ps;
 pub mod stream;

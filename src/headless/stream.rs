@@ -10,7 +10,11 @@ use crate::app::filter::Filter;
 use crate::app::state::AppState;
 use crate::app::{Event, update};
 use crate::collector::clock::WallClock;
-use crate::collector::drive::drive;
+use std::sync::Arc;
+
+use crate::collector::drive::drive_until;
+use crate::collector::reader::Gap;
+use crate::collector::stop::Stop;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::identity::resolve::Resolver;
 use crate::sanitize::{sanitize, sanitize_bytes};
@@ -27,6 +31,10 @@ pub struct StreamOpts {
     pub duration: Option<Duration>,
     /// Ask the container runtime for container and pod names (`Some(None)`: auto-detect the socket).
     pub cri: Option<Option<std::path::PathBuf>>,
+    /// The run's stop (shared with a [`super::out::StopAwareOut`]); `None`: a new one.
+    pub stop: Option<Arc<Stop>>,
+    /// Called once the probes are attached (the duration starts then).
+    pub ready: Option<fn()>,
 }
 
 /// Container and pod names by container id, from the runtime (misses are asked again, rate-limited by the CRI cache).
@@ -73,6 +81,10 @@ pub struct StreamReport {
     pub kernel_dropped: u64,
     /// Records the kernel tried to stream.
     pub attempted: u64,
+    /// Records read but not printed because the run was stopping (slow output).
+    pub unprinted: u64,
+    /// In-band drop records printed.
+    pub drop_records: u64,
 }
 
 /// How each record is printed.
@@ -150,17 +162,33 @@ fn run_with(
     let clock = WallClock::now();
     let mut printed = 0u64;
     let mut names = Names::new(opts.cri.as_ref());
-    let r = drive(
+    let mut drop_records = 0u64;
+    let stop = opts.stop.clone().unwrap_or_else(Stop::new);
+    let out = std::cell::RefCell::new(out);
+    let r = drive_until(
         &opts.collector,
+        &stop,
         opts.duration,
-        || {},
+        || {
+            if let Some(f) = opts.ready {
+                f()
+            }
+        },
         |ev| {
+            let mut out = out.borrow_mut();
             let mut sink = Sink {
-                out: &mut *out,
+                out: &mut **out,
                 printed: &mut printed,
                 names: &mut names,
             };
             print_new(&mut state, ev, &clock, format, &mut sink)
+        },
+        |gap| {
+            drop_records += 1;
+            let mut out = out.borrow_mut();
+            write_gap(&mut **out, format, &gap, &clock)
+                .and_then(|()| out.flush())
+                .is_ok()
         },
     )?;
     Ok(StreamReport {
@@ -168,10 +196,38 @@ fn run_with(
         received: r.received,
         kernel_dropped: r.kernel_dropped,
         attempted: r.attempted,
+        unprinted: r.unhanded,
+        drop_records,
     })
 }
 
-/// Feeds `ev` to the core and prints the records it added that pass the filter.
+/// The in-band drop record: where the kernel lost records, how many, and when they were counted.
+pub fn gap_json(gap: &Gap, clock: &WallClock) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "drop",
+        "ts": clock.rfc3339(gap.boot_ns),
+        "kernel": gap.kernel,
+        "buffer": 0,
+    })
+}
+
+fn write_gap(
+    out: &mut impl Write,
+    format: Format,
+    gap: &Gap,
+    clock: &WallClock,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => writeln!(out, "{}", gap_json(gap, clock)),
+        Format::Text => writeln!(
+            out,
+            "{} -- {} records dropped by the kernel here (ring buffer full) --",
+            clock.short(gap.boot_ns),
+            gap.kernel
+        ),
+    }
+}
+
 /// Where records go and what printing them needs.
 struct Sink<'a, W: Write> {
     out: &'a mut W,
@@ -179,6 +235,7 @@ struct Sink<'a, W: Write> {
     names: &'a mut Names,
 }
 
+/// Feeds `ev` to the core and prints the records it added that pass the filter.
 fn print_new<W: Write>(
     state: &mut AppState,
     ev: Event,

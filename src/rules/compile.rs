@@ -12,6 +12,39 @@ use super::parser;
 use super::position::locate;
 use super::rhs::{RhsError, typed};
 
+/// Most nodes (checks and `and`/`or`/`not`, macros, lists and exceptions expanded)
+/// a condition may compile to. Evaluating one event then stays bounded: a
+/// condition past it (macros that double at each level can reach billions) is
+/// refused at load with a located error. The shipped rules' largest has 124.
+pub const MAX_NODES: usize = 5_000;
+/// Most items a list (lists of lists included) may expand to.
+pub const MAX_LIST_ITEMS: usize = 100_000;
+
+/// Nodes of `e`; counting stops once past `limit`.
+pub fn nodes(e: &Expr, limit: usize) -> usize {
+    fn walk(e: &Expr, n: &mut usize, limit: usize) {
+        *n += 1;
+        if *n > limit {
+            return;
+        }
+        match e {
+            Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| walk(x, n, limit)),
+            Expr::Not(x) => walk(x, n, limit),
+            Expr::EvtType(_) | Expr::Check(_) | Expr::Memo(..) => {}
+        }
+    }
+    let mut n = 0;
+    walk(e, &mut n, limit);
+    n
+}
+
+/// The error for a condition past [`MAX_NODES`].
+pub(super) fn too_costly(what: &str) -> String {
+    format!(
+        "{what} expands to more than {MAX_NODES} checks (macros, lists and exceptions included): too costly to evaluate on every event"
+    )
+}
+
 /// What compiling one condition gave.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
@@ -93,6 +126,14 @@ impl<'a> Compiler<'a> {
             Ok(ast) => cur.out.expr = self.walk(&ast, &mut cur),
             Err(e) => self.error(&mut cur, e.pos, format!("syntax error: {}", e.message)),
         }
+        if cur
+            .out
+            .expr
+            .as_ref()
+            .is_some_and(|e| nodes(e, MAX_NODES) > MAX_NODES)
+        {
+            self.error(&mut cur, 0, too_costly("the condition"));
+        }
         if !cur.out.errors.is_empty() || !cur.out.unsupported.is_empty() {
             cur.out.expr = None;
         }
@@ -144,7 +185,16 @@ impl<'a> Compiler<'a> {
                 let (items, pos, list) = match rhs {
                     Rhs::None => (Vec::new(), *op_pos, false),
                     Rhs::Single(l) => (vec![l.text.clone()], l.pos, false),
-                    Rhs::List(l) => (self.expand(l), l.first().map_or(*op_pos, |l| l.pos), true),
+                    Rhs::List(l) => {
+                        let pos = l.first().map_or(*op_pos, |l| l.pos);
+                        let items = self.expand(l);
+                        if items.len() >= MAX_LIST_ITEMS {
+                            let m = format!("the list expands to {MAX_LIST_ITEMS} items or more");
+                            self.error(cur, pos, m);
+                            return None;
+                        }
+                        (items, pos, true)
+                    }
                     Rhs::Field(f) => {
                         return match fields::lookup(&f.name, f.arg.as_deref()) {
                             Ok(other) => Some(Expr::Check(Box::new(Check {
@@ -282,6 +332,9 @@ impl<'a> Compiler<'a> {
         out: &mut Vec<String>,
         depth: usize,
     ) {
+        if out.len() >= MAX_LIST_ITEMS {
+            return;
+        }
         if quoted {
             out.push(text.to_string());
             return;

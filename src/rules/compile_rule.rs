@@ -1,7 +1,7 @@
 //! Compiles whole rules: condition, exceptions (`and not (...)`), event types, output template.
 
 use super::ast::Op;
-use super::compile::{Compiler, Outcome};
+use super::compile::{Compiler, MAX_NODES, Outcome};
 use super::evtypes::TypeSet;
 use super::expr::{Check, Expr};
 use super::fields::{self, F, FieldError};
@@ -60,6 +60,17 @@ impl Compiler<'_> {
         };
         if !ex_parts.is_empty() {
             expr = Expr::And(vec![expr, Expr::Not(Box::new(Expr::Or(ex_parts.into())))].into());
+            if super::compile::nodes(&expr, MAX_NODES) > MAX_NODES {
+                let m = super::compile::too_costly("the condition with its exceptions");
+                self.diags.error(&def.condition.at, Some(&label), m.clone());
+                outcome.errors.push(m);
+                return RuleOutcome {
+                    rule: None,
+                    outcome,
+                    types: None,
+                    output_na,
+                };
+            }
         }
         let types = types_of(&expr);
         if types.is_all() && def.warn_evttypes {

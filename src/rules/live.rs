@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::engine::Engine;
 use crate::alerts::Alert;
 use crate::app::Event;
-use crate::collector::drive::drive;
+use crate::collector::drive::drive_until;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::sanitize::sanitize;
 
@@ -19,6 +19,8 @@ pub struct LiveOpts {
     pub duration: Option<Duration>,
     /// Falco `json_output` lines instead of text lines.
     pub json: bool,
+    /// The run's stop (shared with a stop-aware output); `None`: a new one.
+    pub stop: Option<std::sync::Arc<crate::collector::stop::Stop>>,
 }
 
 /// What a run saw.
@@ -48,9 +50,18 @@ pub fn run(
 ) -> Result<LiveReport, CollectorError> {
     let mut report = LiveReport::default();
     let mut alerts = Vec::new();
-    let r = drive(&opts.collector, opts.duration, ready, |ev| {
-        feed(engine, ev, &mut alerts, &mut emit, &mut report)
-    })?;
+    let stop = opts
+        .stop
+        .clone()
+        .unwrap_or_else(crate::collector::stop::Stop::new);
+    let r = drive_until(
+        &opts.collector,
+        &stop,
+        opts.duration,
+        ready,
+        |ev| feed(engine, ev, &mut alerts, &mut emit, &mut report),
+        |_| true,
+    )?;
     report.received = r.received;
     report.kernel_dropped = r.kernel_dropped;
     Ok(report)

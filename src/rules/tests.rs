@@ -6,6 +6,7 @@ use crate::app::event::{CgroupInfo, EventKind, KernelBatch, SysEvent};
 use crate::collector::clock::WallClock;
 use crate::collector::syscalls;
 
+mod budget;
 mod engine;
 mod fuzz;
 

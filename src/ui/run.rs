@@ -135,6 +135,8 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
+    // In raw mode ctrl-c is a key; `kill -INT` still arrives as a signal and must restore the terminal too.
+    let mut int = signal(SignalKind::interrupt())?;
     let mut last_draw = Instant::now() - FRAME;
     let mut dirty = true;
     loop {
@@ -156,6 +158,7 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
             _ = tick.tick() => Some(Event::Tick(monotonic_ns())),
             _ = term.recv() => break,
             _ = hup.recv() => break,
+            _ = int.recv() => break,
         };
         if let Some(ev) = ev {
             let effects = update(&mut state, ev);

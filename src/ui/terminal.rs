@@ -1,4 +1,4 @@
-//! Terminal setup and restoration: on quit, on panic, and on SIGTERM/SIGHUP (via the run loop).
+//! Terminal setup and restoration: on quit, on panic, and on SIGINT/SIGTERM/SIGHUP (via the run loop).
 
 use std::io::{self, Stdout};
 

@@ -3,11 +3,14 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
 use super::{IntakeSource, IntakeState, IntakeStats, run_source};
 use crate::alerts::Alert;
 use crate::app::Event;
+use crate::collector::stop::{self, HARD, REQUESTED, Stop};
 use crate::sanitize::sanitize;
 
 /// What to run and how to print.
@@ -21,6 +24,8 @@ pub struct HeadlessOpts {
     pub duration: Option<Duration>,
     /// Resolve container ids to names through the runtime (`Some(None)`: auto-detect the socket).
     pub cri: Option<Option<std::path::PathBuf>>,
+    /// The run's stop (shared with a stop-aware output); `None`: a new one.
+    pub stop: Option<Arc<Stop>>,
 }
 
 /// What a run saw.
@@ -88,7 +93,9 @@ pub fn run(
             tokio::spawn(run_source(s.clone(), tx.clone()));
         }
         drop(tx);
-        let deadline = opts.duration.map(|d| tokio::time::Instant::now() + d);
+        // The deadline and SIGINT/SIGTERM, watched on their own thread so a blocked output cannot delay them.
+        let stop = opts.stop.clone().unwrap_or_else(Stop::new);
+        let watcher = stop::watch(&stop, opts.duration)?;
         let mut report = HeadlessReport::default();
         let mut last_state: std::collections::HashMap<String, IntakeState> = Default::default();
         let mut malformed: std::collections::HashMap<String, u64> = Default::default();
@@ -96,25 +103,25 @@ pub fn run(
             .cri
             .as_ref()
             .map(|s| crate::identity::resolve::Resolver::new(s.as_deref(), true));
-        loop {
-            let ev = match deadline {
-                Some(d) => match tokio::time::timeout_at(d, rx.recv()).await {
-                    Ok(ev) => ev,
-                    Err(_) => break,
-                },
-                None => rx.recv().await,
+        let res = loop {
+            let ev = tokio::select! {
+                _ = stop.reached(REQUESTED) => break Ok(()),
+                ev = rx.recv() => ev,
             };
             match ev {
-                None => break,
+                None => break Ok(()),
                 Some(Event::Alerts(mut batch)) => {
                     if let Some(r) = names.as_mut() {
                         batch.iter_mut().for_each(|a| super::resolve::resolve(a, r));
                     }
-                    for a in &batch {
-                        writeln!(out, "{}", alert_line(a, opts.json))?;
+                    let written = batch
+                        .iter()
+                        .try_for_each(|a| writeln!(out, "{}", alert_line(a, opts.json)))
+                        .and_then(|()| out.flush());
+                    if let Err(e) = written {
+                        break Err(e);
                     }
                     report.alerts += batch.len() as u64;
-                    out.flush()?;
                 }
                 Some(Event::AlertIntake(mut s)) => {
                     malformed.insert(s.intake.clone(), s.malformed);
@@ -124,12 +131,17 @@ pub fn run(
                     } else {
                         last_state.insert(s.intake.clone(), s.state.clone());
                     }
-                    note_stats(&s, &mut report, err)?;
+                    // A closed stderr must not stop the alerts.
+                    let _ = note_stats(&s, &mut report, err);
                 }
                 Some(_) => {}
             }
-        }
+        };
+        stop.raise(HARD);
+        let _ = watcher.join();
         report.malformed = malformed.values().sum();
+        // Output gone (closed, or too slow at the stop): still a report, with what was printed.
+        let _ = res;
         Ok(report)
     })
 }

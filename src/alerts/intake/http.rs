@@ -1,24 +1,27 @@
 //! An HTTP listener compatible with Falco's `http_output`: each POST body (JSON, JSON lines, a JSON array, or text lines) is taken in.
+//!
+//! A slow or stalled client never delays others: each request has a deadline
+//! (headers and body), idle connections are closed, connections past the cap are
+//! refused at once, and the bodies held in memory are bounded.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::sync::Mutex;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
+use super::http_conn::{ConnClock, HttpLimits, Watched, fit_connections};
 use super::{IntakeSink, IntakeState, LineError, MAX_BODY, from_value, parse_line};
-
-/// Connections served at once at most.
-pub const MAX_CONNECTIONS: usize = 64;
 
 /// Default port when only a host is given (Falco's examples use 2801 for sidekick; this is ours).
 pub const DEFAULT_PORT: u16 = 8765;
@@ -28,7 +31,20 @@ pub const DEFAULT_PORT: u16 = 8765;
 pub struct HttpIntake {
     listener: TcpListener,
     addr: SocketAddr,
+    limits: HttpLimits,
 }
+
+/// What every connection's service shares.
+struct Shared {
+    sink: Mutex<IntakeSink>,
+    /// Body bytes that may be held at once, over all connections.
+    budget: Arc<Semaphore>,
+    limits: HttpLimits,
+}
+
+/// Answer to a connection past the cap, written without waiting, before closing it.
+const BUSY: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
 
 /// Parses `--falco-listen`: `PORT` (on 127.0.0.1), `HOST:PORT`, or `[V6]:PORT`.
 pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
@@ -60,7 +76,17 @@ impl HttpIntake {
     pub async fn bind(addr: SocketAddr) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr })
+        Ok(Self {
+            listener,
+            addr,
+            limits: HttpLimits::default(),
+        })
+    }
+
+    /// The same with other limits (the connection cap is lowered to what the open-files limit allows).
+    pub fn with_limits(mut self, limits: HttpLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The bound address.
@@ -75,33 +101,60 @@ impl HttpIntake {
             return;
         }
         let tx = sink.sender();
-        let sink = Arc::new(Mutex::new(sink));
-        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+        let mut limits = self.limits;
+        limits.max_connections = fit_connections(limits.max_connections);
+        let shared = Arc::new(Shared {
+            sink: Mutex::new(sink),
+            budget: Arc::new(Semaphore::new(limits.body_budget)),
+            limits,
+        });
+        let open = Arc::new(AtomicUsize::new(0));
         loop {
-            let Ok(slot) = slots.clone().acquire_owned().await else {
-                return;
-            };
             let stream = tokio::select! {
                 r = self.listener.accept() => match r {
                     Ok((s, _)) => s,
                     Err(_) => {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        // Out of fds or memory: let closing connections free some.
+                        tokio::time::sleep(Duration::from_millis(20)).await;
                         continue;
                     }
                 },
                 _ = tx.closed() => return,
             };
-            let sink = sink.clone();
+            if open.fetch_add(1, Ordering::AcqRel) >= limits.max_connections {
+                open.fetch_sub(1, Ordering::AcqRel);
+                let _ = stream.try_write(BUSY);
+                continue;
+            }
+            let (shared, open) = (shared.clone(), open.clone());
             tokio::spawn(async move {
-                let _slot = slot;
-                let svc = service_fn(move |req| handle(req, sink.clone()));
-                let _ = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(Duration::from_secs(10))
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
+                serve_connection(stream, shared).await;
+                open.fetch_sub(1, Ordering::AcqRel);
             });
         }
+    }
+}
+
+/// One connection until it closes, overruns its request deadline or idles out.
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+    let clock = ConnClock::new();
+    let limits = shared.limits;
+    let svc_clock = clock.clone();
+    let svc = service_fn(move |req| {
+        let (shared, clock) = (shared.clone(), svc_clock.clone());
+        async move {
+            let r = handle(req, &shared).await;
+            clock.request_done();
+            r
+        }
+    });
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.request_deadline)
+        .serve_connection(TokioIo::new(Watched::new(stream, clock.clone())), svc);
+    tokio::select! {
+        _ = conn => {}
+        _ = clock.expired(limits) => {}
     }
 }
 
@@ -113,7 +166,7 @@ fn reply(status: StatusCode, text: impl Into<String>) -> Response<Full<Bytes>> {
 
 async fn handle(
     req: Request<Incoming>,
-    sink: Arc<Mutex<IntakeSink>>,
+    shared: &Shared,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     if req.method() != Method::POST {
         return Ok(reply(
@@ -129,21 +182,64 @@ async fn handle(
     let body = if declared.is_some_and(|n| n > MAX_BODY) {
         Err(too_large(b"(body not read)"))
     } else {
-        match Limited::new(req.into_body(), MAX_BODY).collect().await {
-            Ok(b) => Ok(b.to_bytes()),
-            Err(_) => Err(too_large(b"(body cut at the limit)")),
+        match read_body(req.into_body(), &shared.budget).await {
+            Ok(b) => Ok(b),
+            Err(BodyError::TooLarge) => Err(too_large(b"(body cut at the limit)")),
+            Err(BodyError::Busy) => {
+                return Ok(reply(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "too many request bodies in flight; retry",
+                ));
+            }
+            Err(BodyError::Broken) => {
+                return Ok(reply(StatusCode::BAD_REQUEST, "body not read"));
+            }
         }
     };
-    let mut sink = sink.lock().await;
+    let mut sink = shared.sink.lock().await;
     let status = match body {
         Err((head, e)) => {
             sink.reject(&head, e.clone());
             reply(StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
         }
-        Ok(bytes) => take_body(&mut sink, &bytes),
+        Ok((bytes, _held)) => take_body(&mut sink, &bytes),
     };
     sink.flush().await;
     Ok(status)
+}
+
+enum BodyError {
+    TooLarge,
+    Busy,
+    Broken,
+}
+
+/// Reads a body of at most [`MAX_BODY`] bytes, holding budget permits for what it keeps.
+async fn read_body(
+    mut body: Incoming,
+    budget: &Arc<Semaphore>,
+) -> Result<(Vec<u8>, Option<OwnedSemaphorePermit>), BodyError> {
+    let mut out = Vec::new();
+    let mut held: Option<OwnedSemaphorePermit> = None;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Broken)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if out.len() + data.len() > MAX_BODY {
+            return Err(BodyError::TooLarge);
+        }
+        let permit = u32::try_from(data.len())
+            .ok()
+            .and_then(|n| budget.clone().try_acquire_many_owned(n).ok())
+            .ok_or(BodyError::Busy)?;
+        match held.as_mut() {
+            Some(h) => h.merge(permit),
+            None => held = Some(permit),
+        }
+        out.extend_from_slice(&data);
+    }
+    Ok((out, held))
 }
 
 /// Parses a body into the sink; 200 when all of it parsed, else 400 with the first reason.

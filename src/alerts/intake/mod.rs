@@ -9,6 +9,7 @@ pub mod fields;
 pub mod follow;
 pub mod headless;
 pub mod http;
+pub mod http_conn;
 pub mod journald;
 mod json;
 pub mod lines;
