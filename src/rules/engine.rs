@@ -125,6 +125,9 @@ impl Engine {
             diagnostics: {
                 let mut d = set.diags.list.clone();
                 d.extend(comp.diags.list);
+                // a macro's errors come back from each place it is compiled: count them once
+                let mut seen = std::collections::HashSet::new();
+                d.retain(|x| seen.insert(x.to_string()));
                 d
             },
             failed_files: set.failed_files.clone(),

@@ -142,6 +142,8 @@ fn proc_field<'c>(c: &'c Ctx<'_>, p: &'c Proc, f: F) -> Option<Val<'c>> {
         F::ProcSid => int(i64::from(p.sid)),
         F::ProcSname => c.procs.get(p.sid).map(|s| Val::Str(&s.comm)),
         F::ProcVpid => int(i64::from(p.vpid)),
+        F::ProcVpgid if p.vpgid != 0 => int(i64::from(p.vpgid)),
+        F::ProcIsVpgidLeader if p.vpgid != 0 => Some(Val::Bool(p.vpgid == p.vpid)),
         F::ProcCwd => p.cwd.as_deref().map(Val::Str),
         F::ProcDuration => int(c.ev.ts_ns.saturating_sub(p.start_ns) as i64),
         F::ProcIsExeFromMemfd => Some(Val::Bool(p.exe_from_memfd)),

@@ -36,6 +36,7 @@ pub fn read(root: &Path, pid: u32) -> Option<Proc> {
             "CapEff" => p.cap_eff = u64::from_str_radix(first, 16).unwrap_or(0),
             "CapPrm" => p.cap_prm = u64::from_str_radix(first, 16).unwrap_or(0),
             "CapInh" => p.cap_inh = u64::from_str_radix(first, 16).unwrap_or(0),
+            "NSpgid" => p.vpgid = last_num(v),
             "NSpid" => {
                 p.vpid = v
                     .split_whitespace()
@@ -80,7 +81,15 @@ fn read_env(dir: &Path) -> Arc<str> {
     String::from_utf8_lossy(&raw).as_ref().into()
 }
 
-/// Permitted and inheritable capabilities from `status`.
+/// The last number of a `status` line (the innermost pid namespace's view).
+fn last_num(v: &str) -> u32 {
+    v.split_whitespace()
+        .last()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Permitted and inheritable capabilities and the process group from `status`.
 fn read_caps(dir: &Path, p: &mut Proc) {
     let status = fs::read_to_string(dir.join("status")).unwrap_or_default();
     for line in status.lines() {
@@ -89,6 +98,8 @@ fn read_caps(dir: &Path, p: &mut Proc) {
             p.cap_prm = hex(v);
         } else if let Some(v) = line.strip_prefix("CapInh:") {
             p.cap_inh = hex(v);
+        } else if let Some(v) = line.strip_prefix("NSpgid:") {
+            p.vpgid = last_num(v);
         }
     }
 }

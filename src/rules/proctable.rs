@@ -29,6 +29,9 @@ pub struct Proc {
     pub sid: u32,
     /// pid inside its own pid namespace.
     pub vpid: u32,
+    /// Process group id inside its own pid namespace (/proc status `NSpgid`, at first
+    /// sight and at exec; 0 when unknown).
+    pub vpgid: u32,
     pub uid: u32,
     pub gid: u32,
     /// Login (audit) uid, `u32::MAX` when unset.
