@@ -64,6 +64,7 @@ pub fn args_line(ev: &EventRef<'_>) -> String {
         EventKind::Exec => {
             let (file, _) = ev.buf(0);
             let (argv, truncated) = argv(ev);
+            let argv = crate::redact::mask_argv(&argv);
             let more = if truncated { " …" } else { "" };
             format!("filename={:?} argv={:?}{more}", c_string(file), argv)
         }
@@ -91,6 +92,7 @@ pub fn args_json(ev: &EventRef<'_>) -> Map<String, Value> {
         EventKind::Exec => {
             let (file, ftrunc) = ev.buf(0);
             let (argv, truncated) = argv(ev);
+            let argv = crate::redact::mask_argv(&argv);
             m.insert("filename".into(), json!(c_string(file)));
             m.insert("argv".into(), json!(argv));
             if truncated || ftrunc {

@@ -137,11 +137,16 @@ impl FlightRecorder {
     }
 }
 
-/// Masks what the environ reader flagged as secret, for good: a snapshot
-/// never holds a credential, even when the user later asks to reveal.
+/// Masks what the environ reader flagged as secret, and argv secrets, for good:
+/// a snapshot never holds a credential, even when the user later asks to reveal.
 pub fn redact(ins: &mut Inspection) {
+    ins.overview.cmdline = crate::redact::mask_argv(&ins.overview.cmdline);
     for e in ins.environ.iter_mut().flatten() {
         if e.masked {
+            if e.value.is_empty() {
+                // an entry without `=`: its text is the secret
+                e.name = MASK.to_string();
+            }
             e.value = MASK.to_string();
         }
     }

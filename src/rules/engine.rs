@@ -184,7 +184,7 @@ impl Engine {
                     let live = &self.rules[i as usize];
                     self.stats.evaluations += 1;
                     if eval(&live.rule.expr, &ctx) {
-                        let (output, fields) = live.rule.output.render(&ctx);
+                        let (output, fields) = masked(live.rule.output.render(&ctx));
                         self.stats.alerts += 1;
                         out.push(Alert {
                             time_ns: wall,
@@ -205,4 +205,19 @@ impl Engine {
         }
         self.after(ev);
     }
+}
+
+/// An alert's output line and string fields with secrets masked (`proc.cmdline`,
+/// `proc.env`, `fd.name` of a URL…): alerts are never revealed.
+fn masked(
+    (output, mut fields): (String, std::collections::BTreeMap<String, serde_json::Value>),
+) -> (String, std::collections::BTreeMap<String, serde_json::Value>) {
+    for v in fields.values_mut() {
+        if let serde_json::Value::String(s) = v
+            && let std::borrow::Cow::Owned(m) = crate::redact::mask_text(s)
+        {
+            *s = m;
+        }
+    }
+    (crate::redact::mask_text(&output).into_owned(), fields)
 }
