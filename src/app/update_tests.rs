@@ -153,7 +153,10 @@ fn revealing_secrets_is_noted() {
     let mut s = state();
     update(&mut s, key(KeyCode::Enter));
     press(&mut s, "\tR");
-    assert!(s.notes.is_empty(), "reveal acts on the Overview and Environ tabs only");
+    assert!(
+        s.notes.is_empty(),
+        "reveal acts on the Overview and Environ tabs only"
+    );
     press(&mut s, "\tR");
     assert!(s.inspect.as_ref().is_some_and(|v| v.reveal));
     assert_eq!(s.notes.len(), 1);

@@ -7,9 +7,21 @@ use super::{MASK, is_secret_name, shapes};
 
 /// Programs whose `-pX` / `-p X` is a password.
 const DASH_P_PASSWORD: &[&str] = &[
-    "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlpump",
-    "mysqlslap", "mysqlsh", "mariadb", "mariadb-dump", "mariadb-admin", "mariadb-import",
-    "mariadb-check", "sshpass",
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mysqlimport",
+    "mysqlcheck",
+    "mysqlshow",
+    "mysqlpump",
+    "mysqlslap",
+    "mysqlsh",
+    "mariadb",
+    "mariadb-dump",
+    "mariadb-admin",
+    "mariadb-import",
+    "mariadb-check",
+    "sshpass",
 ];
 
 /// Flags whose value is `user:password` (curl, wget-like tools).
@@ -50,7 +62,11 @@ pub(super) fn mask_tokens<'a>(toks: &[&'a str]) -> Vec<Cow<'a, str>> {
         match next {
             Next::Secret if !t.is_empty() && !is_flag => {
                 // already masked as a pair (`"password": "…"`) keeps its quotes
-                out.push(if t.contains(MASK) { Cow::Borrowed(t) } else { Cow::Borrowed(MASK) });
+                out.push(if t.contains(MASK) {
+                    Cow::Borrowed(t)
+                } else {
+                    Cow::Borrowed(MASK)
+                });
                 next = Next::Plain;
                 continue;
             }
@@ -86,9 +102,7 @@ pub(super) fn mask_tokens<'a>(toks: &[&'a str]) -> Vec<Cow<'a, str>> {
                 }
                 Some((name, v)) if USER_FLAGS.contains(&format!("--{name}").as_str()) => {
                     out.push(match v.split_once(':') {
-                        Some((u, p)) if !p.is_empty() => {
-                            Cow::Owned(format!("--{name}={u}:{MASK}"))
-                        }
+                        Some((u, p)) if !p.is_empty() => Cow::Owned(format!("--{name}={u}:{MASK}")),
                         _ => Cow::Borrowed(t),
                     });
                     continue;
@@ -120,7 +134,9 @@ pub(super) fn mask_tokens<'a>(toks: &[&'a str]) -> Vec<Cow<'a, str>> {
         }
         if let Some(key) = t.strip_suffix(':') {
             let key = key.trim_matches(['"', '\'']);
-            if key.eq_ignore_ascii_case("authorization") || key.eq_ignore_ascii_case("proxy-authorization") {
+            if key.eq_ignore_ascii_case("authorization")
+                || key.eq_ignore_ascii_case("proxy-authorization")
+            {
                 next = Next::AuthValue;
                 out.push(Cow::Borrowed(t));
                 continue;

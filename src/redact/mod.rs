@@ -42,7 +42,10 @@ pub fn is_secret_name(name: &str) -> bool {
     if ["PASS", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATE", "AUTH"]
         .iter()
         .any(|w| upper.contains(w))
-        && !matches!(upper, "XAUTHORITY" | "AUTHOR" | "GIT_AUTHOR_NAME" | "GIT_AUTHOR_EMAIL")
+        && !matches!(
+            upper,
+            "XAUTHORITY" | "AUTHOR" | "GIT_AUTHOR_NAME" | "GIT_AUTHOR_EMAIL"
+        )
     {
         return true;
     }
@@ -51,7 +54,11 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     words(name).iter().any(|w| {
         let w = w.to_ascii_uppercase();
-        w == "KEY" || w == "KEYS" || (w.len() > 3 && (w.ends_with("KEY") || w.ends_with("KEYS")) && !w.ends_with("HOTKEY"))
+        w == "KEY"
+            || w == "KEYS"
+            || (w.len() > 3
+                && (w.ends_with("KEY") || w.ends_with("KEYS"))
+                && !w.ends_with("HOTKEY"))
     })
 }
 

@@ -2,12 +2,35 @@
 
 /// Prefixes of provider tokens (followed by at least 10 token characters).
 const TOKEN_PREFIXES: &[&str] = &[
-    "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", // GitHub
-    "glpat-", "gldt-", "glrt-", // GitLab
-    "xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-", "xoxe-", // Slack
-    "sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_", // Stripe
-    "sk-proj-", "sk-ant-", "sk-", // OpenAI, Anthropic
-    "hf_", "npm_", "pypi-", "dop_v1_", "shpat_", "SG.", // Hugging Face, npm, PyPI, DigitalOcean, Shopify, SendGrid
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_", // GitHub
+    "glpat-",
+    "gldt-",
+    "glrt-", // GitLab
+    "xoxb-",
+    "xoxa-",
+    "xoxp-",
+    "xoxr-",
+    "xoxs-",
+    "xoxe-", // Slack
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "whsec_", // Stripe
+    "sk-proj-",
+    "sk-ant-",
+    "sk-", // OpenAI, Anthropic
+    "hf_",
+    "npm_",
+    "pypi-",
+    "dop_v1_",
+    "shpat_",
+    "SG.", // Hugging Face, npm, PyPI, DigitalOcean, Shopify, SendGrid
 ];
 
 /// Value heuristics, any of which masks:

@@ -14,7 +14,10 @@ const SECRET_ENV: &[(&str, &str)] = &[
     ("GITHUB_TOKEN", "abc"),
     ("api_token", "abc"),
     ("CLIENT_SECRET", "abc"),
-    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
     ("API_KEY", "short"),
     ("apiKey", "short"),
     ("STRIPE_KEY", "x"),
@@ -32,17 +35,32 @@ const SECRET_ENV: &[(&str, &str)] = &[
     ("ANY", "gho_16C7e42F292c6912E7710c838347Ae178B4a"),
     ("ANY", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop"),
     ("ANY", "AIzaSyA1234567890abcdefghijklmnopqrstuv"),
-    ("ANY", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
+    (
+        "ANY",
+        "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+    ),
     ("ANY", "xoxp-1234-5678-90ab-cdef12345678"),
     ("ANY", "AKIAIOSFODNN7EXAMPLE"),
     ("ANY", "ASIAY34FZKBOKMUTVV7A"),
-    ("ANY", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+    (
+        "ANY",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+    ),
     ("ANY", "Bearer eyJhbGciOi.eyJzdWIi.sig"),
-    ("ANY", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----"),
+    (
+        "ANY",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----",
+    ),
     ("ANY", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n"),
-    ("ANY", "client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ=="),
+    (
+        "ANY",
+        "client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==",
+    ),
     ("ANY", "token: abcdef0123456789"),
-    ("ANY", "Server=db;Database=app;User Id=sa;Password=Sup3rS3cret;"),
+    (
+        "ANY",
+        "Server=db;Database=app;User Id=sa;Password=Sup3rS3cret;",
+    ),
     ("ANY", "Host=db;Username=app;Pwd=s3cret"),
     ("ANY", "postgres://app:s3cret@db:5432/app"),
     ("ANY", "https://user:pa55@example.com/x"),
@@ -63,7 +81,10 @@ const SECRET_BARE: &[&str] = &[
 
 /// (name, value): each must stay visible.
 const ORDINARY_ENV: &[(&str, &str)] = &[
-    ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+    (
+        "PATH",
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    ),
     ("HOME", "/root"),
     ("LANG", "C.UTF-8"),
     ("PWD", "/srv/app"),
@@ -73,7 +94,10 @@ const ORDINARY_ENV: &[(&str, &str)] = &[
     ("HOSTNAME", "web-7d4b9c6f5-x2x9z"),
     ("NGINX_VERSION", "1.25.3"),
     ("PYTHON_VERSION", "3.12.1"),
-    ("IMAGE", "nginx@sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac"),
+    (
+        "IMAGE",
+        "nginx@sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac",
+    ),
     ("POD_UID", "7f3c1c9e-4a1b-4c33-9d62-0f1d2b3c4d5e"),
     ("KEYBOARD_LAYOUT", "us"),
     ("KEYMAP", "de"),
@@ -105,7 +129,10 @@ fn the_secrets_table() {
     // value shapes alone (a neutral name) mask the same way as words of a command line
     for (n, v) in SECRET_ENV.iter().filter(|(n, _)| *n == "ANY") {
         let text = format!("run --x {v}");
-        assert!(!mask_text(&text).contains(v.trim()), "{n}: {v} leaks through mask_text");
+        assert!(
+            !mask_text(&text).contains(v.trim()),
+            "{n}: {v} leaks through mask_text"
+        );
     }
 }
 
@@ -116,20 +143,73 @@ fn argv(s: &[&str]) -> Vec<String> {
 #[test]
 fn command_line_secrets() {
     let cases: &[(&[&str], &[&str])] = &[
-        (&["app", "--password=hunter2"], &["app", "--password=••••••••"]),
-        (&["app", "--password", "hunter2", "-v"], &["app", "--password", "••••••••", "-v"]),
-        (&["app", "--token", "abc", "--port=8080"], &["app", "--token", "••••••••", "--port=8080"]),
+        (
+            &["app", "--password=hunter2"],
+            &["app", "--password=••••••••"],
+        ),
+        (
+            &["app", "--password", "hunter2", "-v"],
+            &["app", "--password", "••••••••", "-v"],
+        ),
+        (
+            &["app", "--token", "abc", "--port=8080"],
+            &["app", "--token", "••••••••", "--port=8080"],
+        ),
         (&["app", "--api-key=abc"], &["app", "--api-key=••••••••"]),
-        (&["app", "--client-secret", "abc"], &["app", "--client-secret", "••••••••"]),
-        (&["/usr/bin/mysql", "-uroot", "-phunter2", "db"], &["/usr/bin/mysql", "-uroot", "-p••••••••", "db"]),
-        (&["sshpass", "-p", "hunter2", "ssh", "h"], &["sshpass", "-p", "••••••••", "ssh", "h"]),
-        (&["curl", "-u", "bob:hunter2", "https://x"], &["curl", "-u", "bob:••••••••", "https://x"]),
-        (&["curl", "https://bob:hunter2@x.example/a"], &["curl", "https://bob:••••••••@x.example/a"]),
-        (&["curl", "-H", "Authorization: Bearer abc.def"], &["curl", "-H", "Authorization: ••••••••"]),
-        (&["docker", "run", "-e", "DB_PASSWORD=hunter2", "img"], &["docker", "run", "-e", "DB_PASSWORD=••••••••", "img"]),
-        (&["java", "-Djavax.net.ssl.keyStorePassword=changeit", "-jar", "a.jar"], &["java", "-Djavax.net.ssl.keyStorePassword=••••••••", "-jar", "a.jar"]),
-        (&["git", "push", "https://x:ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/a"], &["git", "push", "https://x:••••••••@github.com/a"]),
-        (&["tool", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"], &["tool", "••••••••"]),
+        (
+            &["app", "--client-secret", "abc"],
+            &["app", "--client-secret", "••••••••"],
+        ),
+        (
+            &["/usr/bin/mysql", "-uroot", "-phunter2", "db"],
+            &["/usr/bin/mysql", "-uroot", "-p••••••••", "db"],
+        ),
+        (
+            &["sshpass", "-p", "hunter2", "ssh", "h"],
+            &["sshpass", "-p", "••••••••", "ssh", "h"],
+        ),
+        (
+            &["curl", "-u", "bob:hunter2", "https://x"],
+            &["curl", "-u", "bob:••••••••", "https://x"],
+        ),
+        (
+            &["curl", "https://bob:hunter2@x.example/a"],
+            &["curl", "https://bob:••••••••@x.example/a"],
+        ),
+        (
+            &["curl", "-H", "Authorization: Bearer abc.def"],
+            &["curl", "-H", "Authorization: ••••••••"],
+        ),
+        (
+            &["docker", "run", "-e", "DB_PASSWORD=hunter2", "img"],
+            &["docker", "run", "-e", "DB_PASSWORD=••••••••", "img"],
+        ),
+        (
+            &[
+                "java",
+                "-Djavax.net.ssl.keyStorePassword=changeit",
+                "-jar",
+                "a.jar",
+            ],
+            &[
+                "java",
+                "-Djavax.net.ssl.keyStorePassword=••••••••",
+                "-jar",
+                "a.jar",
+            ],
+        ),
+        (
+            &[
+                "git",
+                "push",
+                "https://x:ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/a",
+            ],
+            &["git", "push", "https://x:••••••••@github.com/a"],
+        ),
+        (
+            &["tool", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"],
+            &["tool", "••••••••"],
+        ),
     ];
     for (input, want) in cases {
         assert_eq!(argv(input), *want, "{input:?}");
@@ -140,8 +220,16 @@ fn command_line_secrets() {
         &["mkdir", "-pv", "/tmp/x"],
         &["cp", "-pr", "a", "b"],
         &["server", "--port=8080", "-v", "--keyboard-layout=us"],
-        &["crictl", "pull", "nginx@sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac"],
-        &["containerd-shim-runc-v2", "-id", "4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac"],
+        &[
+            "crictl",
+            "pull",
+            "nginx@sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac",
+        ],
+        &[
+            "containerd-shim-runc-v2",
+            "-id",
+            "4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac",
+        ],
         &["ls", "--color=auto", "/proc/1/environ"],
         &["sh", "-c", "echo $PWD"],
     ] {
@@ -157,7 +245,10 @@ fn text_keeps_its_spacing_and_masks_cmdlines() {
         "Sensitive file read (user=root command=mysql -uroot -p•••••••• db file=/etc/shadow)"
     );
     assert_eq!(mask_text("a  b\tc"), "a  b\tc");
-    assert!(matches!(mask_text("plain words only"), std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(
+        mask_text("plain words only"),
+        std::borrow::Cow::Borrowed(_)
+    ));
     assert_eq!(
         mask_text("app --token  abc --x"),
         "app --token  •••••••• --x"

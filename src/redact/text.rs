@@ -60,7 +60,11 @@ fn mask_pem(s: &str) -> Option<String> {
         None => s.len(),
     };
     let rest = &s[end..];
-    Some(format!("{}{MASK}{}", &s[..start], mask_pem(rest).as_deref().unwrap_or(rest)))
+    Some(format!(
+        "{}{MASK}{}",
+        &s[..start],
+        mask_pem(rest).as_deref().unwrap_or(rest)
+    ))
 }
 
 /// True when `s` holds a pair whose key is secret (`;Password=x`, `"token": "x"`).
@@ -127,7 +131,9 @@ pub(super) fn mask_pairs(s: &str) -> Option<String> {
             (v + 1, end)
         } else {
             let end = s[v..]
-                .find(|c: char| matches!(c, ';' | '&' | ',' | '"' | '\'' | '}') || c.is_whitespace())
+                .find(|c: char| {
+                    matches!(c, ';' | '&' | ',' | '"' | '\'' | '}') || c.is_whitespace()
+                })
                 .map_or(b.len(), |e| v + e);
             (v, end)
         };

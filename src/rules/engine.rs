@@ -210,8 +210,14 @@ impl Engine {
 /// An alert's output line and string fields with secrets masked (`proc.cmdline`,
 /// `proc.env`, `fd.name` of a URL…): alerts are never revealed.
 fn masked(
-    (output, mut fields): (String, std::collections::BTreeMap<String, serde_json::Value>),
-) -> (String, std::collections::BTreeMap<String, serde_json::Value>) {
+    (output, mut fields): (
+        String,
+        std::collections::BTreeMap<String, serde_json::Value>,
+    ),
+) -> (
+    String,
+    std::collections::BTreeMap<String, serde_json::Value>,
+) {
     for v in fields.values_mut() {
         if let serde_json::Value::String(s) = v
             && let std::borrow::Cow::Owned(m) = crate::redact::mask_text(s)
