@@ -66,7 +66,11 @@ pub fn args_line(ev: &EventRef<'_>) -> String {
             let (argv, truncated) = argv(ev);
             let argv = crate::redact::mask_argv(&argv);
             let more = if truncated { " …" } else { "" };
-            format!("filename={:?} argv={:?}{more}", c_string(file), argv)
+            format!(
+                "filename={} argv=[{}]{more}",
+                crate::sanitize::quote_arg(&c_string(file)),
+                crate::sanitize::join_argv(&argv)
+            )
         }
         EventKind::Exit => {
             let (code, sig) = exit_status(ev.ret());

@@ -38,7 +38,7 @@ pub(super) fn lines(ins: &Inspection, reveal: bool, cx: &Cx, width: u16) -> Vec<
     let args: Vec<Span<'static>> = argv
         .iter()
         .take(256)
-        .map(|a| cx.span(clean(a, width), Role::Text))
+        .map(|a| cx.span(clean(&crate::sanitize::quote_arg(a), width), Role::Text))
         .collect();
     if args.is_empty() {
         let text = if ov.exe.is_none() && !ins.exited && ins.error("cmdline").is_none() {
