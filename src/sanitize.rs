@@ -78,7 +78,11 @@ pub fn sanitize_bytes(b: &[u8]) -> String {
 /// (`'…'`, a `'` inside written `'"'"'`); raw otherwise. Still untrusted:
 /// [`sanitize`] the result before drawing.
 pub fn quote_arg(a: &str) -> Cow<'_, str> {
-    if !a.is_empty() && !a.chars().any(|c| c.is_whitespace() || c == '\'' || c == '"') {
+    if !a.is_empty()
+        && !a
+            .chars()
+            .any(|c| c.is_whitespace() || c == '\'' || c == '"')
+    {
         return Cow::Borrowed(a);
     }
     Cow::Owned(format!("'{}'", a.replace('\'', "'\"'\"'")))
@@ -127,12 +131,20 @@ mod tests {
             ('\u{feff}', "\\u{feff}"),
             ('\u{2060}', "\\u{2060}"),
         ] {
-            assert_eq!(sanitize(&format!("a{c}b")), format!("a{want}b"), "{:x}", c as u32);
+            assert_eq!(
+                sanitize(&format!("a{c}b")),
+                format!("a{want}b"),
+                "{:x}",
+                c as u32
+            );
         }
         // `evil\u{202e}gpj.exe` cannot pass for `evilexe.jpg`
         assert_eq!(sanitize("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
         // ordinary non-ASCII stays as it is
-        assert_eq!(sanitize("café ünïcode 日本"), Cow::Borrowed("café ünïcode 日本"));
+        assert_eq!(
+            sanitize("café ünïcode 日本"),
+            Cow::Borrowed("café ünïcode 日本")
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod render;
 mod render_alerts_tests;
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
 mod render_untrusted_tests;
 pub mod run;
 pub mod strings;

@@ -37,11 +37,15 @@ fn hostile_argv_on_the_overview() {
     }
     assert!(!screen.contains("hunter2"), "{screen}");
     let raw = t.backend().buffer().content.iter().any(|c| {
-        c.symbol()
-            .chars()
-            .any(|ch| ch.is_control() || matches!(ch, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{feff}'))
+        c.symbol().chars().any(|ch| {
+            ch.is_control()
+                || matches!(ch, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{feff}')
+        })
     });
-    assert!(!raw, "an invisible or reordering character reached the screen");
+    assert!(
+        !raw,
+        "an invisible or reordering character reached the screen"
+    );
     for theme in ["dark", "mono"] {
         let t = draw(&s, &ts::theme(theme), 80, 24);
         insta::assert_snapshot!(format!("inspect_hostile_argv_80x24_{theme}"), dump(&t));
