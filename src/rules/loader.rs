@@ -78,21 +78,17 @@ impl RuleSet {
         let parts = yaml_lenient::split_top_level(text);
         let mut loaded = 0;
         for (line, part) in &parts {
-            // blank lines in front keep every line and column where it was
-            let padded = format!(
-                "{}{}",
-                "\n".repeat(line - 1),
-                yaml_lenient::relax_flow_indent(part)
-            );
-            match yaml::parse(&padded) {
-                Ok(docs) => {
+            // parsed on its own, then moved to where it is in the file
+            match yaml::parse(&yaml_lenient::relax_flow_indent(part)) {
+                Ok(mut docs) => {
                     loaded += 1;
+                    docs.iter_mut().for_each(|d| d.shift_lines(line - 1));
                     self.load_docs(ctx, &docs);
                 }
                 Err(e) => {
                     let at = Location {
                         file: ctx.name.to_string(),
-                        line: e.line,
+                        line: e.line + line - 1,
                         col: e.col,
                     };
                     let skipped = if parts.len() > 1 {

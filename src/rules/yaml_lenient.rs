@@ -155,27 +155,26 @@ fn opens_block_scalar(rest: &str) -> bool {
 /// column 1): `(first line number, 1-based; text)`. Text before the first item
 /// (comments) goes with it.
 pub fn split_top_level(text: &str) -> Vec<(usize, &str)> {
-    let mut starts = vec![0usize];
-    let mut at = 0;
+    // (byte offset, 1-based line) where each part starts
+    let mut starts = vec![(0usize, 1usize)];
+    let (mut at, mut line_no) = (0, 1);
     let mut seen_item = false;
     for line in text.split_inclusive('\n') {
-        let item = line.starts_with("- ") || line.trim_end() == "-";
-        if item {
+        if line.starts_with("- ") || line.trim_end() == "-" {
             if seen_item {
-                starts.push(at);
+                starts.push((at, line_no));
             }
             seen_item = true;
         }
         at += line.len();
+        line_no += 1;
     }
-    starts.push(text.len());
-    starts
-        .windows(2)
-        .map(|w| {
-            let line = text[..w[0]].matches('\n').count() + 1;
-            (line, &text[w[0]..w[1]])
-        })
-        .collect()
+    let mut out: Vec<(usize, &str)> = Vec::with_capacity(starts.len());
+    for (i, &(from, line)) in starts.iter().enumerate() {
+        let to = starts.get(i + 1).map_or(text.len(), |s| s.0);
+        out.push((line, &text[from..to]));
+    }
+    out
 }
 
 #[cfg(test)]
