@@ -13,6 +13,7 @@ pub mod identity;
 pub mod inspect;
 pub mod kube;
 pub mod posture;
+pub mod redact;
 pub mod rules;
 pub mod sanitize;
 pub mod ui;

@@ -41,7 +41,11 @@ fn rules_check_on_the_shipped_file_meets_the_targets() {
     // the text form ends with the totals
     let text = ktriage_ok(&["rules", "check", &file.display().to_string()]);
     assert!(
-        text.trim_end().ends_with("25 rules loaded from 1 file(s): 25 enabled, 25 evaluable (25 of the enabled, 100.0%), 0 not evaluable, 0 with errors"),
+        text.contains("25 rules loaded from 1 file(s): 25 enabled, 25 evaluable (25 of the enabled, 100.0%), 0 not evaluable, 0 with errors\n"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with("0 error(s), 5 warning(s) in all"),
         "{text}"
     );
 }
@@ -61,7 +65,13 @@ fn rules_check_gives_located_errors_and_exit_codes() {
         .output()
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "every file parses: {text}");
+    assert_eq!(out.status.code(), Some(1), "rules have errors: {text}");
+    let allowed = Command::new(BIN)
+        .args(["rules", "check", "--allow-errors", "--with-defaults"])
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    assert_eq!(allowed.status.code(), Some(0), "--allow-errors");
     let f = bad.display();
     assert!(
         text.contains(&format!(
@@ -209,4 +219,104 @@ container_name=host k8s_ns=<NA> k8s_pod_name=<NA>";
         !text.contains("Sensitive file opened for reading by non-trusted program"),
         "the shipped output was replaced: {text}"
     );
+}
+
+/// Six broken items (a YAML error inside one item, an unknown field, a syntax
+/// error, an undefined macro, a bad priority, a rule without a condition) among
+/// good ones; the flow-sequence layout yaml-cpp accepts; a newer engine version.
+const SEVERAL_BROKEN: &str = "\
+- required_engine_version: 0.99.0
+- list: shells_here
+  items: [
+    sh, bash
+  ]
+- rule: Unknown field
+  desc: d
+  condition: evt.type=openat and proc.nmae=x
+  output: o
+  priority: INFO
+- rule: Syntax
+  desc: d
+  condition: evt.type=openat and (proc.name=x
+  output: o
+  priority: INFO
+- rule: Broken YAML
+  desc: [unclosed
+  output: o: p
+- rule: Undefined macro
+  desc: d
+  condition: evt.type=openat and no_such_macro
+  output: o
+  priority: INFO
+- rule: Bad priority
+  desc: d
+  condition: evt.type=openat
+  output: o
+  priority: LOUD
+- rule: No condition
+  desc: d
+  output: o
+  priority: INFO
+- rule: Shell here
+  desc: d
+  condition: evt.type in (execve, execveat) and proc.name in (shells_here)
+  output: shell %proc.name
+  priority: INFO
+";
+
+#[test]
+fn rules_check_counts_every_broken_item_and_loads_the_rest() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = dir.path().join("several.yaml");
+    std::fs::write(&f, SEVERAL_BROKEN).expect("write");
+    let run = |extra: &[&str]| {
+        Command::new(BIN)
+            .args(["rules", "check"])
+            .args(extra)
+            .arg(&f)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let t = &v["totals"];
+    assert_eq!(t["error_diagnostics"], 6, "{v:#}");
+    assert_eq!(t["warning_diagnostics"], 1, "{v:#}");
+    assert_eq!(v["failed_files"], serde_json::json!([]), "the file loads");
+    let shell = v["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["name"] == "Shell here")
+        .expect("the good rule after the broken ones loads");
+    assert_eq!(shell["status"], "evaluable");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    let at = |line: u64| {
+        diags
+            .iter()
+            .find(|d| d["line"] == line)
+            .unwrap_or_else(|| panic!("a diagnostic at line {line}: {v:#}"))
+    };
+    assert!(
+        at(1)["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("0.99.0")
+    );
+    assert!(
+        at(1)["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("0.57.0")
+    );
+    assert!(
+        at(18)["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("invalid YAML")
+    );
+    let text = String::from_utf8_lossy(&run(&[]).stdout).into_owned();
+    assert!(text.contains("6 error(s), 1 warning(s) in all"), "{text}");
+    assert_eq!(run(&["--allow-errors"]).status.code(), Some(0));
 }

@@ -20,17 +20,24 @@ pub fn syscall_name(ev: &EventRef<'_>) -> Cow<'static, str> {
     }
 }
 
-/// argv entries of an exec record (NUL separated in buffer 1).
+/// argv entries of an exec record (NUL separated in buffer 1); empty arguments are kept.
 pub fn argv(ev: &EventRef<'_>) -> (Vec<String>, bool) {
-    let (bytes, truncated) = ev.buf(1);
-    let v = bytes
-        .split(|b| *b == 0)
-        .enumerate()
-        .filter(|(i, s)| !s.is_empty() || *i == 0)
-        .map(|(_, s)| String::from_utf8_lossy(s).into_owned())
-        .filter(|s| !s.is_empty())
+    let (_, truncated) = ev.buf(1);
+    let v = raw_argv(ev)
+        .into_iter()
+        .map(|s| String::from_utf8_lossy(s).into_owned())
         .collect();
     (v, truncated)
+}
+
+/// The raw bytes of each argv entry (the NUL that ends the last one is not an entry).
+fn raw_argv<'a>(ev: &'a EventRef<'_>) -> Vec<&'a [u8]> {
+    let (bytes, _) = ev.buf(1);
+    let mut parts: Vec<&[u8]> = bytes.split(|b| *b == 0).collect();
+    if parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
+    }
+    parts
 }
 
 fn c_string(bytes: &[u8]) -> String {
@@ -64,8 +71,13 @@ pub fn args_line(ev: &EventRef<'_>) -> String {
         EventKind::Exec => {
             let (file, _) = ev.buf(0);
             let (argv, truncated) = argv(ev);
+            let argv = crate::redact::mask_argv(&argv);
             let more = if truncated { " …" } else { "" };
-            format!("filename={:?} argv={:?}{more}", c_string(file), argv)
+            format!(
+                "filename={} argv=[{}]{more}",
+                crate::sanitize::quote_arg(&c_string(file)),
+                crate::sanitize::join_argv(&argv)
+            )
         }
         EventKind::Exit => {
             let (code, sig) = exit_status(ev.ret());
@@ -90,8 +102,29 @@ pub fn args_json(ev: &EventRef<'_>) -> Map<String, Value> {
         }
         EventKind::Exec => {
             let (file, ftrunc) = ev.buf(0);
-            let (argv, truncated) = argv(ev);
+            let (raw, truncated) = argv(ev);
+            let argv = crate::redact::mask_argv(&raw);
+            let fname = &file[..file.iter().position(|b| *b == 0).unwrap_or(file.len())];
             m.insert("filename".into(), json!(c_string(file)));
+            if let Some(b) = crate::headless::json::b64_if_not_utf8(fname) {
+                m.insert("filename_b64".into(), json!(b));
+            }
+            let raw_args = raw_argv(ev);
+            if raw_args.iter().any(|a| std::str::from_utf8(a).is_err()) {
+                // a masked argument is encoded masked: the raw bytes would leak it
+                let enc: Vec<String> = raw_args
+                    .iter()
+                    .zip(raw.iter().zip(&argv))
+                    .map(|(bytes, (lossy, shown))| {
+                        if lossy == shown {
+                            crate::headless::json::b64(bytes)
+                        } else {
+                            crate::headless::json::b64(shown.as_bytes())
+                        }
+                    })
+                    .collect();
+                m.insert("argv_b64".into(), json!(enc));
+            }
             m.insert("argv".into(), json!(argv));
             if truncated || ftrunc {
                 m.insert("truncated".into(), json!(true));

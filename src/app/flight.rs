@@ -197,7 +197,7 @@ pub fn from_facts(f: &ProcFacts) -> Inspection {
     status.uid.real = f.uid;
     status.gid.effective = f.gid;
     status.gid.real = f.gid;
-    Inspection {
+    let mut ins = Inspection {
         pid: f.pid,
         identity: f.identity.clone(),
         exited: true,
@@ -229,14 +229,22 @@ pub fn from_facts(f: &ProcFacts) -> Inspection {
         namespaces: None,
         lsm: None,
         errors: Vec::new(),
-    }
+    };
+    // argv secrets masked for good, as in a snapshot read from /proc
+    redact(&mut ins);
+    ins
 }
 
-/// Masks what the environ reader flagged as secret, for good: a snapshot
-/// never holds a credential, even when the user later asks to reveal.
+/// Masks what the environ reader flagged as secret, and argv secrets, for good:
+/// a snapshot never holds a credential, even when the user later asks to reveal.
 pub fn redact(ins: &mut Inspection) {
+    ins.overview.cmdline = crate::redact::mask_argv(&ins.overview.cmdline);
     for e in ins.environ.iter_mut().flatten() {
         if e.masked {
+            if e.value.is_empty() {
+                // an entry without `=`: its text is the secret
+                e.name = MASK.to_string();
+            }
             e.value = MASK.to_string();
         }
     }

@@ -417,7 +417,11 @@ fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             return on_action(state, action);
         }
         Action::RevealSecrets => {
-            if let Some(v) = state.inspect.as_mut().filter(|v| v.tab == Tab::Environ) {
+            if let Some(v) = state
+                .inspect
+                .as_mut()
+                .filter(|v| matches!(v.tab, Tab::Environ | Tab::Overview))
+            {
                 v.reveal = !v.reveal;
                 if v.reveal {
                     let note = format!("secrets of pid {} revealed on screen", v.pid);

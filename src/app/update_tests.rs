@@ -152,9 +152,12 @@ fn enter_opens_inspect_and_summary_enter_filters_by_syscall() {
 fn revealing_secrets_is_noted() {
     let mut s = state();
     update(&mut s, key(KeyCode::Enter));
-    press(&mut s, "R");
-    assert!(s.notes.is_empty(), "reveal only acts on the Environ tab");
-    press(&mut s, "\t\tR");
+    press(&mut s, "\tR");
+    assert!(
+        s.notes.is_empty(),
+        "reveal acts on the Overview and Environ tabs only"
+    );
+    press(&mut s, "\tR");
     assert!(s.inspect.as_ref().is_some_and(|v| v.reveal));
     assert_eq!(s.notes.len(), 1);
     assert!(s.notes[0].contains("revealed"));

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::sanitize::sanitize;
+use crate::sanitize::{quote_arg, sanitize};
 
 /// Sections in the order a person reads them; other keys follow, `mounts` comes last.
 const ORDER: [&str; 17] = [
@@ -121,8 +121,16 @@ fn walk(v: &Value, depth: usize, out: &mut impl Write) -> io::Result<()> {
                 if is_scalar(val) {
                     writeln!(out, "{pad}{k}: {}", scalar(val))?;
                 } else if val.as_array().is_some_and(|a| a.iter().all(is_scalar)) {
-                    let items: Vec<String> =
-                        val.as_array().into_iter().flatten().map(scalar).collect();
+                    // shell-quoted where needed: `[sh, -c, 'sleep 60']` is one list of three
+                    let items: Vec<String> = val
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|v| match v {
+                            Value::String(s) => sanitize(&quote_arg(s)).into_owned(),
+                            other => scalar(other),
+                        })
+                        .collect();
                     writeln!(out, "{pad}{k}: [{}]", items.join(", "))?;
                 } else {
                     writeln!(out, "{pad}{k}:")?;

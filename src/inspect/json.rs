@@ -28,7 +28,7 @@ impl Inspection {
             .map(|p| json!({"name": p.name, "namespace": p.namespace, "uid": p.uid, "qos": p.qos, "labels": p.labels}));
         let environ = self.environ.as_ref().map(|env| {
             env.iter()
-                .map(|e| json!({"name": e.name, "value": e.value(reveal_secrets), "masked": e.masked}))
+                .map(|e| json!({"name": e.name(reveal_secrets), "value": e.value(reveal_secrets), "masked": e.masked}))
                 .collect::<Vec<_>>()
         });
         let errors: Map<String, Value> = self
@@ -62,7 +62,11 @@ impl Inspection {
                 "shares_host": self.namespaces.as_ref().map(Namespaces::callouts),
             },
             "overview": {
-                "cmdline": ov.cmdline,
+                "cmdline": if reveal_secrets {
+                    ov.cmdline.clone()
+                } else {
+                    crate::redact::mask_argv(&ov.cmdline)
+                },
                 "exe": ov.exe.as_ref().map(exe_json),
                 "cwd": ov.cwd,
                 "uid": named_json(&ov.uid),

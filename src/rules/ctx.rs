@@ -107,6 +107,9 @@ pub struct Ctx<'a> {
     pub(super) time: OnceCell<String>,
     pub(super) args_line: OnceCell<String>,
     pub(super) caps: OnceCell<String>,
+    pub(super) env_line: OnceCell<String>,
+    pub(super) caps_prm: OnceCell<String>,
+    pub(super) caps_inh: OnceCell<String>,
     pub(super) res: OnceCell<String>,
 }
 
@@ -144,6 +147,9 @@ impl<'a> Ctx<'a> {
             time: OnceCell::new(),
             args_line: OnceCell::new(),
             caps: OnceCell::new(),
+            env_line: OnceCell::new(),
+            caps_prm: OnceCell::new(),
+            caps_inh: OnceCell::new(),
             res: OnceCell::new(),
         }
     }

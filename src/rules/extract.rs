@@ -71,6 +71,7 @@ pub fn get<'c>(c: &'c Ctx<'_>, r: &FieldRef) -> Option<Val<'c>> {
         F::K8sPodName => c.container?.pod_name.as_deref().map(Val::Str),
         F::K8sNsName => c.container?.namespace.as_deref().map(Val::Str),
         F::K8sPodUid => c.container?.pod_uid.as_deref().map(Val::Str),
+        F::ProcEnv => env_field(c, p?, &r.arg),
         f if is_fd(f) => fd_field(c, f),
         _ => proc_field(c, p?, r.f),
     }
@@ -103,6 +104,24 @@ pub fn get_multi<'c>(c: &'c Ctx<'_>, r: &FieldRef, out: &mut Vec<Val<'c>>) {
     }
 }
 
+/// `proc.env` (entries joined by spaces, as Falco prints it) or `proc.env[NAME]`;
+/// `None` when the environment could not be read.
+fn env_field<'c>(c: &'c Ctx<'_>, p: &'c Proc, arg: &FieldArg) -> Option<Val<'c>> {
+    if p.env.is_empty() {
+        return None;
+    }
+    match arg {
+        FieldArg::Name(n) => p.env.split('\0').find_map(|e| {
+            e.strip_prefix(&**n)
+                .and_then(|v| v.strip_prefix('='))
+                .map(Val::Str)
+        }),
+        _ => Some(Val::Str(
+            c.env_line.get_or_init(|| p.env.replace('\0', " ")),
+        )),
+    }
+}
+
 fn proc_str(p: &Proc, f: F) -> Option<Val<'_>> {
     let v: &str = match f {
         F::ProcAname | F::ProcPname | F::ProcName => &p.comm,
@@ -123,6 +142,8 @@ fn proc_field<'c>(c: &'c Ctx<'_>, p: &'c Proc, f: F) -> Option<Val<'c>> {
         F::ProcSid => int(i64::from(p.sid)),
         F::ProcSname => c.procs.get(p.sid).map(|s| Val::Str(&s.comm)),
         F::ProcVpid => int(i64::from(p.vpid)),
+        F::ProcVpgid if p.vpgid != 0 => int(i64::from(p.vpgid)),
+        F::ProcIsVpgidLeader if p.vpgid != 0 => Some(Val::Bool(p.vpgid == p.vpid)),
         F::ProcCwd => p.cwd.as_deref().map(Val::Str),
         F::ProcDuration => int(c.ev.ts_ns.saturating_sub(p.start_ns) as i64),
         F::ProcIsExeFromMemfd => Some(Val::Bool(p.exe_from_memfd)),
@@ -130,6 +151,16 @@ fn proc_field<'c>(c: &'c Ctx<'_>, p: &'c Proc, f: F) -> Option<Val<'c>> {
         F::ThreadCapEffective => {
             Some(Val::Str(c.caps.get_or_init(|| {
                 crate::inspect::caps::decode(p.cap_eff).join(" ")
+            })))
+        }
+        F::ThreadCapPermitted => {
+            Some(Val::Str(c.caps_prm.get_or_init(|| {
+                crate::inspect::caps::decode(p.cap_prm).join(" ")
+            })))
+        }
+        F::ThreadCapInheritable => {
+            Some(Val::Str(c.caps_inh.get_or_init(|| {
+                crate::inspect::caps::decode(p.cap_inh).join(" ")
             })))
         }
         F::UserLoginUid => int(i64::from(p.loginuid as i32)),

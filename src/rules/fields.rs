@@ -46,6 +46,11 @@ pub enum F {
     ProcIsExeUpperLayer,
     ThreadTid,
     ThreadCapEffective,
+    ThreadCapPermitted,
+    ThreadCapInheritable,
+    ProcEnv,
+    ProcVpgid,
+    ProcIsVpgidLeader,
     UserUid,
     UserName,
     UserLoginUid,
@@ -110,6 +115,8 @@ enum ArgKind {
     Level,
     /// `evt.arg.NAME` or `evt.arg[N]`.
     ArgName,
+    /// Optional variable name (`proc.env[HOME]`); without it the whole environment.
+    EnvName,
 }
 
 /// A field's argument after resolution.
@@ -201,6 +208,11 @@ const TABLE: &[(&str, F, FType, ArgKind)] = &[
     ("proc.is_exe_upper_layer", F::ProcIsExeUpperLayer, Bool, ArgKind::None),
     ("thread.tid", F::ThreadTid, Int, ArgKind::None),
     ("thread.cap_effective", F::ThreadCapEffective, Str, ArgKind::None),
+    ("thread.cap_permitted", F::ThreadCapPermitted, Str, ArgKind::None),
+    ("thread.cap_inheritable", F::ThreadCapInheritable, Str, ArgKind::None),
+    ("proc.env", F::ProcEnv, Str, ArgKind::EnvName),
+    ("proc.vpgid", F::ProcVpgid, Int, ArgKind::None),
+    ("proc.is_vpgid_leader", F::ProcIsVpgidLeader, Bool, ArgKind::None),
     ("user.uid", F::UserUid, Int, ArgKind::None),
     ("user.name", F::UserName, Str, ArgKind::None),
     ("user.loginuid", F::UserLoginUid, Int, ArgKind::None),
@@ -249,15 +261,17 @@ const TABLE: &[(&str, F, FType, ArgKind)] = &[
 #[rustfmt::skip]
 const UNSUPPORTED: &[(&str, &str)] = &[
     ("proc.exe_ino", "the probes do not record the executable's inode"),
-    ("proc.vpgid", "process groups are not tracked"),
-    ("proc.is_vpgid_leader", "process groups are not tracked"),
+    ("container.mount", "container mounts are not resolved"),
+    ("container.mounts", "container mounts are not resolved"),
+    ("evt.buffer", "the probes do not capture I/O buffers"),
+    ("fd.cip.name", "only server names (fd.sip.name) are resolved"),
+    ("fd.rip.name", "only server names (fd.sip.name) are resolved"),
+    ("fd.lip.name", "only server names (fd.sip.name) are resolved"),
     ("proc.ppid.duration", "parent start times are not tracked"),
     ("proc.is_container_healthcheck", "health checks are not known without the kubelet"),
     ("fd.types", "the fd table of a process is not tracked"),
     ("container.start_ts", "container start times are not known"),
     ("container.image.id", "image ids are not resolved"),
-    ("thread.cap_permitted", "only effective capabilities are recorded"),
-    ("thread.cap_inheritable", "only effective capabilities are recorded"),
     ("k8s.pod.label", "pod labels are not resolved"),
     ("k8s.pod.labels", "pod labels are not resolved"),
     ("ka.", "Kubernetes audit events are not a ktriage source"),
@@ -307,6 +321,9 @@ pub fn lookup(name: &str, arg: Option<&str>) -> Result<FieldRef, FieldError> {
         (ArgKind::Level, None) => FieldArg::None,
         (ArgKind::Level, Some(a)) => FieldArg::Index(a.trim().parse().map_err(|_| bad(a))?),
         (ArgKind::ArgName, None) => return Err(bad("")),
+        (ArgKind::EnvName, None) => FieldArg::None,
+        (ArgKind::EnvName, Some(a)) if !a.trim().is_empty() => FieldArg::Name(a.trim().into()),
+        (ArgKind::EnvName, Some(a)) => return Err(bad(a)),
         (ArgKind::ArgName, Some(a)) => match a.trim().parse::<usize>() {
             Ok(i) => FieldArg::Index(i),
             Err(_) if !a.trim().is_empty() => FieldArg::Name(a.trim().into()),

@@ -6,6 +6,25 @@
 use super::diag::Location;
 use super::model::{CondText, ListDef, MacroDef, PluginReq, RuleSet};
 use super::yaml::{self, Node, Spanned};
+use super::yaml_lenient;
+
+/// The Falco rules engine version whose language ktriage implements (the one the shipped rules require).
+pub const ENGINE_VERSION: &str = "0.57.0";
+
+/// `N` (old style, means 0.N.0) or `MAJOR.MINOR.PATCH`, as Falco compares them.
+pub fn engine_version(v: &str) -> Option<(u64, u64, u64)> {
+    let parts: Vec<u64> = v
+        .trim()
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    match parts[..] {
+        [n] => Some((0, n, 0)),
+        [a, b] => Some((a, b, 0)),
+        [a, b, c] => Some((a, b, c)),
+        _ => None,
+    }
+}
 
 /// Context of the file being loaded.
 pub(super) struct FileCtx<'a> {
@@ -41,29 +60,58 @@ impl RuleSet {
     }
 
     /// Loads one file's text; later files override what earlier ones defined.
+    ///
+    /// Parsed as yaml-cpp would (see [`yaml_lenient`]); when the file as a
+    /// whole is not valid YAML, each top-level item is parsed on its own: the
+    /// broken ones are located errors, the others load.
     pub fn load_str(&mut self, file: &str, text: &str) {
         let source = self.sources.len();
         self.sources.push((file.to_string(), text.to_string()));
         let ctx = FileCtx { name: file, source };
-        let docs = match yaml::parse(text) {
-            Ok(d) => d,
-            Err(e) => {
-                let at = Location {
-                    file: file.to_string(),
-                    line: e.line,
-                    col: e.col,
-                };
-                self.diags
-                    .error(&at, None, format!("invalid YAML: {}", e.message));
-                self.failed_files.push(file.to_string());
-                return;
+        match yaml::parse(&yaml_lenient::relax_flow_indent(text)) {
+            Ok(docs) => self.load_docs(&ctx, &docs),
+            Err(_) => self.load_items_apart(&ctx, text),
+        }
+    }
+
+    fn load_items_apart(&mut self, ctx: &FileCtx<'_>, text: &str) {
+        let parts = yaml_lenient::split_top_level(text);
+        let mut loaded = 0;
+        for (line, part) in &parts {
+            // parsed on its own, then moved to where it is in the file
+            match yaml::parse(&yaml_lenient::relax_flow_indent(part)) {
+                Ok(mut docs) => {
+                    loaded += 1;
+                    docs.iter_mut().for_each(|d| d.shift_lines(line - 1));
+                    self.load_docs(ctx, &docs);
+                }
+                Err(e) => {
+                    let at = Location {
+                        file: ctx.name.to_string(),
+                        line: e.line + line - 1,
+                        col: e.col,
+                    };
+                    let skipped = if parts.len() > 1 {
+                        " (this item is skipped; the rest of the file loads)"
+                    } else {
+                        ""
+                    };
+                    self.diags
+                        .error(&at, None, format!("invalid YAML: {}{skipped}", e.message));
+                }
             }
-        };
-        for doc in &docs {
+        }
+        if loaded == 0 {
+            self.failed_files.push(ctx.name.to_string());
+        }
+    }
+
+    fn load_docs(&mut self, ctx: &FileCtx<'_>, docs: &[Spanned]) {
+        for doc in docs {
             match &doc.node {
                 Node::Seq(items) => {
                     for item in items {
-                        self.load_item(&ctx, item);
+                        self.load_item(ctx, item);
                     }
                 }
                 Node::Null => {}
@@ -73,7 +121,7 @@ impl RuleSet {
                         None,
                         format!("a rules file is a sequence of items, found {}", doc.kind()),
                     );
-                    self.failed_files.push(file.to_string());
+                    self.failed_files.push(ctx.name.to_string());
                 }
             }
         }
@@ -98,6 +146,7 @@ impl RuleSet {
             "list" => self.load_list(ctx, item),
             "required_engine_version" => {
                 let v = item.get(kind).map(scalar_text).unwrap_or_default();
+                self.check_engine_version(ctx, item, &v);
                 self.engine_versions.push((v, ctx.at(item)));
             }
             "required_plugin_versions" => self.load_plugins(ctx, item),
@@ -116,6 +165,24 @@ impl RuleSet {
                     ),
                 }
             }
+        }
+    }
+
+    fn check_engine_version(&mut self, ctx: &FileCtx<'_>, item: &Spanned, v: &str) {
+        match (engine_version(v), engine_version(ENGINE_VERSION)) {
+            (Some(want), Some(ours)) if want > ours => self.diags.warn(
+                &ctx.at(item),
+                None,
+                format!(
+                    "requires Falco engine version {v}, ktriage implements {ENGINE_VERSION}: rules may use what it lacks"
+                ),
+            ),
+            (None, _) => self.diags.warn(
+                &ctx.at(item),
+                None,
+                format!("`required_engine_version` {v:?} is not a version"),
+            ),
+            _ => {}
         }
     }
 

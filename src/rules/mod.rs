@@ -27,6 +27,7 @@ mod fields;
 mod hash;
 pub mod live;
 mod loader;
+pub use loader::ENGINE_VERSION;
 mod loader_rule;
 mod model;
 mod optimize;
@@ -41,6 +42,7 @@ pub mod setup;
 pub mod stage;
 pub mod syscall_set;
 mod yaml;
+mod yaml_lenient;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use engine::{Engine, EngineStats};

@@ -4,7 +4,9 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::proctable::Proc;
+use std::io::Read;
+
+use super::proctable::{MAX_ENV, Proc};
 
 /// Reads `root/PID`; `None` when it is gone or unreadable.
 pub fn read(root: &Path, pid: u32) -> Option<Proc> {
@@ -32,6 +34,9 @@ pub fn read(root: &Path, pid: u32) -> Option<Proc> {
             "Uid" => p.uid = first.parse().unwrap_or(u32::MAX),
             "Gid" => p.gid = first.parse().unwrap_or(u32::MAX),
             "CapEff" => p.cap_eff = u64::from_str_radix(first, 16).unwrap_or(0),
+            "CapPrm" => p.cap_prm = u64::from_str_radix(first, 16).unwrap_or(0),
+            "CapInh" => p.cap_inh = u64::from_str_radix(first, 16).unwrap_or(0),
+            "NSpgid" => p.vpgid = last_num(v),
             "NSpid" => {
                 p.vpid = v
                     .split_whitespace()
@@ -56,12 +61,55 @@ pub fn read(root: &Path, pid: u32) -> Option<Proc> {
     p.cwd = fs::read_link(dir.join("cwd"))
         .ok()
         .map(|c| Arc::from(c.to_string_lossy().as_ref()));
+    p.env = read_env(&dir);
     Some(p)
 }
 
-/// Facts read at exec time for a live process: cwd, memfd / upper-layer executable.
+/// `environ`, at most [`MAX_ENV`] bytes (cut at an entry boundary), NUL-separated.
+fn read_env(dir: &Path) -> Arc<str> {
+    let Ok(mut f) = fs::File::open(dir.join("environ")) else {
+        return "".into();
+    };
+    let mut raw = Vec::with_capacity(1024);
+    let _ = (&mut f).take(MAX_ENV as u64 + 1).read_to_end(&mut raw);
+    if raw.len() > MAX_ENV {
+        raw.truncate(raw[..MAX_ENV].iter().rposition(|b| *b == 0).unwrap_or(0));
+    }
+    while raw.last() == Some(&0) {
+        raw.pop();
+    }
+    String::from_utf8_lossy(&raw).as_ref().into()
+}
+
+/// The last number of a `status` line (the innermost pid namespace's view).
+fn last_num(v: &str) -> u32 {
+    v.split_whitespace()
+        .last()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Permitted and inheritable capabilities and the process group from `status`.
+fn read_caps(dir: &Path, p: &mut Proc) {
+    let status = fs::read_to_string(dir.join("status")).unwrap_or_default();
+    for line in status.lines() {
+        let hex = |v: &str| u64::from_str_radix(v.trim(), 16).unwrap_or(0);
+        if let Some(v) = line.strip_prefix("CapPrm:") {
+            p.cap_prm = hex(v);
+        } else if let Some(v) = line.strip_prefix("CapInh:") {
+            p.cap_inh = hex(v);
+        } else if let Some(v) = line.strip_prefix("NSpgid:") {
+            p.vpgid = last_num(v);
+        }
+    }
+}
+
+/// Facts read at exec time for a live process: cwd, memfd / upper-layer executable,
+/// environment, permitted / inheritable capabilities.
 pub fn exec_facts(root: &Path, p: &mut Proc) {
     let dir = root.join(p.pid.to_string());
+    p.env = read_env(&dir);
+    read_caps(&dir, p);
     if let Ok(c) = fs::read_link(dir.join("cwd")) {
         p.cwd = Some(c.to_string_lossy().as_ref().into());
     }

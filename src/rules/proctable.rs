@@ -29,6 +29,9 @@ pub struct Proc {
     pub sid: u32,
     /// pid inside its own pid namespace.
     pub vpid: u32,
+    /// Process group id inside its own pid namespace (/proc status `NSpgid`, at first
+    /// sight and at exec; 0 when unknown).
+    pub vpgid: u32,
     pub uid: u32,
     pub gid: u32,
     /// Login (audit) uid, `u32::MAX` when unset.
@@ -38,6 +41,12 @@ pub struct Proc {
     pub start_ns: u64,
     /// Effective capabilities.
     pub cap_eff: u64,
+    /// Permitted and inheritable capabilities (from /proc status: at first sight and at exec).
+    pub cap_prm: u64,
+    pub cap_inh: u64,
+    /// Environment read from /proc/PID/environ at first sight / exec: NUL-separated
+    /// `NAME=value` entries, at most [`MAX_ENV`] bytes; empty when it could not be read.
+    pub env: Arc<str>,
     pub exe_from_memfd: bool,
     pub exe_upper_layer: bool,
     /// Open fds the stream showed (files, sockets).
@@ -85,6 +94,9 @@ pub struct ProcTable {
     /// Reads of /proc done (for tests and stats).
     pub proc_reads: u64,
 }
+
+/// Bytes of environment kept per process (Falco's libs keep 4096 too).
+pub const MAX_ENV: usize = 4096;
 
 /// Cap on tracked processes (oldest are not evicted: new ones beyond it are not kept).
 const MAX_PROCS: usize = 1 << 17;

@@ -108,6 +108,11 @@ impl Coverage {
             .count()
     }
 
+    /// Number of warning diagnostics.
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+
     /// The report as JSON.
     pub fn to_json(&self) -> Value {
         let t = self.totals();
@@ -142,6 +147,8 @@ impl Coverage {
                 "enabled_evaluable_pct": (t.enabled_evaluable_pct() * 10.0).round() / 10.0,
                 "not_evaluable": t.not_evaluable,
                 "errors": t.errors,
+                "error_diagnostics": self.error_count(),
+                "warning_diagnostics": self.warning_count(),
             },
         })
     }
@@ -176,6 +183,12 @@ impl Coverage {
             t.not_evaluable,
             t.errors
         ));
+        let (errors, warnings) = (self.error_count(), self.warning_count());
+        if errors + warnings > 0 {
+            out.push_str(&format!(
+                "{errors} error(s), {warnings} warning(s) in all\n"
+            ));
+        }
         out
     }
 }

@@ -9,6 +9,7 @@ use crate::collector::syscalls;
 mod budget;
 mod engine;
 mod fuzz;
+mod procenv;
 
 pub(super) fn build(files: &[(&str, &str)]) -> (Engine, Coverage) {
     let mut set = RuleSet::default();

@@ -43,6 +43,19 @@ impl Spanned {
         }
     }
 
+    /// Moves the node and everything under it `by` lines down (a part parsed on its own).
+    pub fn shift_lines(&mut self, by: usize) {
+        self.line += by;
+        match &mut self.node {
+            Node::Seq(items) => items.iter_mut().for_each(|i| i.shift_lines(by)),
+            Node::Map(kv) => kv.iter_mut().for_each(|(k, v)| {
+                k.shift_lines(by);
+                v.shift_lines(by);
+            }),
+            Node::Scalar(_) | Node::Null => {}
+        }
+    }
+
     /// Short name of the node's kind, for messages.
     pub fn kind(&self) -> &'static str {
         match self.node {

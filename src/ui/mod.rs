@@ -15,6 +15,8 @@ mod render_fds_tests;
 mod render_identity_tests;
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
+mod render_untrusted_tests;
 pub mod run;
 pub mod strings;
 pub mod terminal;

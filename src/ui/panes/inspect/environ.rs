@@ -63,7 +63,7 @@ pub(super) fn render(
 /// `NAME=value`; a masked value is [`MASK`] plus the hint, or (revealed) in the warning role.
 fn entry_line(e: &EnvEntry, reveal: bool, masked_hint: &str, cx: &Cx, width: u16) -> Line<'static> {
     let mut spans = vec![
-        cx.span(clean(&e.name, width), Role::Accent),
+        cx.span(clean(e.name(reveal), width), Role::Accent),
         cx.span("=", Role::TextDim),
     ];
     match e.value(reveal) {

@@ -131,7 +131,7 @@ fn render_tab(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx) -> Op
         Tab::Overview => draw_lines(
             frame,
             area,
-            overview::lines(ins, cx, area.width),
+            overview::lines(ins, view.reveal, cx, area.width),
             view.scroll,
         ),
         Tab::Fds => fds::render(frame, area, ins, view, cx),

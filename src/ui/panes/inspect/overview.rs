@@ -18,7 +18,8 @@ const PARENT_NAME_W: u16 = 16;
 
 /// Every line of the tab (a bounded handful: argv is capped, the parent chain
 /// is at most `MAX_PARENTS` long).
-pub(super) fn lines(ins: &Inspection, cx: &Cx, width: u16) -> Vec<Line<'static>> {
+/// argv has its secrets masked unless `reveal` (see [`crate::redact::mask_argv`]).
+pub(super) fn lines(ins: &Inspection, reveal: bool, cx: &Cx, width: u16) -> Vec<Line<'static>> {
     let ov = &ins.overview;
     let st = &ins.status;
     let mut out = Vec::new();
@@ -33,11 +34,17 @@ pub(super) fn lines(ins: &Inspection, cx: &Cx, width: u16) -> Vec<Line<'static>>
         ));
     }
 
-    let args: Vec<Span<'static>> = ov
-        .cmdline
+    let masked;
+    let argv = if reveal {
+        &ov.cmdline
+    } else {
+        masked = crate::redact::mask_argv(&ov.cmdline);
+        &masked
+    };
+    let args: Vec<Span<'static>> = argv
         .iter()
         .take(256)
-        .map(|a| cx.span(clean(a, width), Role::Text))
+        .map(|a| cx.span(clean(&crate::sanitize::quote_arg(a), width), Role::Text))
         .collect();
     if args.is_empty() {
         let text = if ov.exe.is_none() && !ins.exited && ins.error("cmdline").is_none() {
