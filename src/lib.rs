@@ -14,5 +14,6 @@ pub mod inspect;
 pub mod kube;
 pub mod posture;
 pub mod rules;
+pub mod safe_fs;
 pub mod sanitize;
 pub mod ui;

@@ -59,11 +59,14 @@ impl Follower {
         &self.path
     }
 
+    /// Opens whatever is at the path now; only a regular file is followed (a
+    /// FIFO or device is refused at once, never waited on: see [`crate::safe_fs`]).
     fn open(&mut self, at_end: bool) -> io::Result<bool> {
-        let f = match File::open(&self.path) {
+        let f = match crate::safe_fs::open_input("", &self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-            Err(e) => return Err(e),
+            Err(e) if e.is_not_found() => return Ok(false),
+            Err(crate::safe_fs::FileError::Io { source, .. }) => return Err(source),
+            Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidInput, e.reason())),
         };
         let m = f.metadata()?;
         self.pos = if at_end { m.len() } else { 0 };
