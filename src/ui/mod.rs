@@ -10,6 +10,8 @@ pub mod render;
 #[cfg(test)]
 mod render_alerts_tests;
 #[cfg(test)]
+mod render_root_tests;
+#[cfg(test)]
 mod render_tests;
 pub mod run;
 pub mod strings;
