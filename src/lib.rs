@@ -15,5 +15,6 @@ pub mod kube;
 pub mod posture;
 pub mod redact;
 pub mod rules;
+pub mod safe_fs;
 pub mod sanitize;
 pub mod ui;

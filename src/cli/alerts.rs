@@ -27,7 +27,7 @@ pub struct AlertsArgs {
     /// Stop after SECS seconds.
     #[arg(long)]
     duration: Option<f64>,
-    /// Also append each alert line to PATH (like Falco's file_output).
+    /// Also append each alert line to PATH (like Falco's file_output; created 0600; a regular file, never through a symlink).
     #[arg(long)]
     alerts_file: Option<PathBuf>,
     /// Do not ask the container runtime (CRI) for container and pod names.
@@ -97,13 +97,9 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         note!("ktriage: {line}");
     }
     let file = match &a.alerts_file {
-        Some(p) => match std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(p)
-        {
+        Some(p) => match ktriage::safe_fs::open_append("--alerts-file", p) {
             Ok(f) => Some(f),
-            Err(e) => return usage(format!("--alerts-file {}: {e}", p.display())),
+            Err(e) => return usage(e.to_string()),
         },
         None => None,
     };

@@ -8,7 +8,10 @@ use std::time::Duration;
 use clap::Args;
 use ktriage::headless::count::{self, CountError, CountReport};
 use ktriage::headless::count_cgroup::{self, CgroupScope};
+use ktriage::safe_fs::{Existing, FileError, create_output};
 use ktriage::sanitize::sanitize;
+
+use super::common::usage;
 
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("target").args(["container", "pod"]).multiple(false))]
@@ -16,7 +19,7 @@ pub struct CountArgs {
     /// One JSON object per syscall instead of the table.
     #[arg(long)]
     json: bool,
-    /// Write the table/JSON to FILE instead of stderr/stdout.
+    /// Write the table/JSON to FILE (a new file, mode 0600) instead of stderr/stdout.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
     /// Count everything in this container (id or id prefix) instead of running a command.
@@ -31,12 +34,33 @@ pub struct CountArgs {
     /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
     #[arg(long)]
     cri_socket: Option<PathBuf>,
+    /// Let -o replace an existing regular file (never a symlink).
+    #[arg(long, requires = "output")]
+    force: bool,
     /// The command and its arguments.
     #[arg(last = true, required_unless_present_any = ["container", "pod"])]
     cmd: Vec<String>,
 }
 
 pub fn run(a: CountArgs) -> ExitCode {
+    // The output is opened before the command runs: a refused -o costs no run.
+    let existing = if a.force {
+        Existing::Truncate
+    } else {
+        Existing::Refuse
+    };
+    let out_file = match a
+        .output
+        .as_deref()
+        .map(|p| create_output("-o", p, existing))
+    {
+        None => None,
+        Some(Ok(f)) => Some(f),
+        Some(Err(e @ FileError::Exists { .. })) => {
+            return usage(format!("{e} (--force replaces it)"));
+        }
+        Some(Err(e)) => return usage(e.to_string()),
+    };
     let scope = match (&a.container, &a.pod) {
         (Some(id), _) => Some(CgroupScope::Container(id.clone())),
         (None, Some(p)) => match CgroupScope::pod(p) {
@@ -56,7 +80,7 @@ pub fn run(a: CountArgs) -> ExitCode {
             note!("ktriage: {e}");
             return ExitCode::from(e.exit_code() as u8);
         }
-        Err(CountError::Target(m)) => return super::common::usage(m),
+        Err(CountError::Target(m)) => return usage(m),
         Err(e) => {
             note!("ktriage: {e}");
             return ExitCode::from(127);
@@ -67,12 +91,14 @@ pub fn run(a: CountArgs) -> ExitCode {
     } else {
         title.map(|t| t + "\n").unwrap_or_default() + &report.table()
     };
-    let written = match a.output {
-        Some(p) => std::fs::write(&p, text).map_err(|e| format!("-o {}: {e}", p.display())),
-        None if a.json => std::io::stdout()
+    let written = match (out_file, &a.output) {
+        (Some(mut f), Some(p)) => f
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("-o {}: {e}", p.display())),
+        _ if a.json => std::io::stdout()
             .write_all(text.as_bytes())
             .map_err(|e| e.to_string()),
-        None => std::io::stderr()
+        _ => std::io::stderr()
             .write_all(text.as_bytes())
             .map_err(|e| e.to_string()),
     };

@@ -1,7 +1,7 @@
 //! `ktriage intake`: Falco alerts in (file, stdin, journald, HTTP), printed as Falco text or JSON lines; and the TUI's `--falco-*` flags.
 
 use std::os::fd::AsFd;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -69,20 +69,30 @@ pub struct FalcoArgs {
     pub falco_listen: Option<String>,
 }
 
+/// A followed file may not exist yet (it is waited for), but what is there
+/// now must be a regular file: a FIFO or device is refused at once.
+fn check_followed(flag: &str, path: &Path) -> Result<(), String> {
+    match ktriage::safe_fs::open_input(flag, path) {
+        Err(e @ ktriage::safe_fs::FileError::NotRegular { .. }) => Err(e.to_string()),
+        _ => Ok(()),
+    }
+}
+
 fn sources(
-    files: &[PathBuf],
+    (flag, files): (&str, &[PathBuf]),
     from_start: bool,
     journald: bool,
     unit: &str,
     listen: Option<&str>,
 ) -> Result<Vec<IntakeSource>, String> {
-    let mut out: Vec<IntakeSource> = files
-        .iter()
-        .map(|p| IntakeSource::File {
+    let mut out = Vec::with_capacity(files.len() + 2);
+    for p in files {
+        check_followed(flag, p)?;
+        out.push(IntakeSource::File {
             path: p.clone(),
             from_start,
-        })
-        .collect();
+        });
+    }
     if journald {
         out.push(IntakeSource::Journald(JournaldConfig {
             unit: unit.to_string(),
@@ -100,7 +110,7 @@ impl FalcoArgs {
     /// The intake sources these flags ask for.
     pub fn sources(&self) -> Result<Vec<IntakeSource>, String> {
         sources(
-            &self.falco_files,
+            ("--falco-file", &self.falco_files),
             self.falco_from_start,
             self.falco_journald,
             &self.falco_unit,
@@ -111,7 +121,7 @@ impl FalcoArgs {
 
 pub fn run(a: IntakeArgs) -> ExitCode {
     let mut srcs = match sources(
-        &a.files,
+        ("--file", &a.files),
         a.from_start,
         a.journald,
         &a.unit,

@@ -36,16 +36,27 @@ pub fn open_in_root(root: &Path, path: &Path, flags: libc::c_int) -> io::Result<
 }
 
 /// Reads a regular file inside `root` (see [`open_in_root`]), at most `limit`
-/// bytes. Opens non-blocking and refuses anything that is not a regular file,
-/// so a FIFO or device planted by the container cannot hang or flood us.
+/// bytes. Refuses anything that is not a regular file, so a FIFO or device
+/// planted by the container cannot hang or flood us, and any file on a
+/// pseudo-filesystem (a symlink to `/proc/self/environ` in a root with its own
+/// procfs would be our environment): both checked on an `O_PATH` descriptor
+/// before that very file is re-opened for reading (non-blocking).
 pub fn read_in_root(root: &Path, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = open_in_root(root, path, libc::O_RDONLY | libc::O_NONBLOCK)?;
-    if !file.metadata()?.is_file() {
+    let pfd = open_in_root(root, path, libc::O_PATH)?;
+    if let Some(fs) = crate::safe_fs::pseudo_fs(pfd.as_fd())? {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("on a pseudo-filesystem ({fs}), not read"),
+        ));
+    }
+    if !pfd.metadata()?.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "not a regular file",
         ));
     }
+    // The checked descriptor itself is re-opened: no second walk to race with.
+    let file = File::from(super::rootfs::reopen_for_read(pfd.as_fd())?);
     let mut out = Vec::new();
     file.take(limit).read_to_end(&mut out)?;
     Ok(out)
@@ -74,6 +85,15 @@ mod tests {
             let got = read_in_root(root, Path::new(p), 1 << 20).unwrap();
             assert_eq!(got, b"inside\n", "{p}");
         }
+    }
+
+    #[test]
+    fn refuses_pseudo_filesystems() {
+        let e = read_in_root(Path::new("/"), Path::new("/proc/self/environ"), 1 << 20)
+            .expect_err("refused");
+        assert_eq!(e.to_string(), "on a pseudo-filesystem (proc), not read");
+        let ok = read_in_root(Path::new("/"), Path::new("/etc/hostname"), 1 << 20);
+        assert!(ok.is_ok() || !Path::new("/etc/hostname").exists(), "{ok:?}");
     }
 
     #[test]

@@ -7,21 +7,14 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 
 /// Largest manifest read (a node's pods as YAML are a few MiB).
-pub const MAX_MANIFEST_BYTES: u64 = 256 << 20;
+pub const MAX_MANIFEST_BYTES: u64 = crate::safe_fs::MANIFEST_CAP;
 
 /// Why a manifest could not be loaded. Parse errors carry `file:line:column`.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
-    /// The file could not be read.
-    #[error("{file}: {source}")]
-    Read {
-        file: String,
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is larger than [`MAX_MANIFEST_BYTES`].
-    #[error("{file}: larger than {MAX_MANIFEST_BYTES} bytes")]
-    TooLarge { file: String },
+    /// The file could not be read: missing, not a regular file, over [`MAX_MANIFEST_BYTES`]...
+    #[error(transparent)]
+    Read(#[from] crate::safe_fs::FileError),
     /// Not YAML/JSON, or not shaped like a Pod.
     #[error("{file}:{line}:{column}: {message}")]
     Parse {
@@ -57,18 +50,10 @@ struct Doc {
     items: Option<Vec<Pod>>,
 }
 
-/// Reads and parses `path`.
+/// Reads and parses `path` (`-`: stdin): a regular file of at most [`MAX_MANIFEST_BYTES`].
 pub fn load_manifest(path: &Path) -> Result<Vec<Pod>, ManifestError> {
     let file = path.display().to_string();
-    let read = |source| ManifestError::Read {
-        file: file.clone(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(read)?;
-    if meta.len() > MAX_MANIFEST_BYTES {
-        return Err(ManifestError::TooLarge { file });
-    }
-    let bytes = std::fs::read(path).map_err(read)?;
+    let bytes = crate::safe_fs::read_input("--pod-manifest", path, MAX_MANIFEST_BYTES)?;
     let text = String::from_utf8_lossy(&bytes);
     parse_manifest(&file, &text)
 }

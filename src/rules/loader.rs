@@ -43,17 +43,19 @@ impl FileCtx<'_> {
 }
 
 impl RuleSet {
-    /// Reads and loads the file at `path`; an unreadable file is an error diagnostic.
+    /// Reads and loads the file at `path` (`-`: stdin; a regular file of at most
+    /// [`RULES_CAP`](crate::safe_fs::RULES_CAP) bytes); an unreadable file is an error diagnostic.
     pub fn load_file(&mut self, path: &std::path::Path) {
         let name = path.display().to_string();
-        match std::fs::read(path) {
+        match crate::safe_fs::read_input("", path, crate::safe_fs::RULES_CAP) {
             Ok(bytes) => self.load_str(&name, &String::from_utf8_lossy(&bytes)),
             Err(e) => {
                 let at = Location {
                     file: name.clone(),
                     ..Location::default()
                 };
-                self.diags.error(&at, None, format!("cannot read: {e}"));
+                self.diags
+                    .error(&at, None, format!("cannot read: {}", e.reason()));
                 self.failed_files.push(name);
             }
         }

@@ -1,7 +1,9 @@
 //! Shared plumbing for the TOML config files (keymaps, themes): parsing with spans and file:line:column locations.
 
 use std::fmt;
+use std::io;
 use std::ops::Range;
+use std::path::Path;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -71,6 +73,18 @@ impl<'a> Source<'a> {
             message: e.message().trim_end().to_string(),
         })
     }
+}
+
+/// Reads a theme or keymap file through [`crate::safe_fs`]: a regular file
+/// (or `-`, stdin) of at most [`CONFIG_CAP`](crate::safe_fs::CONFIG_CAP) bytes,
+/// UTF-8. A FIFO or device is refused at once, never waited on.
+pub(crate) fn read_config(path: &Path) -> io::Result<String> {
+    let bytes =
+        crate::safe_fs::read_input("", path, crate::safe_fs::CONFIG_CAP).map_err(|e| match e {
+            crate::safe_fs::FileError::Io { source, .. } => source,
+            other => io::Error::new(io::ErrorKind::InvalidInput, other.reason()),
+        })?;
+    String::from_utf8(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8"))
 }
 
 /// Entries of a table sorted by where they appear in the file (the parser sorts them by name).

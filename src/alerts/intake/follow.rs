@@ -59,11 +59,14 @@ impl Follower {
         &self.path
     }
 
+    /// Opens whatever is at the path now; only a regular file is followed (a
+    /// FIFO or device is refused at once, never waited on: see [`crate::safe_fs`]).
     fn open(&mut self, at_end: bool) -> io::Result<bool> {
-        let f = match File::open(&self.path) {
+        let f = match crate::safe_fs::open_input("", &self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-            Err(e) => return Err(e),
+            Err(e) if e.is_not_found() => return Ok(false),
+            Err(crate::safe_fs::FileError::Io { source, .. }) => return Err(source),
+            Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidInput, e.reason())),
         };
         let m = f.metadata()?;
         self.pos = if at_end { m.len() } else { 0 };
@@ -121,5 +124,47 @@ impl Follower {
             f(Change::Data(&buf[..n]));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::time::Duration;
+
+    #[test]
+    fn a_fifo_rotated_in_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("falco.json");
+        std::fs::write(&path, "old\n").unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        // SAFETY: valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        // On a thread: a regression (a blocking open of the FIFO) fails the deadline, not the suite.
+        std::thread::spawn(move || {
+            let mut f = Follower::new(&p, true);
+            let first = f.poll(|_| {}).map_err(|e| e.to_string());
+            std::fs::rename(&fifo, &p).unwrap();
+            let mut rotated = false;
+            let second = f
+                .poll(|c| rotated |= c == Change::Rotated)
+                .map_err(|e| e.to_string());
+            let third = f.poll(|_| {}).map_err(|e| e.to_string());
+            let _ = tx.send((first, rotated, second, third));
+        });
+        let (first, rotated, second, third) = rx
+            .recv_timeout(Duration::from_secs(2))
+            .expect("poll returned instead of blocking on the FIFO");
+        assert_eq!(first, Ok(FollowState::Following));
+        assert!(rotated);
+        for r in [second, third] {
+            let e = r.expect_err("refused");
+            assert!(e.contains("FIFO, not a regular file"), "{e}");
+        }
     }
 }

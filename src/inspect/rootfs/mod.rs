@@ -30,6 +30,8 @@ pub enum RootFsError {
     NotADirectory { path: String },
     #[error("{path}: is a {kind}, not a regular file; refusing to read it")]
     NotRegularFile { path: String, kind: FileKind },
+    #[error("{path}: on a pseudo-filesystem ({fs}), not read")]
+    PseudoFs { path: String, fs: &'static str },
     #[error("{path}: permission denied")]
     Permission { path: String },
     #[error("{path}: path leaves the root")]
@@ -166,10 +168,17 @@ impl RootFs {
     /// symlinks inside the root). Devices, fifos and sockets are refused before
     /// they are opened for reading (opening a fifo blocks; opening some devices
     /// has side effects): the path is opened `O_PATH`, checked with `fstat`,
-    /// and only then re-opened for reading through `/proc/self/fd/N`.
+    /// and only then re-opened for reading through `/proc/self/fd/N`. Files on
+    /// a pseudo-filesystem (a procfs the container mounted, sysfs, cgroupfs...)
+    /// are refused the same way, by `fstatfs`: `/proc/self/environ` there would
+    /// be ktriage's own environment, `/proc/PID/environ` anyone's secrets, and
+    /// reading `/proc/kmsg` consumes the kernel log.
     pub fn read(&self, path: impl AsRef<Path>, cap: usize) -> Result<FileView, RootFsError> {
         let (shown, c) = in_root_cpath(path.as_ref())?;
         let pfd = self.open_in(&c, libc::O_PATH, &shown)?;
+        if let Some(fs) = crate::safe_fs::pseudo_fs(pfd.as_fd()).map_err(|e| map_err(e, &shown))? {
+            return Err(RootFsError::PseudoFs { path: shown, fs });
+        }
         let st = sys::fstat(pfd.as_fd()).map_err(|e| map_err(e, &shown))?;
         let kind = FileKind::from_mode(st.st_mode);
         if kind != FileKind::File {
@@ -243,7 +252,7 @@ fn in_root_cpath(path: &Path) -> Result<(String, CString), RootFsError> {
 
 /// Re-opens our verified regular-file `O_PATH` descriptor for reading, without
 /// updating the access time when allowed (forensics should not touch atime).
-fn reopen_for_read(fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+pub(super) fn reopen_for_read(fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
     let link = PathBuf::from(format!(
         "/proc/self/fd/{}",
         std::os::fd::AsRawFd::as_raw_fd(&fd)

@@ -275,3 +275,32 @@ fn real_process_root() {
         RootFs::open(&Path::new("/proc").join(pid.to_string()).join("root")).expect("pid root");
     assert_eq!(fs.resolve("/etc").expect("resolve"), "/etc");
 }
+
+#[test]
+fn pseudo_filesystem_files_are_listed_but_never_read() {
+    // The host's own root stands in for a root that mounts procfs and sysfs.
+    let root = RootFs::open(Path::new("/")).expect("open /");
+    for (path, fs) in [
+        ("/proc/self/environ", "proc"),
+        ("/proc/kmsg", "proc"),
+        ("/sys/kernel/uevent_seqnum", "sysfs"),
+    ] {
+        match root.read(path, 4096) {
+            Err(RootFsError::PseudoFs { fs: got, .. }) => assert_eq!(got, fs, "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+    let e = root.read("/proc/self/environ", 16).expect_err("refused");
+    assert_eq!(
+        e.to_string(),
+        "/proc/self/environ: on a pseudo-filesystem (proc), not read"
+    );
+    // Listing names is fine.
+    let names: Vec<_> = root
+        .list("/proc/self")
+        .expect("list")
+        .into_iter()
+        .map(|e| e.os_name)
+        .collect();
+    assert!(names.iter().any(|n| n == "environ"), "{names:?}");
+}

@@ -86,7 +86,7 @@ impl Keymap {
     pub fn load(preset: &str, user_file: Option<&Path>) -> Result<Self, KeymapError> {
         let mut layers = preset_layers(preset)?;
         if let Some(path) = user_file {
-            match std::fs::read_to_string(path) {
+            match crate::ui::toml_source::read_config(path) {
                 Ok(text) => layers.push(parse_layer(&path.display().to_string(), &text)?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(source) => {

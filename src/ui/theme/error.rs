@@ -12,7 +12,7 @@ pub enum ThemeError {
     )]
     UnknownTheme { name: String, available: String },
 
-    #[error("cannot read theme file {}: {source}", path.display())]
+    #[error("cannot read theme file (--theme) {}: {source}", path.display())]
     Io {
         path: PathBuf,
         #[source]

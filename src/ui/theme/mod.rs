@@ -202,7 +202,7 @@ impl Theme {
             return Self::builtin(name_or_path);
         }
         let path = Path::new(name_or_path);
-        match std::fs::read_to_string(path) {
+        match crate::ui::toml_source::read_config(path) {
             Ok(text) => {
                 let name = path.file_stem().map_or_else(
                     || name_or_path.to_string(),
