@@ -38,29 +38,7 @@ fn workload(pod: &ContainerdPod) -> String {
 }
 
 fn strace_counts(pod: &ContainerdPod) -> Counts {
-    let out = std::env::temp_dir().join(format!("ktriage-strace-ctr-{}.txt", std::process::id()));
-    let st = Command::new("strace")
-        .args(["-f", "-c", "-o"])
-        .arg(&out)
-        .args(["sh", "-c", &workload(pod)])
-        .output()
-        .expect("strace is installed (.ci/run installs it)");
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
-    let text = std::fs::read_to_string(&out).expect("strace output");
-    let _ = std::fs::remove_file(&out);
-    text.lines()
-        .filter(|l| !l.starts_with('%') && !l.starts_with('-') && !l.contains("total"))
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            let calls = f.get(3)?.parse().ok()?;
-            let errors = if f.len() == 6 { f[4].parse().ok()? } else { 0 };
-            Some((f.last()?.to_string(), (calls, errors)))
-        })
-        .collect()
+    support::strace_c(&["sh", "-c", &workload(pod)])
 }
 
 /// Runs `ktriage count FLAGS --json`, waits for its ready line, runs the workload

@@ -16,31 +16,7 @@ const DD: [&str; 5] = [
 ];
 
 fn strace_counts() -> BTreeMap<String, (u64, u64)> {
-    let out = std::env::temp_dir().join(format!("ktriage-strace-{}.txt", std::process::id()));
-    let st = Command::new("strace")
-        .args(["-f", "-c", "-o"])
-        .arg(&out)
-        .args(DD)
-        .output()
-        .expect("strace is installed (.ci/run installs it)");
-    assert!(
-        st.status.success(),
-        "strace failed: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
-    let text = std::fs::read_to_string(&out).expect("strace output");
-    let _ = std::fs::remove_file(&out);
-    text.lines()
-        .filter(|l| !l.starts_with('%') && !l.starts_with('-') && !l.contains("total"))
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            // % seconds usecs calls [errors] name
-            let name = f.last()?.to_string();
-            let calls = f.get(3)?.parse().ok()?;
-            let errors = if f.len() == 6 { f[4].parse().ok()? } else { 0 };
-            Some((name, (calls, errors)))
-        })
-        .collect()
+    support::strace_c(&DD)
 }
 
 fn ktriage_counts() -> BTreeMap<String, (u64, u64)> {

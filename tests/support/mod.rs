@@ -148,3 +148,38 @@ pub fn ktriage_ok(args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
+
+/// Runs `strace -f -c` over `args` (the command and its arguments) and returns
+/// its table as syscall name → (calls, errors).
+pub fn strace_c(args: &[&str]) -> std::collections::BTreeMap<String, (u64, u64)> {
+    let out = std::env::temp_dir().join(format!(
+        "ktriage-strace-{}-{}.txt",
+        std::process::id(),
+        STRACE_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let st = std::process::Command::new("strace")
+        .args(["-f", "-c", "-o"])
+        .arg(&out)
+        .args(args)
+        .output()
+        .expect("strace is installed (.ci/run installs it)");
+    assert!(
+        st.status.success(),
+        "strace failed: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let text = std::fs::read_to_string(&out).expect("strace output");
+    let _ = std::fs::remove_file(&out);
+    text.lines()
+        .filter(|l| !l.starts_with('%') && !l.starts_with('-') && !l.contains("total"))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // % seconds usecs calls [errors] name
+            let calls = f.get(3)?.parse().ok()?;
+            let errors = if f.len() == 6 { f[4].parse().ok()? } else { 0 };
+            Some((f.last()?.to_string(), (calls, errors)))
+        })
+        .collect()
+}
+
+static STRACE_RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
