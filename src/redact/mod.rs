@@ -24,7 +24,7 @@ mod text;
 
 pub use argv::mask_argv;
 pub use shapes::{entropy, looks_like_secret};
-pub use text::mask_text;
+pub use text::{mask_output, mask_text};
 
 /// What a masked value is shown as.
 pub const MASK: &str = "••••••••";

@@ -150,3 +150,21 @@ pub(super) fn mask_pairs(s: &str) -> Option<String> {
     out.push_str(&s[copied..]);
     Some(out)
 }
+
+/// An alert's output line and string fields with secrets masked (`proc.cmdline`,
+/// `proc.env`, `fd.name` of a URL…): alerts, ours or a Falco's, are never revealed.
+pub fn mask_output(
+    output: &mut String,
+    fields: &mut std::collections::BTreeMap<String, serde_json::Value>,
+) {
+    for v in fields.values_mut() {
+        if let serde_json::Value::String(s) = v
+            && let Cow::Owned(m) = mask_text(s)
+        {
+            *s = m;
+        }
+    }
+    if let Cow::Owned(m) = mask_text(output) {
+        *output = m;
+    }
+}

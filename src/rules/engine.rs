@@ -196,7 +196,8 @@ impl Engine {
                     let live = &self.rules[i as usize];
                     self.stats.evaluations += 1;
                     if eval(&live.rule.expr, &ctx) {
-                        let (mut output, mut fields) = masked(live.rule.output.render(&ctx));
+                        let (mut output, mut fields) = live.rule.output.render(&ctx);
+                        crate::redact::mask_output(&mut output, &mut fields);
                         if let Some(a) = &self.append {
                             a.apply(&ctx, &mut output, &mut fields, ctx.entered_from_host);
                         }
@@ -221,25 +222,4 @@ impl Engine {
         }
         self.after(ev);
     }
-}
-
-/// An alert's output line and string fields with secrets masked (`proc.cmdline`,
-/// `proc.env`, `fd.name` of a URL…): alerts are never revealed.
-fn masked(
-    (output, mut fields): (
-        String,
-        std::collections::BTreeMap<String, serde_json::Value>,
-    ),
-) -> (
-    String,
-    std::collections::BTreeMap<String, serde_json::Value>,
-) {
-    for v in fields.values_mut() {
-        if let serde_json::Value::String(s) = v
-            && let std::borrow::Cow::Owned(m) = crate::redact::mask_text(s)
-        {
-            *s = m;
-        }
-    }
-    (crate::redact::mask_text(&output).into_owned(), fields)
 }

@@ -127,16 +127,19 @@ pub struct IntakeStats {
 }
 
 /// Parses one line: JSON when it starts with `{` (or `[`), else a text line.
+/// Secrets in the output and its fields are masked, as in the engine's alerts.
 pub fn parse_line(line: &str, ctx: &ParseCtx) -> Result<Alert, LineError> {
     let t = line.trim();
     if t.is_empty() {
         return Err(LineError::Empty);
     }
-    if t.starts_with('{') || t.starts_with('[') {
+    let mut alert = if t.starts_with('{') || t.starts_with('[') {
         parse_json(t, ctx)
     } else {
         parse_text(t, ctx)
-    }
+    }?;
+    crate::redact::mask_output(&mut alert.output, &mut alert.output_fields);
+    Ok(alert)
 }
 
 /// Current time in ns since the epoch.
