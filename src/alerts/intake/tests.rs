@@ -201,7 +201,11 @@ fn secrets_in_a_falcos_alert_are_masked_in_text_and_json() {
     let text = "12:00:00.000000000: Notice Shell spawned (user=root command=mysql -uroot -phunter2 --password=hunter2 container_id=0123456789ab)";
     let a = parse_line(text, &ctx()).expect("text line");
     assert!(!a.output.contains("hunter2"), "{}", a.output);
-    assert!(a.output.contains("container_id=0123456789ab"), "{}", a.output);
+    assert!(
+        a.output.contains("container_id=0123456789ab"),
+        "{}",
+        a.output
+    );
     let json = r#"{"output":"Token read (cmd=curl -H Authorization:x --token ghp_abcdefghijklmnopqrstuvwxyz0123456789)","priority":"Warning","rule":"R","time":"2024-01-12T12:00:00.000000000Z","output_fields":{"proc.cmdline":"app --password=hunter2","proc.pid":42}}"#;
     let a = parse_line(json, &ctx()).expect("json line");
     assert!(!a.output.contains("ghp_abcdefghij"), "{}", a.output);
