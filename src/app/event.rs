@@ -19,6 +19,9 @@ pub enum Event {
     Collector(CollectorState),
     /// A snapshot of the in-kernel aggregation map.
     Summary(Vec<AggRow>),
+    /// Rows of processes that exited, just taken out of the kernel map (their
+    /// totals are already in `Summary` under the exited pseudo process).
+    Retired(Vec<AggRow>),
     /// A snapshot of the process table from /proc polling.
     Processes(Vec<ProcInfo>),
     /// A key pressed in the terminal (mapped through the keymap by `update`).

@@ -21,6 +21,7 @@ pub mod kube_status;
 pub mod podobserve;
 pub mod podview;
 pub mod procview;
+pub mod retired;
 pub mod runtime_pods;
 #[cfg(test)]
 mod selection_tests;

@@ -174,6 +174,8 @@ pub struct AppState {
     pub collector: CollectorState,
     /// Latest aggregation snapshot.
     pub agg: Vec<AggRow>,
+    /// Totals of exited processes by container (container and pod summaries).
+    pub retired: super::retired::Retired,
     /// Summary rows for `summary_scope`, sorted as strace sorts.
     pub summary: Vec<SummaryRow>,
     /// Whose summary is shown.
@@ -239,6 +241,7 @@ impl AppState {
             stats: CollectorStats::default(),
             collector: CollectorState::Starting,
             agg: Vec::new(),
+            retired: Default::default(),
             summary: Vec::new(),
             summary_scope: SummaryScope::All,
             summary_selected: 0,

@@ -130,3 +130,52 @@ fn s_on_a_pods_pane_row_gives_its_pod_or_container_summary() {
         total(&pid_rows(&s, 4300)).calls + total(&pid_rows(&s, 4301)).calls
     );
 }
+
+#[test]
+fn container_and_pod_summaries_keep_what_exited_processes_did() {
+    use super::event::{AggRow, EventKind, KernelBatch};
+    let mut s = state();
+    press(
+        &mut s,
+        &format!(":summary container:{}\n", &CONTAINER_ID[..12]),
+    );
+    let before = total(&s.summary).calls;
+    // A short-lived process in the container (never in /proc's table) exits...
+    let mut exit = ts::sys(900, 5555, b"cat", ktriage_common::NR_NONE, 0);
+    exit.kind = EventKind::Exit;
+    exit.cgroup_id = ts::CONTAINER_CGROUP;
+    // ...and a host process too.
+    let mut host_exit = ts::sys(901, 5556, b"cat", ktriage_common::NR_NONE, 0);
+    host_exit.kind = EventKind::Exit;
+    update(
+        &mut s,
+        Event::Kernel(KernelBatch {
+            cgroups: vec![],
+            events: vec![exit, host_exit],
+        }),
+    );
+    // The map poller retires both: 7 reads in the container, 100 on the host.
+    let row = |tgid, calls| AggRow {
+        tgid,
+        nr: 0,
+        calls,
+        errors: 1,
+        time_ns: 1_000,
+    };
+    update(&mut s, Event::Retired(vec![row(5555, 7), row(5556, 100)]));
+    assert_eq!(
+        total(&s.summary).calls,
+        before + 7,
+        "the container keeps them"
+    );
+    press(&mut s, ":summary pod:team-a/web-0\n");
+    assert_eq!(total(&s.summary).calls, before + 7, "so does its pod");
+    press(&mut s, ":summary all\n");
+    let all = total(&s.summary).calls;
+    update(&mut s, Event::Retired(vec![row(5555, 7)]));
+    assert_eq!(
+        total(&s.summary).calls,
+        all,
+        "the all summary has them from the poller already: no double count"
+    );
+}

@@ -42,6 +42,13 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         }
         Event::Processes(p) => {
             state.processes = p;
+            for p in &state.processes {
+                if let (Some(c), Some(ns), Some(name)) =
+                    (&p.container_id, &p.pod_namespace, &p.pod_name)
+                {
+                    state.retired.note_pod(c, ns, name);
+                }
+            }
             if matches!(
                 state.summary_scope,
                 SummaryScope::Container(_) | SummaryScope::Pod(..)
@@ -51,6 +58,15 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             super::procview::refresh(state);
             super::podview::refresh(state);
             return super::podobserve::observe_effect(state);
+        }
+        Event::Retired(rows) => {
+            state.retired.retire(&rows);
+            if matches!(
+                state.summary_scope,
+                SummaryScope::Container(_) | SummaryScope::Pod(..)
+            ) {
+                refresh_summary(state);
+            }
         }
         Event::Key(k) => return super::keys::on_key(state, k),
         Event::Resize(w, h) => state.size = (w, h),
@@ -99,6 +115,10 @@ fn on_kernel(state: &mut AppState, batch: KernelBatch) {
     }
     for ev in &batch.events {
         state.buffer.push(ev);
+        let container = state.cgroups.get(&ev.cgroup_id);
+        state
+            .retired
+            .on_record(ev, container.and_then(|c| c.container_id.as_deref()));
     }
     super::flight::trim(state);
     rescan_filter(state);
@@ -163,12 +183,18 @@ pub(super) fn refresh_summary(state: &mut AppState) {
                 .collect(),
         ),
     };
-    state.summary = summarize(&state.agg, |tgid| match (scope, &members) {
+    let keep = |tgid: u32| match (scope, &members) {
         (SummaryScope::All, _) => true,
         (SummaryScope::Pid(p), _) => *p == tgid,
         (_, Some(m)) => m.contains(&tgid),
         (_, None) => false,
-    });
+    };
+    // a container or pod also keeps what its exited processes did
+    let retired = state.retired.rows(scope);
+    state.summary = summarize(
+        state.agg.iter().filter(|r| keep(r.tgid)).chain(&retired),
+        |_| true,
+    );
     state.summary_selected = state
         .summary_selected
         .min(state.summary.len().saturating_sub(1));

@@ -98,6 +98,10 @@ fn poll_maps(
             let gone = src
                 .probes
                 .prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
+            // the core adds them to their containers' totals (it knows where each ran)
+            if !gone.is_empty() && tx.blocking_send(Event::Retired(gone.clone())).is_err() {
+                return;
+            }
             for r in gone {
                 let e = retired.entry(r.nr).or_insert(AggRow {
                     tgid: EXITED_TGID,
