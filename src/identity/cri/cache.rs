@@ -76,16 +76,21 @@ impl CriCache {
         if let Some(e) = self.entries.get(&id) {
             return Some(e.clone());
         }
+        self.refresh_if_due();
+        self.entries.get(&id).cloned()
+    }
+
+    /// Asks the runtime again unless it was asked within the backoff; the error,
+    /// if any, is kept in `last_error` and the answer stays "unknown".
+    fn refresh_if_due(&mut self) {
         let now = Instant::now();
         if self
             .last_attempt
             .is_none_or(|t| now.duration_since(t) >= self.backoff)
         {
             self.last_attempt = Some(now);
-            // The error is kept in `last_error`; the answer is "unknown".
             let _ = self.refresh();
         }
-        self.entries.get(&id).cloned()
     }
 
     /// The full id of the one container whose id starts with `prefix` (at least 12
@@ -105,14 +110,7 @@ impl CriCache {
         if let Some(k) = find(&self.entries) {
             return Some(k);
         }
-        let now = Instant::now();
-        if self
-            .last_attempt
-            .is_none_or(|t| now.duration_since(t) >= self.backoff)
-        {
-            self.last_attempt = Some(now);
-            let _ = self.refresh();
-        }
+        self.refresh_if_due();
         find(&self.entries)
     }
 
