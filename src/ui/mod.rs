@@ -14,6 +14,8 @@ mod render_fds_tests;
 #[cfg(test)]
 mod render_identity_tests;
 #[cfg(test)]
+mod render_inspect_tests;
+#[cfg(test)]
 mod render_root_tests;
 #[cfg(test)]
 mod render_tests;
