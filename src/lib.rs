@@ -12,6 +12,7 @@ pub mod headless;
 pub mod identity;
 pub mod inspect;
 pub mod kube;
+pub mod model;
 pub mod posture;
 pub mod redact;
 pub mod rules;

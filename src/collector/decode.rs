@@ -2,7 +2,7 @@
 
 use ktriage_common::{BUF_MAX, BUF_TRUNCATED, EventHeader, HEADER_SIZE};
 
-use crate::app::event::{Captured, EventKind, SysEvent};
+use crate::model::{Captured, EventKind, SysEvent};
 
 /// A record that is not a valid probe record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

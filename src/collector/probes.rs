@@ -9,7 +9,7 @@ use ktriage_common::{AggKey, AggVal, Config, NR_SLOTS, StreamSpec, counter, flag
 
 use super::error::CollectorError;
 use super::{args, config::CollectorConfig};
-use crate::app::event::{AggRow, CollectorStats};
+use crate::model::{AggRow, CollectorStats};
 
 /// The probe object, built by ebpf/probes/build.sh and committed.
 pub static PROBE_OBJECT: &[u8] = aya::include_bytes_aligned!("../../ebpf/probes/ktriage.bpf.o");

@@ -2,8 +2,8 @@
 
 use std::fs;
 
-use crate::app::event::ProcInfo;
 use crate::identity::cgroup::parse_proc_cgroup;
+use crate::model::ProcInfo;
 
 /// Reads every process under `/proc`.
 pub fn scan() -> Vec<ProcInfo> {

@@ -13,8 +13,9 @@ use tokio::sync::mpsc::Sender;
 use super::clock::{boot_ns, monotonic_ns};
 use super::decode::decode;
 use super::stop::{REQUESTED, Stop};
-use crate::app::event::{CgroupInfo, Event, KernelBatch};
+use crate::app::Event;
 use crate::identity::cgroup::{CgroupResolver, container_id};
+use crate::model::{CgroupInfo, KernelBatch};
 
 /// Records per batch sent to the core.
 const BATCH: usize = 4096;

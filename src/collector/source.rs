@@ -12,8 +12,9 @@ use super::error::CollectorError;
 use super::probes::Probes;
 use super::procfs;
 use super::reader::{ReaderCounts, spawn_reader};
-use crate::app::event::{AggRow, CollectorState, Event};
+use crate::app::Event;
 use crate::identity::resolve::Resolver;
+use crate::model::{AggRow, CollectorState};
 
 /// A producer of events. `spawn` starts its threads; they end when `stop` is set
 /// or the receiver is dropped.

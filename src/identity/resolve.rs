@@ -6,7 +6,7 @@ use super::cgroup::{CgroupIdentity, parse_cgroup_path, parse_proc_cgroup};
 use super::cri::CriCache;
 use super::nsindex::NsIndex;
 use super::{ContainerInfo, Identity, PodInfo};
-use crate::app::event::ProcInfo;
+use crate::model::ProcInfo;
 
 /// Resolves identities; owns the CRI cache (one list call per new container, at most once a second).
 pub struct Resolver {

@@ -1,7 +1,7 @@
 //! Unit tests of `append_output`: the Falco `-pk` suffix, the extra fields, `--append-output` parsing.
 
 use super::*;
-use crate::app::event::CgroupInfo;
+use crate::model::CgroupInfo;
 use crate::rules::env::ContainerMeta;
 use crate::rules::tests::{exec, openat, run, shipped_with};
 

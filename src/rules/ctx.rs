@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 use super::env::{ContainerMeta, Env};
 use super::fdtable::{FdEntry, FdKind, L4};
 use super::proctable::{Proc, ProcTable};
-use crate::app::event::{EventKind, SysEvent};
 use crate::collector::args::{self, ArgValue, RawSyscall, SockAddr};
 use crate::collector::syscalls;
+use crate::model::{EventKind, SysEvent};
 
 /// A field's value.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -11,8 +11,8 @@ use super::proctable::ProcTable;
 use super::report::{Coverage, RuleReport, RuleStatus};
 use super::{compile::Compiler, compile_rule::CompiledRule};
 use crate::alerts::{Alert, AlertOrigin, Priority};
-use crate::app::event::{KernelBatch, SysEvent};
 use crate::collector::clock::WallClock;
+use crate::model::{KernelBatch, SysEvent};
 
 /// One enabled, evaluable rule with what an alert needs.
 struct Live {

@@ -8,8 +8,8 @@ use super::extract::{c_str, normalize};
 use super::fdtable::{FdEntry, FdKind, L4};
 use super::procread;
 use super::proctable::{Proc, from_header};
-use crate::app::event::{EventKind, SysEvent};
 use crate::collector::args::SockAddr;
+use crate::model::{EventKind, SysEvent};
 
 /// Bit of an exec record's `args[5]`: `args[1..5]` carry tty, loginuid, sid, vpid, caps.
 pub const EXEC_EXT: u64 = ktriage_common::exec::EXT;

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use super::engine::Engine;
 use super::env::ContainerMeta;
-use crate::app::event::CgroupInfo;
 use crate::identity::nsindex::NsOwner;
+use crate::model::CgroupInfo;
 
 /// `N` of `/proc/N/ns/pid` or `/proc/N/ns/mnt` (what `nsenter -t N` opens).
 pub fn ns_target(path: &str) -> Option<u32> {

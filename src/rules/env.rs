@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use super::hash::FxMap;
 use std::sync::Arc;
 
-use crate::app::event::CgroupInfo;
 use crate::identity::cgroup::parse_cgroup_path;
 use crate::identity::resolve::Resolver;
+use crate::model::CgroupInfo;
 
 /// A container as the fields show it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

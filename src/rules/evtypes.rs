@@ -1,7 +1,7 @@
 //! Event types as the rules name them (`open`, `execve`, `procexit`...) mapped to dense ids, and id sets.
 
-use crate::app::event::{EventKind, SysEvent};
 use crate::collector::syscalls;
+use crate::model::{EventKind, SysEvent};
 
 /// Number of syscall slots (ids below this are x86_64 syscall numbers).
 const SYSCALLS: u16 = 512;

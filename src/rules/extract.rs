@@ -9,8 +9,8 @@ use super::evtypes;
 use super::fdtable::FdKind;
 use super::fields::{F, FieldArg, FieldRef};
 use super::proctable::{MAX_DEPTH, Proc};
-use crate::app::event::EventKind;
 use crate::collector::args::{ArgValue, format_args_line};
+use crate::model::EventKind;
 
 /// The value of a single-valued field, `None` when the event cannot answer it.
 pub fn get<'c>(c: &'c Ctx<'_>, r: &FieldRef) -> Option<Val<'c>> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::fdtable::FdTable;
 use super::hash::FxMap;
 use super::procread;
-use crate::app::event::SysEvent;
+use crate::model::SysEvent;
 
 /// What the rules know of one process.
 #[derive(Clone, Debug, Default)]

@@ -41,8 +41,8 @@ pub fn spawn_stage(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::event::KernelBatch;
     use crate::collector::clock::WallClock;
+    use crate::model::KernelBatch;
     use crate::rules::{Env, ProcTable, RuleSet};
 
     #[test]

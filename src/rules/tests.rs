@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::alerts::Alert;
-use crate::app::event::{CgroupInfo, EventKind, KernelBatch, SysEvent};
 use crate::collector::clock::WallClock;
 use crate::collector::syscalls;
+use crate::model::{CgroupInfo, EventKind, KernelBatch, SysEvent};
 
 mod budget;
 mod engine;
@@ -36,8 +36,8 @@ fn comm(s: &str) -> [u8; 16] {
     c
 }
 
-fn buf(b: &[u8]) -> crate::app::event::Captured {
-    crate::app::event::Captured {
+fn buf(b: &[u8]) -> crate::model::Captured {
+    crate::model::Captured {
         bytes: b.to_vec(),
         truncated: false,
     }
