@@ -280,28 +280,38 @@ impl<'a> Compiler<'a> {
         Some(Expr::EvtType(set))
     }
 
+    /// Compiles macro `name` once (memoized: its errors are reported once, however
+    /// many conditions use it); false when no such macro is defined.
+    pub fn compile_macro(&mut self, name: &str) -> bool {
+        if self.macros.contains_key(name) {
+            return true;
+        }
+        let Some(def) = self.set.macro_def(name) else {
+            return false;
+        };
+        let cond = def.condition.clone();
+        self.stack.push(name.to_string());
+        let out = self.condition(&cond, &format!("macro \"{name}\""));
+        self.stack.pop();
+        self.macros.insert(
+            name.to_string(),
+            MacroOut {
+                failed: !out.errors.is_empty(),
+                expr: out.expr,
+                unsupported: out.unsupported,
+            },
+        );
+        true
+    }
+
     fn macro_ref(&mut self, name: &str, pos: usize, cur: &mut Cur<'_>) -> Option<Expr> {
         if self.stack.iter().any(|m| m == name) {
             self.error(cur, pos, format!("macro `{name}` refers to itself"));
             return None;
         }
-        if !self.macros.contains_key(name) {
-            let Some(def) = self.set.macro_def(name) else {
-                self.error(cur, pos, format!("undefined macro `{name}`"));
-                return None;
-            };
-            let cond = def.condition.clone();
-            self.stack.push(name.to_string());
-            let out = self.condition(&cond, &format!("macro \"{name}\""));
-            self.stack.pop();
-            self.macros.insert(
-                name.to_string(),
-                MacroOut {
-                    failed: !out.errors.is_empty(),
-                    expr: out.expr,
-                    unsupported: out.unsupported,
-                },
-            );
+        if !self.compile_macro(name) {
+            self.error(cur, pos, format!("undefined macro `{name}`"));
+            return None;
         }
         let m = self.macros.get(name)?.clone();
         if m.failed {

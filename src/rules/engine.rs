@@ -68,7 +68,7 @@ impl Engine {
     ) -> (Engine, Coverage) {
         let mut comp = Compiler::new(set);
         for m in &set.macros {
-            let _ = comp.condition(&m.condition, &format!("macro \"{}\"", m.name));
+            comp.compile_macro(&m.name);
         }
         let mut rules = Vec::new();
         let mut interner = super::optimize::Interner::default();
@@ -131,9 +131,6 @@ impl Engine {
             diagnostics: {
                 let mut d = set.diags.list.clone();
                 d.extend(comp.diags.list);
-                // a macro's errors come back from each place it is compiled: count them once
-                let mut seen = std::collections::HashSet::new();
-                d.retain(|x| seen.insert(x.to_string()));
                 d
             },
             failed_files: set.failed_files.clone(),
