@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::event::{AggRow, EventKind, SysEvent};
+use super::event::AggRow;
 use super::state::SummaryScope;
 
 /// Processes remembered between their last record and their retirement at most.
@@ -26,17 +26,14 @@ pub struct Retired {
 }
 
 impl Retired {
-    /// Notes the container of a process that exited (`container`: from the record's cgroup).
-    pub fn on_record(&mut self, ev: &SysEvent, container: Option<&str>) {
-        if ev.kind != EventKind::Exit {
-            return;
-        }
+    /// Notes the container of a process whose exit record was seen (`container`: from the record's cgroup).
+    pub fn on_exit(&mut self, tgid: u32, container: Option<&str>) {
         let Some(c) = container else { return };
-        if self.tgid_container.len() >= TGID_CAP && !self.tgid_container.contains_key(&ev.pid) {
-            // an exit storm without retirements: forget the oldest knowledge rather than grow
+        if self.tgid_container.len() >= TGID_CAP && !self.tgid_container.contains_key(&tgid) {
+            // an exit storm without retirements: forget what is known rather than grow
             self.tgid_container.clear();
         }
-        self.tgid_container.insert(ev.pid, c.to_string());
+        self.tgid_container.insert(tgid, c.to_string());
     }
 
     /// Remembers the pod of a container (from the process table).

@@ -115,10 +115,12 @@ fn on_kernel(state: &mut AppState, batch: KernelBatch) {
     }
     for ev in &batch.events {
         state.buffer.push(ev);
-        let container = state.cgroups.get(&ev.cgroup_id);
-        state
-            .retired
-            .on_record(ev, container.and_then(|c| c.container_id.as_deref()));
+        if ev.kind == super::event::EventKind::Exit {
+            let container = state.cgroups.get(&ev.cgroup_id);
+            state
+                .retired
+                .on_exit(ev.pid, container.and_then(|c| c.container_id.as_deref()));
+        }
     }
     super::flight::trim(state);
     rescan_filter(state);
