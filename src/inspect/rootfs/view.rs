@@ -9,7 +9,7 @@ pub const DEFAULT_PREVIEW_CAP: usize = 1 << 20;
 pub const DEFAULT_STRINGS_MIN: usize = 4;
 
 /// The first bytes of a regular file inside a root.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileView {
     /// The path as requested.
     pub path: String,
