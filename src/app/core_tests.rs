@@ -111,3 +111,44 @@ fn events_round_trip_through_serde() {
         assert_eq!(format!("{back:?}"), format!("{ev:?}"));
     }
 }
+
+#[test]
+fn a_recorded_inspection_or_exec_keeps_no_secret_value_only_names() {
+    use super::redact_event::redacted;
+    let ins = Arc::new(ts::inspection(ts::INSPECT_PID));
+    let ev = Event::Inspected {
+        pid: ts::INSPECT_PID,
+        result: Ok(ins),
+    };
+    let (out, names) = redacted(&ev).expect("the fixture has secrets");
+    let json = serde_json::to_string(&out).unwrap();
+    for secret in [
+        "hunter2",
+        "s3cr3tpw",
+        "AKIAIOSFODNN7EXAMPLE",
+        "ghp_16C7e42F",
+    ] {
+        assert!(!json.contains(secret), "{secret} in {json}");
+    }
+    assert!(names.iter().any(|n| n.contains("DB_PASSWORD")), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains("hunter2")));
+
+    let mut exec = ts::events()
+        .into_iter()
+        .find(|e| e.kind == crate::model::EventKind::Exec)
+        .expect("an exec in the fixture");
+    exec.bufs[1].bytes = b"mysql\0--password=hunter2\0-h\0db\0".to_vec();
+    let batch = crate::model::KernelBatch {
+        cgroups: vec![],
+        events: vec![exec],
+    };
+    let (out, names) = redacted(&Event::Kernel(batch)).expect("a secret argument");
+    let Event::Kernel(b) = out else { panic!() };
+    let argv = String::from_utf8_lossy(&b.events[0].bufs[1].bytes).into_owned();
+    assert!(
+        !argv.contains("hunter2") && argv.starts_with("mysql\0"),
+        "{argv:?}"
+    );
+    assert_eq!(names.len(), 1);
+    assert!(redacted(&Event::Tick(1)).is_none());
+}

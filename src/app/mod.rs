@@ -26,6 +26,7 @@ pub mod kube_status;
 pub mod podobserve;
 pub mod podview;
 pub mod procview;
+pub mod redact_event;
 pub mod retired;
 pub mod runtime_pods;
 #[cfg(test)]

@@ -16,7 +16,6 @@ pub struct FileView {
     /// Where it resolved inside the root (after symlinks), e.g. `/etc/shadow`.
     pub resolved: String,
     /// At most `cap` bytes from offset 0.
-    #[serde(skip)]
     pub data: Vec<u8>,
     /// Total size: `st_size`, or the bytes seen if more (procfs files report 0).
     pub size: u64,
