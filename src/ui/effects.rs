@@ -33,7 +33,7 @@ fn root_of(pid: u32) -> PathBuf {
 /// Runs one effect synchronously (tests call this directly).
 pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
     match effect {
-        Effect::Quit | Effect::Fact(_) => None,
+        Effect::Quit | Effect::Fact(_) | Effect::Replay(_) => None,
         Effect::Inspect(pid) => {
             let identity = Resolver::new(cri_socket, true).identify(pid);
             let result = Inspector::new("/proc")
