@@ -18,4 +18,5 @@ pub mod redact;
 pub mod rules;
 pub mod safe_fs;
 pub mod sanitize;
+pub mod session;
 pub mod ui;
