@@ -119,6 +119,14 @@ impl Encoder {
 
     /// Appends a kernel batch (or a slice of one) as one record.
     pub fn kernel(&mut self, out: &mut Vec<u8>, cgroups: &[CgroupInfo], events: &[SysEvent]) {
+        self.kernel_head(out, cgroups, events.len());
+        for e in events {
+            self.event(out, e);
+        }
+    }
+
+    /// Appends the start of a kernel record: its cgroups and the count of the `n` events that follow.
+    pub fn kernel_head(&mut self, out: &mut Vec<u8>, cgroups: &[CgroupInfo], n: usize) {
         out.push(TAG_KERNEL);
         put_u64(out, cgroups.len() as u64);
         for c in cgroups {
@@ -126,13 +134,11 @@ impl Encoder {
             put_opt(out, c.path.as_deref());
             put_opt(out, c.container_id.as_deref());
         }
-        put_u64(out, events.len() as u64);
-        for e in events {
-            self.event(out, e);
-        }
+        put_u64(out, n as u64);
     }
 
-    fn event(&mut self, out: &mut Vec<u8>, e: &SysEvent) {
+    /// Appends one kernel event (inside a kernel record).
+    pub fn event(&mut self, out: &mut Vec<u8>, e: &SysEvent) {
         let mut flags = (e.kind as u8 - 1) & 3;
         for (i, b) in e.bufs.iter().enumerate() {
             if !b.bytes.is_empty() || b.truncated {

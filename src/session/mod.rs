@@ -62,13 +62,18 @@ impl Record {
     /// Earliest and latest boot-clock time in the record (`None`: a batch without events).
     pub fn time_range(&self) -> Option<(u64, u64)> {
         match self {
-            Record::Kernel(b) => b.events.iter().fold(None, |acc, e| match acc {
-                None => Some((e.ts_ns, e.ts_ns)),
-                Some((lo, hi)) => Some((e.ts_ns.min(lo), e.ts_ns.max(hi))),
-            }),
+            Record::Kernel(b) => Self::kernel_time_range(&b.events),
             Record::Other { ts_ns, .. }
             | Record::Note { ts_ns, .. }
             | Record::Redacted { ts_ns, .. } => Some((*ts_ns, *ts_ns)),
         }
+    }
+
+    /// Earliest and latest time of `events`.
+    pub fn kernel_time_range(events: &[crate::model::SysEvent]) -> Option<(u64, u64)> {
+        events.iter().fold(None, |acc, e| match acc {
+            None => Some((e.ts_ns, e.ts_ns)),
+            Some((lo, hi)) => Some((e.ts_ns.min(lo), e.ts_ns.max(hi))),
+        })
     }
 }

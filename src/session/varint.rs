@@ -65,6 +65,11 @@ impl<'a> Cursor<'a> {
         self.buf.len() - self.pos
     }
 
+    /// An error at the current position.
+    pub fn err(&self, what: &'static str) -> DecodeError {
+        DecodeError { at: self.pos, what }
+    }
+
     /// One byte.
     #[inline]
     pub fn u8(&mut self) -> Result<u8, DecodeError> {

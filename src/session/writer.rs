@@ -73,6 +73,7 @@ pub struct SessionWriter {
     enc: Encoder,
     zstd: zstd::bulk::Compressor<'static>,
     raw: Vec<u8>,
+    scratch: Vec<u8>,
     buf: Vec<u8>,
     chunk_records: u32,
     chunk_ts: Option<(u64, u64)>,
@@ -153,6 +154,7 @@ impl SessionWriter {
             enc: Encoder::default(),
             zstd,
             raw: Vec::new(),
+            scratch: Vec::new(),
             buf: Vec::new(),
             chunk_records: 0,
             chunk_ts: None,
@@ -215,16 +217,41 @@ impl SessionWriter {
             self.chunk_since = Instant::now();
         }
         match r {
-            Record::Kernel(b) if b.events.len() > SLICE => {
-                for (i, events) in b.events.chunks(SLICE).enumerate() {
-                    let cgroups = if i == 0 { &b.cgroups[..] } else { &[] };
-                    self.enc.kernel(&mut self.raw, cgroups, events);
+            Record::Kernel(b) => {
+                // Sliced: at most SLICE events per record, and a record ends
+                // where the chunk is full, so chunks keep their size.
+                let mut cgroups = &b.cgroups[..];
+                let mut events = &b.events[..];
+                loop {
+                    if !events.is_empty() && self.raw.len() >= self.opts.chunk_bytes {
+                        // The chunk is full before this slice: write it first.
+                        self.write_chunk()?;
+                        self.chunk_since = Instant::now();
+                    }
+                    self.scratch.clear();
+                    let mut n = 0;
+                    while n < events.len().min(SLICE)
+                        && (n == 0 || self.raw.len() + self.scratch.len() < self.opts.chunk_bytes)
+                    {
+                        self.enc.event(&mut self.scratch, &events[n]);
+                        n += 1;
+                    }
+                    self.enc.kernel_head(&mut self.raw, cgroups, n);
+                    self.raw.extend_from_slice(&self.scratch);
+                    let slice = &events[..n];
                     self.chunk_counts.records += 1;
                     self.chunk_counts.kernel_batches += 1;
-                    self.chunk_counts.kernel_events += events.len() as u64;
-                    self.appended(r.time_range())?;
+                    self.chunk_counts.kernel_events += n as u64;
+                    self.appended(super::Record::kernel_time_range(slice))?;
+                    cgroups = &[];
+                    events = &events[n..];
+                    if events.is_empty() {
+                        return Ok(());
+                    }
+                    if self.raw.is_empty() {
+                        self.chunk_since = Instant::now();
+                    }
                 }
-                Ok(())
             }
             _ => {
                 self.enc.record(&mut self.raw, r);
