@@ -31,7 +31,10 @@ fn ok_file_prints_counts_and_final_hash() {
         t.contains(&format!("final hash: {}", sum.final_hash)),
         "{t}"
     );
-    assert!(t.contains("of kernel events (6000 events), 10 other events"), "{t}");
+    assert!(
+        t.contains("of kernel events (6000 events), 10 other events"),
+        "{t}"
+    );
     assert!(t.contains("10 notes"), "{t}");
     let o = verify(&[p.as_os_str(), "--json".as_ref()]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");

@@ -113,7 +113,16 @@ pub fn header() -> Header {
 
 /// Writes a finished session file of `batches` batches at `path`.
 pub fn write(path: &Path, batches: u64) -> WriterSummary {
-    let mut w = SessionWriter::create(path, header(), small_chunks()).expect("create");
+    write_with(path, batches, 4096)
+}
+
+/// Writes a finished session file of `batches` batches, in chunks of about `chunk_bytes` raw bytes.
+pub fn write_with(path: &Path, batches: u64, chunk_bytes: usize) -> WriterSummary {
+    let opts = WriterOpts {
+        chunk_bytes,
+        ..small_chunks()
+    };
+    let mut w = SessionWriter::create(path, header(), opts).expect("create");
     for rec in records(batches) {
         w.write(&rec).expect("write");
     }
