@@ -155,7 +155,10 @@ fn mutated_files_never_panic_and_errors_say_where() {
     let p = dir.path().join("valid.ktr");
     session_gen::write_with(&p, 6, 2048);
     let valid = std::fs::read(&p).unwrap();
-    let total: usize = SessionReader::open(&p).unwrap().map(|r| r.unwrap()).count();
+    let total = SessionReader::open(&p)
+        .unwrap()
+        .inspect(|r| assert!(r.is_ok(), "{r:?}"))
+        .count();
     assert!(blocks(&valid).len() > 6, "several chunks to mutate");
     let mut rng = Rng(0x5e55_1011);
     let (mut ok, mut errs, mut forged_decode) = (0u64, 0u64, 0u64);

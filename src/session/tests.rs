@@ -11,7 +11,7 @@ use crate::model::{Captured, CgroupInfo, EventKind, KernelBatch, SysEvent};
 fn ev(i: u64) -> SysEvent {
     let pid = 100 + (i % 7) as u32;
     let mut comm = [0u8; 16];
-    let name: &[u8] = if i % 5 == 0 {
+    let name: &[u8] = if i.is_multiple_of(5) {
         b"exactly16bytes!!"
     } else {
         b"sh"
@@ -27,7 +27,7 @@ fn ev(i: u64) -> SysEvent {
         // not monotonic: ring-buffer order across CPUs
         ts_ns: 1_000_000_000 + i * 1000 - (i % 3) * 1500,
         cgroup_id: 7000 + i % 3,
-        duration_ns: if i % 2 == 0 { 0 } else { i * 17 },
+        duration_ns: if i.is_multiple_of(2) { 0 } else { i * 17 },
         ret: [0, -2, 3, i64::MIN, i64::MAX][(i % 5) as usize],
         args: [
             i,
@@ -35,27 +35,27 @@ fn ev(i: u64) -> SysEvent {
             u64::MAX,
             (-100i64) as u64,
             0x7ffd_0000_1000,
-            if i % 6 == 0 { 1 } else { 0 },
+            if i.is_multiple_of(6) { 1 } else { 0 },
         ],
         kind,
-        nr: if i % 9 == 0 { u32::MAX } else { 257 },
+        nr: if i.is_multiple_of(9) { u32::MAX } else { 257 },
         pid,
-        tid: if i % 4 == 0 { pid + 1 } else { pid },
+        tid: if i.is_multiple_of(4) { pid + 1 } else { pid },
         ppid: 1,
         uid: (i % 2) as u32 * 1000,
         comm,
         bufs: [
             Captured {
                 bytes: format!("/etc/file{}\0", i % 11).into_bytes(),
-                truncated: i % 13 == 0,
+                truncated: i.is_multiple_of(13),
             },
             Captured {
-                bytes: if i % 3 == 0 {
+                bytes: if i.is_multiple_of(3) {
                     b"a\0b\0".to_vec()
                 } else {
                     Vec::new()
                 },
-                truncated: i % 17 == 0,
+                truncated: i.is_multiple_of(17),
             },
         ],
     }
