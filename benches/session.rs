@@ -139,14 +139,14 @@ fn raw_codec(batches: &[KernelBatch]) -> (f64, f64) {
     for b in batches {
         for e in &b.events {
             enc.event(&mut out, std::hint::black_box(e));
-            if out.len() >= 256 << 10 {
-                total += out.len();
+            if out.len() + enc.pending() >= 256 << 10 {
+                total += out.len() + enc.pending();
                 out.clear();
                 enc.reset();
             }
         }
     }
-    total += out.len();
+    total += out.len() + enc.pending();
     (total as f64, t0.elapsed().as_secs_f64())
 }
 

@@ -1,7 +1,10 @@
 //! Records inside a chunk: the tagged record layout, and the compact kernel-event codec (delta timestamps, per-chunk interned process context, length-prefixed buffers).
 //!
 //! Each chunk's records are decodable on their own: the interning tables and
-//! the timestamp base start empty at every chunk. A kernel event is a flag
+//! the timestamp base start empty at every chunk. A chunk's bytes are two
+//! streams: `varint(len) | fields | buffers`: the kernel events' captured
+//! buffers (paths, sockaddrs, argv) go to the second stream, so that zstd
+//! sees the regular fields apart from the text. A kernel event is a flag
 //! byte (kind, which buffers, truncation, zero duration/ret), a zigzag delta
 //! to the previous event's time, a reference into the chunk's table of
 //! process contexts (pid, tid, ppid, uid, cgroup, comm; `0` defines a new
@@ -83,6 +86,7 @@ impl Hasher for Fx {
 pub struct Encoder {
     threads: HashMap<Thread, u32, BuildHasherDefault<Fx>>,
     prev_ts: u64,
+    bufs: Vec<u8>,
 }
 
 impl Encoder {
@@ -90,6 +94,22 @@ impl Encoder {
     pub fn reset(&mut self) {
         self.threads.clear();
         self.prev_ts = 0;
+        self.bufs.clear();
+    }
+
+    /// Bytes of the buffer stream held for the chunk being filled.
+    pub fn pending(&self) -> usize {
+        self.bufs.len()
+    }
+
+    /// The chunk's bytes (`fields`: what the record calls appended) into
+    /// `dst`, and a reset for the next chunk.
+    pub fn assemble(&mut self, fields: &[u8], dst: &mut Vec<u8>) {
+        dst.clear();
+        put_u64(dst, fields.len() as u64);
+        dst.extend_from_slice(fields);
+        dst.extend_from_slice(&self.bufs);
+        self.reset();
     }
 
     /// Appends one record to `out`.
@@ -192,7 +212,7 @@ impl Encoder {
         }
         for (i, b) in e.bufs.iter().enumerate() {
             if flags & (F_BUF0 << i) != 0 {
-                put_bytes(out, &b.bytes);
+                put_bytes(&mut self.bufs, &b.bytes);
             }
         }
     }
@@ -212,7 +232,10 @@ fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
 /// each call, so a reader can own them next to this state).
 #[derive(Default)]
 pub struct Decoder {
+    /// End of the fields stream (0: not parsed yet).
+    fields_end: usize,
     pos: usize,
+    bpos: usize,
     threads: Vec<Thread>,
     prev_ts: u64,
 }
@@ -220,24 +243,66 @@ pub struct Decoder {
 impl Decoder {
     /// Starts over, for a new chunk.
     pub fn reset(&mut self) {
-        self.pos = 0;
+        *self = Self {
+            threads: std::mem::take(&mut self.threads),
+            ..Self::default()
+        };
         self.threads.clear();
-        self.prev_ts = 0;
     }
 
     /// The next record of the chunk `raw`, `None` at its end.
     pub fn next_record(&mut self, raw: &[u8]) -> Option<Result<Record, DecodeError>> {
-        if self.pos >= raw.len() {
+        if self.fields_end == 0 {
+            if raw.is_empty() {
+                return None;
+            }
+            let mut c = Cursor::new(raw);
+            let n = match c.u64() {
+                Ok(n) if n <= c.remaining() as u64 => n as usize,
+                Ok(_) => return self.stop(raw, c.err("fields stream longer than the chunk")),
+                Err(e) => return self.stop(raw, e),
+            };
+            self.pos = c.pos();
+            self.fields_end = c.pos() + n;
+            self.bpos = self.fields_end;
+        }
+        if self.pos >= self.fields_end {
+            if self.bpos < raw.len() {
+                let at = self.bpos;
+                self.bpos = raw.len();
+                return Some(Err(DecodeError {
+                    at,
+                    what: "buffer bytes no record uses",
+                }));
+            }
             return None;
         }
-        let mut c = Cursor::new(raw);
+        let mut c = Cursor::new(&raw[..self.fields_end]);
         c.skip_to(self.pos);
-        let r = self.record(&mut c);
-        self.pos = if r.is_ok() { c.pos() } else { raw.len() };
+        let mut b = Cursor::new(raw);
+        b.skip_to(self.bpos);
+        let r = self.record(&mut c, &mut b);
+        match r {
+            Ok(_) => {
+                self.pos = c.pos();
+                self.bpos = b.pos();
+            }
+            Err(_) => {
+                self.pos = self.fields_end;
+                self.bpos = raw.len();
+            }
+        }
         Some(r)
     }
 
-    fn record(&mut self, c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
+    fn stop(&mut self, raw: &[u8], e: DecodeError) -> Option<Result<Record, DecodeError>> {
+        self.fields_end = raw.len().max(1);
+        self.pos = self.fields_end;
+        self.bpos = raw.len();
+        Some(Err(e))
+    }
+
+    fn record(&mut self, c: &mut Cursor<'_>, bc: &mut Cursor<'_>) -> Result<Record, DecodeError> {
         match c.u8()? {
             TAG_KERNEL => {
                 let n = c.count(3)?;
@@ -258,7 +323,7 @@ impl Decoder {
                 }
                 let mut events = Vec::with_capacity(n);
                 for _ in 0..n {
-                    events.push(self.event(c)?);
+                    events.push(self.event(c, bc)?);
                 }
                 Ok(Record::Kernel(KernelBatch { cgroups, events }))
             }
@@ -289,7 +354,7 @@ impl Decoder {
         }
     }
 
-    fn event(&mut self, c: &mut Cursor<'_>) -> Result<SysEvent, DecodeError> {
+    fn event(&mut self, c: &mut Cursor<'_>, bc: &mut Cursor<'_>) -> Result<SysEvent, DecodeError> {
         let flags = c.u8()?;
         let kind = match flags & 3 {
             0 => EventKind::Syscall,
@@ -345,7 +410,7 @@ impl Decoder {
         let mut bufs = [Captured::default(), Captured::default()];
         for (i, b) in bufs.iter_mut().enumerate() {
             if flags & (F_BUF0 << i) != 0 {
-                b.bytes = c.bytes()?.to_vec();
+                b.bytes = bc.bytes()?.to_vec();
                 b.truncated = flags & (F_TRUNC0 << i) != 0;
             }
         }

@@ -223,7 +223,7 @@ impl SessionWriter {
                 let mut cgroups = &b.cgroups[..];
                 let mut events = &b.events[..];
                 loop {
-                    if !events.is_empty() && self.raw.len() >= self.opts.chunk_bytes {
+                    if !events.is_empty() && self.chunk_len() >= self.opts.chunk_bytes {
                         // The chunk is full before this slice: write it first.
                         self.write_chunk()?;
                         self.chunk_since = Instant::now();
@@ -231,7 +231,7 @@ impl SessionWriter {
                     self.scratch.clear();
                     let mut n = 0;
                     while n < events.len().min(SLICE)
-                        && (n == 0 || self.raw.len() + self.scratch.len() < self.opts.chunk_bytes)
+                        && (n == 0 || self.chunk_len() + self.scratch.len() < self.opts.chunk_bytes)
                     {
                         self.enc.event(&mut self.scratch, &events[n]);
                         n += 1;
@@ -267,7 +267,7 @@ impl SessionWriter {
         if let Some(t) = ts {
             self.chunk_ts = widen(self.chunk_ts, t);
         }
-        if self.raw.len() >= self.opts.chunk_bytes
+        if self.chunk_len() >= self.opts.chunk_bytes
             || self.chunk_since.elapsed() >= self.opts.chunk_interval
         {
             self.write_chunk()?;
@@ -292,13 +292,19 @@ impl SessionWriter {
         self.fail(r)
     }
 
+    /// Raw bytes of the chunk being filled (both streams).
+    fn chunk_len(&self) -> usize {
+        self.raw.len() + self.enc.pending()
+    }
+
     fn write_chunk(&mut self) -> Result<(), SessionError> {
         if self.raw.is_empty() {
             return Ok(());
         }
+        self.enc.assemble(&self.raw, &mut self.scratch);
         let comp = self
             .zstd
-            .compress(&self.raw)
+            .compress(&self.scratch)
             .map_err(io_err("compressing a chunk", self.offset))?;
         let next = (FRAME_LEN + comp.len()) as u64;
         if let Some(max) = self.opts.max_bytes
@@ -313,7 +319,7 @@ impl SessionWriter {
             first_ts: lo,
             last_ts: hi,
             records: self.chunk_records,
-            raw_len: self.raw.len() as u32,
+            raw_len: self.scratch.len() as u32,
             comp_len: comp.len() as u32,
         };
         let h = frame.hash(&self.prev, &comp);
@@ -334,7 +340,6 @@ impl SessionWriter {
         self.file_counts.merge(&self.chunk_counts);
         self.chunk_counts = Counts::default();
         self.raw.clear();
-        self.enc.reset();
         self.chunk_records = 0;
         self.chunk_ts = None;
         Ok(())
