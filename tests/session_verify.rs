@@ -120,3 +120,22 @@ fn unreadable_inputs_exit_2_without_blocking() {
     }
     assert_eq!(verify(&[]).status.code(), Some(2));
 }
+
+#[test]
+fn hostile_header_strings_are_sanitized() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.ktr");
+    let mut h = session_gen::header();
+    h.host = "node\x1b]0;owned\x07\x1b[2J".into();
+    h.sudo_user = Some("eve\u{202e}txt.exe".into());
+    let w = ktriage::session::SessionWriter::create(&p, h, session_gen::small_chunks()).unwrap();
+    w.finish().unwrap();
+    let o = verify(&[p.as_os_str()]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(
+        !t.contains('\x1b') && !t.contains('\x07') && !t.contains('\u{202e}'),
+        "{t:?}"
+    );
+    assert!(t.contains("0 records"), "{t}");
+}

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use ktriage::headless::verify;
-use ktriage::session::verify_file;
+use ktriage::sanitize::sanitize;
+use ktriage::session::{SessionError, verify_file};
 
 use super::common::usage;
 
@@ -23,7 +24,9 @@ pub fn run(a: VerifyArgs) -> ExitCode {
     let name = a.file.display().to_string();
     let report = match verify_file(&a.file) {
         Ok(r) => r,
-        Err(e) => return usage(ktriage::sanitize::sanitize(&format!("{name}: {e}"))),
+        // A file error names the path itself.
+        Err(SessionError::File(e)) => return usage(sanitize(&e.to_string())),
+        Err(e) => return usage(sanitize(&format!("{name}: {e}"))),
     };
     let text = if a.json {
         verify::json(&name, &report)

@@ -51,7 +51,7 @@ pub struct SessionReader<R: Read> {
 impl SessionReader<BufReader<File>> {
     /// Opens the session file `path` (a regular file; FIFOs and devices refused).
     pub fn open(path: &Path) -> Result<Self, SessionError> {
-        let f = open_input("FILE", path)?;
+        let f = open_input("", path)?;
         let len = f.metadata().map_err(|source| SessionError::Io {
             what: "reading the file's size",
             offset: 0,
