@@ -1,6 +1,7 @@
 //! Terminal UI: panes, keymap, theme.
 
 pub mod effects;
+pub mod input;
 pub mod keymap;
 mod kube_source;
 pub mod panes;
@@ -22,7 +23,7 @@ mod render_tests;
 #[cfg(test)]
 mod render_untrusted_tests;
 pub mod run;
-pub mod strings;
+pub use crate::strings;
 pub mod terminal;
 #[cfg(test)]
 pub mod test_support;
