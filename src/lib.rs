@@ -36,5 +36,6 @@ pub mod redact;
 pub mod rules;
 pub mod safe_fs;
 pub mod sanitize;
+pub mod session;
 pub mod strings;
 pub mod ui;
