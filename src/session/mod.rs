@@ -17,6 +17,7 @@ pub mod header;
 pub mod player;
 pub mod reader;
 pub mod recorder;
+pub mod report;
 mod varint;
 pub mod verify;
 pub mod writer;
