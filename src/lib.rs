@@ -16,6 +16,7 @@ pub mod model;
 pub mod posture;
 pub mod redact;
 pub mod rules;
+pub mod runtime;
 pub mod safe_fs;
 pub mod sanitize;
 pub mod ui;

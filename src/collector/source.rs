@@ -1,4 +1,4 @@
-//! Sources: anything that produces [`Event`]s on its own threads (kernel probes, /proc polling).
+//! Sources: anything that produces [`Event`]s on its own threads; the kernel one (the /proc poller is the runtime's).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,10 +10,8 @@ use tokio::sync::mpsc::Sender;
 use super::config::CollectorConfig;
 use super::error::CollectorError;
 use super::probes::Probes;
-use super::procfs;
 use super::reader::{ReaderCounts, spawn_reader};
 use crate::app::Event;
-use crate::identity::resolve::Resolver;
 use crate::model::{AggRow, CollectorState};
 
 /// A producer of events. `spawn` starts its threads; they end when `stop` is set
@@ -123,54 +121,13 @@ fn poll_maps(
     }
 }
 
-fn sleep_unless_stopped(stop: &AtomicBool, total: Duration) {
+/// Sleeps `total` in short steps, returning early once `stop` is set.
+pub fn sleep_unless_stopped(stop: &AtomicBool, total: Duration) {
     let step = Duration::from_millis(50);
     let mut left = total;
     while !left.is_zero() && !stop.load(Ordering::Acquire) {
         let d = left.min(step);
         std::thread::sleep(d);
         left -= d;
-    }
-}
-
-/// /proc polling for the process table (works without root or BPF), with
-/// container and pod names from the runtime when it answers.
-pub struct ProcSource {
-    /// Time between scans.
-    pub every: Duration,
-    /// CRI socket (`None`: auto-detect).
-    pub cri_socket: Option<std::path::PathBuf>,
-    /// Ask the container runtime for names (false: cgroup facts only).
-    pub cri: bool,
-}
-
-impl Source for ProcSource {
-    fn name(&self) -> &'static str {
-        "procfs"
-    }
-
-    fn spawn(self: Box<Self>, tx: Sender<Event>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>> {
-        let every = self.every;
-        vec![
-            std::thread::Builder::new()
-                .name("ktriage-procfs".into())
-                .spawn(move || {
-                    let mut resolver = Resolver::new(self.cri_socket.as_deref(), self.cri);
-                    while !stop.load(Ordering::Acquire) {
-                        let mut procs = procfs::scan();
-                        for p in &mut procs {
-                            // kernel threads have no container and share the host's namespaces
-                            if p.container_id.is_some() || (p.pid != 2 && p.ppid != 2) {
-                                resolver.enrich(p);
-                            }
-                        }
-                        if tx.blocking_send(Event::Processes(procs)).is_err() {
-                            return;
-                        }
-                        sleep_unless_stopped(&stop, every);
-                    }
-                })
-                .expect("spawning the procfs thread"),
-        ]
     }
 }

@@ -39,7 +39,6 @@ mod proctable;
 mod report;
 mod rhs;
 pub mod setup;
-pub mod stage;
 pub mod syscall_set;
 mod yaml;
 mod yaml_lenient;

@@ -1,8 +1,6 @@
 //! Terminal UI: panes, keymap, theme.
 
-pub mod effects;
 pub mod keymap;
-mod kube_source;
 pub mod panes;
 #[cfg(test)]
 mod posture_render_tests;
