@@ -132,17 +132,21 @@ impl Resolver {
 
     /// Fills the container and pod fields of a /proc snapshot row.
     pub fn enrich(&mut self, p: &mut ProcInfo) {
-        let ident = self.identify(p.pid);
-        p.entered_from_host = ident.entered_from_host;
-        if let Some(c) = ident.container {
-            p.container_id = Some(c.id);
-            p.container_name = c.name;
-            p.image = c.image;
-        }
-        if let Some(pod) = ident.pod {
-            p.pod_name = pod.name;
-            p.pod_namespace = pod.namespace;
-            p.pod_uid = pod.uid;
-        }
+        apply_identity(p, &self.identify(p.pid));
+    }
+}
+
+/// Sets the container and pod fields of a process row from its identity.
+pub fn apply_identity(p: &mut ProcInfo, ident: &Identity) {
+    p.entered_from_host = ident.entered_from_host;
+    if let Some(c) = &ident.container {
+        p.container_id = Some(c.id.clone());
+        p.container_name = c.name.clone();
+        p.image = c.image.clone();
+    }
+    if let Some(pod) = &ident.pod {
+        p.pod_name = pod.name.clone();
+        p.pod_namespace = pod.namespace.clone();
+        p.pod_uid = pod.uid.clone();
     }
 }

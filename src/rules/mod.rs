@@ -35,6 +35,7 @@ mod output;
 mod parser;
 mod position;
 mod procread;
+pub mod procshared;
 mod proctable;
 mod report;
 mod rhs;
@@ -49,6 +50,7 @@ pub use engine_update::{EXEC_EXT, EXEC_MEMFD};
 pub use env::{CgroupOnly, ContainerLookup, ContainerMeta, CriLookup, Env};
 pub use evtypes::TypeSet;
 pub use model::RuleSet;
+pub use procshared::SharedProcs;
 pub use proctable::{Proc, ProcTable};
 pub use report::{Coverage, RuleReport, RuleStatus, Totals};
 

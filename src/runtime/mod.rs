@@ -14,15 +14,19 @@ use std::path::{Path, PathBuf};
 
 use crate::identity::cri::SharedCri;
 use crate::identity::resolve::Resolver;
+use crate::rules::{ProcTable, SharedProcs};
 
 pub use effects::EffectRunner;
 pub use sources::{SourceOpts, Sources};
 
-/// What every part of a session shares: the proc root and the one CRI cache.
+/// What every part of a session shares: the proc root, the one CRI cache and the one
+/// process table (fed by the kernel's exec/fork/exit through the rule engine and by the
+/// /proc poll; the panes get its rows).
 #[derive(Clone, Debug)]
 pub struct Runtime {
     proc_root: PathBuf,
     cri: Option<SharedCri>,
+    procs: SharedProcs,
 }
 
 impl Runtime {
@@ -42,12 +46,18 @@ impl Runtime {
         Self {
             proc_root: proc_root.to_path_buf(),
             cri,
+            procs: SharedProcs::new(ProcTable::new(Some(proc_root.to_path_buf()))),
         }
     }
 
     /// The session's CRI cache (`None`: the runtime is not asked).
     pub fn cri(&self) -> Option<&SharedCri> {
         self.cri.as_ref()
+    }
+
+    /// The session's process table.
+    pub fn procs(&self) -> &SharedProcs {
+        &self.procs
     }
 
     /// The proc root every reader uses.

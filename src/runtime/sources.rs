@@ -49,7 +49,9 @@ pub fn start(
     let mut handles = Vec::new();
     // With rules, the sources feed the engine stage, which feeds the core.
     let source_tx = match opts.engine.take() {
-        Some(engine) => {
+        Some(mut engine) => {
+            // the engine's process table is the session's (the /proc poll feeds it too)
+            engine.share_procs(rt.procs().clone());
             let (stage_tx, stage_rx) = mpsc::channel::<Event>(DEPTH);
             handles.push(super::stages::spawn_rules(engine, stage_rx, tx.clone())?);
             stage_tx
