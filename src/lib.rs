@@ -2,7 +2,9 @@
 //!
 //! Data flows one way: sources (`collector`, /proc polling, terminal keys) turn
 //! everything into [`app::Event`]s; [`app::update`] is the only place state
-//! changes; the `ui` renders a snapshot of that state and the `headless`
+//! changes; the `runtime` starts the sources, runs the effects `update` asks for
+//! (their results come back as events) and owns the session's one CRI cache and
+//! one process table; the `ui` renders a snapshot of that state and the `headless`
 //! commands print it. Recording happens at the `Event` boundary.
 
 pub mod alerts;
