@@ -4,6 +4,7 @@
 //! headless commands import `runtime`; nothing here imports `ui`.
 
 pub mod effects;
+mod feed;
 pub mod kube;
 pub mod podobserve;
 pub mod procpoll;

@@ -65,7 +65,7 @@ impl ProcPoller {
     }
 }
 
-impl Source for ProcPoller {
+impl Source<Event> for ProcPoller {
     fn name(&self) -> &'static str {
         "procfs"
     }

@@ -85,7 +85,8 @@ fn start_threads(
     tx: &mpsc::Sender<Event>,
     stop: &Arc<AtomicBool>,
 ) -> Vec<JoinHandle<()>> {
-    let mut sources: Vec<Box<dyn Source>> = vec![Box::new(ProcPoller::new(rt, opts.proc_every))];
+    let mut sources: Vec<Box<dyn Source<Event>>> =
+        vec![Box::new(ProcPoller::new(rt, opts.proc_every))];
     if opts.no_bpf {
         let _ = tx.try_send(Event::Collector(CollectorState::Degraded {
             reason: "kernel events disabled (--no-bpf)".into(),

@@ -4,6 +4,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::mpsc;
 
+use crate::alerts::intake::IntakeFeed;
 use crate::app::Event;
 use crate::identity::resolve::Resolver;
 use crate::rules::Engine;
@@ -39,23 +40,24 @@ pub fn spawn_rules(
         })
 }
 
-/// Spawns the names stage: every alert passing from `rx` to `tx` gets what the runtime
-/// knows of its container (`alerts::intake::resolve`), on its own thread (CRI calls block).
+/// Spawns the names stage: every alert an intake sends on `rx` gets what the runtime
+/// knows of its container (`alerts::intake::resolve`), on its own thread (CRI calls block),
+/// and goes on to the core.
 pub fn spawn_names(
-    mut rx: mpsc::Receiver<Event>,
+    mut rx: mpsc::Receiver<IntakeFeed>,
     tx: mpsc::Sender<Event>,
     mut resolver: Resolver,
 ) -> std::io::Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name("ktriage-intake-names".into())
         .spawn(move || {
-            while let Some(mut ev) = rx.blocking_recv() {
-                if let Event::Alerts(batch) = &mut ev {
+            while let Some(mut feed) = rx.blocking_recv() {
+                if let IntakeFeed::Alerts(batch) = &mut feed {
                     batch
                         .iter_mut()
                         .for_each(|a| crate::alerts::intake::resolve::resolve(a, &mut resolver));
                 }
-                if tx.blocking_send(ev).is_err() {
+                if tx.blocking_send(Event::from(feed)).is_err() {
                     return;
                 }
             }
