@@ -5,7 +5,9 @@ use std::str::FromStr;
 
 /// Everything a user can ask for. Every variant is bindable from a keymap file
 /// by its snake_case name (see [`Action::NAMES`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Action {
     /// Leave ktriage.
     Quit,
@@ -58,6 +60,36 @@ pub enum Action {
 }
 
 impl Action {
+    /// One-line description of an action, as shown in the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "Quit ktriage",
+            Action::Back => "Close overlay / go back",
+            Action::OpenFilter => "Filter rows",
+            Action::OpenCommand => "Command line",
+            Action::ToggleHelp => "Toggle this help",
+            Action::Enter => "Drill into the selected row",
+            Action::Up => "Move up",
+            Action::Down => "Move down",
+            Action::PageUp => "Page up",
+            Action::PageDown => "Page down",
+            Action::Top => "Jump to the oldest row",
+            Action::Bottom => "Jump to the newest row and follow",
+            Action::ToggleFollow => "Follow new rows / pause",
+            Action::NextPane => "Focus the next pane",
+            Action::PrevPane => "Focus the previous pane",
+            Action::ToggleSummaryScope => "Summary: selected process, container or pod / all",
+            Action::ClearFilter => "Clear the filter",
+            Action::OpenFinder => "Find a pid, comm, container, pod or image",
+            Action::ToggleTree => "Processes: list / tree",
+            Action::CycleSort => "Processes: next sort column",
+            Action::RevealSecrets => "Inspect: show / hide masked secrets",
+            Action::FileView => "Inspect root: text / strings / hex",
+            Action::Pivot => "Alert → its process, events at that time, its pod",
+            Action::FocusAlerts => "Focus the alerts pane",
+        }
+    }
+
     /// Every action with its keymap name, in help order.
     pub const ALL: [(Action, &'static str); 24] = [
         (Action::Quit, "quit"),

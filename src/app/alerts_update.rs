@@ -27,7 +27,11 @@ pub fn on_alerts(state: &mut AppState, alerts: Vec<Alert>) -> Vec<Effect> {
 
 /// A snapshot came back; an inspect view of that pid still loading, failed (gone) or
 /// showing a zombie shows it (the pivot may have run before the snapshot was in).
-pub fn on_snapshot(state: &mut AppState, pid: u32, result: Result<Arc<Inspection>, String>) {
+pub fn on_snapshot(
+    state: &mut AppState,
+    pid: u32,
+    result: Result<Arc<Inspection>, crate::app::event::EffectError>,
+) {
     state.flight.store(pid, result);
     let Some(snap) = state.flight.snapshot(pid).cloned() else {
         return;
@@ -213,8 +217,12 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
             pod.as_deref(),
         ),
     ));
+    let fact = Effect::Fact(super::update::Fact::Pivot {
+        rule: alert.rule.clone(),
+        pid,
+    });
     let Some(pid) = pid else {
-        return Vec::new();
+        return vec![fact];
     };
     let (mut view, effect) = InspectState::open(pid);
     if let Some(snap) = state.flight.snapshot(pid) {
@@ -223,5 +231,5 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
         view.from_snapshot = true;
     }
     state.inspect = Some(view);
-    vec![effect]
+    vec![fact, effect]
 }

@@ -23,6 +23,8 @@ pub enum Command {
     Help,
     /// `:stream`, `:summary-pane`, `:ps` focus a pane.
     Pane(Pane),
+    /// `:note TEXT`: a note kept in the session (and its recording).
+    Note(String),
 }
 
 /// A command that could not be understood.
@@ -50,6 +52,11 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
         "ps" | "processes" => Ok(Command::Pane(Pane::Processes)),
         "pods" => Ok(Command::Pane(Pane::Pods)),
         "alerts" => Ok(Command::Pane(Pane::Alerts)),
+        "note" if rest.is_empty() => Err(CommandError::BadArg(
+            cmd.to_string(),
+            "expected the note's text".to_string(),
+        )),
+        "note" => Ok(Command::Note(rest.to_string())),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
             arg => summary_arg(arg).ok_or_else(|| {

@@ -60,8 +60,8 @@ pub enum InspectCmdError {
         source: RootFsError,
     },
     /// The inspection failed (the process exited meanwhile, or is unreadable).
-    #[error("{0}")]
-    Failed(String),
+    #[error(transparent)]
+    Failed(#[from] crate::app::event::EffectError),
     /// No process has this pid (it never existed, or is gone and reaped: the two look alike).
     #[error("inspect {0}: no such process")]
     NoSuchProcess(u32),

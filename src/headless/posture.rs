@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::{Value, json};
 
 use crate::app::buffer::CHUNK;
-use crate::app::{AppState, Event, update};
+use crate::app::{AppState, Core, Event};
 use crate::inspect::Inspection;
 use crate::posture::eval::DEFAULT_NAMESPACE;
 use crate::posture::finding::count_by_severity;
@@ -19,7 +19,6 @@ use crate::posture::{
 use crate::runtime::Runtime;
 use crate::runtime::procpoll::{self, ProcPoller};
 use crate::sanitize::sanitize;
-use crate::ui::keymap::Keymap;
 
 /// Options of `posture`.
 #[derive(Clone, Debug, Default)]
@@ -71,8 +70,8 @@ pub fn run_with_pods(
 ) -> Result<(), PostureCmdError> {
     let pods = filter(pods, opts.namespace.as_deref(), opts.pod.as_deref());
     let rt = Runtime::new(opts.cri_socket.as_deref(), true);
-    let state = observe(&rt, pods);
-    for (_, p) in state.pods.sorted() {
+    let core = observe(&rt, pods);
+    for (_, p) in core.state().pods.sorted() {
         if opts.json {
             writeln!(out, "{}", p.to_json())?;
         } else {
@@ -85,12 +84,12 @@ pub fn run_with_pods(
 /// The core after `pods` and one scan of the runtime's /proc poller went through it, and
 /// the observations it asked for were read by the runtime's effect runner: the pods pane's
 /// posture, headless.
-pub fn observe(rt: &Runtime, pods: Vec<Pod>) -> AppState {
-    let mut state = AppState::new(CHUNK, Keymap::default());
+pub fn observe(rt: &Runtime, pods: Vec<Pod>) -> Core {
+    let mut core = Core::new(AppState::new(CHUNK));
     let runner = rt.effects();
     let procs = ProcPoller::new(rt, procpoll::EVERY).poll();
-    let mut todo = update(&mut state, Event::Pods(PodUpdate::Replace(pods)));
-    todo.extend(update(&mut state, Event::Processes(procs)));
+    let mut todo = core.dispatch(Event::Pods(PodUpdate::Replace(pods)));
+    todo.extend(core.dispatch(Event::Processes(procs)));
     // each observation answers one request; a bounded number of rounds (pids can change meanwhile)
     for _ in 0..4 {
         let effects = std::mem::take(&mut todo);
@@ -98,10 +97,10 @@ pub fn observe(rt: &Runtime, pods: Vec<Pod>) -> AppState {
             break;
         }
         for ev in effects.into_iter().filter_map(|e| runner.run(e)) {
-            todo.extend(update(&mut state, ev));
+            todo.extend(core.dispatch(ev));
         }
     }
-    state
+    core
 }
 
 /// The pods of `namespace` (absent: `default`) and `name`, when given.

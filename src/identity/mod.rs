@@ -8,7 +8,7 @@ pub mod resolve;
 use serde::Serialize;
 
 /// A container as the runtime knows it; fields the runtime did not give are `None`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ContainerInfo {
     /// Full container id (64 hex digits for containerd, CRI-O, docker, podman).
     pub id: String,
@@ -23,7 +23,7 @@ pub struct ContainerInfo {
 }
 
 /// A pod as the runtime (or, later, the API server) knows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PodInfo {
     /// Pod name.
     pub name: Option<String>,
@@ -44,7 +44,7 @@ pub fn is_kubelet_label(key: &str) -> bool {
 }
 
 /// Identity of one process.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The container, `None` on the host.
     pub container: Option<ContainerInfo>,

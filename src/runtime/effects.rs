@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::Sender;
 
 use super::Runtime;
+use crate::app::event::EffectError;
 use crate::app::{Effect, Event};
 use crate::inspect::Inspector;
 use crate::inspect::rootfs::{DEFAULT_PREVIEW_CAP, FileKind, RootFs};
@@ -22,9 +23,9 @@ impl EffectRunner {
         Self { rt }
     }
 
-    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit` is the caller's.
+    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit` and `Fact` are the caller's.
     pub fn perform(&self, effect: Effect, tx: Sender<Event>) {
-        if effect == Effect::Quit {
+        if matches!(effect, Effect::Quit | Effect::Fact(_)) {
             return;
         }
         let me = self.clone();
@@ -44,7 +45,7 @@ impl EffectRunner {
     /// Runs one effect on this thread (headless commands and tests call this directly).
     pub fn run(&self, effect: Effect) -> Option<Event> {
         match effect {
-            Effect::Quit => None,
+            Effect::Quit | Effect::Fact(_) => None,
             Effect::Inspect(pid) => {
                 let result = self.inspect(pid).map(Arc::new);
                 Some(Event::Inspected { pid, result })
@@ -64,7 +65,7 @@ impl EffectRunner {
                 let result = RootFs::open(&self.root_of(pid))
                     .and_then(|r| r.list(&path))
                     .map(Arc::new)
-                    .map_err(|e| e.to_string());
+                    .map_err(EffectError::from);
                 Some(Event::RootListed { pid, path, result })
             }
             Effect::ReadRoot(pid, path) => Some(self.read_root(pid, path)),
@@ -72,11 +73,11 @@ impl EffectRunner {
     }
 
     /// Identity (through the shared CRI cache) and /proc inspection of `pid`.
-    fn inspect(&self, pid: u32) -> Result<crate::inspect::Inspection, String> {
+    fn inspect(&self, pid: u32) -> Result<crate::inspect::Inspection, EffectError> {
         let identity = self.rt.resolver().identify(pid);
         Inspector::new(self.rt.proc_root())
             .inspect(pid, &identity)
-            .map_err(|e| e.to_string())
+            .map_err(EffectError::from)
     }
 
     fn read_root(&self, pid: u32, path: String) -> Event {
@@ -86,7 +87,7 @@ impl EffectRunner {
                 return Event::RootFile {
                     pid,
                     path,
-                    result: Err(e.to_string()),
+                    result: Err(EffectError::from(e)),
                 };
             }
         };
@@ -97,7 +98,7 @@ impl EffectRunner {
             let result = root
                 .list(&resolved)
                 .map(Arc::new)
-                .map_err(|e| e.to_string());
+                .map_err(EffectError::from);
             return Event::RootListed {
                 pid,
                 path: resolved,
@@ -107,7 +108,7 @@ impl EffectRunner {
         let result = root
             .read(&path, DEFAULT_PREVIEW_CAP)
             .map(Arc::new)
-            .map_err(|e| e.to_string());
+            .map_err(EffectError::from);
         Event::RootFile { pid, path, result }
     }
 }

@@ -1,5 +1,6 @@
 //! Terminal UI: panes, keymap, theme.
 
+pub mod input;
 pub mod keymap;
 pub mod panes;
 #[cfg(test)]
@@ -20,7 +21,7 @@ mod render_tests;
 #[cfg(test)]
 mod render_untrusted_tests;
 pub mod run;
-pub mod strings;
+pub use crate::strings;
 pub mod terminal;
 #[cfg(test)]
 pub mod test_support;

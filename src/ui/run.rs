@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -10,7 +10,8 @@ use tokio::sync::mpsc;
 use super::keymap::Keymap;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
-use crate::app::{AppState, Effect, Event, update};
+use crate::app::event::Setup;
+use crate::app::{AppState, Core, Effect, Event};
 use crate::collector::CollectorConfig;
 use crate::collector::clock::{WallClock, monotonic_ns};
 use crate::posture::store::PodUpdate;
@@ -68,16 +69,17 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let sources = crate::runtime::sources::start(&runtime, source_opts, &tx)?;
     let runner = runtime.effects();
     let effects_tx = tx;
-    let mut state = AppState::new(opts.buffer_cap, opts.keymap);
+    let mut core = Core::new(AppState::new(opts.buffer_cap));
+    core.dispatch(Event::Setup(Setup::KeyHelp(opts.keymap.key_help())));
     if let Some(pods) = opts.pods {
-        update(&mut state, Event::Pods(PodUpdate::Replace(pods)));
+        core.dispatch(Event::Pods(PodUpdate::Replace(pods)));
     }
     let clock = WallClock::now();
-    state.alerts.wall_offset_ns = Some(clock.offset_ns());
-    state.flight.seconds = opts.flight_seconds;
+    core.dispatch(Event::Setup(Setup::WallOffset(clock.offset_ns())));
+    core.dispatch(Event::Setup(Setup::FlightSeconds(opts.flight_seconds)));
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    update(&mut state, Event::Resize(size.width, size.height));
+    core.dispatch(Event::Resize(size.width, size.height));
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut term = signal(SignalKind::terminate())?;
@@ -90,14 +92,17 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
         if dirty && last_draw.elapsed() >= FRAME {
             guard
                 .terminal
-                .draw(|f| super::render::render(f, &state, &opts.theme, &clock))?;
+                .draw(|f| super::render::render(f, core.state(), &opts.theme, &clock))?;
             last_draw = Instant::now();
             dirty = false;
         }
         let ev = tokio::select! {
             ev = rx.recv() => ev,
             k = keys.next() => match k {
-                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
+                Some(Ok(TermEvent::Key(k))) => {
+                    super::input::translate(core.state().input_target(), &opts.keymap, &k)
+                        .map(Event::Input)
+                }
                 Some(Ok(TermEvent::Resize(w, h))) => Some(Event::Resize(w, h)),
                 Some(Ok(_)) => None,
                 Some(Err(_)) | None => break,
@@ -108,7 +113,7 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
             _ = int.recv() => break,
         };
         if let Some(ev) = ev {
-            let effects = update(&mut state, ev);
+            let effects = core.dispatch(ev);
             if effects.contains(&Effect::Quit) {
                 break;
             }

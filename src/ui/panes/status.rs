@@ -77,8 +77,11 @@ fn segments(state: &AppState) -> Vec<Segment> {
         Role::StatusBar,
         5,
     ));
-    if let Some(key) = state.keymap.keys(state.focus, Action::ToggleHelp).first() {
-        out.push(seg(s::status_help(&key.to_string()), Role::StatusKey, 1));
+    if let Some(key) = state
+        .key_help
+        .first_key(state.focus.into(), Action::ToggleHelp)
+    {
+        out.push(seg(s::status_help(key), Role::StatusKey, 1));
     }
     out
 }
