@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::Args;
 use ktriage::collector::stop::Stop;
 use ktriage::headless::out::StopAwareOut;
+use ktriage::identity::cri::SharedCri;
 use ktriage::rules::{live, setup, syscall_set};
 
 use super::common::usage;
@@ -87,7 +88,7 @@ pub fn run(a: AlertsArgs) -> ExitCode {
     let (mut engine, cov) = match setup::build_engine(&setup::EngineOpts {
         rules: a.rules.clone(),
         defaults: !a.no_default_rules,
-        cri: (!a.no_cri).then(|| a.cri_socket.clone()),
+        cri: (!a.no_cri).then(|| SharedCri::new(a.cri_socket.as_deref())),
         append,
     }) {
         Ok(e) => e,

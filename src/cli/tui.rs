@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use ktriage::identity::cri::SharedCri;
 use ktriage::rules::{setup, syscall_set};
 use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
 use ktriage::ui::theme::{EnvInfo, Theme};
@@ -76,13 +77,15 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
+    // One CRI cache for the whole session: the engine's names, the /proc poller, inspections, Falco's alerts.
+    let cri = SharedCri::new(a.cri_socket.as_deref());
     let engine = if a.no_rules || a.no_bpf {
         None
     } else {
         let opts = setup::EngineOpts {
             rules: a.rules.clone(),
             defaults: !a.no_default_rules,
-            cri: Some(a.cri_socket.clone()),
+            cri: Some(cri.clone()),
             append,
         };
         match setup::build_engine(&opts) {
@@ -120,7 +123,7 @@ pub fn run(a: TuiArgs) -> ExitCode {
         collector,
         buffer_cap: a.buffer_cap,
         no_bpf: a.no_bpf,
-        cri_socket: a.cri_socket.clone(),
+        cri,
         pods,
         intake,
         flight_seconds: a.flight_seconds,

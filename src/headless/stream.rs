@@ -18,6 +18,7 @@ use crate::collector::reader::Gap;
 use crate::collector::stop::Stop;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::identity::resolve::Resolver;
+use crate::runtime::Runtime;
 use crate::sanitize::{sanitize, sanitize_bytes};
 
 /// Options of `stream`.
@@ -46,7 +47,8 @@ struct Names {
 impl Names {
     fn new(cri: Option<&Option<std::path::PathBuf>>) -> Self {
         Self {
-            resolver: cri.map(|s| Resolver::new(s.as_deref(), true)),
+            // the runtime's resolver: one CRI cache, as in a TUI session
+            resolver: cri.map(|s| Runtime::new(s.as_deref(), true).resolver()),
             known: HashMap::new(),
         }
     }

@@ -1,9 +1,7 @@
 //! Terminal UI: panes, keymap, theme.
 
-pub mod effects;
 pub mod input;
 pub mod keymap;
-mod kube_source;
 pub mod panes;
 #[cfg(test)]
 mod posture_render_tests;

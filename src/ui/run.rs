@@ -1,7 +1,5 @@
-//! The interactive loop: sources and keys become events, `update` applies them, frames are drawn from the state.
+//! The interactive loop: keys and the runtime's events go to `update`, its effects to the runtime's runner, frames are drawn from the state.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -12,12 +10,12 @@ use tokio::sync::mpsc;
 use super::keymap::Keymap;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
-use crate::app::event::CollectorState;
 use crate::app::event::Setup;
 use crate::app::{AppState, Core, Effect, Event};
+use crate::collector::CollectorConfig;
 use crate::collector::clock::{WallClock, monotonic_ns};
-use crate::collector::{CollectorConfig, KernelSource, ProcSource, Source};
 use crate::posture::store::PodUpdate;
+use crate::runtime::{Runtime, SourceOpts};
 
 /// Settings of an interactive session.
 pub struct TuiOpts {
@@ -31,8 +29,8 @@ pub struct TuiOpts {
     pub buffer_cap: usize,
     /// Do not try BPF (degraded mode on purpose).
     pub no_bpf: bool,
-    /// CRI socket (`None`: auto-detect containerd, CRI-O, k3s).
-    pub cri_socket: Option<std::path::PathBuf>,
+    /// The session's one CRI cache (engine names, /proc poller, inspections, Falco's alerts).
+    pub cri: crate::identity::cri::SharedCri,
     /// Pod specs (`--pod-manifest`), shown in the pods pane and the Security tab.
     pub pods: Option<Vec<k8s_openapi::api::core::v1::Pod>>,
     /// Falco alert intakes.
@@ -56,76 +54,25 @@ pub fn run(opts: TuiOpts) -> std::io::Result<()> {
     rt.block_on(run_async(opts))
 }
 
-fn start_sources(
-    opts: &TuiOpts,
-    tx: &mpsc::Sender<Event>,
-    stop: &Arc<AtomicBool>,
-) -> Vec<std::thread::JoinHandle<()>> {
-    let mut sources: Vec<Box<dyn Source>> = vec![Box::new(ProcSource {
-        every: Duration::from_secs(2),
-        cri_socket: opts.cri_socket.clone(),
-        cri: true,
-    })];
-    if opts.no_bpf {
-        let _ = tx.try_send(Event::Collector(CollectorState::Degraded {
-            reason: "kernel events disabled (--no-bpf)".into(),
-            fix: "start without --no-bpf, as root".into(),
-        }));
-    } else {
-        match KernelSource::start(&opts.collector) {
-            Ok(k) => sources.push(Box::new(k)),
-            Err(e) => {
-                let _ = tx.try_send(Event::Collector(CollectorState::Degraded {
-                    reason: e.to_string(),
-                    fix: e.fix().to_string(),
-                }));
-            }
-        }
-    }
-    let mut handles = Vec::new();
-    for s in sources {
-        let (tx, stop) = (tx.clone(), stop.clone());
-        // Source::spawn may block on a full channel while starting: run it off the async threads.
-        handles.extend(s.spawn(tx, stop));
-    }
-    handles
-}
-
 async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
-    let stop = Arc::new(AtomicBool::new(false));
-    // With rules, the sources feed the engine stage, which feeds the core.
-    let (source_tx, stage) = match opts.engine.take() {
-        Some(engine) => {
-            let (stage_tx, stage_rx) = mpsc::channel::<Event>(256);
-            let h = crate::rules::stage::spawn_stage(engine, stage_rx, tx.clone())?;
-            (stage_tx, Some(h))
-        }
-        None => (tx.clone(), None),
+    let runtime = Runtime::with_cri(Some(opts.cri.clone()));
+    let source_opts = SourceOpts {
+        collector: opts.collector.clone(),
+        no_bpf: opts.no_bpf,
+        engine: opts.engine.take(),
+        intake: std::mem::take(&mut opts.intake),
+        // a manifest's pods are the pods: the API is not watched then
+        kube: opts.kube.take().filter(|_| opts.pods.is_none()),
+        proc_every: crate::runtime::procpoll::EVERY,
     };
-    let mut handles = tokio::task::block_in_place(|| start_sources(&opts, &source_tx, &stop));
-    drop(source_tx);
-    handles.extend(stage);
-    if !opts.intake.is_empty() {
-        // Falco's alerts pass through a stage that names their containers and pods; it is
-        // not joined: it ends with the intake tasks (at runtime shutdown) or on a closed core.
-        let (itx, irx) = tokio::sync::mpsc::channel(256);
-        let _detached =
-            crate::alerts::intake::resolve::spawn_stage(irx, tx.clone(), opts.cri_socket.clone())?;
-        for source in &opts.intake {
-            tokio::spawn(crate::alerts::intake::run_source(
-                source.clone(),
-                itx.clone(),
-            ));
-        }
-    }
+    let sources = crate::runtime::sources::start(&runtime, source_opts, &tx)?;
+    let runner = runtime.effects();
     let effects_tx = tx;
     let mut core = Core::new(AppState::new(opts.buffer_cap));
     core.dispatch(Event::Setup(Setup::KeyHelp(opts.keymap.key_help())));
     if let Some(pods) = opts.pods {
         core.dispatch(Event::Pods(PodUpdate::Replace(pods)));
-    } else if let Some(k) = opts.kube.take() {
-        super::kube_source::spawn(k, effects_tx.clone());
     }
     let clock = WallClock::now();
     core.dispatch(Event::Setup(Setup::WallOffset(clock.offset_ns())));
@@ -171,19 +118,14 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
                 break;
             }
             for e in effects {
-                super::effects::perform(e, effects_tx.clone(), opts.cri_socket.clone());
+                runner.perform(e, effects_tx.clone());
             }
             dirty = true;
         }
     }
-    stop.store(true, Ordering::Release);
     drop(guard);
     drop(effects_tx);
     drop(rx);
-    tokio::task::block_in_place(|| {
-        for h in handles {
-            let _ = h.join();
-        }
-    });
+    sources.stop();
     Ok(())
 }
