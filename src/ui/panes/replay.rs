@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReplayView, theme: &Theme, c
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// `width` cells: played part, the position, the rest; marks drawn over them (alerts win over actions over notes).
+/// `width` cells: played part, the position, the rest; marks drawn over them (alerts win over notes over actions).
 fn timeline(view: &ReplayView, width: usize, theme: &Theme) -> Vec<Span<'static>> {
     if width == 0 {
         return Vec::new();
@@ -61,8 +61,8 @@ fn timeline(view: &ReplayView, width: usize, theme: &Theme) -> Vec<Span<'static>
         .collect();
     let rank = |k: MarkKind| match k {
         MarkKind::Alert => 3,
-        MarkKind::Action => 2,
-        MarkKind::Note => 1,
+        MarkKind::Note => 2,
+        MarkKind::Action => 1,
     };
     let mut best = vec![0u8; width];
     for m in &view.marks {
