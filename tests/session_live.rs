@@ -191,8 +191,14 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
     let file = dir.path().join("s.ktr");
     let f = file.to_str().unwrap();
     let live = Running::start(&["stream", "--json", "--cri-socket", &sock], "streaming");
-    let alerts = Running::start(&["alerts", "--json", "--cri-socket", &sock], "watching with");
-    let rec = Running::start(&["record", "-o", f, "--cri-socket", &sock], "sources started");
+    let alerts = Running::start(
+        &["alerts", "--json", "--cri-socket", &sock],
+        "watching with",
+    );
+    let rec = Running::start(
+        &["record", "-o", f, "--cri-socket", &sock],
+        "sources started",
+    );
 
     // the workload: a unique path, a local connect, an exec with argv
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -210,14 +216,20 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
     assert!(child.wait_with_output().expect("wait").status.success());
     drop(listener);
     // in the pod: /etc/shadow opened by a process that lives on (its snapshot holds the pod environ)
-    exec_sync(&pod, &["sh", "-c", "tail -f /etc/shadow & sleep 3; kill $!"]);
+    exec_sync(
+        &pod,
+        &["sh", "-c", "tail -f /etc/shadow & sleep 3; kill $!"],
+    );
     // give the /proc poll and the snapshots time to be recorded
     std::thread::sleep(Duration::from_secs(3));
 
     let rec_out = rec.stop();
     let live_alerts = json_lines(&alerts.stop());
     let live_events = json_lines(&live.stop());
-    assert!(rec_out.is_empty(), "record prints nothing on stdout: {rec_out:?}");
+    assert!(
+        rec_out.is_empty(),
+        "record prints nothing on stdout: {rec_out:?}"
+    );
 
     // 0600, verifies
     let mode = std::fs::metadata(&file).expect("file").permissions().mode() & 0o777;
@@ -230,7 +242,10 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
     let (code, out, err) = ktriage(&["replay", f, "--json"]);
     assert_eq!(code, 0, "{err}");
     let replayed = json_lines(&out.lines().map(str::to_string).collect::<Vec<_>>());
-    let (live_w, rep_w) = (by_key(&live_events, child_pid), by_key(&replayed, child_pid));
+    let (live_w, rep_w) = (
+        by_key(&live_events, child_pid),
+        by_key(&replayed, child_pid),
+    );
     for (what, needle) in [
         ("the unique open", unique.as_str()),
         ("the connect", &format!("127.0.0.1:{port}")),
@@ -248,7 +263,11 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
         assert!(apart < 5_000_000, "{what}: {rep_ts} vs {liv_ts}");
     }
     let common = rep_w.keys().filter(|k| live_w.contains_key(*k)).count();
-    assert!(common * 10 >= live_w.len() * 9, "most of the child's events in both: {common}/{}", live_w.len());
+    assert!(
+        common * 10 >= live_w.len() * 9,
+        "most of the child's events in both: {common}/{}",
+        live_w.len()
+    );
 
     // alerts --from: the pod's alert, as live
     let shadow = |a: &Value| {
@@ -262,7 +281,10 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
     let (code, out, err) = ktriage(&["alerts", "--from", f, "--json"]);
     assert_eq!(code, 0, "{err}");
     let from = json_lines(&out.lines().map(str::to_string).collect::<Vec<_>>());
-    let from_a = from.iter().find(|a| shadow(a)).unwrap_or_else(|| panic!("{out}"));
+    let from_a = from
+        .iter()
+        .find(|a| shadow(a))
+        .unwrap_or_else(|| panic!("{out}"));
     for field in [
         "proc.pid",
         "proc.name",
@@ -283,8 +305,14 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
     // the pod's secret (in the alerted tail's environ): never in the file, named as redacted
     // (snapshots are masked at the source; --record-secrets is checked on an inspection, tests/tui_session.rs)
     let bytes = decompressed(&file);
-    assert!(!contains(&bytes, containerd::SECRET_ENV.1), "the secret value is in the recording");
-    assert!(contains(&bytes, containerd::SECRET_ENV.0), "the redaction names the variable");
+    assert!(
+        !contains(&bytes, containerd::SECRET_ENV.1),
+        "the secret value is in the recording"
+    );
+    assert!(
+        contains(&bytes, containerd::SECRET_ENV.0),
+        "the redaction names the variable"
+    );
     let (_, out, _) = ktriage(&["replay", f, "--json"]);
     assert!(!out.contains(containerd::SECRET_ENV.1));
 
@@ -292,14 +320,20 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
     let (code, md, err) = ktriage(&["report", f]);
     assert_eq!(code, 0, "{err}");
     let (_, v, _) = ktriage(&["verify", f]);
-    let hash = v.lines().find_map(|l| l.strip_prefix("final hash: ")).expect("hash");
+    let hash = v
+        .lines()
+        .find_map(|l| l.strip_prefix("final hash: "))
+        .expect("hash");
     for want in ["Read sensitive file untrusted", pod.pod_name.as_str(), hash] {
         assert!(md.contains(want), "report lacks {want}:\n{md}");
     }
 
     // tamper evidence on the live file: a flipped byte in a middle chunk, a cut copy
     let mut raw = Vec::new();
-    std::fs::File::open(&file).unwrap().read_to_end(&mut raw).unwrap();
+    std::fs::File::open(&file)
+        .unwrap()
+        .read_to_end(&mut raw)
+        .unwrap();
     let flipped = dir.path().join("flipped.ktr");
     let mut bad = raw.clone();
     let mid = bad.len() / 2;
@@ -327,7 +361,14 @@ fn a_recording_is_never_written_through_a_symlink_or_over_a_file() {
     let link = dir.path().join("link.ktr");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     for out in [&link, &target] {
-        let (code, _, err) = ktriage(&["record", "-o", out.to_str().unwrap(), "--no-bpf", "--duration", "1"]);
+        let (code, _, err) = ktriage(&[
+            "record",
+            "-o",
+            out.to_str().unwrap(),
+            "--no-bpf",
+            "--duration",
+            "1",
+        ]);
         assert_eq!(code, 2, "{err}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
     }
