@@ -12,6 +12,7 @@
 pub mod codec;
 pub mod entry;
 pub mod error;
+pub mod flight;
 pub mod frame;
 pub mod header;
 pub mod player;
