@@ -37,5 +37,6 @@ pub mod rules;
 pub mod runtime;
 pub mod safe_fs;
 pub mod sanitize;
+pub mod session;
 pub mod strings;
 pub mod ui;

@@ -23,9 +23,9 @@ impl EffectRunner {
         Self { rt }
     }
 
-    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit` and `Fact` are the caller's.
+    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit`, `Fact` and `Replay` are the caller's.
     pub fn perform(&self, effect: Effect, tx: Sender<Event>) {
-        if matches!(effect, Effect::Quit | Effect::Fact(_)) {
+        if matches!(effect, Effect::Quit | Effect::Fact(_) | Effect::Replay(_)) {
             return;
         }
         let me = self.clone();
@@ -45,7 +45,7 @@ impl EffectRunner {
     /// Runs one effect on this thread (headless commands and tests call this directly).
     pub fn run(&self, effect: Effect) -> Option<Event> {
         match effect {
-            Effect::Quit | Effect::Fact(_) => None,
+            Effect::Quit | Effect::Fact(_) | Effect::Replay(_) => None,
             Effect::Inspect(pid) => {
                 let result = self.inspect(pid).map(Arc::new);
                 Some(Event::Inspected { pid, result })

@@ -15,6 +15,8 @@ mod render_identity_tests;
 #[cfg(test)]
 mod render_inspect_tests;
 #[cfg(test)]
+mod render_replay_tests;
+#[cfg(test)]
 mod render_root_tests;
 #[cfg(test)]
 mod render_tests;
