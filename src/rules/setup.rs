@@ -50,6 +50,28 @@ pub fn build_engine(opts: &EngineOpts) -> Result<(Engine, Coverage), String> {
     Ok((engine, cov))
 }
 
+/// The engine run over a recording (`alerts --from`): no /proc, no DNS, no runtime; the
+/// host name is the recording's, the clock the recording's, containers named by `lookup`.
+pub fn build_replay_engine(
+    opts: &EngineOpts,
+    hostname: &str,
+    clock: WallClock,
+    lookup: Box<dyn super::ContainerLookup>,
+) -> Result<(Engine, Coverage), String> {
+    let set = load_set(&opts.rules, opts.defaults);
+    let mut env = Env::empty(hostname);
+    env.lookup = lookup;
+    let (mut engine, cov) = Engine::build(&set, ProcTable::new(None), env, clock);
+    if !cov.files_ok() {
+        return Err(format!(
+            "a rules file could not be loaded:\n{}",
+            rule_errors(&cov).join("\n")
+        ));
+    }
+    engine.append = opts.append.clone();
+    Ok((engine, cov))
+}
+
 /// The located error lines (files that failed, rules that did not compile), terminal-safe.
 pub fn rule_errors(cov: &Coverage) -> Vec<String> {
     cov.diagnostics

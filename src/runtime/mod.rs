@@ -6,6 +6,7 @@
 pub mod effects;
 mod feed;
 pub mod kube;
+pub mod live;
 pub mod podobserve;
 pub mod procpoll;
 pub mod sources;

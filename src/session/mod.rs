@@ -17,6 +17,7 @@ pub mod header;
 pub mod player;
 pub mod reader;
 pub mod recorder;
+pub mod recording;
 pub mod report;
 mod varint;
 pub mod verify;
@@ -31,6 +32,7 @@ pub use frame::{Counts, Trailer};
 pub use header::{Header, RuleFileHash};
 pub use reader::SessionReader;
 pub use recorder::{RecordHandle, Recorder};
+pub use recording::{RecordSpec, Recording};
 pub use verify::{Verdict, VerifyReport, verify_file};
 pub use writer::{SessionWriter, WriterOpts, WriterSummary};
 

@@ -22,6 +22,7 @@ mod render_root_tests;
 mod render_tests;
 #[cfg(test)]
 mod render_untrusted_tests;
+pub mod replay_run;
 pub mod run;
 pub use crate::strings;
 pub mod terminal;

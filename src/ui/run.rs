@@ -12,10 +12,9 @@ use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::app::event::Setup;
 use crate::app::{AppState, Core, Effect, Event};
-use crate::collector::CollectorConfig;
-use crate::collector::clock::{WallClock, monotonic_ns};
-use crate::posture::store::PodUpdate;
-use crate::runtime::{Runtime, SourceOpts};
+use crate::collector::clock::monotonic_ns;
+use crate::runtime::live::LiveSession;
+use crate::session::{Recording, WriterSummary};
 
 /// Settings of an interactive session.
 pub struct TuiOpts {
@@ -23,30 +22,18 @@ pub struct TuiOpts {
     pub keymap: Keymap,
     /// Colours.
     pub theme: Theme,
-    /// Collector settings.
-    pub collector: CollectorConfig,
     /// Buffered events cap.
     pub buffer_cap: usize,
-    /// Do not try BPF (degraded mode on purpose).
-    pub no_bpf: bool,
-    /// The session's one CRI cache (engine names, /proc poller, inspections, Falco's alerts).
-    pub cri: crate::identity::cri::SharedCri,
-    /// Pod specs (`--pod-manifest`), shown in the pods pane and the Security tab.
-    pub pods: Option<Vec<k8s_openapi::api::core::v1::Pod>>,
-    /// Falco alert intakes.
-    pub intake: Vec<crate::alerts::intake::IntakeSource>,
-    /// Flight recorder: keep only the last N seconds of kernel events.
-    pub flight_seconds: Option<u64>,
-    /// The Falco rule engine run on the kernel events (`None`: no engine).
-    pub engine: Option<crate::rules::Engine>,
-    /// This node's pods from the Kubernetes API (when no `--pod-manifest`).
-    pub kube: Option<crate::kube::KubeOpts>,
+    /// What the session runs.
+    pub session: LiveSession,
+    /// The session's recording (`--record`), opened before the terminal is taken.
+    pub record: Option<Recording>,
 }
 
 const FRAME: Duration = Duration::from_millis(33);
 
-/// Runs the TUI until the user quits or the session's terminal goes away.
-pub fn run(opts: TuiOpts) -> std::io::Result<()> {
+/// Runs the TUI until the user quits or the session's terminal goes away; then finishes the recording, if any.
+pub fn run(opts: TuiOpts) -> std::io::Result<Option<Result<WriterSummary, String>>> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -54,29 +41,17 @@ pub fn run(opts: TuiOpts) -> std::io::Result<()> {
     rt.block_on(run_async(opts))
 }
 
-async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
+async fn run_async(mut opts: TuiOpts) -> std::io::Result<Option<Result<WriterSummary, String>>> {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
-    let runtime = Runtime::with_cri(Some(opts.cri.clone()));
-    let source_opts = SourceOpts {
-        collector: opts.collector.clone(),
-        no_bpf: opts.no_bpf,
-        engine: opts.engine.take(),
-        intake: std::mem::take(&mut opts.intake),
-        // a manifest's pods are the pods: the API is not watched then
-        kube: opts.kube.take().filter(|_| opts.pods.is_none()),
-        proc_every: crate::runtime::procpoll::EVERY,
-    };
-    let sources = crate::runtime::sources::start(&runtime, source_opts, &tx)?;
-    let runner = runtime.effects();
-    let effects_tx = tx;
     let mut core = Core::new(AppState::new(opts.buffer_cap));
-    core.dispatch(Event::Setup(Setup::KeyHelp(opts.keymap.key_help())));
-    if let Some(pods) = opts.pods {
-        core.dispatch(Event::Pods(PodUpdate::Replace(pods)));
+    if let Some(r) = opts.record.as_mut() {
+        r.attach(&mut core);
     }
-    let clock = WallClock::now();
-    core.dispatch(Event::Setup(Setup::WallOffset(clock.offset_ns())));
-    core.dispatch(Event::Setup(Setup::FlightSeconds(opts.flight_seconds)));
+    core.dispatch(Event::Setup(Setup::KeyHelp(opts.keymap.key_help())));
+    let started = opts.session.start(&mut core, &tx)?;
+    let runner = started.runtime.effects();
+    let clock = started.clock;
+    let effects_tx = tx;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     core.dispatch(Event::Resize(size.width, size.height));
@@ -126,6 +101,6 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     drop(guard);
     drop(effects_tx);
     drop(rx);
-    sources.stop();
-    Ok(())
+    started.sources.stop();
+    Ok(opts.record.map(|r| r.finish(&mut core)))
 }
