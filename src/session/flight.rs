@@ -1,10 +1,10 @@
 //! The flight recorder to disk (`--flight-dir`): the last seconds of events kept in memory, and for each alert at or above a priority a session file with what came before and after it, named by time and rule, capped in count and bytes.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::recorder::{write_event, write_fact};
+use super::recorder::{WriteState, write_event, write_fact};
 use super::{Header, SessionWriter, WriterOpts};
 use crate::alerts::Priority;
 use crate::app::{Event, Fact, Tap};
@@ -50,7 +50,7 @@ struct Open {
     path: PathBuf,
     until_ns: u64,
     started_ns: u64,
-    named: BTreeSet<String>,
+    named: WriteState,
 }
 
 /// The tap.
@@ -140,7 +140,7 @@ impl FlightTap {
             path,
             until_ns: ts + after,
             started_ns: ts,
-            named: BTreeSet::new(),
+            named: WriteState::default(),
         };
         let mut failed = None;
         for (_, e) in &self.ring {

@@ -10,6 +10,7 @@
 //! the collector's clock; only `cli`, `headless` and `ui` import it.
 
 pub mod codec;
+pub mod compact;
 pub mod entry;
 pub mod error;
 pub mod flight;
@@ -27,7 +28,7 @@ pub mod writer;
 #[cfg(test)]
 mod tests;
 
-pub use entry::{Entry, Item};
+pub use entry::{Entry, Item, ItemDecoder};
 pub use error::{DecodeError, SessionError};
 pub use frame::{Counts, Trailer};
 pub use header::{Header, RuleFileHash};

@@ -23,8 +23,15 @@ pub struct RecordHandle {
 /// Names already said to be redacted (each once per file), and the events written.
 #[derive(Default)]
 struct Named {
-    names: BTreeSet<String>,
+    state: WriteState,
     events: u64,
+}
+
+/// What writing events to one writer remembers: redacted names said, the previous summary.
+#[derive(Default)]
+pub struct WriteState {
+    names: BTreeSet<String>,
+    compact: super::compact::Compactor,
 }
 
 struct Shared {
@@ -74,7 +81,7 @@ impl Tap for Recorder {
         let keep = self.keep_secrets;
         self.with(|s, w| {
             s.events += 1;
-            write_event(w, &mut s.names, keep, event)
+            write_event(w, &mut s.state, keep, event)
         });
     }
 
@@ -87,7 +94,7 @@ impl Tap for Recorder {
 /// Replay status is never written (it describes a replay).
 pub fn write_event(
     w: &mut SessionWriter,
-    named: &mut BTreeSet<String>,
+    st: &mut WriteState,
     keep_secrets: bool,
     event: &Event,
 ) -> Result<(), SessionError> {
@@ -106,7 +113,7 @@ pub fn write_event(
     };
     let fresh: Vec<String> = names
         .iter()
-        .filter(|n| named.insert((*n).clone()))
+        .filter(|n| st.names.insert((*n).clone()))
         .cloned()
         .collect();
     if !fresh.is_empty() {
@@ -115,9 +122,13 @@ pub fn write_event(
             names: fresh,
         })?;
     }
+    let part = w.paths().count();
     match event {
         Event::Kernel(b) => w.write(&Record::Kernel(b.clone()))?,
-        e => w.write(&other(now, &Entry::Event(e.clone())))?,
+        e => match st.compact.record(now, e, part) {
+            Some(r) => w.write(&r)?,
+            None => w.write(&other(now, &Entry::Event(e.clone())))?,
+        },
     }
     if matches!(event, Event::Tick(_)) {
         w.flush_due()?;
