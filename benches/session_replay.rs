@@ -59,7 +59,7 @@ fn write(path: &Path, n: usize) -> u64 {
         w.write(&Record::Kernel(b)).expect("write");
         w.write(&other(ts, &Entry::Event(Event::Tick(ts))))
             .expect("write");
-        if i % 64 == 0 {
+        if i.is_multiple_of(64) {
             let rows: Vec<AggRow> = (0..200)
                 .map(|k| AggRow {
                     tgid: 1000 + k,
@@ -72,7 +72,7 @@ fn write(path: &Path, n: usize) -> u64 {
             w.write(&other(ts, &Entry::Event(Event::Summary(rows))))
                 .expect("write");
         }
-        if i % 1024 == 0 {
+        if i.is_multiple_of(1024) {
             w.write(&other(
                 ts,
                 &Entry::Event(Event::Alerts(vec![alert(pid, ts)])),

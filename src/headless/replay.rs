@@ -25,7 +25,7 @@ pub struct ReplayEnd {
 
 /// The file's items in order, and the damage, if any, at the end.
 fn items(path: &Path) -> Result<(Header, impl Iterator<Item = Result<Item, String>>), String> {
-    let reader = SessionReader::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let reader = SessionReader::open(path).map_err(|e| crate::session::located(path, &e))?;
     let header = reader.header().clone();
     let mut dec = ItemDecoder::default();
     let it = reader.map(move |r| match r {

@@ -87,3 +87,14 @@ impl Record {
         })
     }
 }
+
+/// An error about the session file at `path`, naming the file unless the message already does.
+pub fn located(path: &std::path::Path, e: &dyn std::fmt::Display) -> String {
+    let msg = e.to_string();
+    let p = path.display().to_string();
+    if msg.contains(&p) {
+        msg
+    } else {
+        format!("{p}: {msg}")
+    }
+}
