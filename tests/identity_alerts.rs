@@ -87,28 +87,6 @@ impl Drop for Alerts {
     }
 }
 
-fn exec_sync(pod: &containerd::ContainerdPod, cmd: &[&str]) -> Vec<u8> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let c = CriClient::connect(Some(&pod.socket)).await.expect("CRI");
-        let r = c
-            .runtime_service()
-            .exec_sync(g::ExecSyncRequest {
-                container_id: pod.container_id.clone(),
-                cmd: cmd.iter().map(|s| s.to_string()).collect(),
-                timeout: 10,
-            })
-            .await
-            .expect("ExecSync")
-            .into_inner();
-        assert_eq!(r.exit_code, 0, "{}", String::from_utf8_lossy(&r.stderr));
-        r.stdout
-    })
-}
-
 fn shadow_rule(l: &str) -> bool {
     l.contains("Sensitive file opened for reading by non-trusted program")
 }
@@ -130,7 +108,7 @@ fn alerts_name_the_container_and_pod_or_host() {
     let short = &pod.container_id[..12];
 
     // in the pod, through the runtime (as kubectl exec does); the process lives a few ms
-    let out = exec_sync(&pod, &["cat", "/etc/shadow"]);
+    let out = pod.exec_sync(&["cat", "/etc/shadow"]);
     assert_eq!(out, containerd::CONTAINER_SHADOW.as_bytes());
     let want = format!(
         "container_id={short} container_image=docker.io/ktriage/web-app container_image_tag=1.0 \
@@ -340,7 +318,7 @@ fn stream_and_falco_intake_carry_names() {
     let end = Instant::now() + Duration::from_secs(30);
     let rec = loop {
         assert!(Instant::now() < end, "no record of the pod's cat");
-        exec_sync(&pod, &["cat", "/app/config.txt"]);
+        pod.exec_sync(&["cat", "/app/config.txt"]);
         let found = rx
             .recv_timeout(Duration::from_millis(500))
             .ok()

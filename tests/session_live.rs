@@ -17,8 +17,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use ktriage::identity::cri::CriClient;
-use ktriage::identity::cri::generated as g;
 use ktriage::session::{Record, SessionReader};
 use serde_json::Value;
 use support::bpf_available;
@@ -73,29 +71,6 @@ impl Running {
         self.reader.join().expect("reader");
         self.out.try_iter().collect()
     }
-}
-
-fn exec_sync(pod: &containerd::ContainerdPod, cmd: &[&str]) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let c = CriClient::connect_with_timeout(Some(&pod.socket), Duration::from_secs(30))
-            .await
-            .expect("CRI");
-        let r = c
-            .runtime_service()
-            .exec_sync(g::ExecSyncRequest {
-                container_id: pod.container_id.clone(),
-                cmd: cmd.iter().map(|s| s.to_string()).collect(),
-                timeout: 20,
-            })
-            .await
-            .expect("ExecSync")
-            .into_inner();
-        assert_eq!(r.exit_code, 0, "{}", String::from_utf8_lossy(&r.stderr));
-    });
 }
 
 /// Every record's bytes as the file holds them decompressed: serialized events, notes, names, kernel buffers and comms.
@@ -216,10 +191,7 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
     assert!(child.wait_with_output().expect("wait").status.success());
     drop(listener);
     // in the pod: /etc/shadow opened by a process that lives on (its snapshot holds the pod environ)
-    exec_sync(
-        &pod,
-        &["sh", "-c", "tail -f /etc/shadow & sleep 3; kill $!"],
-    );
+    pod.exec_sync(&["sh", "-c", "tail -f /etc/shadow & sleep 3; kill $!"]);
     // give the /proc poll and the snapshots time to be recorded
     std::thread::sleep(Duration::from_secs(3));
 

@@ -11,10 +11,7 @@ mod tmux;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
-use ktriage::identity::cri::CriClient;
-use ktriage::identity::cri::generated as g;
 use ktriage::session::{Record, SessionReader};
 use support::bpf_available;
 use tmux::Tmux;
@@ -33,29 +30,6 @@ fn tui(name: &str, args: &str) -> Tmux {
             .success()
     );
     tm
-}
-
-fn exec_sync(pod: &containerd::ContainerdPod, cmd: &[&str]) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let c = CriClient::connect_with_timeout(Some(&pod.socket), Duration::from_secs(30))
-            .await
-            .expect("CRI");
-        let r = c
-            .runtime_service()
-            .exec_sync(g::ExecSyncRequest {
-                container_id: pod.container_id.clone(),
-                cmd: cmd.iter().map(|s| s.to_string()).collect(),
-                timeout: 20,
-            })
-            .await
-            .expect("ExecSync")
-            .into_inner();
-        assert_eq!(r.exit_code, 0);
-    });
 }
 
 /// The inspect view of the pod's process, opened through the finder, on its Environ tab.
@@ -111,10 +85,7 @@ fn a_recorded_tui_session_replays_to_the_same_screen() {
     let sock = pod.socket.display().to_string();
     let tm = tui("rec", &format!("--cri-socket {sock} --record {f}"));
     tm.wait_for("the collector running", |s| s.contains("running"));
-    exec_sync(
-        &pod,
-        &["sh", "-c", "tail -f /etc/shadow & sleep 2; kill $!"],
-    );
+    pod.exec_sync(&["sh", "-c", "tail -f /etc/shadow & sleep 2; kill $!"]);
     tm.wait_for("the alert", |s| s.contains("alerts "));
     tm.keys(&["a"]);
     tm.wait_for("the alerts pane", |s| s.contains("Read sensitive file"));

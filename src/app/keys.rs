@@ -246,6 +246,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Enter => return drill_in(state),
         Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
+        // replay keys were taken above (listed here so a new action is not forgotten)
         Action::ReplayPause
         | Action::ReplayFaster
         | Action::ReplaySlower

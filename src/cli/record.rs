@@ -37,20 +37,9 @@ pub fn run(a: RecordArgs) -> ExitCode {
         }
         d => d.map(Duration::from_secs_f64),
     };
-    let setup = match a.session.build() {
-        Ok(s) => s,
+    let p = match super::session::prepare(&a.session, &a.record, &a.flight, a.output.clone()) {
+        Ok(p) => p,
         Err(e) => return usage(e),
-    };
-    let flight = match a.flight.opts(&setup) {
-        Ok(f) => f,
-        Err(e) => return usage(e),
-    };
-    let recording = match a.output.clone() {
-        Some(out) => match a.record.open(&setup, Some(out)) {
-            Ok(r) => r,
-            Err(e) => return usage(e),
-        },
-        None => None,
     };
     let stop = Stop::new();
     let watcher = match watch(&stop, None) {
@@ -78,7 +67,7 @@ pub fn run(a: RecordArgs) -> ExitCode {
                 });
         }
     };
-    let res = ktriage::headless::record::run(setup.session, recording, flight, stop.clone(), ready);
+    let res = ktriage::headless::record::run(p.session, p.recording, p.flight, stop.clone(), ready);
     stop.raise(ktriage::collector::stop::HARD);
     let _ = watcher.join();
     match res {

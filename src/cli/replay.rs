@@ -6,8 +6,6 @@ use std::process::ExitCode;
 
 use clap::Args;
 use ktriage::headless::stream::Format;
-use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
-use ktriage::ui::theme::{EnvInfo, Theme};
 
 use super::common::usage;
 
@@ -21,18 +19,8 @@ pub struct ReplayArgs {
     /// Print the recorded kernel events as `stream` does (no terminal).
     #[arg(long, conflicts_with = "json")]
     text: bool,
-    /// Theme name (dark, light, high-contrast, mono) or a theme file.
-    #[arg(long)]
-    theme: Option<String>,
-    /// Keymap preset (default, vim).
-    #[arg(long, default_value = "default")]
-    keymap: String,
-    /// User keymap file overriding the preset.
-    #[arg(long)]
-    keymap_file: Option<PathBuf>,
-    /// Events kept in memory (oldest dropped and counted).
-    #[arg(long, default_value_t = 1_000_000)]
-    buffer_cap: usize,
+    #[command(flatten)]
+    view: super::session::ViewArgs,
 }
 
 pub fn run(a: ReplayArgs) -> ExitCode {
@@ -59,16 +47,11 @@ pub fn run(a: ReplayArgs) -> ExitCode {
             }
         };
     }
-    let user = a.keymap_file.clone().or_else(default_user_keymap_path);
-    let keymap = match Keymap::load(&a.keymap, user.as_deref()) {
-        Ok(k) => k,
+    let (keymap, theme) = match a.view.load() {
+        Ok(x) => x,
         Err(e) => return usage(e),
     };
-    let theme = match Theme::choose(a.theme.as_deref(), &EnvInfo::from_env()) {
-        Ok(t) => t,
-        Err(e) => return usage(e),
-    };
-    match ktriage::ui::replay_run::run(&a.file, keymap, theme, a.buffer_cap) {
+    match ktriage::ui::replay_run::run(&a.file, keymap, theme, a.view.buffer_cap) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             note!("ktriage: {e}");

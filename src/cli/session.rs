@@ -8,6 +8,8 @@ use ktriage::identity::cri::SharedCri;
 use ktriage::rules::{setup, syscall_set};
 use ktriage::runtime::live::LiveSession;
 use ktriage::session::{Header, RecordSpec, WriterOpts, WriterSummary};
+use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
+use ktriage::ui::theme::{EnvInfo, Theme};
 
 use super::common::FilterArgs;
 
@@ -43,6 +45,64 @@ pub struct SessionArgs {
     kube: super::kube_args::KubeArgs,
     #[command(flatten)]
     append: super::alerts::AppendArgs,
+}
+
+/// How the terminal looks and reads keys (the TUI and `replay`).
+#[derive(Args)]
+pub struct ViewArgs {
+    /// Theme name (dark, light, high-contrast, mono) or a theme file.
+    #[arg(long)]
+    theme: Option<String>,
+    /// Keymap preset (default, vim).
+    #[arg(long, default_value = "default")]
+    keymap: String,
+    /// User keymap file overriding the preset (default: $XDG_CONFIG_HOME/ktriage/keymap.toml).
+    #[arg(long)]
+    keymap_file: Option<PathBuf>,
+    /// Events kept in memory (oldest dropped and counted).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub buffer_cap: usize,
+}
+
+impl ViewArgs {
+    /// The keymap and the theme; `Err`: a usage error.
+    pub fn load(&self) -> Result<(Keymap, Theme), String> {
+        if let Some(p) = self.keymap_file.as_deref().filter(|p| !p.exists()) {
+            return Err(format!("keymap file {} does not exist", p.display()));
+        }
+        let user = self.keymap_file.clone().or_else(default_user_keymap_path);
+        let keymap = Keymap::load(&self.keymap, user.as_deref()).map_err(|e| e.to_string())?;
+        let theme = Theme::choose(self.theme.as_deref(), &EnvInfo::from_env())
+            .map_err(|e| e.to_string())?;
+        Ok((keymap, theme))
+    }
+}
+
+/// A live session ready to start: what runs, its recording and its flight recorder.
+pub struct Prepared {
+    /// What runs.
+    pub session: LiveSession,
+    /// The recording (`--record`, `record -o`), its file already created.
+    pub recording: Option<ktriage::session::Recording>,
+    /// The flight recorder (`--flight-dir`).
+    pub flight: Option<ktriage::session::flight::FlightOpts>,
+}
+
+/// Builds the session from its flags and opens its recording (to `output`, or `--record`); `Err`: a usage error.
+pub fn prepare(
+    session: &SessionArgs,
+    record: &RecordFlags,
+    flight: &FlightFlags,
+    output: Option<PathBuf>,
+) -> Result<Prepared, String> {
+    let setup = session.build()?;
+    let flight = flight.opts(&setup)?;
+    let recording = record.open(&setup, output)?;
+    Ok(Prepared {
+        session: setup.session,
+        recording,
+        flight,
+    })
 }
 
 /// A live session, built from the flags, and what its recording's header says of it.
