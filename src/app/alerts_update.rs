@@ -185,10 +185,7 @@ fn select_near(state: &mut AppState, alert_ns: u64) {
 /// its pid or container around its time, and its pod.
 pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let Some(alert) = state.alerts.selected_entry().map(|e| e.alert.clone()) else {
-        state.message = Some((
-            Severity::Error,
-            crate::ui::strings::ALERTS_NONE_SELECTED.into(),
-        ));
+        state.message = Some((Severity::Error, super::strings::ALERTS_NONE_SELECTED.into()));
         return Vec::new();
     };
     let pid = target_pid(state, &alert);
@@ -206,7 +203,7 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let pod = pod_of(state, &alert, pid);
     state.message = Some((
         Severity::Info,
-        crate::ui::strings::alerts_pivot(
+        super::strings::alerts_pivot(
             &alert.rule,
             pid,
             alert.container_id.as_deref().map(short),

@@ -26,6 +26,7 @@ pub mod runtime_pods;
 #[cfg(test)]
 mod selection_tests;
 pub mod state;
+pub mod strings;
 pub mod summary;
 #[cfg(test)]
 mod summary_scope_tests;

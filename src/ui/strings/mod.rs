@@ -9,6 +9,8 @@ pub use alerts::*;
 pub use inspect::*;
 pub use pods::*;
 
+pub use crate::app::strings::*;
+
 use crate::app::Action;
 
 /// One-line description of an action, as shown in the help overlay.
