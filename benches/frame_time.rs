@@ -197,7 +197,7 @@ fn main() {
                 update(state, Event::Kernel(mixes[si].batch(1)));
                 let t = Instant::now();
                 cell.term
-                    .draw(|fr| render(fr, state, &theme, &clock))
+                    .draw(|fr| render(fr, &state.view(), &theme, &state.keymap, &clock))
                     .expect("draw");
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 if f >= SEGMENT_WARMUP {

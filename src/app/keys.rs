@@ -309,7 +309,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// Scrolls the help overlay, clamped to its content at the terminal's height.
 fn scroll_help(state: &mut AppState, action: Action) {
-    let total = crate::ui::panes::help::content(state).len();
+    let total = crate::ui::panes::help::content(&state.view(), &state.keymap).len();
     let (visible, max_off) = crate::ui::panes::help::fit_rows(total, state.size.1);
     let page = visible.max(1) as isize;
     let delta = match action {

@@ -33,8 +33,10 @@ mod summary_scope_tests;
 pub mod update;
 #[cfg(test)]
 mod update_tests;
+pub mod view;
 
 pub use action::Action;
 pub use event::Event;
 pub use state::AppState;
 pub use update::{Effect, update};
+pub use view::View;

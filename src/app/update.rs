@@ -4,7 +4,7 @@ use super::describe;
 use super::event::{Event, KernelBatch};
 use super::filter::Filter;
 use super::state::{AppState, SummaryScope};
-use super::summary::summarize;
+use super::summary::{summarize, total};
 
 /// Work for the runtime (I/O lives there, never in `update`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +42,7 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         }
         Event::Processes(p) => {
             state.processes = p;
+            state.process_index = index_by_pid(&state.processes);
             for p in &state.processes {
                 if let (Some(c), Some(ns), Some(name)) =
                     (&p.container_id, &p.pod_namespace, &p.pod_name)
@@ -197,9 +198,27 @@ pub(super) fn refresh_summary(state: &mut AppState) {
         state.agg.iter().filter(|r| keep(r.tgid)).chain(&retired),
         |_| true,
     );
+    state.summary_total = total(&state.summary);
+    state.summary_member = match scope {
+        SummaryScope::Container(_) => state
+            .processes
+            .iter()
+            .find(|p| scope.covers(p))
+            .map(|p| p.pid),
+        _ => None,
+    };
     state.summary_selected = state
         .summary_selected
         .min(state.summary.len().saturating_sub(1));
+}
+
+/// pid → index into `processes` (the first one, should a pid repeat).
+fn index_by_pid(processes: &[super::event::ProcInfo]) -> std::collections::HashMap<u32, usize> {
+    let mut index = std::collections::HashMap::with_capacity(processes.len());
+    for (i, p) in processes.iter().enumerate() {
+        index.entry(p.pid).or_insert(i);
+    }
+    index
 }
 
 fn on_tick(state: &mut AppState, now: u64) {

@@ -141,9 +141,9 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let mut dirty = true;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            guard
-                .terminal
-                .draw(|f| super::render::render(f, &state, &opts.theme, &clock))?;
+            guard.terminal.draw(|f| {
+                super::render::render(f, &state.view(), &opts.theme, &state.keymap, &clock)
+            })?;
             last_draw = Instant::now();
             dirty = false;
         }

@@ -6,8 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{fit, inner, pane_block, width_of};
-use crate::app::state::{AppState, Pane};
-use crate::ui::keymap::KeyContext;
+use crate::app::View;
+use crate::app::state::Pane;
+use crate::ui::keymap::{KeyContext, Keymap};
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
 
@@ -23,27 +24,26 @@ pub struct HelpLine {
     pub text: String,
 }
 
-fn context(state: &AppState) -> KeyContext {
-    match state.inspect {
+fn context(view: &View) -> KeyContext {
+    match view.inspect {
         Some(_) => KeyContext::Inspect,
-        None => state.focus.into(),
+        None => view.focus.into(),
     }
 }
 
 /// The help content for the current context: bound keys only, then the filter syntax, then the commands.
-pub fn content(state: &AppState) -> Vec<HelpLine> {
+pub fn content(view: &View, keymap: &Keymap) -> Vec<HelpLine> {
     let line = |k: &str, t: &str| HelpLine {
         key: k.to_string(),
         text: t.to_string(),
     };
-    let mut out: Vec<HelpLine> = state
-        .keymap
-        .help_entries_in(context(state))
+    let mut out: Vec<HelpLine> = keymap
+        .help_entries_in(context(view))
         .into_iter()
         .filter(|e| !e.keys.is_empty())
         .map(|e| line(&e.keys, e.description))
         .collect();
-    let filter = match (state.inspect.is_some(), state.focus) {
+    let filter = match (view.inspect.is_some(), view.focus) {
         (true, _) => None,
         (false, Pane::Alerts) => Some((s::ALERTS_FILTER_SYNTAX, None)),
         (false, Pane::Stream) => Some((s::FILTER_SYNTAX, None)),
@@ -68,9 +68,9 @@ pub fn fit_rows(total: usize, rows: u16) -> (usize, usize) {
     (visible, total.saturating_sub(visible))
 }
 
-/// Draws the overlay centred over `area`, from line `state.help_scroll`.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let lines = content(state);
+/// Draws the overlay centred over `area`, from line `view.help_scroll`.
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme, keymap: &Keymap) {
+    let lines = content(view, keymap);
     let keys_w = lines
         .iter()
         .filter(|l| !l.text.is_empty())
@@ -93,7 +93,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         width,
         height,
     };
-    let off = state.help_scroll.min(max_off);
+    let off = view.help_scroll.min(max_off);
     frame.render_widget(Clear, popup);
     let title = format!(" {} ", s::help_title(off + 1, off + visible, lines.len()));
     frame.render_widget(pane_block(title, true, theme), popup);

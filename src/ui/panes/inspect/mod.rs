@@ -24,8 +24,8 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::{fit, inner, pane_block, thousands, width_of};
 use crate::app::Action;
+use crate::app::View;
 use crate::app::inspect_view::{InspectState, Tab};
-use crate::app::state::AppState;
 use crate::inspect::Inspection;
 use crate::sanitize::sanitize;
 use crate::ui::keymap::{KeyContext, Keymap};
@@ -78,14 +78,18 @@ impl Shown {
 }
 
 /// Draws the view in `area` (the panes' area): title, header, tab bar, then the current tab.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &InspectState, theme: &Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &View,
+    view: &InspectState,
+    theme: &Theme,
+    keymap: &Keymap,
+) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let cx = Cx {
-        theme,
-        keymap: &state.keymap,
-    };
+    let cx = Cx { theme, keymap };
     frame.render_widget(Clear, area);
     frame.render_widget(pane_block(title(view, &cx), true, theme), area);
     let mut rest = inner(area);
@@ -160,12 +164,12 @@ fn title(view: &InspectState, cx: &Cx) -> Line<'static> {
 
 /// `pid 4242 · nginx · container nginx 3b1d6a8f0c2e · pod shop/web-0`: from the
 /// inspection once it is in, from the process table while it loads.
-fn header_line(state: &AppState, view: &InspectState, cx: &Cx, width: u16) -> Line<'static> {
+fn header_line(state: &View, view: &InspectState, cx: &Cx, width: u16) -> Line<'static> {
     let ins = match &view.data {
         Some(Ok(i)) => Some(i.as_ref()),
         _ => None,
     };
-    let proc_info = state.processes.iter().find(|p| p.pid == view.pid);
+    let proc_info = state.process(view.pid);
     let comm = ins
         .map(|i| i.status.name.as_str())
         .or(proc_info.map(|p| p.comm.as_str()));
