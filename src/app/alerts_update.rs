@@ -38,7 +38,7 @@ pub fn on_snapshot(state: &mut AppState, pid: u32, result: Result<Arc<Inspection
             Some(Ok(ins)) => ins.exited && !ins.recorded,
         };
         if replace {
-            v.data = Some(Ok(snap));
+            v.set_data(Ok(snap));
             v.from_snapshot = true;
         }
     }
@@ -216,7 +216,7 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let (mut view, effect) = InspectState::open(pid);
     if let Some(snap) = state.flight.snapshot(pid) {
         // Shown at once; the live inspection replaces it if the process is still there.
-        view.data = Some(Ok(snap.clone()));
+        view.set_data(Ok(snap.clone()));
         view.from_snapshot = true;
     }
     state.inspect = Some(view);

@@ -20,6 +20,7 @@ mod keys;
 pub mod kube_status;
 pub mod podobserve;
 pub mod podview;
+pub mod preview;
 pub mod procview;
 pub mod retired;
 pub mod runtime_pods;

@@ -82,7 +82,7 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
                 let (result, from_snapshot) = state.flight.live_or_snapshot(pid, result);
                 v.from_snapshot = from_snapshot;
-                v.data = Some(result);
+                v.set_data(result);
                 v.posture = posture;
             }
         }

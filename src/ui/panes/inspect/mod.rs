@@ -141,7 +141,7 @@ fn render_tab(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx) -> Op
         Tab::Fds => fds::render(frame, area, ins, view, cx),
         Tab::Environ => environ::render(frame, area, ins, view, cx),
         Tab::Root => None,
-        Tab::Mounts => mounts::render(frame, area, ins, view.scroll, cx),
+        Tab::Mounts => mounts::render(frame, area, ins, view, cx),
         Tab::Security => {
             let mut lines = posture::lines(view.posture.as_deref(), cx, area.width);
             lines.extend(security::lines(ins, cx, area.width));
