@@ -5,6 +5,7 @@ pub mod b64;
 pub mod errno;
 pub mod facts;
 pub mod identity;
+pub mod proc;
 
 /// Records decoded from one drain of the ring buffer.
 #[derive(Clone, Debug, Default, PartialEq)]
