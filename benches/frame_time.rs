@@ -12,8 +12,10 @@ mod common;
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ktriage::app::event::Setup;
 use ktriage::app::event::{AggRow, CollectorState, CollectorStats, ProcInfo};
-use ktriage::app::{AppState, Event, update};
+use ktriage::app::input::Input;
+use ktriage::app::{Action, AppState, Core, Event};
 use ktriage::collector::clock::WallClock;
 use ktriage::ui::keymap::Keymap;
 use ktriage::ui::render::render;
@@ -56,12 +58,16 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn key(state: &mut AppState, code: KeyCode, mods: KeyModifiers) {
-    update(state, Event::Key(KeyEvent::new(code, mods)));
+fn key(core: &mut Core, code: KeyCode, mods: KeyModifiers) {
+    let keymap = Keymap::default();
+    let target = core.state().input_target();
+    if let Some(i) = ktriage::ui::input::translate(target, &keymap, &KeyEvent::new(code, mods)) {
+        core.dispatch(Event::Input(i));
+    }
 }
 
 /// Types a filter the way a user does: `/`, ctrl-u, the text, enter. Returns the time `update` took on enter.
-fn type_filter(state: &mut AppState, text: &str) -> f64 {
+fn type_filter(state: &mut Core, text: &str) -> f64 {
     key(state, KeyCode::Char('/'), KeyModifiers::NONE);
     key(state, KeyCode::Char('u'), KeyModifiers::CONTROL);
     for c in text.chars() {
@@ -73,11 +79,12 @@ fn type_filter(state: &mut AppState, text: &str) -> f64 {
 }
 
 /// A state as a live session has it: `n` buffered events, a summary, a process table, stats.
-fn build_state(n: usize, mix: &mut Mix) -> AppState {
-    let mut s = AppState::new(1_000_000, Keymap::default());
-    update(&mut s, Event::Resize(W, H));
-    update(&mut s, Event::Tick(0));
-    update(&mut s, Event::Collector(CollectorState::Running));
+fn build_state(n: usize, mix: &mut Mix) -> Core {
+    let mut s = Core::new(AppState::new(1_000_000));
+    s.dispatch(Event::Setup(Setup::KeyHelp(Keymap::default().key_help())));
+    s.dispatch(Event::Resize(W, H));
+    s.dispatch(Event::Tick(0));
+    s.dispatch(Event::Collector(CollectorState::Running));
     fill(&mut s, mix, n);
     let agg: Vec<AggRow> = (0..500u32)
         .flat_map(|p| {
@@ -92,7 +99,7 @@ fn build_state(n: usize, mix: &mut Mix) -> AppState {
                 })
         })
         .collect();
-    update(&mut s, Event::Summary(agg));
+    s.dispatch(Event::Summary(agg));
     let procs: Vec<ProcInfo> = (0..500u32)
         .map(|p| ProcInfo {
             pid: 1000 + p,
@@ -103,38 +110,42 @@ fn build_state(n: usize, mix: &mut Mix) -> AppState {
             ..ProcInfo::default()
         })
         .collect();
-    update(&mut s, Event::Processes(procs));
+    s.dispatch(Event::Processes(procs));
     let stats = CollectorStats {
         attempted: n as u64,
         received: n as u64,
         ..CollectorStats::default()
     };
-    update(&mut s, Event::Stats(stats));
-    update(&mut s, Event::Tick(1_000_000_000));
+    s.dispatch(Event::Stats(stats));
+    s.dispatch(Event::Tick(1_000_000_000));
     s
 }
 
 /// Puts `state` in `mode`; returns the filter apply time (ms) when a filter was set.
-fn enter_mode(state: &mut AppState, mode: Mode) -> Option<f64> {
-    let filtered = !state.stream.filter.is_empty();
+fn enter_mode(core: &mut Core, mode: Mode) -> Option<f64> {
+    let filtered = !core.state().stream.filter.is_empty();
+    let act = |core: &mut Core, a: Action| {
+        core.dispatch(Event::Input(Input::Action(a)));
+    };
     match mode {
         Mode::Filter => {
             if !filtered {
-                return Some(type_filter(state, FILTER));
+                return Some(type_filter(core, FILTER));
             }
-            state.stream.follow = true;
+            act(core, Action::Bottom);
         }
         Mode::Follow | Mode::Paused => {
             if filtered {
-                type_filter(state, "");
+                type_filter(core, "");
             }
-            let len = state.stream_len();
-            if mode == Mode::Follow {
-                state.stream.follow = true;
-                state.stream.selected = len.checked_sub(1).and_then(|i| state.stream_seq(i));
-            } else {
-                state.stream.follow = false;
-                state.stream.selected = state.stream_seq(len / 2);
+            act(core, Action::Bottom);
+            if mode == Mode::Paused {
+                // paused half a buffer back: page up from the newest row
+                act(core, Action::ToggleFollow);
+                let pages = core.state().stream_len() / 2 / core.state().page_rows().max(1);
+                for _ in 0..pages.min(10_000) {
+                    act(core, Action::PageUp);
+                }
             }
         }
     }
@@ -157,7 +168,7 @@ fn main() {
 
     let sizes = [1_000usize, 1_000_000];
     let mut mixes: Vec<Mix> = (0..sizes.len()).map(|i| Mix::new(42 + i as u64)).collect();
-    let mut states: Vec<AppState> = Vec::new();
+    let mut states: Vec<Core> = Vec::new();
     for (i, n) in sizes.iter().enumerate() {
         let t = Instant::now();
         states.push(build_state(*n, &mut mixes[i]));
@@ -194,10 +205,10 @@ fn main() {
                 apply_ms.push((cell.size, ms));
             }
             for f in 0..per_segment + SEGMENT_WARMUP {
-                update(state, Event::Kernel(mixes[si].batch(1)));
+                state.dispatch(Event::Kernel(mixes[si].batch(1)));
                 let t = Instant::now();
                 cell.term
-                    .draw(|fr| render(fr, &state.view(), &theme, &state.keymap, &clock))
+                    .draw(|fr| render(fr, &state.state().view(), &theme, &clock))
                     .expect("draw");
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 if f >= SEGMENT_WARMUP {
@@ -220,8 +231,8 @@ fn main() {
     for (size, st) in sizes.iter().zip(&states) {
         println!(
             "state {size}: buffer len {}, stream rows listed {}",
-            st.buffer.len(),
-            st.stream_len()
+            st.state().buffer.len(),
+            st.state().stream_len()
         );
     }
     println!();

@@ -1,6 +1,6 @@
 //! Frame time where a pane once did work over a whole data set, small data
 //! versus large, side by side in one run: the Root tab's preview of a 1 KiB
-//! versus a 1 MiB file (text and strings, scrolled to the middle), the alerts
+//! versus a 1 MiB file (text and strings, scrolled to the end), the alerts
 //! pane with 10 versus 1,000 rules, and the inspect header and the container
 //! summary's title with 1 K versus 100 K processes. `update` keeps what these
 //! need (line index, rule ranking, pid index), so the ratio should stay ~1×.
@@ -12,12 +12,11 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ktriage::alerts::{Alert, AlertOrigin, Priority};
-use ktriage::app::event::{AggRow, ProcInfo};
-use ktriage::app::inspect_view::{FileMode, InspectState};
-use ktriage::app::state::Pane;
-use ktriage::app::{AppState, Event, update};
+use ktriage::app::event::{AggRow, ProcInfo, Setup};
+use ktriage::app::input::{Edit, Input};
+use ktriage::app::state::SummaryScope;
+use ktriage::app::{Action, AppState, Core, Event};
 use ktriage::collector::clock::WallClock;
 use ktriage::inspect::rootfs::FileView;
 use ktriage::ui::keymap::Keymap;
@@ -33,13 +32,14 @@ const H: u16 = 50;
 const PID: u32 = 1000;
 const CONTAINER: &str = "3f2a9c1b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4";
 
-fn key(s: &mut AppState, code: KeyCode) {
-    update(s, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+fn act(s: &mut Core, a: Action) {
+    s.dispatch(Event::Input(Input::Action(a)));
 }
 
-fn base(procs: u32) -> AppState {
-    let mut s = AppState::new(1_000, Keymap::default());
-    update(&mut s, Event::Resize(W, H));
+fn base(procs: u32) -> Core {
+    let mut s = Core::new(AppState::new(1_000));
+    s.dispatch(Event::Setup(Setup::KeyHelp(Keymap::default().key_help())));
+    s.dispatch(Event::Resize(W, H));
     let p: Vec<ProcInfo> = (0..procs)
         .map(|i| ProcInfo {
             pid: PID + i,
@@ -50,26 +50,34 @@ fn base(procs: u32) -> AppState {
             ..ProcInfo::default()
         })
         .collect();
-    update(&mut s, Event::Processes(p));
-    update(
-        &mut s,
-        Event::Summary(vec![AggRow {
-            tgid: PID + procs - 1,
-            nr: 0,
-            calls: 10,
-            errors: 0,
-            time_ns: 1_000,
-        }]),
-    );
+    s.dispatch(Event::Processes(p));
+    s.dispatch(Event::Summary(vec![AggRow {
+        tgid: PID + procs - 1,
+        nr: 0,
+        calls: 10,
+        errors: 0,
+        time_ns: 1_000,
+    }]));
     s
 }
 
-/// A text file of `bytes` bytes, 40-byte lines with a printable run each.
+/// The inspect view of the process on the processes pane's first (or last) row.
+fn open_inspect(s: &mut Core, last: bool) {
+    act(s, Action::NextPane);
+    act(s, Action::NextPane);
+    if last {
+        act(s, Action::Bottom);
+    }
+    act(s, Action::Enter);
+    assert!(s.state().inspect.is_some(), "enter opened the inspect view");
+}
+
+/// A text file of `bytes` bytes in 40-byte lines.
 fn file(bytes: usize) -> FileView {
     let mut data = Vec::with_capacity(bytes);
     let mut n = 0;
     while data.len() < bytes {
-        data.extend_from_slice(format!("line {n:08} some text\tand\x01more here\n").as_bytes());
+        data.extend_from_slice(format!("line {n:08} some text\tand more here\n").as_bytes());
         n += 1;
     }
     data.truncate(bytes);
@@ -82,32 +90,27 @@ fn file(bytes: usize) -> FileView {
     }
 }
 
-/// The Root tab with `file` open at its middle, in `mode`.
-fn preview(bytes: usize, mode: FileMode) -> AppState {
+/// The Root tab with a file of `bytes` open at its end, as text or as strings.
+fn preview(bytes: usize, strings: bool) -> Core {
     let mut s = base(10);
-    let (view, _) = InspectState::open(PID);
-    s.inspect = Some(view);
+    open_inspect(&mut s, false);
     for _ in 0..3 {
-        key(&mut s, KeyCode::Tab);
+        act(&mut s, Action::NextPane);
     }
-    let f = file(bytes);
-    let middle = f.data.len() / 80;
-    update(
-        &mut s,
-        Event::RootFile {
-            pid: PID,
-            path: "/big".into(),
-            result: Ok(Arc::new(f)),
-        },
-    );
-    let v = s.inspect.as_mut().expect("inspect view");
-    v.root.file_mode = mode;
-    v.scroll = middle;
+    s.dispatch(Event::RootFile {
+        pid: PID,
+        path: "/big".into(),
+        result: Ok(Arc::new(file(bytes))),
+    });
+    if strings {
+        act(&mut s, Action::FileView);
+    }
+    act(&mut s, Action::Bottom);
     s
 }
 
 /// The alerts pane with 10,000 alerts over `rules` rules.
-fn alerts(rules: usize) -> AppState {
+fn alerts(rules: usize) -> Core {
     let mut s = base(10);
     let batch: Vec<Alert> = (0..10_000)
         .map(|i| Alert {
@@ -125,42 +128,39 @@ fn alerts(rules: usize) -> AppState {
             facts: None,
         })
         .collect();
-    update(&mut s, Event::Alerts(batch));
-    s.focus = Pane::Alerts;
+    s.dispatch(Event::Alerts(batch));
+    act(&mut s, Action::FocusAlerts);
     s
 }
 
 /// The inspect view loading (its header names the process from the table).
-fn inspect_header(procs: u32) -> AppState {
+fn inspect_header(procs: u32) -> Core {
     let mut s = base(procs);
-    let (view, _) = InspectState::open(PID + procs - 1);
-    s.inspect = Some(view);
+    open_inspect(&mut s, true);
     s
 }
 
 /// The summary scoped to the container of the last process.
-fn container_summary(procs: u32) -> AppState {
+fn container_summary(procs: u32) -> Core {
     let mut s = base(procs);
-    for c in format!(":summary container:{}", &CONTAINER[..12]).chars() {
-        key(&mut s, KeyCode::Char(c));
+    act(&mut s, Action::OpenCommand);
+    for c in format!("summary container:{}", &CONTAINER[..12]).chars() {
+        s.dispatch(Event::Input(Input::Edit(Edit::Char(c))));
     }
-    key(&mut s, KeyCode::Enter);
+    s.dispatch(Event::Input(Input::Edit(Edit::Submit)));
     assert!(
-        matches!(
-            s.summary_scope,
-            ktriage::app::state::SummaryScope::Container(_)
-        ),
+        matches!(s.state().summary_scope, SummaryScope::Container(_)),
         "the command scoped the summary"
     );
     s
 }
 
-fn frames(s: &AppState, n: usize, theme: &Theme, clock: &WallClock) -> (f64, f64) {
+fn frames(s: &Core, n: usize, theme: &Theme, clock: &WallClock) -> (f64, f64) {
     let mut term = Terminal::new(TestBackend::new(W, H)).expect("test terminal");
     let mut ms = Vec::with_capacity(n);
     for i in 0..n + 3 {
         let t = Instant::now();
-        term.draw(|f| render(f, &s.view(), theme, &s.keymap, clock))
+        term.draw(|f| render(f, &s.state().view(), theme, clock))
             .expect("draw");
         if i >= 3 {
             ms.push(t.elapsed().as_secs_f64() * 1e3);
@@ -176,19 +176,19 @@ fn main() {
         .unwrap_or(300usize);
     let theme = Theme::default();
     let clock = WallClock::now();
-    type Build = Box<dyn Fn(bool) -> AppState>;
+    type Build = Box<dyn Fn(bool) -> Core>;
     let cases: Vec<(&str, &str, &str, Build)> = vec![
         (
             "root preview, text",
             "1 KiB",
             "1 MiB",
-            Box::new(|big| preview(if big { 1 << 20 } else { 1 << 10 }, FileMode::Text)),
+            Box::new(|big| preview(if big { 1 << 20 } else { 1 << 10 }, false)),
         ),
         (
             "root preview, strings",
             "1 KiB",
             "1 MiB",
-            Box::new(|big| preview(if big { 1 << 20 } else { 1 << 10 }, FileMode::Strings)),
+            Box::new(|big| preview(if big { 1 << 20 } else { 1 << 10 }, true)),
         ),
         (
             "alerts by rule",

@@ -3,8 +3,7 @@
 use std::time::Instant;
 
 use ktriage::alerts::intake::{ParseCtx, parse_line};
-use ktriage::app::{AppState, Event, update};
-use ktriage::ui::keymap::Keymap;
+use ktriage::app::{AppState, Core, Event};
 
 const JSON: &str = r#"{"hostname":"node-1","output":"10:12:31.516397588: Warning Sensitive file opened for reading by non-trusted program (file=/etc/shadow gparent=sudo ggparent=bash evt_type=openat user=root user_uid=0 user_loginuid=1000 process=cat proc_exepath=/usr/bin/cat parent=sudo command=cat /etc/shadow terminal=34816 container_id=host container_name=host)","output_fields":{"container.id":"host","evt.time":1705054351516397588,"fd.name":"/etc/shadow","proc.cmdline":"cat /etc/shadow","proc.name":"cat","proc.pid":4242,"user.name":"root"},"priority":"Warning","rule":"Read sensitive file untrusted","source":"syscall","tags":["T1555","filesystem","host","maturity_stable","mitre_credential_access"],"time":"2024-01-12T10:12:31.516397588Z"}"#;
 const TEXT: &str = "01:00:03.426003000: Notice Privileged container started (user=<NA> user_loginuid=0 command=container:fae86fdf29be k8s_weave-npc_weave-net-ckcmb_kube-system_0164606c-6df7-42e9-a93b-a3f4f4b4ae86_0 (id=fae86fdf29be) image=weaveworks/weave-npc:2.8.1)";
@@ -54,18 +53,18 @@ fn main() {
                 .collect()
         })
         .collect();
-    let mut state = AppState::with_keymap(Keymap::default());
+    let mut state = Core::new(AppState::with_default_cap());
     let start = Instant::now();
     let mut effects = 0usize;
     for batch in batches {
-        effects += update(&mut state, Event::Alerts(batch)).len();
+        effects += state.dispatch(Event::Alerts(batch)).len();
     }
     let dt = start.elapsed().as_secs_f64();
     println!(
         "update   {:>10.0} alerts/s {:>8.0} ns/alert (pane holds {}, {} snapshot effects)",
         N as f64 / dt,
         dt * 1e9 / N as f64,
-        state.alerts.entries.len(),
+        state.state().alerts.entries.len(),
         effects
     );
 }

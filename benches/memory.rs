@@ -14,8 +14,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ktriage::app::buffer::DEFAULT_CAP;
-use ktriage::app::{AppState, Event, update};
-use ktriage::ui::keymap::Keymap;
+use ktriage::app::{AppState, Core, Event};
 
 use common::{Mix, vm_rss_bytes};
 
@@ -78,7 +77,7 @@ fn trim() {
 }
 
 /// Pushes `n` events, returns the captured payload bytes they carried.
-fn push(state: &mut AppState, mix: &mut Mix, n: usize) -> usize {
+fn push(state: &mut Core, mix: &mut Mix, n: usize) -> usize {
     let mut left = n;
     let mut payload = 0;
     while left > 0 {
@@ -89,7 +88,7 @@ fn push(state: &mut AppState, mix: &mut Mix, n: usize) -> usize {
             .iter()
             .map(|e| e.bufs[0].bytes.len() + e.bufs[1].bytes.len())
             .sum::<usize>();
-        update(state, Event::Kernel(batch));
+        state.dispatch(Event::Kernel(batch));
         left -= k;
     }
     payload
@@ -97,7 +96,7 @@ fn push(state: &mut AppState, mix: &mut Mix, n: usize) -> usize {
 
 fn main() {
     let mut mix = Mix::new(7);
-    let mut state = AppState::new(DEFAULT_CAP, Keymap::default());
+    let mut state = Core::new(AppState::new(DEFAULT_CAP));
     // Warm the allocator with one batch the size the reader sends, then measure from there.
     drop(mix.batch(BATCH));
     trim();
@@ -107,13 +106,13 @@ fn main() {
     let (rss1, live1) = (vm_rss_bytes(), live());
     trim();
     let rss1t = vm_rss_bytes();
-    let len1 = state.buffer.len();
-    let heap1 = state.buffer.heap_bytes();
+    let len1 = state.state().buffer.len();
+    let heap1 = state.state().buffer.heap_bytes();
 
     let _ = push(&mut state, &mut mix, N);
     let (rss2, live2) = (vm_rss_bytes(), live());
-    let len2 = state.buffer.len();
-    let heap2 = state.buffer.heap_bytes();
+    let len2 = state.state().buffer.len();
+    let heap2 = state.state().buffer.heap_bytes();
 
     let per = |a: u64, b: u64, n: usize| (b as f64 - a as f64) / n as f64;
     println!(
@@ -170,7 +169,7 @@ fn main() {
     );
     println!(
         "(buffer len {len1} after 1M, {len2} after 2M; dropped {}; rss0 {:.1} MiB; Stored record {} bytes)",
-        state.buffer.dropped(),
+        state.state().buffer.dropped(),
         rss0 as f64 / (1024.0 * 1024.0),
         stored_size_hint()
     );

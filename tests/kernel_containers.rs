@@ -57,7 +57,8 @@ fn opener(path: &str) -> Held {
 }
 
 fn opened_paths(live: &Live) -> Vec<(String, Option<String>)> {
-    live.state
+    live.core
+        .state()
         .buffer
         .range(0, u64::MAX)
         .filter(|e| describe::syscall_name(e) == "openat")
@@ -65,7 +66,10 @@ fn opened_paths(live: &Live) -> Vec<(String, Option<String>)> {
             let p = describe::args_json(&e)["path"].as_str()?.to_string();
             Some((
                 p,
-                live.state.container_of(e.cgroup_id()).map(str::to_string),
+                live.core
+                    .state()
+                    .container_of(e.cgroup_id())
+                    .map(str::to_string),
             ))
         })
         .collect()

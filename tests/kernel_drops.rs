@@ -34,7 +34,8 @@ fn drops_are_counted_exactly() {
     live.pump_until(Duration::from_millis(500), |_| false);
     let s = live.finish();
     let kills = live
-        .state
+        .core
+        .state()
         .buffer
         .range(0, u64::MAX)
         .filter(|e| describe::syscall_name(e) == "kill")
@@ -59,7 +60,7 @@ fn drops_are_counted_exactly() {
     );
     assert_eq!(
         s.received,
-        live.state.buffer.len() as u64,
+        live.core.state().buffer.len() as u64,
         "everything received reached the core"
     );
     assert_eq!(s.undecodable, 0);

@@ -44,7 +44,7 @@ fn child_open_connect_exec_arrive_decoded() {
     let stats = live.finish();
     assert!(got_exec, "exec event arrived");
     assert_eq!(stats.kernel_dropped, 0);
-    let st = &live.state;
+    let st = &live.core.state();
 
     let evs: Vec<_> = st.buffer.range(0, u64::MAX).collect();
     assert!(

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use ktriage::app::event::{Captured, CgroupInfo, EventKind, KernelBatch, SysEvent};
-use ktriage::app::{AppState, Event, update};
+use ktriage::app::{Core, Event};
 
 /// A small deterministic PRNG (splitmix64), so runs are comparable.
 pub struct Rng(u64);
@@ -313,11 +313,11 @@ impl Mix {
 }
 
 /// Pushes `n` mix events into `state` through `update`, in reader-sized batches.
-pub fn fill(state: &mut AppState, mix: &mut Mix, n: usize) {
+pub fn fill(state: &mut Core, mix: &mut Mix, n: usize) {
     let mut left = n;
     while left > 0 {
         let k = left.min(4096);
-        update(state, Event::Kernel(mix.batch(k)));
+        state.dispatch(Event::Kernel(mix.batch(k)));
         left -= k;
     }
 }

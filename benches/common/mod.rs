@@ -9,11 +9,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use ktriage::app::event::CollectorStats;
-use ktriage::app::{AppState, Event, update};
+use ktriage::app::{AppState, Core, Event};
 use ktriage::collector::CollectorConfig;
 use ktriage::collector::probes::{Probes, preflight};
 use ktriage::collector::reader::{ReaderCounts, spawn_reader};
-use ktriage::ui::keymap::Keymap;
 use tokio::sync::mpsc;
 
 /// Exits with a clear message unless BPF can be used (root, BTF).
@@ -271,8 +270,8 @@ impl Pipeline {
         let consumer = std::thread::Builder::new()
             .name(CONSUMER_THREAD.into())
             .spawn(move || {
-                let mut state = (consume == Consume::Update)
-                    .then(|| AppState::new(1_000_000, Keymap::default()));
+                let mut state =
+                    (consume == Consume::Update).then(|| Core::new(AppState::new(1_000_000)));
                 while let Some(ev) = rx.blocking_recv() {
                     if let Event::Kernel(b) = &ev {
                         c.events.fetch_add(b.events.len() as u64, Ordering::Relaxed);
@@ -280,12 +279,12 @@ impl Pipeline {
                     }
                     if let Some(s) = state.as_mut() {
                         let t = Instant::now();
-                        update(s, ev);
+                        s.dispatch(ev);
                         c.update_ns
                             .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                     }
                 }
-                state
+                state.map(Core::into_state)
             })
             .expect("spawning the consumer");
         Self {

@@ -5,7 +5,9 @@ use std::str::FromStr;
 
 /// Everything a user can ask for. Every variant is bindable from a keymap file
 /// by its snake_case name (see [`Action::NAMES`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Action {
     /// Leave ktriage.
     Quit,
@@ -55,11 +57,62 @@ pub enum Action {
     Pivot,
     /// Focus the alerts pane.
     FocusAlerts,
+    /// Replay: play / pause.
+    ReplayPause,
+    /// Replay: faster (1×, 10×, as fast as possible).
+    ReplayFaster,
+    /// Replay: slower.
+    ReplaySlower,
+    /// Replay: jump to the next alert.
+    ReplayNextAlert,
+    /// Replay: jump back to the previous alert.
+    ReplayPrevAlert,
+    /// Replay: jump to the operator's next action or note.
+    ReplayNextAction,
+    /// Replay: jump back to the operator's previous action or note.
+    ReplayPrevAction,
 }
 
 impl Action {
+    /// One-line description of an action, as shown in the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "Quit ktriage",
+            Action::Back => "Close overlay / go back",
+            Action::OpenFilter => "Filter rows",
+            Action::OpenCommand => "Command line",
+            Action::ToggleHelp => "Toggle this help",
+            Action::Enter => "Drill into the selected row",
+            Action::Up => "Move up",
+            Action::Down => "Move down",
+            Action::PageUp => "Page up",
+            Action::PageDown => "Page down",
+            Action::Top => "Jump to the oldest row",
+            Action::Bottom => "Jump to the newest row and follow",
+            Action::ToggleFollow => "Follow new rows / pause",
+            Action::NextPane => "Focus the next pane",
+            Action::PrevPane => "Focus the previous pane",
+            Action::ToggleSummaryScope => "Summary: selected process, container or pod / all",
+            Action::ClearFilter => "Clear the filter",
+            Action::OpenFinder => "Find a pid, comm, container, pod or image",
+            Action::ToggleTree => "Processes: list / tree",
+            Action::CycleSort => "Processes: next sort column",
+            Action::RevealSecrets => "Inspect: show / hide masked secrets",
+            Action::FileView => "Inspect root: text / strings / hex",
+            Action::Pivot => "Alert → its process, events at that time, its pod",
+            Action::FocusAlerts => "Focus the alerts pane",
+            Action::ReplayPause => "Replay: play / pause",
+            Action::ReplayFaster => "Replay: faster (1×, 10×, max)",
+            Action::ReplaySlower => "Replay: slower",
+            Action::ReplayNextAlert => "Replay: next alert",
+            Action::ReplayPrevAlert => "Replay: previous alert",
+            Action::ReplayNextAction => "Replay: operator's next action or note",
+            Action::ReplayPrevAction => "Replay: operator's previous action or note",
+        }
+    }
+
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 24] = [
+    pub const ALL: [(Action, &'static str); 31] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -84,6 +137,13 @@ impl Action {
         (Action::FileView, "file_view"),
         (Action::Pivot, "pivot"),
         (Action::FocusAlerts, "alerts"),
+        (Action::ReplayPause, "replay_pause"),
+        (Action::ReplayFaster, "replay_faster"),
+        (Action::ReplaySlower, "replay_slower"),
+        (Action::ReplayNextAlert, "replay_next_alert"),
+        (Action::ReplayPrevAlert, "replay_prev_alert"),
+        (Action::ReplayNextAction, "replay_next_action"),
+        (Action::ReplayPrevAction, "replay_prev_action"),
     ];
 
     /// The keymap name of this action.

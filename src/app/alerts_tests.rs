@@ -14,7 +14,7 @@ use crate::ui::test_support::{press, state};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn key(s: &mut super::AppState, code: KeyCode) -> Vec<Effect> {
-    update(s, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    crate::ui::test_support::send_key(s, KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 #[test]
@@ -99,7 +99,11 @@ fn pivot_filters_the_stream_around_the_alert_and_opens_the_process() {
         .expect("selected");
     assert_eq!(alert.pid, Some(4301));
     let effects = key(&mut s, KeyCode::Enter);
-    assert_eq!(effects, vec![Effect::Inspect(4301)]);
+    let fact = Effect::Fact(super::Fact::Pivot {
+        rule: alert.rule.clone(),
+        pid: Some(4301),
+    });
+    assert_eq!(effects, vec![fact, Effect::Inspect(4301)]);
     assert_eq!(s.stream.filter.to_string(), "pid:4301");
     assert_eq!(s.focus, Pane::Stream);
     assert!(!s.stream.follow, "paused at the alert's time");
@@ -133,7 +137,7 @@ fn pivot_on_a_container_alert_uses_the_container() {
     assert_eq!(s.alerts.selected_entry().and_then(|e| e.alert.pid), None);
     let effects = key(&mut s, KeyCode::Char('p'));
     assert!(
-        effects.is_empty(),
+        effects.iter().all(|e| matches!(e, Effect::Fact(_))),
         "no process of fae86fdf29be here: {effects:?}"
     );
     assert_eq!(s.stream.filter.to_string(), "container:fae86fdf29be");

@@ -27,7 +27,11 @@ pub fn on_alerts(state: &mut AppState, alerts: Vec<Alert>) -> Vec<Effect> {
 
 /// A snapshot came back; an inspect view of that pid still loading, failed (gone) or
 /// showing a zombie shows it (the pivot may have run before the snapshot was in).
-pub fn on_snapshot(state: &mut AppState, pid: u32, result: Result<Arc<Inspection>, String>) {
+pub fn on_snapshot(
+    state: &mut AppState,
+    pid: u32,
+    result: Result<Arc<Inspection>, crate::app::event::EffectError>,
+) {
     state.flight.store(pid, result);
     let Some(snap) = state.flight.snapshot(pid).cloned() else {
         return;
@@ -185,7 +189,7 @@ fn select_near(state: &mut AppState, alert_ns: u64) {
 /// its pid or container around its time, and its pod.
 pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let Some(alert) = state.alerts.selected_entry().map(|e| e.alert.clone()) else {
-        state.message = Some((Severity::Error, super::strings::ALERTS_NONE_SELECTED.into()));
+        state.message = Some((Severity::Error, crate::strings::ALERTS_NONE_SELECTED.into()));
         return Vec::new();
     };
     let pid = target_pid(state, &alert);
@@ -203,15 +207,19 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let pod = pod_of(state, &alert, pid);
     state.message = Some((
         Severity::Info,
-        super::strings::alerts_pivot(
+        crate::strings::alerts_pivot(
             &alert.rule,
             pid,
             alert.container_id.as_deref().map(short),
             pod.as_deref(),
         ),
     ));
+    let fact = Effect::Fact(super::update::Fact::Pivot {
+        rule: alert.rule.clone(),
+        pid,
+    });
     let Some(pid) = pid else {
-        return Vec::new();
+        return vec![fact];
     };
     let (mut view, effect) = InspectState::open(pid);
     if let Some(snap) = state.flight.snapshot(pid) {
@@ -220,5 +228,5 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
         view.from_snapshot = true;
     }
     state.inspect = Some(view);
-    vec![effect]
+    vec![fact, effect]
 }

@@ -23,6 +23,10 @@ pub enum Command {
     Help,
     /// `:stream`, `:summary-pane`, `:ps` focus a pane.
     Pane(Pane),
+    /// `:seek HH:MM:SS | +S | -S` (replay only).
+    Seek(String),
+    /// `:note TEXT`: a note kept in the session (and its recording).
+    Note(String),
 }
 
 /// A command that could not be understood.
@@ -50,6 +54,12 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
         "ps" | "processes" => Ok(Command::Pane(Pane::Processes)),
         "pods" => Ok(Command::Pane(Pane::Pods)),
         "alerts" => Ok(Command::Pane(Pane::Alerts)),
+        "note" if rest.is_empty() => Err(CommandError::BadArg(
+            cmd.to_string(),
+            "expected the note's text".to_string(),
+        )),
+        "note" => Ok(Command::Note(rest.to_string())),
+        "seek" => Ok(Command::Seek(rest.to_string())),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
             arg => summary_arg(arg).ok_or_else(|| {

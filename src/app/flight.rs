@@ -24,7 +24,7 @@ pub struct Snapshot {
     /// Time of the alert that asked for it (ns since the epoch).
     pub alert_time_ns: u64,
     /// `None` while being taken; then the inspection, or why it failed (already gone).
-    pub taken: Option<Result<Arc<Inspection>, String>>,
+    pub taken: Option<Result<Arc<Inspection>, crate::app::event::EffectError>>,
     /// What the alert carried about the process (used when /proc is already gone).
     pub facts: Option<Arc<ProcFacts>>,
 }
@@ -97,7 +97,11 @@ impl FlightRecorder {
     /// Stores a result for the newest pending snapshot of `pid`. When /proc was already
     /// gone (or only a zombie was left), the alert's record of the process stands in; a
     /// live read that found no container keeps the one the alert was attributed to.
-    pub fn store(&mut self, pid: u32, result: Result<Arc<Inspection>, String>) {
+    pub fn store(
+        &mut self,
+        pid: u32,
+        result: Result<Arc<Inspection>, crate::app::event::EffectError>,
+    ) {
         if let Some(s) = self
             .snapshots
             .iter_mut()
@@ -138,7 +142,7 @@ impl FlightRecorder {
             None => SnapshotStatus::None,
             Some(None) => SnapshotStatus::Pending,
             Some(Some(Ok(_))) => SnapshotStatus::Taken,
-            Some(Some(Err(e))) => SnapshotStatus::Failed(e.clone()),
+            Some(Some(Err(e))) => SnapshotStatus::Failed(e.message.clone()),
         }
     }
 
@@ -147,8 +151,11 @@ impl FlightRecorder {
     pub fn live_or_snapshot(
         &self,
         pid: u32,
-        live: Result<Arc<Inspection>, String>,
-    ) -> (Result<Arc<Inspection>, String>, bool) {
+        live: Result<Arc<Inspection>, crate::app::event::EffectError>,
+    ) -> (
+        Result<Arc<Inspection>, crate::app::event::EffectError>,
+        bool,
+    ) {
         match (live, self.snapshot(pid)) {
             (Err(_), Some(snap)) => (Ok(snap.clone()), true),
             // a zombie has no argv, exe or fds left: the snapshot has them

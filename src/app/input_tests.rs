@@ -2,14 +2,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::event::Event;
 use super::state::{Mode, Pane, Severity};
-use super::update::update;
 use crate::ui::keymap::Keymap;
 use crate::ui::test_support::{press, state};
 
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 #[test]
@@ -26,16 +24,16 @@ fn slash_opens_with_the_old_filter_selected_so_typing_replaces_it() {
         "typing replaced it"
     );
     press(&mut s, "\n/");
-    update(&mut s, key(KeyCode::End));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::End));
     press(&mut s, " x");
     assert_eq!(
         s.mode,
         Mode::Filter("comm:cat x".into()),
         "a move keeps the text and appends"
     );
-    update(&mut s, key(KeyCode::Esc));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Esc));
     press(&mut s, "/");
-    update(&mut s, key(KeyCode::Backspace));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Backspace));
     assert_eq!(
         s.mode,
         Mode::Filter(String::new()),
@@ -46,7 +44,7 @@ fn slash_opens_with_the_old_filter_selected_so_typing_replaces_it() {
 #[test]
 fn vim_h_never_clears_a_filter_and_esc_says_it_did() {
     let mut s = state();
-    s.keymap = Keymap::preset("vim").expect("vim preset");
+    crate::ui::test_support::use_keymap(Keymap::preset("vim").expect("vim preset"));
     press(&mut s, "/comm:cat\n");
     press(&mut s, "h");
     assert_eq!(s.stream.filter.to_string(), "comm:cat");
@@ -60,7 +58,7 @@ fn vim_h_never_clears_a_filter_and_esc_says_it_did() {
     assert!(s.inspect.is_none());
     assert_eq!(s.stream.filter.to_string(), "comm:cat");
     s.message = None;
-    update(&mut s, key(KeyCode::Esc));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Esc));
     assert!(s.stream.filter.is_empty());
     assert!(
         matches!(&s.message, Some((Severity::Info, m)) if m.contains("comm:cat") && m.contains("cleared")),

@@ -68,11 +68,11 @@ pub struct RootView {
     /// Directory shown.
     pub path: String,
     /// Its entries (`None` while loading).
-    pub entries: Option<Result<Arc<Vec<DirEntry>>, String>>,
+    pub entries: Option<Result<Arc<Vec<DirEntry>>, crate::app::event::EffectError>>,
     /// Selected entry.
     pub selected: usize,
     /// Open file, indexed (`None`: the listing is shown).
-    pub file: Option<(String, Result<Arc<Preview>, String>)>,
+    pub file: Option<(String, Result<Arc<Preview>, crate::app::event::EffectError>)>,
     /// How the open file is shown.
     pub file_mode: FileMode,
 }
@@ -85,7 +85,7 @@ pub struct InspectState {
     /// Current tab.
     pub tab: Tab,
     /// The inspection (`None` while loading); set through [`InspectState::set_data`].
-    pub data: Option<Result<Arc<Inspection>, String>>,
+    pub data: Option<Result<Arc<Inspection>, crate::app::event::EffectError>>,
     /// Counts over `data`'s lists (derived: kept with it).
     pub counts: InspectCounts,
     /// First line shown in list-like tabs.
@@ -103,10 +103,20 @@ pub struct InspectState {
     /// Fds tab: the selected descriptor's preview is open.
     pub fd_open: bool,
     /// Fds tab: the previewed file, read through the process's root (`None` while loading or not a file).
-    pub fd_file: Option<(String, Result<Arc<Preview>, String>)>,
+    /// Fds tab: the previewed file, indexed, read through the process's root (`None` while loading or not a file).
+    pub fd_file: Option<(String, Result<Arc<Preview>, crate::app::event::EffectError>)>,
 }
 
 impl InspectState {
+    /// Names of the masked environment variables of the loaded inspection (never values).
+    pub fn masked_names(&self) -> Vec<String> {
+        let Some(Ok(ins)) = &self.data else {
+            return Vec::new();
+        };
+        let env = ins.environ.iter().flatten();
+        env.filter(|e| e.masked).map(|e| e.name.clone()).collect()
+    }
+
     /// A view of `pid`, loading, with the effect that loads it.
     pub fn open(pid: u32) -> (Self, Effect) {
         let s = Self {
@@ -121,7 +131,7 @@ impl InspectState {
     }
 
     /// Takes the inspection (live or a snapshot) and counts what the tabs summarize.
-    pub fn set_data(&mut self, data: Result<Arc<Inspection>, String>) {
+    pub fn set_data(&mut self, data: Result<Arc<Inspection>, crate::app::event::EffectError>) {
         self.counts = match &data {
             Ok(ins) => InspectCounts::of(ins),
             Err(_) => InspectCounts::default(),
@@ -266,7 +276,11 @@ impl InspectState {
     }
 
     /// Takes a listing: of the current directory, or of a symlinked directory that was opened.
-    pub fn listed(&mut self, path: String, result: Result<Arc<Vec<DirEntry>>, String>) {
+    pub fn listed(
+        &mut self,
+        path: String,
+        result: Result<Arc<Vec<DirEntry>>, crate::app::event::EffectError>,
+    ) {
         self.root.path = path;
         self.root.entries = Some(result);
         self.root.selected = 0;
@@ -274,7 +288,11 @@ impl InspectState {
     }
 
     /// Takes a file preview (for the Fds tab's open preview, or the Root tab).
-    pub fn file_read(&mut self, path: String, result: Result<Arc<FileView>, String>) {
+    pub fn file_read(
+        &mut self,
+        path: String,
+        result: Result<Arc<FileView>, crate::app::event::EffectError>,
+    ) {
         self.root.file_mode = match &result {
             Ok(v) if v.is_binary() => FileMode::Strings,
             _ => FileMode::Text,

@@ -1,119 +1,107 @@
-//! Keys and actions: the keymap lookup, text input (filter, command, finder), moves, focus and drill-in.
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+//! Inputs: actions (moves, focus, drill-in) and edits of the typed lines (filter, command, finder).
 
 use super::action::Action;
 use super::command::{Command, parse_command};
 use super::filter::Filter;
 use super::finder::{Finder, Target, candidates};
+use super::input::{Edit, Input};
 use super::inspect_view::{InspectState, Tab};
 use super::state::{AppState, Mode, Pane, Severity, SummaryScope};
-use super::update::{Effect, refresh_summary, set_filter};
-use crate::ui::keymap::KeyContext;
+use super::update::{Effect, Fact, refresh_summary, set_filter};
 
-pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    match state.mode.clone() {
-        Mode::Filter(text) => match edit(selected_input(state, text, &key), &key) {
-            Input::Edit(t) => state.mode = Mode::Filter(t),
-            Input::Cancel => state.mode = Mode::Normal,
-            Input::Submit(t) => {
+pub(super) fn on_input(state: &mut AppState, input: Input) -> Vec<Effect> {
+    match (state.mode.clone(), input) {
+        (Mode::Filter(text), Input::Edit(e)) => match edit(selected_input(state, text, e), e) {
+            Line::Edit(t) => state.mode = Mode::Filter(t),
+            Line::Cancel => state.mode = Mode::Normal,
+            Line::Submit(t) => {
                 state.mode = Mode::Normal;
                 return apply_filter(state, &t);
             }
-            Input::Other => {}
+            Line::Other => {}
         },
-        Mode::Command(text) => match edit(text, &key) {
-            Input::Edit(t) => state.mode = Mode::Command(t),
-            Input::Cancel => state.mode = Mode::Normal,
-            Input::Submit(t) => {
+        (Mode::Command(text), Input::Edit(e)) => match edit(text, e) {
+            Line::Edit(t) => state.mode = Mode::Command(t),
+            Line::Cancel => state.mode = Mode::Normal,
+            Line::Submit(t) => {
                 state.mode = Mode::Normal;
                 return run_command(state, &t);
             }
-            Input::Other => {}
+            Line::Other => {}
         },
-        Mode::Finder => return on_finder_key(state, &key),
-        Mode::Normal | Mode::Help => {
-            let ctx = match state.inspect {
-                Some(_) => KeyContext::Inspect,
-                None => state.focus.into(),
-            };
-            if let Some(a) = state.keymap.action(ctx, &key) {
-                if state.inspect.is_some() && state.mode == Mode::Normal {
-                    return on_inspect_action(state, a);
-                }
-                let effects = on_action(state, a);
-                // `/` opens with the current filter selected: typing replaces it.
-                state.input_selected = matches!(&state.mode, Mode::Filter(t) if !t.is_empty());
-                return effects;
+        (Mode::Finder, Input::Edit(e)) => return on_finder_edit(state, e),
+        (Mode::Normal | Mode::Help, Input::Action(a)) => {
+            if state.inspect.is_some() && state.mode == Mode::Normal {
+                return on_inspect_action(state, a);
             }
+            let effects = on_action(state, a);
+            // `/` opens with the current filter selected: typing replaces it.
+            state.input_selected = matches!(&state.mode, Mode::Filter(t) if !t.is_empty());
+            return effects;
         }
+        // An input meant for another mode (the mode changed since the key was mapped): ignored.
+        _ => {}
     }
     Vec::new()
 }
 
-/// The text a key edits: a selected (just opened) text is replaced by typing or erased by backspace.
-fn selected_input(state: &mut AppState, text: String, key: &KeyEvent) -> String {
+/// The text an edit applies to: a selected (just opened) text is replaced by typing or erased by backspace.
+fn selected_input(state: &mut AppState, text: String, e: Edit) -> String {
     if !std::mem::take(&mut state.input_selected) {
         return text;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char(_) if !ctrl => String::new(),
-        KeyCode::Backspace => String::new(),
+    match e {
+        Edit::Char(_) | Edit::Backspace => String::new(),
         _ => text,
     }
 }
 
-/// What a key does to a line being typed.
-enum Input {
+/// What an edit does to a line being typed.
+enum Line {
     Edit(String),
     Submit(String),
     Cancel,
     Other,
 }
 
-fn edit(mut text: String, key: &KeyEvent) -> Input {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => Input::Cancel,
-        KeyCode::Enter => Input::Submit(text),
-        KeyCode::Backspace => {
+fn edit(mut text: String, e: Edit) -> Line {
+    match e {
+        Edit::Cancel => Line::Cancel,
+        Edit::Submit => Line::Submit(text),
+        Edit::Backspace => {
             text.pop();
-            Input::Edit(text)
+            Line::Edit(text)
         }
-        KeyCode::Char('u') if ctrl => Input::Edit(String::new()),
-        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+        Edit::ClearLine => Line::Edit(String::new()),
+        Edit::Char(c) if !c.is_control() => {
             text.push(c);
-            Input::Edit(text)
+            Line::Edit(text)
         }
-        _ => Input::Other,
+        _ => Line::Other,
     }
 }
 
-fn on_finder_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+fn on_finder_edit(state: &mut AppState, e: Edit) -> Vec<Effect> {
     let Some(finder) = state.finder.as_mut() else {
         state.mode = Mode::Normal;
         return Vec::new();
     };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Up => finder.step(-1),
-        KeyCode::Char('p' | 'k') if ctrl => finder.step(-1),
-        KeyCode::Down => finder.step(1),
-        KeyCode::Char('n' | 'j') if ctrl => finder.step(1),
-        KeyCode::PageUp => finder.step(-10),
-        KeyCode::PageDown => finder.step(10),
-        _ => match edit(finder.query.clone(), key) {
-            Input::Edit(q) => finder.set_query(q),
-            Input::Cancel => close_finder(state),
-            Input::Submit(_) => {
+    match e {
+        Edit::Up => finder.step(-1),
+        Edit::Down => finder.step(1),
+        Edit::PageUp => finder.step(-10),
+        Edit::PageDown => finder.step(10),
+        _ => match edit(finder.query.clone(), e) {
+            Line::Edit(q) => finder.set_query(q),
+            Line::Cancel => close_finder(state),
+            Line::Submit(_) => {
                 let target = finder.chosen().map(|c| c.target.clone());
                 close_finder(state);
                 if let Some(t) = target {
                     return pivot(state, t);
                 }
             }
-            Input::Other => {}
+            Line::Other => {}
         },
     }
     Vec::new()
@@ -195,6 +183,12 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
             state.help_scroll = 0;
         }
         Ok(Command::Pane(p)) => state.focus = p,
+        Ok(Command::Seek(arg)) => return super::replay_update::seek(state, &arg),
+        Ok(Command::Note(text)) => {
+            state.notes.push(text.clone());
+            state.message = Some((Severity::Info, crate::strings::note_kept(&text)));
+            return vec![Effect::Fact(Fact::Note { text })];
+        }
         Err(e) => state.message = Some((Severity::Error, e.to_string())),
     }
     Vec::new()
@@ -224,6 +218,9 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if super::replay_update::is_replay_action(action) {
+        return super::replay_update::on_action(state, action);
+    }
     if let Some(effects) = super::alerts_update::on_action(state, action) {
         return effects;
     }
@@ -249,6 +246,13 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Enter => return drill_in(state),
         Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
+        Action::ReplayPause
+        | Action::ReplayFaster
+        | Action::ReplaySlower
+        | Action::ReplayNextAlert
+        | Action::ReplayPrevAlert
+        | Action::ReplayNextAction
+        | Action::ReplayPrevAction => {}
         Action::ToggleFollow => {
             state.stream.follow = !state.stream.follow;
             if state.stream.follow {
@@ -309,8 +313,8 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// Scrolls the help overlay, clamped to its content at the terminal's height.
 fn scroll_help(state: &mut AppState, action: Action) {
-    let total = crate::ui::panes::help::content(&state.view(), &state.keymap).len();
-    let (visible, max_off) = crate::ui::panes::help::fit_rows(total, state.size.1);
+    let total = super::help::content(&state.view()).len();
+    let (visible, max_off) = super::help::fit_rows(total, state.size.1);
     let page = visible.max(1) as isize;
     let delta = match action {
         Action::Up => -1,
@@ -408,6 +412,9 @@ fn drill_in(state: &mut AppState) -> Vec<Effect> {
 
 /// Actions while the inspect view is open.
 fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if super::replay_update::is_replay_action(action) {
+        return super::replay_update::on_action(state, action);
+    }
     match action {
         Action::Quit => return on_action(state, Action::Quit),
         Action::ToggleHelp | Action::OpenFinder | Action::OpenCommand => {
@@ -424,9 +431,12 @@ fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             {
                 v.reveal = !v.reveal;
                 if v.reveal {
-                    let note = format!("secrets of pid {} revealed on screen", v.pid);
+                    let pid = v.pid;
+                    let names = v.masked_names();
+                    let note = format!("secrets of pid {pid} revealed on screen");
                     state.notes.push(note.clone());
                     state.message = Some((Severity::Info, note));
+                    return vec![Effect::Fact(Fact::Revealed { pid, names })];
                 }
             }
             return Vec::new();

@@ -1,7 +1,7 @@
 //! Where the pod specs come from and whether the Kubernetes API answers (pods pane text, banner).
 
 /// The pod-spec source's state, as the pods pane and the banner show it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum KubeStatus {
     /// Not used: specs from `--pod-manifest`, or none asked for.
     #[default]

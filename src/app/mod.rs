@@ -1,4 +1,4 @@
-//! The core: events in, one `update` that changes state, effects out. No I/O here.
+//! The core: events in, one `update` (reached only through [`Core`]) that changes state, effects out. No I/O here.
 
 pub mod action;
 pub mod alert_filter;
@@ -8,11 +8,16 @@ pub mod alerts_update;
 pub mod alerts_view;
 pub mod buffer;
 pub mod command;
+pub mod core;
+#[cfg(test)]
+mod core_tests;
 pub mod describe;
 pub mod event;
 pub mod filter;
 pub mod finder;
 pub mod flight;
+pub mod help;
+pub mod input;
 #[cfg(test)]
 mod input_tests;
 pub mod inspect_view;
@@ -22,12 +27,14 @@ pub mod podobserve;
 pub mod podview;
 pub mod preview;
 pub mod procview;
+pub mod redact_event;
+pub mod replay;
+pub mod replay_update;
 pub mod retired;
 pub mod runtime_pods;
 #[cfg(test)]
 mod selection_tests;
 pub mod state;
-pub mod strings;
 pub mod summary;
 #[cfg(test)]
 mod summary_scope_tests;
@@ -37,7 +44,10 @@ mod update_tests;
 pub mod view;
 
 pub use action::Action;
+pub use core::{Core, Tap};
 pub use event::Event;
 pub use state::AppState;
-pub use update::{Effect, update};
+#[cfg(test)]
+pub(crate) use update::update;
+pub use update::{Effect, Fact};
 pub use view::View;

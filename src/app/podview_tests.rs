@@ -3,12 +3,11 @@ use super::*;
 use crate::app::Event;
 use crate::app::update;
 use crate::posture::parse_manifest;
-use crate::ui::keymap::Keymap;
 
 const SPECS: &str = "kind: List\nitems:\n- metadata: {name: a, namespace: n, uid: ua}\n  spec: {containers: [{name: c1}, {name: c2}]}\n- metadata: {name: b, namespace: n, uid: ub}\n  spec: {hostPID: true, containers: [{name: c1, securityContext: {privileged: true}}]}\n";
 
 fn state() -> AppState {
-    let mut s = AppState::with_keymap(Keymap::default());
+    let mut s = crate::ui::test_support::empty_state();
     let pods = parse_manifest("s.yaml", SPECS).expect("specs");
     update(&mut s, Event::Pods(PodUpdate::Replace(pods)));
     let proc_in = |pid, uid: &str, ctr: &str| ProcInfo {
@@ -90,7 +89,7 @@ fn watch_updates_change_one_pod() {
 
 #[test]
 fn pods_pane_observes_the_processes_of_pod_containers_off_the_core() {
-    let mut s = AppState::with_keymap(Keymap::default());
+    let mut s = crate::ui::test_support::empty_state();
     let spec = "kind: List\nitems:\n- metadata: {name: a, namespace: n, uid: ua}\n  spec: {containers: [{name: c1, securityContext: {readOnlyRootFilesystem: true}}]}\n";
     let pods = parse_manifest("s.yaml", spec).expect("specs");
     assert!(update(&mut s, Event::Pods(PodUpdate::Replace(pods))).is_empty());

@@ -11,8 +11,8 @@ use crate::posture::parse_manifest;
 use crate::posture::store::PodUpdate;
 use crate::ui::test_support::{processes, state};
 
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 fn proc(pid: u32, comm: &str) -> ProcInfo {
@@ -36,7 +36,7 @@ fn churn(gone: &[u32], new: &[u32]) -> Vec<ProcInfo> {
 
 fn focus(s: &mut AppState, pane: Pane) {
     while s.focus != pane {
-        update(s, key(KeyCode::Tab));
+        crate::ui::test_support::send_key(s, key(KeyCode::Tab));
     }
 }
 
@@ -46,7 +46,7 @@ fn process_selection_stays_on_its_pid_when_lower_pids_exit_and_new_ones_appear()
     focus(&mut s, Pane::Processes);
     // G k k: the third row from the bottom.
     for k in [KeyCode::End, KeyCode::Up, KeyCode::Up] {
-        update(&mut s, key(k));
+        crate::ui::test_support::send_key(&mut s, key(k));
     }
     let pid = s.selected_process().map(|p| p.pid);
     assert_eq!(pid, Some(4300));
@@ -58,11 +58,11 @@ fn process_selection_stays_on_its_pid_when_lower_pids_exit_and_new_ones_appear()
     );
     assert_eq!(s.selected_process().map(|p| p.pid), pid);
     // Tree mode too.
-    update(&mut s, key(KeyCode::Char('t')));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Char('t')));
     update(&mut s, Event::Processes(churn(&[990], &[7, 8, 9])));
     assert_eq!(s.selected_process().map(|p| p.pid), pid);
     // The summary key acts on the process that is selected, not on the row index.
-    update(&mut s, key(KeyCode::Char('s')));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Char('s')));
     assert_eq!(s.summary_scope, super::state::SummaryScope::Pid(4300));
 }
 
@@ -71,7 +71,7 @@ fn a_vanished_process_leaves_the_selection_on_the_nearest_row() {
     let mut s = state();
     focus(&mut s, Pane::Processes);
     for k in [KeyCode::End, KeyCode::Up, KeyCode::Up] {
-        update(&mut s, key(k));
+        crate::ui::test_support::send_key(&mut s, key(k));
     }
     update(&mut s, Event::Processes(churn(&[4300, 1, 812], &[])));
     assert_eq!(
@@ -116,10 +116,10 @@ fn pod_and_pod_process_selection_follow_their_rows() {
         KeyCode::Down,
         KeyCode::Enter,
     ] {
-        update(&mut s, key(k));
+        crate::ui::test_support::send_key(&mut s, key(k));
     }
-    update(&mut s, key(KeyCode::Down));
-    update(&mut s, key(KeyCode::Down));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Down));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Down));
     assert_eq!(super::podview::selected_pid(&s), Some(20));
     // A lower pid exits, another appears: still 20.
     update(
@@ -131,9 +131,9 @@ fn pod_and_pod_process_selection_follow_their_rows() {
     update(&mut s, Event::Pods(PodUpdate::Delete("ua".into())));
     assert_eq!(super::podview::selected_pid(&s), Some(20));
     // Select the pod row c, then the pod a comes back above it.
-    update(&mut s, key(KeyCode::Home));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Home));
     while s.pods_view.rows.get(s.pods_view.selected) != Some(&PodRow::Pod("uc".into())) {
-        update(&mut s, key(KeyCode::Down));
+        crate::ui::test_support::send_key(&mut s, key(KeyCode::Down));
     }
     let want = Some(PodRow::Pod("uc".into()));
     assert_eq!(s.pods_view.rows.get(s.pods_view.selected).cloned(), want);
@@ -171,7 +171,7 @@ fn alert_selection_stays_on_its_alert_as_new_ones_arrive_and_old_ones_drop() {
         Event::Alerts((0..5).map(|i| alert(&format!("r{i}"))).collect()),
     );
     focus(&mut s, Pane::Alerts);
-    update(&mut s, key(KeyCode::Up));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Up));
     let chosen = s.alerts.selected_entry().map(|e| e.alert.rule.clone());
     assert_eq!(chosen.as_deref(), Some("r3"));
     update(&mut s, Event::Alerts(vec![alert("r5"), alert("r6")]));

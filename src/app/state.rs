@@ -6,7 +6,6 @@ use super::buffer::{DEFAULT_CAP, EventBuffer};
 use super::event::{AggRow, CgroupInfo, CollectorState, CollectorStats, ProcInfo};
 use super::filter::Filter;
 use super::summary::SummaryRow;
-use crate::ui::keymap::Keymap;
 
 /// The focusable panes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -259,19 +258,21 @@ pub struct AppState {
     pub rate: Rate,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
-    /// Key bindings.
-    pub keymap: Keymap,
+    /// The keys bound to each action, for the help overlay (`Event::Setup`).
+    pub key_help: super::input::KeyHelp,
     /// Set when the user asked to quit.
     pub quit: bool,
     /// Alerts pane: received alerts, counts, filter, intake status.
     pub alerts: super::alerts_view::AlertsView,
     /// Flight recorder: time retention of events and snapshots of alerted processes.
     pub flight: super::flight::FlightRecorder,
+    /// The replay bar, when a recording is being played.
+    pub replay: Option<super::replay::ReplayView>,
 }
 
 impl AppState {
     /// Fresh state with a buffer of `cap` records.
-    pub fn new(cap: usize, keymap: Keymap) -> Self {
+    pub fn new(cap: usize) -> Self {
         Self {
             buffer: EventBuffer::new(cap),
             cgroups: HashMap::new(),
@@ -308,16 +309,17 @@ impl AppState {
             message: None,
             rate: Rate::default(),
             size: (80, 24),
-            keymap,
+            key_help: Default::default(),
             quit: false,
             alerts: Default::default(),
             flight: Default::default(),
+            replay: None,
         }
     }
 
     /// Fresh state with the default cap.
-    pub fn with_keymap(keymap: Keymap) -> Self {
-        Self::new(DEFAULT_CAP, keymap)
+    pub fn with_default_cap() -> Self {
+        Self::new(DEFAULT_CAP)
     }
 
     /// Number of records the stream pane lists (filtered or all).

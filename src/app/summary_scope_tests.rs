@@ -113,12 +113,12 @@ fn s_on_a_pods_pane_row_gives_its_pod_or_container_summary() {
     press(&mut s, "s");
     assert_eq!(s.summary_scope, SummaryScope::All, "s again: all");
     press(&mut s, "\n");
-    update(
+    crate::ui::test_support::send_key(
         &mut s,
-        Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Down,
             crossterm::event::KeyModifiers::NONE,
-        )),
+        ),
     );
     press(&mut s, "s");
     assert_eq!(

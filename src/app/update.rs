@@ -9,6 +9,10 @@ use super::summary::{summarize, total};
 /// Work for the runtime (I/O lives there, never in `update`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Steer the replay player.
+    Replay(super::replay::ReplayCmd),
+    /// Something the operator did that a recording keeps as such (the [`super::Core`]'s tap takes it; no I/O).
+    Fact(Fact),
     /// Restore the terminal and exit.
     Quit,
     /// Inspect a process (answered by `Event::Inspected`).
@@ -25,8 +29,32 @@ pub enum Effect {
     ObservePods(Vec<super::podobserve::ContainerPids>),
 }
 
-/// Applies one event to the state.
-pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
+/// What the operator did, kept by a recording for the timeline of the report (never secret values).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Fact {
+    /// `:note TEXT`.
+    Note {
+        /// The note.
+        text: String,
+    },
+    /// Masked secrets of a process were revealed on screen: which variables, never their values.
+    Revealed {
+        /// The process.
+        pid: u32,
+        /// Names of the masked variables shown.
+        names: Vec<String>,
+    },
+    /// The operator pivoted from an alert to its process.
+    Pivot {
+        /// The alert's rule.
+        rule: String,
+        /// Its process, when the alert names one.
+        pid: Option<u32>,
+    },
+}
+
+/// Applies one event to the state. Only [`super::Core::dispatch`] calls it.
+pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
     match event {
         Event::Kernel(batch) => on_kernel(state, batch),
         Event::Stats(s) => state.stats = s,
@@ -69,7 +97,9 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
                 refresh_summary(state);
             }
         }
-        Event::Key(k) => return super::keys::on_key(state, k),
+        Event::Input(i) => return super::keys::on_input(state, i),
+        Event::Setup(s) => return on_setup(state, s),
+        Event::Replay(r) => super::replay::ReplayView::on_status(&mut state.replay, r),
         Event::Resize(w, h) => state.size = (w, h),
         Event::Tick(now) => on_tick(state, now),
         Event::Inspected { pid, result } => {
@@ -219,6 +249,23 @@ fn index_by_pid(processes: &[super::event::ProcInfo]) -> std::collections::HashM
         index.entry(p.pid).or_insert(i);
     }
     index
+}
+
+fn on_setup(state: &mut AppState, setup: super::event::Setup) -> Vec<Effect> {
+    use super::event::Setup;
+    match setup {
+        Setup::KeyHelp(k) => state.key_help = k,
+        Setup::WallOffset(ns) => state.alerts.wall_offset_ns = Some(ns),
+        Setup::FlightSeconds(s) => state.flight.seconds = s,
+        Setup::Filter(text) => match Filter::parse(&text) {
+            Ok(f) => set_filter(state, f),
+            Err(e) => {
+                let text = format!("filter: {e}");
+                state.message = Some((super::state::Severity::Error, text));
+            }
+        },
+    }
+    Vec::new()
 }
 
 fn on_tick(state: &mut AppState, now: u64) {

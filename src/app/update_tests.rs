@@ -6,17 +6,19 @@ use super::buffer::CHUNK;
 use super::event::{Event, KernelBatch};
 use super::state::{AppState, Mode, Pane, Severity, SummaryScope};
 use super::update::{Effect, update};
-use crate::ui::keymap::Keymap;
 use crate::ui::test_support::{events, press, state, sys};
 
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 #[test]
 fn quit_key_returns_the_quit_effect() {
     let mut s = state();
-    assert_eq!(update(&mut s, key(KeyCode::Char('q'))), vec![Effect::Quit]);
+    assert_eq!(
+        crate::ui::test_support::send_key(&mut s, key(KeyCode::Char('q'))),
+        vec![Effect::Quit]
+    );
     assert!(s.quit);
 }
 
@@ -48,7 +50,7 @@ fn filter_is_typed_applied_and_cleared() {
         }),
     );
     assert_eq!(s.stream_len(), n + 1);
-    update(&mut s, key(KeyCode::Esc));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Esc));
     assert!(s.stream.filter.is_empty(), "esc clears the filter");
     assert_eq!(s.stream_len(), s.buffer.len());
 }
@@ -69,7 +71,7 @@ fn moving_up_pauses_and_end_follows_again() {
     let mut s = state();
     assert!(s.stream.follow);
     let last = s.stream.selected;
-    update(&mut s, key(KeyCode::Up));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Up));
     assert!(!s.stream.follow);
     let paused_at = s.stream.selected;
     assert_ne!(paused_at, last);
@@ -84,14 +86,14 @@ fn moving_up_pauses_and_end_follows_again() {
         s.stream.selected, paused_at,
         "paused selection stays put when events arrive"
     );
-    update(&mut s, key(KeyCode::End));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::End));
     assert!(s.stream.follow);
     assert_eq!(s.stream.selected, s.stream_seq(s.stream_len() - 1));
 }
 
 #[test]
 fn buffer_cap_drops_oldest_and_prunes_the_filter_index() {
-    let mut s = AppState::new(CHUNK, Keymap::default());
+    let mut s = AppState::new(CHUNK);
     press(&mut s, "/comm:cat\n");
     let batch: Vec<_> = (0..(CHUNK as u64 + 10))
         .map(|i| sys(i, 4301, b"cat", 257, 3))
@@ -122,28 +124,28 @@ fn enter_opens_inspect_and_summary_enter_filters_by_syscall() {
         .expect("held")
         .pid();
     assert_eq!(
-        update(&mut s, key(KeyCode::Enter)),
+        crate::ui::test_support::send_key(&mut s, key(KeyCode::Enter)),
         vec![Effect::Inspect(pid)]
     );
     assert_eq!(s.inspect.as_ref().map(|v| v.pid), Some(pid));
-    update(&mut s, key(KeyCode::Tab));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Tab));
     assert_eq!(
         s.inspect.as_ref().map(|v| v.tab),
         Some(super::inspect_view::Tab::Fds)
     );
-    update(&mut s, key(KeyCode::Esc));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Esc));
     assert!(s.inspect.is_none(), "esc closes the inspect view");
-    update(&mut s, key(KeyCode::Tab));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Tab));
     assert_eq!(s.focus, Pane::Summary);
-    update(&mut s, key(KeyCode::Enter));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Enter));
     assert_eq!(s.focus, Pane::Stream);
     assert_eq!(s.stream.filter.to_string(), "syscall:read");
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Tab));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Tab));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Tab));
     assert_eq!(s.focus, Pane::Processes);
     let chosen = s.selected_process().map(|p| p.pid).expect("a process");
     assert_eq!(
-        update(&mut s, key(KeyCode::Enter)),
+        crate::ui::test_support::send_key(&mut s, key(KeyCode::Enter)),
         vec![Effect::Inspect(chosen)]
     );
 }
@@ -151,7 +153,7 @@ fn enter_opens_inspect_and_summary_enter_filters_by_syscall() {
 #[test]
 fn revealing_secrets_is_noted() {
     let mut s = state();
-    update(&mut s, key(KeyCode::Enter));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Enter));
     press(&mut s, "\tR");
     assert!(
         s.notes.is_empty(),
@@ -168,15 +170,15 @@ fn help_opens_and_closes() {
     let mut s = state();
     press(&mut s, "?");
     assert_eq!(s.mode, Mode::Help);
-    update(&mut s, key(KeyCode::Esc));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Esc));
     assert_eq!(s.mode, Mode::Normal);
 }
 
 #[test]
 fn finder_pivots_to_a_pod_and_to_a_pid() {
     let mut s = state();
-    let ctrl_p = Event::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL));
-    update(&mut s, ctrl_p.clone());
+    let ctrl_p = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    crate::ui::test_support::send_key(&mut s, ctrl_p);
     assert_eq!(s.mode, Mode::Finder);
     press(&mut s, "team-a/web");
     press(&mut s, "\n");
@@ -190,10 +192,10 @@ fn finder_pivots_to_a_pod_and_to_a_pid() {
     );
     assert!(s.stream_len() > 0, "the pod's events are listed");
 
-    update(&mut s, ctrl_p);
+    crate::ui::test_support::send_key(&mut s, ctrl_p);
     press(&mut s, "4301 cat");
     assert_eq!(
-        update(&mut s, key(KeyCode::Enter)),
+        crate::ui::test_support::send_key(&mut s, key(KeyCode::Enter)),
         vec![Effect::Inspect(4301)],
         "a chosen pid opens its inspect view"
     );
@@ -206,12 +208,12 @@ fn finder_pivots_to_a_pod_and_to_a_pid() {
 #[test]
 fn finder_escape_closes_without_pivot() {
     let mut s = state();
-    update(
+    crate::ui::test_support::send_key(
         &mut s,
-        Event::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+        KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL),
     );
     press(&mut s, "curl");
-    update(&mut s, key(KeyCode::Esc));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::Esc));
     assert_eq!(s.mode, Mode::Normal);
     assert!(s.stream.filter.is_empty());
 }
@@ -221,7 +223,7 @@ fn tree_and_sort_keep_the_selected_process() {
     let mut s = state();
     press(&mut s, "\t\t");
     assert_eq!(s.focus, Pane::Processes);
-    update(&mut s, key(KeyCode::End));
+    crate::ui::test_support::send_key(&mut s, key(KeyCode::End));
     let pid = s.selected_process().map(|p| p.pid);
     press(&mut s, "t");
     assert!(s.process_view.tree);

@@ -8,9 +8,11 @@ use super::alerts_view::AlertsView;
 use super::buffer::EventBuffer;
 use super::finder::Finder;
 use super::flight::FlightRecorder;
+use super::input::{KeyContext, KeyHelp};
 use super::inspect_view::InspectState;
 use super::kube_status::KubeStatus;
 use super::podview::PodsView;
+use super::replay::ReplayView;
 use super::state::{AppState, Mode, Pane, ProcView, Rate, Severity, StreamView, SummaryScope};
 use super::summary::SummaryRow;
 use crate::model::{CgroupInfo, CollectorState, CollectorStats, ProcInfo};
@@ -77,6 +79,10 @@ pub struct View<'a> {
     pub inspect: Option<&'a InspectState>,
     /// The fuzzy finder, while open.
     pub finder: Option<&'a Finder>,
+    /// The keys bound to each action (help overlay, hints).
+    pub key_help: &'a KeyHelp,
+    /// The replay player, while replaying.
+    pub replay: Option<&'a ReplayView>,
 }
 
 impl<'a> View<'a> {
@@ -114,6 +120,16 @@ impl<'a> View<'a> {
             flight: &state.flight,
             inspect: state.inspect.as_ref(),
             finder: state.finder.as_ref(),
+            key_help: &state.key_help,
+            replay: state.replay.as_ref(),
+        }
+    }
+
+    /// Where keys are looked up: the inspect view, else the focused pane.
+    pub fn key_context(&self) -> KeyContext {
+        match self.inspect {
+            Some(_) => KeyContext::Inspect,
+            None => self.focus.into(),
         }
     }
 

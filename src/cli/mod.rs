@@ -20,6 +20,7 @@ mod ps;
 mod rules;
 mod stream;
 mod tui;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -58,6 +59,8 @@ enum Cmd {
     Rules(rules::RulesArgs),
     /// List the pods scheduled on this node, from the Kubernetes API.
     Pods(pods::PodsArgs),
+    /// Check a session file: OK with counts and the final hash, or the first changed chunk, or truncated.
+    Verify(verify::VerifyArgs),
 }
 
 impl Cli {
@@ -74,6 +77,7 @@ impl Cli {
             Some(Cmd::Alerts(a)) => alerts::run(a),
             Some(Cmd::Rules(a)) => rules::run(a),
             Some(Cmd::Pods(a)) => pods::run(a),
+            Some(Cmd::Verify(a)) => verify::run(a),
         }
     }
 }

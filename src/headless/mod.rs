@@ -9,3 +9,4 @@ pub mod out;
 pub mod posture;
 pub mod ps;
 pub mod stream;
+pub mod verify;

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use crate::app::buffer::{CHUNK, EventRef};
 use crate::app::describe;
+use crate::app::event::Setup;
 use crate::app::filter::Filter;
 use crate::app::state::AppState;
-use crate::app::{Event, update};
+use crate::app::{Core, Event};
 use crate::collector::clock::WallClock;
 use std::sync::Arc;
 
@@ -18,7 +19,6 @@ use crate::collector::stop::Stop;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::identity::resolve::Resolver;
 use crate::sanitize::{sanitize, sanitize_bytes};
-use crate::ui::keymap::Keymap;
 
 /// Options of `stream`.
 #[derive(Clone, Debug, Default)]
@@ -153,12 +153,12 @@ fn run_with(
     format: Format,
     out: &mut impl Write,
 ) -> Result<StreamReport, CollectorError> {
-    let filter = Filter::parse(&opts.filter).map_err(|e| CollectorError::Refused {
+    Filter::parse(&opts.filter).map_err(|e| CollectorError::Refused {
         what: "filter".into(),
         detail: e.to_string(),
     })?;
-    let mut state = AppState::new(CHUNK * 16, Keymap::default());
-    state.stream.filter = filter;
+    let mut core = Core::new(AppState::new(CHUNK * 16));
+    core.dispatch(Event::Setup(Setup::Filter(opts.filter.clone())));
     let clock = WallClock::now();
     let mut printed = 0u64;
     let mut names = Names::new(opts.cri.as_ref());
@@ -181,7 +181,7 @@ fn run_with(
                 printed: &mut printed,
                 names: &mut names,
             };
-            print_new(&mut state, ev, &clock, format, &mut sink)
+            print_new(&mut core, ev, &clock, format, &mut sink)
         },
         |gap| {
             drop_records += 1;
@@ -237,14 +237,15 @@ struct Sink<'a, W: Write> {
 
 /// Feeds `ev` to the core and prints the records it added that pass the filter.
 fn print_new<W: Write>(
-    state: &mut AppState,
+    core: &mut Core,
     ev: Event,
     clock: &WallClock,
     format: Format,
     sink: &mut Sink<'_, W>,
 ) -> bool {
-    let from = state.buffer.next_seq();
-    update(state, ev);
+    let from = core.state().buffer.next_seq();
+    core.dispatch(ev);
+    let state = core.state();
     let to = state.buffer.next_seq();
     let seqs: Box<dyn Iterator<Item = u64>> = if state.stream.filter.is_empty() {
         Box::new(from..to)

@@ -8,7 +8,7 @@ use crate::sanitize::sanitize;
 pub use crate::redact::{MASK, entropy, is_secret_name, looks_like_secret};
 
 /// One environment variable. `Debug` never prints a masked value.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnvEntry {
     /// Raw name; sanitize before drawing.
     pub name: String,

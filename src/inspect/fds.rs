@@ -8,7 +8,7 @@ use std::path::Path;
 use super::sockets::Socket;
 
 /// What a descriptor refers to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FdKind {
     File,
     Dir,
@@ -44,7 +44,7 @@ impl FdKind {
 }
 
 /// One descriptor.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fd {
     pub fd: u32,
     /// The link target, raw (paths may hold any byte); sanitize before drawing.

@@ -4,7 +4,7 @@ use std::io;
 use std::path::Path;
 
 /// What confines the process.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lsm {
     /// No LSM exposes a label (the attr files are missing or return `EINVAL`).
     #[default]

@@ -12,6 +12,7 @@ pub mod namespaces;
 pub mod overview;
 pub mod rootfs;
 pub mod sockets;
+pub mod static_name;
 pub mod status;
 
 use std::io;
@@ -44,17 +45,18 @@ pub enum InspectError {
 }
 
 /// One section that could not be read (e.g. `environ`: permission denied).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SectionError {
     /// `cmdline`, `exe`, `cwd`, `environ`, `fds`, `sockets`, `mounts`, `namespaces`, `lsm`.
-    pub section: &'static str,
+    #[serde(deserialize_with = "crate::inspect::static_name::deserialize")]
+    pub section: crate::inspect::static_name::StaticName,
     pub message: String,
     pub permission_denied: bool,
 }
 
 /// Everything read about one process. Sections that failed are `None` and
 /// have an entry in `errors`. Text fields are raw: sanitize before drawing.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Inspection {
     pub pid: u32,
     pub identity: Identity,

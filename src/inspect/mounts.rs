@@ -29,7 +29,7 @@ pub const RUNTIME_SOCKETS: [&str; 4] = [
 ];
 
 /// One mountinfo line, unescaped (fields are raw; sanitize before drawing).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mount {
     pub id: u32,
     pub parent: u32,

@@ -10,9 +10,10 @@ pub const KINDS: [&str; 8] = ["cgroup", "ipc", "mnt", "net", "pid", "time", "use
 pub const CALLED_OUT: [&str; 5] = ["pid", "net", "ipc", "uts", "user"];
 
 /// One namespace of the process.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Namespace {
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::inspect::static_name::deserialize")]
+    pub kind: crate::inspect::static_name::StaticName,
     /// Inode from `readlink /proc/PID/ns/KIND` (`net:[4026531840]`); `None` if
     /// unreadable or the kernel lacks the kind.
     pub inode: Option<u64>,
@@ -28,7 +29,7 @@ impl Namespace {
 }
 
 /// One `uid_map` / `gid_map` line: ids `inside..inside+count` map to `outside..`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IdMap {
     pub inside: u32,
     pub outside: u32,
@@ -36,7 +37,7 @@ pub struct IdMap {
 }
 
 /// The namespaces section.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Namespaces {
     pub entries: Vec<Namespace>,
     pub uid_map: Vec<IdMap>,

@@ -14,7 +14,7 @@ pub const MAX_PARENTS: usize = 64;
 const ACCOUNTS_LIMIT: u64 = 4 << 20;
 
 /// The assembled overview section.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Overview {
     /// argv; empty for kernel threads.
     pub cmdline: Vec<String>,
@@ -33,7 +33,7 @@ pub struct Overview {
 }
 
 /// The executable.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Exe {
     /// The link target without the ` (deleted)` suffix; raw, sanitize before drawing.
     pub path: String,
@@ -47,7 +47,7 @@ pub struct Exe {
 }
 
 /// A numeric id and its name (`None` → show `unknown`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NamedId {
     pub id: u32,
     pub name: Option<String>,
@@ -61,7 +61,7 @@ impl NamedId {
 }
 
 /// One link of the parent chain.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Parent {
     pub pid: u32,
     /// Raw task name; sanitize before drawing.
@@ -76,7 +76,7 @@ pub struct Parent {
 }
 
 /// Why a process's pid namespace differs from its parent's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Boundary {
     /// The namespace's pid 1: the container's init.
     Init,

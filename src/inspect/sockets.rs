@@ -16,7 +16,7 @@ const INET_TABLES: [(&str, &str); 6] = [
 ];
 
 /// One socket from the tables.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Socket {
     pub inode: u64,
     /// `tcp`, `tcp6`, `udp`, `udp6`, `raw`, `raw6`, `unix`.

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 /// Falco priorities, most severe first (Falco's order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Priority {
     Emergency,
     Alert,
@@ -62,7 +64,7 @@ impl Priority {
 }
 
 /// Where an alert came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AlertOrigin {
     /// ktriage's own rule engine on the live (or replayed) event stream.
     Engine,
@@ -71,7 +73,7 @@ pub enum AlertOrigin {
 }
 
 /// One alert. Text fields come from workloads: sanitize before drawing.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alert {
     /// Event time, nanoseconds since the Unix epoch (UTC).
     pub time_ns: u64,

@@ -3,7 +3,7 @@
 use super::identity::Identity;
 
 /// One ancestor as the process model held it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ancestor {
     pub pid: u32,
     /// Task comm (untrusted).
@@ -13,7 +13,7 @@ pub struct Ancestor {
 }
 
 /// The alerted process as the rule engine's process model held it (untrusted text).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProcFacts {
     pub pid: u32,
     pub ppid: u32,

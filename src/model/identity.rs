@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A container as the runtime knows it; fields the runtime did not give are `None`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ContainerInfo {
     /// Full container id (64 hex digits for containerd, CRI-O, docker, podman).
     pub id: String,
@@ -18,7 +18,7 @@ pub struct ContainerInfo {
 }
 
 /// A pod as the runtime (or, later, the API server) knows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PodInfo {
     /// Pod name.
     pub name: Option<String>,
@@ -39,7 +39,7 @@ pub fn is_kubelet_label(key: &str) -> bool {
 }
 
 /// Identity of one process.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The container, `None` on the host.
     pub container: Option<ContainerInfo>,

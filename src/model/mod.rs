@@ -8,7 +8,7 @@ pub mod identity;
 pub mod proc;
 
 /// Records decoded from one drain of the ring buffer.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KernelBatch {
     /// cgroups seen for the first time in this batch (resolved before the events).
     pub cgroups: Vec<CgroupInfo>,
@@ -17,7 +17,7 @@ pub struct KernelBatch {
 }
 
 /// What a cgroup id resolves to.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CgroupInfo {
     /// cgroup v2 id (the inode of its directory).
     pub id: u64,
@@ -28,7 +28,7 @@ pub struct CgroupInfo {
 }
 
 /// Kind of a streamed record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[repr(u8)]
 pub enum EventKind {
     /// A syscall from the stream set, at its exit.
@@ -65,7 +65,7 @@ impl EventKind {
 }
 
 /// A buffer the probe captured (path, sockaddr, argv), possibly cut short.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Captured {
     /// The bytes as captured (strings keep their NUL).
     pub bytes: Vec<u8>,
@@ -74,7 +74,7 @@ pub struct Captured {
 }
 
 /// One decoded kernel record.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SysEvent {
     /// Boot-clock nanoseconds (CLOCK_BOOTTIME).
     pub ts_ns: u64,
@@ -105,7 +105,7 @@ pub struct SysEvent {
 }
 
 /// Counters read from the probe (summed over CPUs) and from the reader.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CollectorStats {
     /// Records the kernel tried to stream.
     pub attempted: u64,
@@ -124,7 +124,7 @@ pub struct CollectorStats {
 }
 
 /// Where the collector stands.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CollectorState {
     /// Not started yet.
     #[default]
@@ -143,7 +143,7 @@ pub enum CollectorState {
 }
 
 /// One (tgid, syscall) entry of the in-kernel aggregation, summed over CPUs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AggRow {
     /// Process.
     pub tgid: u32,
@@ -158,7 +158,7 @@ pub struct AggRow {
 }
 
 /// A process as /proc shows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProcInfo {
     /// pid.
     pub pid: u32,

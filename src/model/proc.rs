@@ -4,7 +4,7 @@
 //! decode lossily: a comm that is not UTF-8 must not hide a process.
 
 /// The four ids of a credential line (`Uid:` / `Gid:`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ids {
     pub real: u32,
     pub effective: u32,
@@ -13,7 +13,7 @@ pub struct Ids {
 }
 
 /// Parsed `/proc/PID/status`. Fields missing on older kernels keep their defaults.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Status {
     /// `Name:` with the kernel's `\n` / `\\` escapes undone; raw, sanitize before drawing.
     pub name: String,

@@ -12,7 +12,7 @@ use crate::inspect::{Inspection, lsm, mounts, status};
 pub const FULL_CAPS: u64 = (1u64 << 38) - 1;
 
 /// The observed security state of one process.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Observed {
     pub pid: u32,
     /// Effective uid.

@@ -28,7 +28,7 @@ pub struct PostureStore {
 }
 
 /// One change to the known pods, as a watch (or a manifest) delivers it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PodUpdate {
     /// Every pod (initial list, relist, `--pod-manifest`).
     Replace(Vec<Pod>),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::Sender;
 
+use crate::app::event::EffectError;
 use crate::app::{Effect, Event};
 use crate::identity::resolve::Resolver;
 use crate::inspect::Inspector;
@@ -32,13 +33,13 @@ fn root_of(pid: u32) -> PathBuf {
 /// Runs one effect synchronously (tests call this directly).
 pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
     match effect {
-        Effect::Quit => None,
+        Effect::Quit | Effect::Fact(_) | Effect::Replay(_) => None,
         Effect::Inspect(pid) => {
             let identity = Resolver::new(cri_socket, true).identify(pid);
             let result = Inspector::new("/proc")
                 .inspect(pid, &identity)
                 .map(Arc::new)
-                .map_err(|e| e.to_string());
+                .map_err(EffectError::from);
             Some(Event::Inspected { pid, result })
         }
         Effect::ObservePods(list) => Some(Event::PodsObserved(crate::app::podobserve::read(
@@ -53,14 +54,14 @@ pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
                     crate::app::flight::redact(&mut ins);
                     Arc::new(ins)
                 })
-                .map_err(|e| e.to_string());
+                .map_err(EffectError::from);
             Some(Event::Snapshot { pid, result })
         }
         Effect::ListRoot(pid, path) => {
             let result = RootFs::open(&root_of(pid))
                 .and_then(|r| r.list(&path))
                 .map(Arc::new)
-                .map_err(|e| e.to_string());
+                .map_err(EffectError::from);
             Some(Event::RootListed { pid, path, result })
         }
         Effect::ReadRoot(pid, path) => {
@@ -70,7 +71,7 @@ pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
                     return Some(Event::RootFile {
                         pid,
                         path,
-                        result: Err(e.to_string()),
+                        result: Err(EffectError::from(e)),
                     });
                 }
             };
@@ -81,7 +82,7 @@ pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
                 let result = root
                     .list(&resolved)
                     .map(Arc::new)
-                    .map_err(|e| e.to_string());
+                    .map_err(EffectError::from);
                 return Some(Event::RootListed {
                     pid,
                     path: resolved,
@@ -91,7 +92,7 @@ pub fn run(effect: Effect, cri_socket: Option<&Path>) -> Option<Event> {
             let result = root
                 .read(&path, DEFAULT_PREVIEW_CAP)
                 .map(Arc::new)
-                .map_err(|e| e.to_string());
+                .map_err(EffectError::from);
             Some(Event::RootFile { pid, path, result })
         }
     }

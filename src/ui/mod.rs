@@ -1,6 +1,7 @@
 //! Terminal UI: panes, keymap, theme.
 
 pub mod effects;
+pub mod input;
 pub mod keymap;
 mod kube_source;
 pub mod panes;
@@ -16,13 +17,15 @@ mod render_identity_tests;
 #[cfg(test)]
 mod render_inspect_tests;
 #[cfg(test)]
+mod render_replay_tests;
+#[cfg(test)]
 mod render_root_tests;
 #[cfg(test)]
 mod render_tests;
 #[cfg(test)]
 mod render_untrusted_tests;
 pub mod run;
-pub mod strings;
+pub use crate::strings;
 pub mod terminal;
 #[cfg(test)]
 pub mod test_support;

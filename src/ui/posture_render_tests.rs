@@ -149,12 +149,12 @@ fn pods_pane_pivots_to_containers_and_processes() {
     assert!(!t.contains('\u{1b}'), "hostile pod name sanitized");
     // Enter on a process opens the inspect view of that pid.
     press(&mut s, "j");
-    let effects = update(
+    let effects = crate::ui::test_support::send_key(
         &mut s,
-        Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Enter,
             crossterm::event::KeyModifiers::NONE,
-        )),
+        ),
     );
     assert_eq!(effects, vec![crate::app::Effect::Inspect(4300)]);
     assert_eq!(s.inspect.as_ref().map(|v| v.pid), Some(4300));

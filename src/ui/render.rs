@@ -1,9 +1,8 @@
-//! Screen layout: splits the terminal into banner, panes, input line and status bar, and draws them from a [`View`] of the state.
+//! Screen layout: splits the terminal into banner, panes, input line and status bar, and draws them from `&AppState`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::keymap::Keymap;
 use super::panes::alerts;
 use super::panes::{banner, finder, help, input, inspect, processes, status, stream, summary};
 use super::theme::Theme;
@@ -41,6 +40,8 @@ pub struct Areas {
     pub input: Option<Rect>,
     /// Status bar.
     pub status: Option<Rect>,
+    /// Replay bar (above the status bar, while replaying).
+    pub replay: Option<Rect>,
 }
 
 /// Computes the layout for `area`. The focused pane is always given room.
@@ -53,6 +54,9 @@ pub fn layout(area: Rect, view: &View) -> Areas {
         a.input = Some(take_bottom(&mut rest, 1)).filter(|r| r.height > 0);
     } else {
         a.status = Some(take_bottom(&mut rest, 1)).filter(|r| r.height > 0);
+        if view.replay.is_some() && rest.height > MIN_BODY {
+            a.replay = Some(take_bottom(&mut rest, 1));
+        }
         if typing {
             a.input = Some(take_bottom(&mut rest, 1));
         }
@@ -176,14 +180,14 @@ fn split_body(a: &mut Areas, body: Rect, focus: Pane) {
 /// Draws the whole screen from a view of the state. Pure: no I/O, and only
 /// the visible rows of each pane are built (what a pane needs over all its
 /// data, `update` keeps in the state).
-pub fn render(frame: &mut Frame, view: &View, theme: &Theme, keymap: &Keymap, clock: &WallClock) {
+pub fn render(frame: &mut Frame, view: &View, theme: &Theme, clock: &WallClock) {
     let area = frame.area();
     let a = layout(area, view);
     if let Some(r) = a.banner {
         banner::render(frame, r, view, theme);
     }
     if let (Some(iv), Some(r)) = (view.inspect, a.body) {
-        inspect::render(frame, r, view, iv, theme, keymap);
+        inspect::render(frame, r, view, iv, theme);
     } else {
         if let Some(r) = a.stream {
             stream::render(frame, r, view, theme, clock);
@@ -203,13 +207,16 @@ pub fn render(frame: &mut Frame, view: &View, theme: &Theme, keymap: &Keymap, cl
         }
     }
     if let Some(r) = a.status {
-        status::render(frame, r, view, theme, keymap);
+        status::render(frame, r, view, theme);
     }
     if let Some(r) = a.input {
         input::render(frame, r, view, theme);
     }
+    if let (Some(r), Some(v)) = (a.replay, view.replay) {
+        super::panes::replay::render(frame, r, v, theme, clock);
+    }
     if *view.mode == Mode::Help && area.width > 0 && area.height > 0 {
-        help::render(frame, area, view, theme, keymap);
+        help::render(frame, area, view, theme);
     }
     if let (Mode::Finder, Some(f)) = (view.mode, view.finder) {
         finder::render(frame, area, f, theme);

@@ -8,10 +8,7 @@ use crate::app::{Effect, Event, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn enter(s: &mut crate::app::AppState) -> Vec<Effect> {
-    update(
-        s,
-        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    )
+    crate::ui::test_support::send_key(s, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
 }
 
 #[test]
@@ -46,10 +43,7 @@ fn fds_rows_select_and_preview_a_file_through_the_root() {
         "the Root tab's own file is untouched"
     );
     // esc closes the preview, not the view; the selection stays.
-    update(
-        &mut s,
-        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
-    );
+    crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     let v = s.inspect.as_ref().expect("still open");
     assert!(!v.fd_open);
     assert_eq!(v.fd_selected, 9);

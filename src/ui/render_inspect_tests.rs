@@ -294,7 +294,7 @@ fn inspect_root_loading_and_errors() {
         Event::RootListed {
             pid: ts::INSPECT_PID,
             path: "/root".into(),
-            result: Err(denied.clone()),
+            result: Err(denied.clone().into()),
         },
     );
     let t = draw(&s, &ts::theme("dark"), 80, 24);
@@ -312,7 +312,7 @@ fn inspect_root_loading_and_errors() {
         Event::RootFile {
             pid: ts::INSPECT_PID,
             path: "/dev/sda".into(),
-            result: Err(refused.to_string()),
+            result: Err(refused.to_string().into()),
         },
     );
     let shown = screen(&s);

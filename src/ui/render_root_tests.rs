@@ -14,7 +14,7 @@ fn root_tab_refuses_pseudo_filesystem_files() {
     };
     let msg = result.as_ref().expect_err("refused");
     assert_eq!(
-        msg,
+        msg.message,
         "/proc/self/environ: on a pseudo-filesystem (proc), not read"
     );
     let mut s = ts::inspect_state(

@@ -49,10 +49,7 @@ fn help_overlay_scrolls_and_lists_every_binding_of_the_context() {
         assert!(top.contains(full), "nothing cut at 80 columns:\n{top}");
     }
     for _ in 0..40 {
-        update(
-            &mut s,
-            Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
-        );
+        crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
     }
     let t = draw(&s, &ts::theme("mono"), 80, 24);
     insta::assert_snapshot!("help_scrolled_80x24_mono", dump(&t));
@@ -70,17 +67,11 @@ fn help_overlay_scrolls_and_lists_every_binding_of_the_context() {
         "{end}"
     );
     // Up goes back up right away (the offset is clamped, not past the end).
-    update(
-        &mut s,
-        Event::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)),
-    );
+    crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
     let up = text(draw(&s, &ts::theme("mono"), 80, 24).backend().buffer());
     assert_ne!(up, end);
     // The inspect view's own keys are listed there (not "(unbound)").
-    update(
-        &mut s,
-        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
-    );
+    crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     press(&mut s, "\n?");
     assert!(s.inspect.is_some());
     let insp = text(draw(&s, &ts::theme("mono"), 80, 24).backend().buffer());
@@ -90,20 +81,11 @@ fn help_overlay_scrolls_and_lists_every_binding_of_the_context() {
     );
     assert!(!insp.contains("(unbound)"), "{insp}");
     // The alerts pane lists its own filter syntax.
-    update(
-        &mut s,
-        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
-    );
-    update(
-        &mut s,
-        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
-    );
+    crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     press(&mut s, "a?");
     for _ in 0..40 {
-        update(
-            &mut s,
-            Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
-        );
+        crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
     }
     let al = text(draw(&s, &ts::theme("mono"), 80, 24).backend().buffer());
     assert!(al.contains("priority:P rule:TEXT"), "{al}");
@@ -114,10 +96,7 @@ fn filter_input() {
     let mut s = ts::state();
     press(&mut s, "/pid:4300\n/");
     // The old filter opens selected; a move keeps it and typing appends.
-    update(
-        &mut s,
-        Event::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
-    );
+    crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
     press(&mut s, " conn");
     assert_eq!(s.mode, Mode::Filter("pid:4300 conn".into()));
     snapshot_all("filter", &s);
@@ -127,7 +106,7 @@ fn filter_input() {
 fn finder_overlay() {
     let mut s = ts::state();
     let ctrl_p = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL);
-    update(&mut s, Event::Key(ctrl_p));
+    crate::ui::test_support::send_key(&mut s, ctrl_p);
     assert_eq!(s.mode, Mode::Finder);
     press(&mut s, "web");
     snapshot_all("finder", &s);
@@ -227,7 +206,7 @@ fn tiny_terminals_do_not_panic() {
 }
 
 fn big_state(n: u32) -> AppState {
-    let mut s = AppState::new(n as usize, crate::ui::keymap::Keymap::default());
+    let mut s = AppState::new(n as usize);
     let events = (0..n)
         .map(|i| ts::sys(u64::from(i), 1_000_000 + i, b"load", 0, 1))
         .collect();
@@ -259,10 +238,7 @@ fn stream_builds_only_visible_rows() {
     );
     assert!(!screen.contains("1000000"), "{screen}");
 
-    update(
-        &mut s,
-        Event::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)),
-    );
+    crate::ui::test_support::send_key(&mut s, KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
     assert!(!s.stream.follow);
     assert_eq!(s.stream_pos(), Some(0));
     let t = draw(&s, &theme, 80, 24);

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -13,7 +13,8 @@ use super::keymap::Keymap;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::app::event::CollectorState;
-use crate::app::{AppState, Effect, Event, update};
+use crate::app::event::Setup;
+use crate::app::{AppState, Core, Effect, Event};
 use crate::collector::clock::{WallClock, monotonic_ns};
 use crate::collector::{CollectorConfig, KernelSource, ProcSource, Source};
 use crate::posture::store::PodUpdate;
@@ -119,18 +120,19 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
         }
     }
     let effects_tx = tx;
-    let mut state = AppState::new(opts.buffer_cap, opts.keymap);
+    let mut core = Core::new(AppState::new(opts.buffer_cap));
+    core.dispatch(Event::Setup(Setup::KeyHelp(opts.keymap.key_help())));
     if let Some(pods) = opts.pods {
-        update(&mut state, Event::Pods(PodUpdate::Replace(pods)));
+        core.dispatch(Event::Pods(PodUpdate::Replace(pods)));
     } else if let Some(k) = opts.kube.take() {
         super::kube_source::spawn(k, effects_tx.clone());
     }
     let clock = WallClock::now();
-    state.alerts.wall_offset_ns = Some(clock.offset_ns());
-    state.flight.seconds = opts.flight_seconds;
+    core.dispatch(Event::Setup(Setup::WallOffset(clock.offset_ns())));
+    core.dispatch(Event::Setup(Setup::FlightSeconds(opts.flight_seconds)));
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    update(&mut state, Event::Resize(size.width, size.height));
+    core.dispatch(Event::Resize(size.width, size.height));
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut term = signal(SignalKind::terminate())?;
@@ -141,16 +143,19 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
     let mut dirty = true;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            guard.terminal.draw(|f| {
-                super::render::render(f, &state.view(), &opts.theme, &state.keymap, &clock)
-            })?;
+            guard
+                .terminal
+                .draw(|f| super::render::render(f, &core.state().view(), &opts.theme, &clock))?;
             last_draw = Instant::now();
             dirty = false;
         }
         let ev = tokio::select! {
             ev = rx.recv() => ev,
             k = keys.next() => match k {
-                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Some(Event::Key(k)),
+                Some(Ok(TermEvent::Key(k))) => {
+                    super::input::translate(core.state().input_target(), &opts.keymap, &k)
+                        .map(Event::Input)
+                }
                 Some(Ok(TermEvent::Resize(w, h))) => Some(Event::Resize(w, h)),
                 Some(Ok(_)) => None,
                 Some(Err(_)) | None => break,
@@ -161,7 +166,7 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<()> {
             _ = int.recv() => break,
         };
         if let Some(ev) = ev {
-            let effects = update(&mut state, ev);
+            let effects = core.dispatch(ev);
             if effects.contains(&Effect::Quit) {
                 break;
             }

@@ -10,12 +10,13 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::app::event::Setup;
 use crate::app::event::{
     AggRow, Captured, CgroupInfo, CollectorState, CollectorStats, EventKind, KernelBatch, ProcInfo,
     SysEvent,
 };
 use crate::app::inspect_view::{InspectState, Tab};
-use crate::app::{AppState, Event, update};
+use crate::app::{AppState, Effect, Event, update};
 use crate::collector::clock::WallClock;
 use crate::identity::{ContainerInfo, Identity, PodInfo};
 use crate::inspect::rootfs::{DirEntry, FileKind, FileView, mode_string};
@@ -183,9 +184,34 @@ pub fn processes() -> Vec<ProcInfo> {
     ]
 }
 
-/// A fresh state with the default keymap.
+thread_local! {
+    /// The keymap `send_key` and `press` map keys through (the default one unless a test sets another).
+    static KEYMAP: std::cell::RefCell<Keymap> = std::cell::RefCell::new(Keymap::default());
+}
+
+/// Keys of this test thread go through `keymap` from now on.
+pub fn use_keymap(keymap: Keymap) {
+    KEYMAP.with(|k| *k.borrow_mut() = keymap);
+}
+
+/// A key as the terminal edge maps it (through the test's keymap), applied to `state`.
+pub fn send_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let input =
+        KEYMAP.with(|k| crate::ui::input::translate(state.input_target(), &k.borrow(), &key));
+    match input {
+        Some(i) => update(state, Event::Input(i)),
+        None => Vec::new(),
+    }
+}
+
+/// A fresh state with the default keymap's keys given to the core.
 pub fn empty_state() -> AppState {
-    AppState::with_keymap(Keymap::default())
+    let mut s = AppState::with_default_cap();
+    update(
+        &mut s,
+        Event::Setup(Setup::KeyHelp(Keymap::default().key_help())),
+    );
+    s
 }
 
 /// The full fixture: events, summary, processes, stats, a rate, collector running.
@@ -231,7 +257,7 @@ pub fn press(state: &mut AppState, text: &str) {
             '\t' => KeyCode::Tab,
             c => KeyCode::Char(c),
         };
-        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        send_key(state, KeyEvent::new(code, KeyModifiers::NONE));
     }
 }
 
@@ -351,7 +377,7 @@ pub fn inspect_state(pid: u32, tab: Tab, result: Option<Result<Inspection, Strin
     let (view, _) = InspectState::open(pid);
     s.inspect = Some(view);
     if let Some(r) = result {
-        let result = r.map(Arc::new);
+        let result = r.map(Arc::new).map_err(Into::into);
         update(&mut s, Event::Inspected { pid, result });
     }
     let steps = Tab::ALL.iter().position(|t| *t == tab).unwrap_or(0);

@@ -8,11 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ktriage::app::event::CollectorStats;
-use ktriage::app::{AppState, Event, update};
+use ktriage::app::{AppState, Core, Event};
 use ktriage::collector::CollectorConfig;
 use ktriage::collector::probes::{Probes, preflight};
 use ktriage::collector::reader::{ReaderCounts, spawn_reader};
-use ktriage::ui::keymap::Keymap;
 use tokio::sync::mpsc;
 
 /// True when BPF can be used. Otherwise says why loudly; under CI=true that is a failure.
@@ -33,7 +32,7 @@ pub fn bpf_available(test: &str) -> bool {
 /// Probes + reader thread + the core's state, pumped by the test.
 pub struct Live {
     pub probes: Probes,
-    pub state: AppState,
+    pub core: Core,
     rx: mpsc::Receiver<Event>,
     stop: Arc<AtomicBool>,
     reader: Option<std::thread::JoinHandle<()>>,
@@ -50,7 +49,7 @@ impl Live {
         let reader = spawn_reader(ring, tx, stop.clone(), counts.clone(), cfg.poll_ms);
         Self {
             probes,
-            state: AppState::new(1_000_000, Keymap::default()),
+            core: Core::new(AppState::new(1_000_000)),
             rx,
             stop,
             reader: Some(reader),
@@ -67,9 +66,9 @@ impl Live {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
             while let Ok(ev) = self.rx.try_recv() {
-                update(&mut self.state, ev);
+                self.core.dispatch(ev);
             }
-            if done(&self.state) {
+            if done(self.core.state()) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -84,7 +83,7 @@ impl Live {
         // Keep receiving while the reader drains so it never blocks on a full channel.
         while handle.as_ref().is_some_and(|h| !h.is_finished()) {
             while let Ok(ev) = self.rx.try_recv() {
-                update(&mut self.state, ev);
+                self.core.dispatch(ev);
             }
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -92,7 +91,7 @@ impl Live {
             h.join().expect("reader thread");
         }
         while let Ok(ev) = self.rx.try_recv() {
-            update(&mut self.state, ev);
+            self.core.dispatch(ev);
         }
         let mut s = self.probes.counters().expect("counters");
         s.received = self.counts.received.load(Ordering::Relaxed);

@@ -81,7 +81,7 @@ pub enum LineError {
 }
 
 /// A line that did not parse, as kept for display (raw: sanitize before drawing).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Malformed {
     /// Intake it came from.
     pub intake: String,
@@ -94,7 +94,7 @@ pub struct Malformed {
 }
 
 /// Where an intake stands.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum IntakeState {
     /// Starting up.
     #[default]
@@ -110,7 +110,7 @@ pub enum IntakeState {
 }
 
 /// Counters of one intake (cumulative) and the malformed lines seen since its last report.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IntakeStats {
     /// Intake name.
     pub intake: String,

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::fmt;
 
 /// What a directory entry is (from `st_mode`, never following a final symlink).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     /// Regular file.
@@ -71,7 +71,7 @@ impl fmt::Display for FileKind {
 }
 
 /// One entry of a directory inside the root (`lstat` semantics).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DirEntry {
     /// File name for display (lossy UTF-8).
     pub name: String,

@@ -9,14 +9,13 @@ pub const DEFAULT_PREVIEW_CAP: usize = 1 << 20;
 pub const DEFAULT_STRINGS_MIN: usize = 4;
 
 /// The first bytes of a regular file inside a root.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileView {
     /// The path as requested.
     pub path: String,
     /// Where it resolved inside the root (after symlinks), e.g. `/etc/shadow`.
     pub resolved: String,
     /// At most `cap` bytes from offset 0.
-    #[serde(skip)]
     pub data: Vec<u8>,
     /// Total size: `st_size`, or the bytes seen if more (procfs files report 0).
     pub size: u64,

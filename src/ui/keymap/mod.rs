@@ -7,7 +7,6 @@
 //! section. A pane section (`[stream]`, `[summary]`, `[processes]`) wins over
 //! `[global]` for that pane.
 
-mod context;
 mod error;
 mod key;
 mod parse;
@@ -19,10 +18,9 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::app::Action;
-use crate::ui::strings;
 
+pub use crate::app::input::KeyContext;
 pub use crate::ui::toml_source::Location;
-pub use context::KeyContext;
 pub use error::KeymapError;
 pub use key::{KeyBinding, KeyParseError};
 use parse::{Layer, parse_layer};
@@ -203,9 +201,24 @@ impl Keymap {
             .map(|(action, _)| HelpEntry {
                 keys: join_keys(&self.keys(context, *action)),
                 action: *action,
-                description: strings::action_description(*action),
+                description: action.description(),
             })
             .collect()
+    }
+}
+
+impl Keymap {
+    /// The bound keys of every action in every context, as the core keeps them for the help overlay.
+    pub fn key_help(&self) -> crate::app::input::KeyHelp {
+        let contexts = KeyContext::ALL
+            .iter()
+            .map(|c| {
+                let entries = self.help_entries_in(*c).into_iter();
+                let bound = entries.filter(|e| !e.keys.is_empty());
+                (*c, bound.map(|e| (e.action, e.keys)).collect())
+            })
+            .collect();
+        crate::app::input::KeyHelp { contexts }
     }
 }
 

@@ -153,10 +153,7 @@ fn help_reflects_bindings_in_action_order() {
     let expected: Vec<Action> = Action::ALL.iter().map(|(a, _)| *a).collect();
     assert_eq!(actions, expected);
     assert_eq!(help[0].keys, "q, ctrl-c");
-    assert_eq!(
-        help[0].description,
-        strings::action_description(Action::Quit)
-    );
+    assert_eq!(help[0].description, Action::Quit.description());
     let entry = help.iter().find(|h| h.action == Action::ToggleHelp);
     assert_eq!(entry.map(|h| h.keys.as_str()), Some("f1, ?"));
 }

@@ -12,7 +12,6 @@ use crate::app::View;
 use crate::app::event::CollectorState;
 use crate::app::state::Severity;
 use crate::sanitize::sanitize;
-use crate::ui::keymap::Keymap;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
 
@@ -25,7 +24,7 @@ struct Segment {
     priority: u8,
 }
 
-fn segments(view: &View, keymap: &Keymap) -> Vec<Segment> {
+fn segments(view: &View) -> Vec<Segment> {
     let mut out = Vec::new();
     let seg = |text: String, role, priority| Segment {
         text,
@@ -79,8 +78,11 @@ fn segments(view: &View, keymap: &Keymap) -> Vec<Segment> {
         Role::StatusBar,
         5,
     ));
-    if let Some(key) = keymap.keys(view.focus, Action::ToggleHelp).first() {
-        out.push(seg(s::status_help(&key.to_string()), Role::StatusKey, 1));
+    if let Some(key) = view
+        .key_help
+        .first_key(view.focus.into(), Action::ToggleHelp)
+    {
+        out.push(seg(s::status_help(key), Role::StatusKey, 1));
     }
     out
 }
@@ -91,12 +93,12 @@ fn total_width(segs: &[Segment]) -> usize {
 }
 
 /// Draws the one-line bar in `area`, dropping the least important parts until it fits.
-pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme, keymap: &Keymap) {
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
     if area.height == 0 || area.width == 0 {
         return;
     }
     let width = usize::from(area.width);
-    let mut segs = segments(view, keymap);
+    let mut segs = segments(view);
     while total_width(&segs) > width && segs.len() > 1 {
         let Some(worst) = (0..segs.len()).max_by_key(|i| segs[*i].priority) else {
             break;

@@ -113,7 +113,7 @@ pub fn alerts_state() -> AppState {
             result: taken,
         },
     );
-    let gone = Err("process 4301 exited".to_string());
+    let gone = Err("process 4301 exited".into());
     update(
         &mut s,
         Event::Snapshot {

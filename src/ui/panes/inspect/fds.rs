@@ -232,7 +232,7 @@ fn preview(frame: &mut Frame, area: Rect, f: &Fd, view: &InspectState, cx: &Cx) 
                 );
             }
             Some((_, Err(msg))) => lines.push(Line::from(
-                cx.span(fit_text(&clean(msg, width), width), Role::Error),
+                cx.span(fit_text(&clean(&msg.message, width), width), Role::Error),
             )),
             None => lines.push(Line::from(cx.span(s::FD_PREVIEW_LOADING, Role::TextDim))),
         }

@@ -25,10 +25,10 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{fit, inner, pane_block, thousands, width_of};
 use crate::app::Action;
 use crate::app::View;
+use crate::app::input::{KeyContext, KeyHelp};
 use crate::app::inspect_view::{InspectState, Tab};
 use crate::inspect::Inspection;
 use crate::sanitize::sanitize;
-use crate::ui::keymap::{KeyContext, Keymap};
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
 
@@ -38,7 +38,7 @@ const SHORT_ID: usize = 12;
 /// What the tabs share: the theme and the keys to name in hints.
 pub(super) struct Cx<'a> {
     theme: &'a Theme,
-    keymap: &'a Keymap,
+    keys: &'a KeyHelp,
 }
 
 impl Cx<'_> {
@@ -48,9 +48,8 @@ impl Cx<'_> {
 
     /// The first key bound to `action` in the inspect view, as keymap files write it.
     fn key(&self, action: Action) -> String {
-        self.keymap
-            .keys(KeyContext::Inspect, action)
-            .first()
+        self.keys
+            .first_key(KeyContext::Inspect, action)
             .map_or_else(|| s::HELP_UNBOUND.to_string(), ToString::to_string)
     }
 
@@ -78,18 +77,14 @@ impl Shown {
 }
 
 /// Draws the view in `area` (the panes' area): title, header, tab bar, then the current tab.
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    state: &View,
-    view: &InspectState,
-    theme: &Theme,
-    keymap: &Keymap,
-) {
+pub fn render(frame: &mut Frame, area: Rect, state: &View, view: &InspectState, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let cx = Cx { theme, keymap };
+    let cx = Cx {
+        theme,
+        keys: state.key_help,
+    };
     frame.render_widget(Clear, area);
     frame.render_widget(pane_block(title(view, &cx), true, theme), area);
     let mut rest = inner(area);
@@ -115,8 +110,10 @@ pub fn render(
 fn render_tab(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx) -> Option<Shown> {
     let ins = match &view.data {
         Some(Err(msg)) => {
-            let line =
-                Line::from(cx.span(fit_text(&clean(msg, area.width), area.width), Role::Error));
+            let line = Line::from(cx.span(
+                fit_text(&clean(&msg.message, area.width), area.width),
+                Role::Error,
+            ));
             frame.render_widget(Paragraph::new(line), area);
             return None;
         }

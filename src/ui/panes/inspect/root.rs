@@ -74,7 +74,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx
         }
         Some((path, Err(msg))) => {
             let line = path_spans(path, cx, width);
-            let err = Line::from(cx.span(fit_text(&clean(msg, width), width), Role::Error));
+            let err =
+                Line::from(cx.span(fit_text(&clean(&msg.message, width), width), Role::Error));
             frame.render_widget(Paragraph::new(err), rest);
             (line, None)
         }
@@ -130,7 +131,7 @@ fn listing(frame: &mut Frame, area: Rect, r: &RootView, cx: &Cx) -> Option<Shown
             return None;
         }
         Some(Err(msg)) => {
-            let line = cx.span(fit_text(&clean(msg, width), width), Role::Error);
+            let line = cx.span(fit_text(&clean(&msg.message, width), width), Role::Error);
             frame.render_widget(Paragraph::new(Line::from(line)), area);
             return None;
         }

@@ -10,6 +10,8 @@ pub const ALERTS_EMPTY: &str =
     "no alerts yet (Falco intake: --falco-file, --falco-journald, --falco-listen)";
 /// Alerts pane when the filter matches nothing.
 pub const ALERTS_NO_MATCH: &str = "no alert matches the filter";
+/// Pivot asked with no alert selected.
+pub const ALERTS_NONE_SELECTED: &str = "no alert selected";
 /// Alerts column headers.
 pub const COL_PRIORITY: &str = "priority";
 pub const COL_RULE: &str = "rule";
@@ -31,6 +33,25 @@ pub const SNAPSHOT_TAKEN: &str = "taken (pivot works after exit)";
 /// Status bar: alerts received.
 pub fn status_alerts(n: &str) -> String {
     format!("alerts {n}")
+}
+/// The pivot's status line (rule and pod are raw: sanitized here).
+pub fn alerts_pivot(
+    rule: &str,
+    pid: Option<u32>,
+    container: Option<&str>,
+    pod: Option<&str>,
+) -> String {
+    let mut s = format!("pivot: {}", crate::sanitize::sanitize(rule));
+    if let Some(p) = pid {
+        s.push_str(&format!(" → pid {p}"));
+    }
+    if let Some(c) = container {
+        s.push_str(&format!(" container {}", crate::sanitize::sanitize(c)));
+    }
+    if let Some(p) = pod {
+        s.push_str(&format!(" pod {}", crate::sanitize::sanitize(p)));
+    }
+    s
 }
 /// A snapshot that failed.
 pub fn snapshot_failed(why: &str) -> String {

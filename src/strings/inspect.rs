@@ -95,6 +95,8 @@ pub const OV_ENTERED_TEXT: &str =
     "from the host (nsenter/setns): host cgroup, container's namespaces";
 /// Overview: the view shows the flight recorder's record of an exited process.
 pub const OV_FROM_ALERT: &str = "exited · shown as the rule engine recorded it at the alert";
+/// Finder: after the comm of a process entered from the host.
+pub const FINDER_ENTERED: &str = "(entered from host)";
 /// Process-pane mark before the comm of a process entered from the host (nsenter, setns).
 pub const PROC_ENTERED_MARK: &str = "⇲";
 /// Overview: a zombie.

@@ -9,40 +9,6 @@ pub use alerts::*;
 pub use inspect::*;
 pub use pods::*;
 
-pub use crate::app::strings::*;
-
-use crate::app::Action;
-
-/// One-line description of an action, as shown in the help overlay.
-pub fn action_description(action: Action) -> &'static str {
-    match action {
-        Action::Quit => "Quit ktriage",
-        Action::Back => "Close overlay / go back",
-        Action::OpenFilter => "Filter rows",
-        Action::OpenCommand => "Command line",
-        Action::ToggleHelp => "Toggle this help",
-        Action::Enter => "Drill into the selected row",
-        Action::Up => "Move up",
-        Action::Down => "Move down",
-        Action::PageUp => "Page up",
-        Action::PageDown => "Page down",
-        Action::Top => "Jump to the oldest row",
-        Action::Bottom => "Jump to the newest row and follow",
-        Action::ToggleFollow => "Follow new rows / pause",
-        Action::NextPane => "Focus the next pane",
-        Action::PrevPane => "Focus the previous pane",
-        Action::ToggleSummaryScope => "Summary: selected process, container or pod / all",
-        Action::ClearFilter => "Clear the filter",
-        Action::OpenFinder => "Find a pid, comm, container, pod or image",
-        Action::ToggleTree => "Processes: list / tree",
-        Action::CycleSort => "Processes: next sort column",
-        Action::RevealSecrets => "Inspect: show / hide masked secrets",
-        Action::FileView => "Inspect root: text / strings / hex",
-        Action::Pivot => "Alert → its process, events at that time, its pod",
-        Action::FocusAlerts => "Focus the alerts pane",
-    }
-}
-
 // ---- Panes (src/ui/panes): titles, headers, hints ----
 
 /// Stream pane title.
@@ -206,17 +172,31 @@ pub const HELP_UNBOUND: &str = "(unbound)";
 
 /// Finder overlay title.
 pub const FINDER_TITLE: &str = "find pid, comm, container, pod, image";
+/// A replay key or `:seek` outside a replay.
+pub const REPLAY_ONLY: &str = "only while replaying a recording (ktriage replay FILE)";
+/// Replay bar: playing.
+pub const REPLAY_PLAYING: &str = "▶";
+/// Replay bar: paused.
+pub const REPLAY_PAUSED: &str = "⏸";
+/// Replay bar: played to the end.
+pub const REPLAY_ENDED: &str = "■";
+/// Replay bar: the file is damaged past this point (the banner says where).
+pub const REPLAY_DAMAGED: &str = "[damaged]";
+/// No mark of that kind that way.
+pub const REPLAY_NO_MARK: &str = "no such mark that way on the timeline";
+
+/// `:seek` with an argument that is not a time.
+pub fn replay_bad_seek(arg: &str) -> String {
+    format!(
+        "seek: `{}`: expected HH:MM:SS, +SECONDS or -SECONDS",
+        crate::sanitize::sanitize(arg)
+    )
+}
+
+/// Status-bar confirmation of `:note TEXT`.
+pub fn note_kept(text: &str) -> String {
+    format!("note kept: {}", crate::sanitize::sanitize(text))
+}
+
 /// Shown when nothing matches.
 pub const FINDER_EMPTY: &str = "no match";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_action_has_a_description() {
-        for (action, _) in Action::ALL {
-            assert!(!action_description(action).is_empty(), "{action}");
-        }
-    }
-}
