@@ -154,7 +154,7 @@ impl MarkTimes {
         t
     }
 
-    /// The most important kind with a mark in `from..=to` (alerts, then actions, then notes).
+    /// The most important kind with a mark in `from..=to` (alerts, then notes, then actions).
     pub fn best_in(&self, from: u64, to: u64) -> Option<MarkKind> {
         let any = |v: &[u64]| {
             let i = v.partition_point(|t| *t < from);
@@ -162,8 +162,8 @@ impl MarkTimes {
         };
         [
             (&self.alerts, MarkKind::Alert),
-            (&self.actions, MarkKind::Action),
             (&self.notes, MarkKind::Note),
+            (&self.actions, MarkKind::Action),
         ]
         .into_iter()
         .find(|(v, _)| any(v))

@@ -6,14 +6,19 @@
 //! clean close, a trailer with the counts and the final hash. See [`frame`]
 //! for the byte layout and [`codec`] for the records inside a chunk.
 //!
-//! Layering: imports `model`, `safe_fs`, `redact` and the collector's clock;
-//! only `cli`, `headless` and `ui` import it.
+//! Layering: imports `model`, `app` (the events it records), `safe_fs`, `redact` and
+//! the collector's clock; only `cli`, `headless` and `ui` import it.
 
 pub mod codec;
+pub mod entry;
 pub mod error;
 pub mod frame;
 pub mod header;
+pub mod player;
 pub mod reader;
+pub mod recorder;
+pub mod recording;
+pub mod report;
 mod varint;
 pub mod verify;
 pub mod writer;
@@ -21,10 +26,13 @@ pub mod writer;
 #[cfg(test)]
 mod tests;
 
+pub use entry::{Entry, Item};
 pub use error::{DecodeError, SessionError};
 pub use frame::{Counts, Trailer};
 pub use header::{Header, RuleFileHash};
 pub use reader::SessionReader;
+pub use recorder::{RecordHandle, Recorder};
+pub use recording::{RecordSpec, Recording};
 pub use verify::{Verdict, VerifyReport, verify_file};
 pub use writer::{SessionWriter, WriterOpts, WriterSummary};
 

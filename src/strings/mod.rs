@@ -182,6 +182,8 @@ pub const REPLAY_PAUSED: &str = "⏸";
 pub const REPLAY_ENDED: &str = "■";
 /// Replay bar: the file is damaged past this point (the banner says where).
 pub const REPLAY_DAMAGED: &str = "[damaged]";
+/// The viewer asked for something live during a replay.
+pub const REPLAY_NOT_RECORDED: &str = "not in the recording (a replay reads nothing live)";
 /// No mark of that kind that way.
 pub const REPLAY_NO_MARK: &str = "no such mark that way on the timeline";
 

@@ -1,9 +1,7 @@
 //! Terminal UI: panes, keymap, theme.
 
-pub mod effects;
 pub mod input;
 pub mod keymap;
-mod kube_source;
 pub mod panes;
 #[cfg(test)]
 mod posture_render_tests;
@@ -24,6 +22,7 @@ mod render_root_tests;
 mod render_tests;
 #[cfg(test)]
 mod render_untrusted_tests;
+pub mod replay_run;
 pub mod run;
 pub use crate::strings;
 pub mod terminal;

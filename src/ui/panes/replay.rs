@@ -58,7 +58,7 @@ fn cell_range(start: u64, span: u64, width: usize, i: usize) -> (u64, u64) {
     (from, to)
 }
 
-/// `width` cells: played part, the position, the rest; marks drawn over them (alerts win over actions over notes).
+/// `width` cells: played part, the position, the rest; marks drawn over them (alerts win over notes over actions).
 fn timeline(view: &ReplayView, width: usize, theme: &Theme) -> Vec<Span<'static>> {
     if width == 0 {
         return Vec::new();
@@ -120,8 +120,8 @@ mod tests {
         };
         let rank = |k: MarkKind| match k {
             MarkKind::Alert => 3,
-            MarkKind::Action => 2,
-            MarkKind::Note => 1,
+            MarkKind::Note => 2,
+            MarkKind::Action => 1,
         };
         let mut out: Vec<Option<MarkKind>> = vec![None; width];
         for m in marks {
