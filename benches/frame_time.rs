@@ -208,7 +208,7 @@ fn main() {
                 state.dispatch(Event::Kernel(mixes[si].batch(1)));
                 let t = Instant::now();
                 cell.term
-                    .draw(|fr| render(fr, state.state(), &theme, &clock))
+                    .draw(|fr| render(fr, &state.state().view(), &theme, &clock))
                     .expect("draw");
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 if f >= SEGMENT_WARMUP {

@@ -1,11 +1,8 @@
-//! Alerts: the one `Alert` type shared by the built-in rule engine and Falco intake, in Falco's shapes.
+//! Alerts from outside the engine: Falco JSON/text, HTTP and journald intake (the `Alert` type itself is in the leaf `model`, re-exported here).
 
-mod alert;
-mod facts;
-
-pub use alert::{Alert, AlertOrigin, Priority};
-pub use facts::{Ancestor, ProcFacts};
+pub use crate::model::alert::{Alert, AlertOrigin, Priority};
+pub use crate::model::facts::{Ancestor, ProcFacts};
 
 pub mod intake;
 
-pub use alert::{clock_time, iso_time};
+pub use crate::model::alert::{clock_time, iso_time};

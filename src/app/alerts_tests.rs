@@ -301,6 +301,36 @@ fn rule_counts_are_capped() {
     assert_eq!(s.alerts.by_rule[super::alerts_view::OTHER_RULES], 5);
 }
 
+/// The ranking `update` keeps is the sort the pane used to do per frame:
+/// count descending, ties by name, through every arrival order tried.
+#[test]
+fn rule_ranking_kept_as_alerts_arrive_equals_a_sort() {
+    let mut s = state();
+    let mut x: u32 = 12345;
+    for round in 0..60 {
+        let batch: Vec<_> = (0..(round % 7 + 1))
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                let mut a = alerts()[2].clone();
+                // few rules, many ties; names out of order
+                a.rule = format!("r{}", (x % 13) * 7 % 13);
+                a
+            })
+            .collect();
+        update(&mut s, Event::Alerts(batch));
+        let mut want: Vec<(String, u64)> = s
+            .alerts
+            .by_rule
+            .iter()
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
+        want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        assert_eq!(s.alerts.rules_by_count(), want.as_slice(), "round {round}");
+    }
+}
+
 #[test]
 fn hostile_container_ids_do_not_panic() {
     let mut s = state();

@@ -42,7 +42,7 @@ pub fn on_snapshot(
             Some(Ok(ins)) => ins.exited && !ins.recorded,
         };
         if replace {
-            v.data = Some(Ok(snap));
+            v.set_data(Ok(snap));
             v.from_snapshot = true;
         }
     }
@@ -189,10 +189,7 @@ fn select_near(state: &mut AppState, alert_ns: u64) {
 /// its pid or container around its time, and its pod.
 pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let Some(alert) = state.alerts.selected_entry().map(|e| e.alert.clone()) else {
-        state.message = Some((
-            Severity::Error,
-            crate::ui::strings::ALERTS_NONE_SELECTED.into(),
-        ));
+        state.message = Some((Severity::Error, crate::strings::ALERTS_NONE_SELECTED.into()));
         return Vec::new();
     };
     let pid = target_pid(state, &alert);
@@ -210,7 +207,7 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let pod = pod_of(state, &alert, pid);
     state.message = Some((
         Severity::Info,
-        crate::ui::strings::alerts_pivot(
+        crate::strings::alerts_pivot(
             &alert.rule,
             pid,
             alert.container_id.as_deref().map(short),
@@ -227,7 +224,7 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     let (mut view, effect) = InspectState::open(pid);
     if let Some(snap) = state.flight.snapshot(pid) {
         // Shown at once; the live inspection replaces it if the process is still there.
-        view.data = Some(Ok(snap.clone()));
+        view.set_data(Ok(snap.clone()));
         view.from_snapshot = true;
     }
     state.inspect = Some(view);

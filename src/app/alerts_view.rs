@@ -1,6 +1,6 @@
 //! The alerts pane's state: received alerts (capped), counts by rule and priority, the filter, selection and intake status.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::alert_filter::AlertFilter;
 use crate::alerts::intake::{IntakeStats, Malformed};
@@ -45,6 +45,10 @@ pub struct AlertsView {
     pub follow: bool,
     /// Alerts received per rule (all received, including dropped ones).
     pub by_rule: BTreeMap<String, u64>,
+    /// `by_rule` ranked, most first (ties by name): kept in order as alerts arrive.
+    ranked: Vec<(String, u64)>,
+    /// Rule → its index in `ranked`.
+    rank_of: HashMap<String, usize>,
     /// Alerts received per priority, indexed like [`Priority::ALL`].
     pub by_priority: [u64; 8],
     /// Latest report of each intake (samples moved to `malformed`).
@@ -68,6 +72,8 @@ impl Default for AlertsView {
             selected: None,
             follow: true,
             by_rule: BTreeMap::new(),
+            ranked: Vec::new(),
+            rank_of: HashMap::new(),
             by_priority: [0; 8],
             intakes: BTreeMap::new(),
             malformed: VecDeque::new(),
@@ -106,11 +112,36 @@ impl AlertsView {
         self.intakes.values().map(|s| s.malformed).sum()
     }
 
-    /// Rules by count, most first (ties by name).
-    pub fn rules_by_count(&self) -> Vec<(&str, u64)> {
-        let mut v: Vec<(&str, u64)> = self.by_rule.iter().map(|(r, n)| (r.as_str(), *n)).collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        v
+    /// Rules by count, most first (ties by name): kept ranked by [`Self::push`], not sorted here.
+    pub fn rules_by_count(&self) -> &[(String, u64)] {
+        &self.ranked
+    }
+
+    /// Moves `rule` (whose count just became `n`) up past the rules it now outranks.
+    fn rank(&mut self, rule: &str, n: u64) {
+        let mut i = match self.rank_of.get(rule) {
+            Some(i) => *i,
+            None => {
+                self.ranked.push((rule.to_string(), n));
+                self.rank_of.insert(rule.to_string(), self.ranked.len() - 1);
+                self.ranked.len() - 1
+            }
+        };
+        self.ranked[i].1 = n;
+        while i > 0 {
+            let (prev, pn) = &self.ranked[i - 1];
+            if *pn > n || (*pn == n && prev.as_str() < rule) {
+                break;
+            }
+            self.ranked.swap(i - 1, i);
+            if let Some(j) = self.rank_of.get_mut(&self.ranked[i].0) {
+                *j = i;
+            }
+            i -= 1;
+        }
+        if let Some(j) = self.rank_of.get_mut(rule) {
+            *j = i;
+        }
     }
 
     /// Adds alerts; returns the sequence numbers they got.
@@ -124,7 +155,12 @@ impl AlertsView {
             } else {
                 OTHER_RULES.to_string()
             };
-            *self.by_rule.entry(key).or_default() += 1;
+            let n = {
+                let c = self.by_rule.entry(key.clone()).or_default();
+                *c += 1;
+                *c
+            };
+            self.rank(&key, n);
             self.by_priority[priority_index(alert.priority)] += 1;
             if !self.filter.is_empty() && self.filter.matches(&alert) {
                 self.matched.push_back(seq);

@@ -106,7 +106,7 @@ pub fn args_json(ev: &EventRef<'_>) -> Map<String, Value> {
             let argv = crate::redact::mask_argv(&raw);
             let fname = &file[..file.iter().position(|b| *b == 0).unwrap_or(file.len())];
             m.insert("filename".into(), json!(c_string(file)));
-            if let Some(b) = crate::headless::json::b64_if_not_utf8(fname) {
+            if let Some(b) = crate::model::b64::b64_if_not_utf8(fname) {
                 m.insert("filename_b64".into(), json!(b));
             }
             let raw_args = raw_argv(ev);
@@ -117,9 +117,9 @@ pub fn args_json(ev: &EventRef<'_>) -> Map<String, Value> {
                     .zip(raw.iter().zip(&argv))
                     .map(|(bytes, (lossy, shown))| {
                         if lossy == shown {
-                            crate::headless::json::b64(bytes)
+                            crate::model::b64::b64(bytes)
                         } else {
-                            crate::headless::json::b64(shown.as_bytes())
+                            crate::model::b64::b64(shown.as_bytes())
                         }
                     })
                     .collect();

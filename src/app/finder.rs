@@ -62,12 +62,7 @@ pub fn candidates(processes: &[ProcInfo]) -> Vec<Candidate> {
     for p in processes {
         out.push(Candidate {
             text: if p.entered_from_host {
-                format!(
-                    "{} {} {}",
-                    p.pid,
-                    p.comm,
-                    crate::ui::strings::FINDER_ENTERED
-                )
+                format!("{} {} {}", p.pid, p.comm, crate::strings::FINDER_ENTERED)
             } else {
                 format!("{} {}", p.pid, p.comm)
             },

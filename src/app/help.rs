@@ -1,6 +1,7 @@
 //! The help overlay's content: the bound keys of the current context (as the keymap gave them at start), the pane's filter syntax and the `:` commands.
 
-use super::state::{AppState, Pane};
+use super::state::Pane;
+use super::view::View;
 use crate::strings as s;
 
 /// One help line: a key (or command, or label) and what it does; an empty line separates.
@@ -13,7 +14,7 @@ pub struct HelpLine {
 }
 
 /// The help content for the current context: bound keys only, then the filter syntax, then the commands.
-pub fn content(state: &AppState) -> Vec<HelpLine> {
+pub fn content(state: &View) -> Vec<HelpLine> {
     let line = |k: &str, t: &str| HelpLine {
         key: k.to_string(),
         text: t.to_string(),

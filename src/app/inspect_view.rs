@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::action::Action;
+use super::preview::{InspectCounts, Preview};
 use super::update::Effect;
 use crate::inspect::Inspection;
 use crate::inspect::rootfs::{DirEntry, FileKind, FileView};
@@ -70,11 +71,8 @@ pub struct RootView {
     pub entries: Option<Result<Arc<Vec<DirEntry>>, crate::app::event::EffectError>>,
     /// Selected entry.
     pub selected: usize,
-    /// Open file (`None`: the listing is shown).
-    pub file: Option<(
-        String,
-        Result<Arc<FileView>, crate::app::event::EffectError>,
-    )>,
+    /// Open file, indexed (`None`: the listing is shown).
+    pub file: Option<(String, Result<Arc<Preview>, crate::app::event::EffectError>)>,
     /// How the open file is shown.
     pub file_mode: FileMode,
 }
@@ -86,8 +84,10 @@ pub struct InspectState {
     pub pid: u32,
     /// Current tab.
     pub tab: Tab,
-    /// The inspection (`None` while loading).
+    /// The inspection (`None` while loading); set through [`InspectState::set_data`].
     pub data: Option<Result<Arc<Inspection>, crate::app::event::EffectError>>,
+    /// Counts over `data`'s lists (derived: kept with it).
+    pub counts: InspectCounts,
     /// First line shown in list-like tabs.
     pub scroll: usize,
     /// Masked environment values are shown (the user asked; noted in the session).
@@ -103,10 +103,8 @@ pub struct InspectState {
     /// Fds tab: the selected descriptor's preview is open.
     pub fd_open: bool,
     /// Fds tab: the previewed file, read through the process's root (`None` while loading or not a file).
-    pub fd_file: Option<(
-        String,
-        Result<Arc<FileView>, crate::app::event::EffectError>,
-    )>,
+    /// Fds tab: the previewed file, indexed, read through the process's root (`None` while loading or not a file).
+    pub fd_file: Option<(String, Result<Arc<Preview>, crate::app::event::EffectError>)>,
 }
 
 impl InspectState {
@@ -130,6 +128,15 @@ impl InspectState {
             ..Self::default()
         };
         (s, Effect::Inspect(pid))
+    }
+
+    /// Takes the inspection (live or a snapshot) and counts what the tabs summarize.
+    pub fn set_data(&mut self, data: Result<Arc<Inspection>, crate::app::event::EffectError>) {
+        self.counts = match &data {
+            Ok(ins) => InspectCounts::of(ins),
+            Err(_) => InspectCounts::default(),
+        };
+        self.data = Some(data);
     }
 
     /// Applies a browsing action; returns an effect when data must be fetched,
@@ -290,6 +297,7 @@ impl InspectState {
             Ok(v) if v.is_binary() => FileMode::Strings,
             _ => FileMode::Text,
         };
+        let result = result.map(|f| Arc::new(Preview::new(f)));
         if self.tab == Tab::Fds && self.fd_open {
             self.fd_file = Some((path, result));
         } else {

@@ -314,7 +314,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// Scrolls the help overlay, clamped to its content at the terminal's height.
 fn scroll_help(state: &mut AppState, action: Action) {
-    let total = super::help::content(state).len();
+    let total = super::help::content(&state.view()).len();
     let (visible, max_off) = super::help::fit_rows(total, state.size.1);
     let page = visible.max(1) as isize;
     let delta = match action {

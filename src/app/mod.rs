@@ -25,6 +25,7 @@ mod keys;
 pub mod kube_status;
 pub mod podobserve;
 pub mod podview;
+pub mod preview;
 pub mod procview;
 pub mod redact_event;
 pub mod replay;
@@ -40,6 +41,7 @@ mod summary_scope_tests;
 pub mod update;
 #[cfg(test)]
 mod update_tests;
+pub mod view;
 
 pub use action::Action;
 pub use core::{Core, Tap};
@@ -48,3 +50,4 @@ pub use state::AppState;
 #[cfg(test)]
 pub(crate) use update::update;
 pub use update::{Effect, Fact};
+pub use view::View;

@@ -121,10 +121,54 @@ pub struct ReplayView {
     pub paused: bool,
     /// The timeline.
     pub marks: Vec<Mark>,
+    /// The marks' times by kind (derived: built with `marks`), so the bar finds a cell's mark by a search.
+    pub mark_times: MarkTimes,
     /// Damage met (shown as a banner).
     pub damage: Option<String>,
     /// Played to the end.
     pub ended: bool,
+}
+
+/// The times of the marks of each kind, sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MarkTimes {
+    alerts: Vec<u64>,
+    actions: Vec<u64>,
+    notes: Vec<u64>,
+}
+
+impl MarkTimes {
+    /// Sorts the marks' times by kind.
+    pub fn of(marks: &[Mark]) -> Self {
+        let mut t = Self::default();
+        for m in marks {
+            match m.kind {
+                MarkKind::Alert => t.alerts.push(m.ts_ns),
+                MarkKind::Action => t.actions.push(m.ts_ns),
+                MarkKind::Note => t.notes.push(m.ts_ns),
+            }
+        }
+        for v in [&mut t.alerts, &mut t.actions, &mut t.notes] {
+            v.sort_unstable();
+        }
+        t
+    }
+
+    /// The most important kind with a mark in `from..=to` (alerts, then notes, then actions).
+    pub fn best_in(&self, from: u64, to: u64) -> Option<MarkKind> {
+        let any = |v: &[u64]| {
+            let i = v.partition_point(|t| *t < from);
+            v.get(i).is_some_and(|t| *t <= to)
+        };
+        [
+            (&self.alerts, MarkKind::Alert),
+            (&self.notes, MarkKind::Note),
+            (&self.actions, MarkKind::Action),
+        ]
+        .into_iter()
+        .find(|(v, _)| any(v))
+        .map(|(_, k)| k)
+    }
 }
 
 impl ReplayView {
@@ -144,6 +188,7 @@ impl ReplayView {
                     pos_ns: start_ns,
                     speed: Speed::X1,
                     paused: false,
+                    mark_times: MarkTimes::of(&marks),
                     marks,
                     damage: None,
                     ended: false,

@@ -150,6 +150,37 @@ pub struct StreamView {
     pub follow: bool,
 }
 
+impl StreamView {
+    /// Number of records listed (filtered or all) from `buffer`.
+    pub fn len(&self, buffer: &EventBuffer) -> usize {
+        if self.filter.is_empty() {
+            buffer.len()
+        } else {
+            self.matched.len()
+        }
+    }
+
+    /// Sequence number of the `i`-th listed record.
+    pub fn seq(&self, buffer: &EventBuffer, i: usize) -> Option<u64> {
+        if self.filter.is_empty() {
+            (i < buffer.len()).then(|| buffer.first_seq() + i as u64)
+        } else {
+            self.matched.get(i).copied()
+        }
+    }
+
+    /// Index in the listing of the selected record.
+    pub fn pos(&self, buffer: &EventBuffer) -> Option<usize> {
+        let sel = self.selected?;
+        if self.filter.is_empty() {
+            Some(sel.saturating_sub(buffer.first_seq()) as usize).filter(|i| *i < buffer.len())
+        } else {
+            let i = self.matched.partition_point(|s| *s < sel);
+            (i < self.matched.len()).then_some(i)
+        }
+    }
+}
+
 /// Events per second, from tick to tick.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Rate {
@@ -177,12 +208,18 @@ pub struct AppState {
     pub retired: super::retired::Retired,
     /// Summary rows for `summary_scope`, sorted as strace sorts.
     pub summary: Vec<SummaryRow>,
+    /// Total of `summary` (derived: kept with it).
+    pub summary_total: SummaryRow,
+    /// A pid the container scope covers, to name the container (derived: kept with `summary`).
+    pub summary_member: Option<u32>,
     /// Whose summary is shown.
     pub summary_scope: SummaryScope,
     /// Selected summary row.
     pub summary_selected: usize,
     /// Latest /proc snapshot, by pid.
     pub processes: Vec<ProcInfo>,
+    /// pid → index into `processes` (derived: rebuilt with it).
+    pub process_index: HashMap<u32, usize>,
     /// Syscalls counted in the kernel per process (from the aggregation).
     pub process_calls: HashMap<u32, u64>,
     /// Selected row of `process_order`.
@@ -244,9 +281,12 @@ impl AppState {
             agg: Vec::new(),
             retired: Default::default(),
             summary: Vec::new(),
+            summary_total: SummaryRow::default(),
+            summary_member: None,
             summary_scope: SummaryScope::All,
             summary_selected: 0,
             processes: Vec::new(),
+            process_index: HashMap::new(),
             process_calls: HashMap::new(),
             process_selected: 0,
             process_key: None,
@@ -284,32 +324,22 @@ impl AppState {
 
     /// Number of records the stream pane lists (filtered or all).
     pub fn stream_len(&self) -> usize {
-        if self.stream.filter.is_empty() {
-            self.buffer.len()
-        } else {
-            self.stream.matched.len()
-        }
+        self.stream.len(&self.buffer)
     }
 
     /// Sequence number of the `i`-th listed record.
     pub fn stream_seq(&self, i: usize) -> Option<u64> {
-        if self.stream.filter.is_empty() {
-            (i < self.buffer.len()).then(|| self.buffer.first_seq() + i as u64)
-        } else {
-            self.stream.matched.get(i).copied()
-        }
+        self.stream.seq(&self.buffer, i)
     }
 
     /// Index in the listing of the selected record.
     pub fn stream_pos(&self) -> Option<usize> {
-        let sel = self.stream.selected?;
-        if self.stream.filter.is_empty() {
-            Some(sel.saturating_sub(self.buffer.first_seq()) as usize)
-                .filter(|i| *i < self.buffer.len())
-        } else {
-            let i = self.stream.matched.partition_point(|s| *s < sel);
-            (i < self.stream.matched.len()).then_some(i)
-        }
+        self.stream.pos(&self.buffer)
+    }
+
+    /// The process with this pid in the latest snapshot (an index lookup).
+    pub fn process_by_pid(&self, pid: u32) -> Option<&ProcInfo> {
+        self.processes.get(*self.process_index.get(&pid)?)
     }
 
     /// The process on the selected row of the processes pane.

@@ -75,7 +75,7 @@ fn summary_title_says_what_and_since_when() {
     );
     let c = clock();
     assert_eq!(
-        crate::ui::panes::summary::title(&s, &c),
+        crate::ui::panes::summary::title(&s.view(), &c),
         " summary — container web (team-a/web-0) "
     );
     update(
@@ -86,12 +86,12 @@ fn summary_title_says_what_and_since_when() {
         }),
     );
     assert_eq!(
-        crate::ui::panes::summary::title(&s, &c),
+        crate::ui::panes::summary::title(&s.view(), &c),
         " summary — container web (team-a/web-0) since 22:13:25 "
     );
     press(&mut s, ":summary all\n");
     assert_eq!(
-        crate::ui::panes::summary::title(&s, &c),
+        crate::ui::panes::summary::title(&s.view(), &c),
         " summary — all processes since 22:13:25 "
     );
 }

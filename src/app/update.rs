@@ -4,7 +4,7 @@ use super::describe;
 use super::event::{Event, KernelBatch};
 use super::filter::Filter;
 use super::state::{AppState, SummaryScope};
-use super::summary::summarize;
+use super::summary::{summarize, total};
 
 /// Work for the runtime (I/O lives there, never in `update`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +70,7 @@ pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         }
         Event::Processes(p) => {
             state.processes = p;
+            state.process_index = index_by_pid(&state.processes);
             for p in &state.processes {
                 if let (Some(c), Some(ns), Some(name)) =
                     (&p.container_id, &p.pod_namespace, &p.pod_name)
@@ -111,7 +112,7 @@ pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             if let Some(v) = state.inspect.as_mut().filter(|v| v.pid == pid) {
                 let (result, from_snapshot) = state.flight.live_or_snapshot(pid, result);
                 v.from_snapshot = from_snapshot;
-                v.data = Some(result);
+                v.set_data(result);
                 v.posture = posture;
             }
         }
@@ -227,9 +228,27 @@ pub(super) fn refresh_summary(state: &mut AppState) {
         state.agg.iter().filter(|r| keep(r.tgid)).chain(&retired),
         |_| true,
     );
+    state.summary_total = total(&state.summary);
+    state.summary_member = match scope {
+        SummaryScope::Container(_) => state
+            .processes
+            .iter()
+            .find(|p| scope.covers(p))
+            .map(|p| p.pid),
+        _ => None,
+    };
     state.summary_selected = state
         .summary_selected
         .min(state.summary.len().saturating_sub(1));
+}
+
+/// pid → index into `processes` (the first one, should a pid repeat).
+fn index_by_pid(processes: &[super::event::ProcInfo]) -> std::collections::HashMap<u32, usize> {
+    let mut index = std::collections::HashMap::with_capacity(processes.len());
+    for (i, p) in processes.iter().enumerate() {
+        index.entry(p.pid).or_insert(i);
+    }
+    index
 }
 
 fn on_setup(state: &mut AppState, setup: super::event::Setup) -> Vec<Effect> {

@@ -4,6 +4,7 @@ use std::fs;
 
 use crate::identity::cgroup::parse_proc_cgroup;
 use crate::model::ProcInfo;
+use crate::model::proc::{parse_stat, parse_status};
 
 /// Reads every process under `/proc`.
 pub fn scan() -> Vec<ProcInfo> {
@@ -26,48 +27,46 @@ pub fn scan_root(root: &std::path::Path) -> Vec<ProcInfo> {
 
 fn read_proc(root: &std::path::Path, pid: u32) -> Option<ProcInfo> {
     let dir = root.join(pid.to_string());
-    let stat = fs::read_to_string(dir.join("stat")).ok()?;
-    let (comm, ppid) = parse_stat(&stat)?;
-    let status = fs::read_to_string(dir.join("status")).unwrap_or_default();
-    let uid = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(u32::MAX);
+    let stat = parse_stat(&String::from_utf8_lossy(&fs::read(dir.join("stat")).ok()?))?;
+    let status = fs::read(dir.join("status")).unwrap_or_default();
+    let uid = parse_status(&String::from_utf8_lossy(&status)).map_or(u32::MAX, |s| s.uid.real);
     let cgroup = fs::read_to_string(dir.join("cgroup")).unwrap_or_default();
     let container_id = parse_proc_cgroup(&cgroup).container_id;
     Some(ProcInfo {
         pid,
-        ppid,
+        ppid: stat.ppid,
         uid,
-        comm,
+        comm: stat.comm,
         container_id,
         ..ProcInfo::default()
     })
-}
-
-/// (comm, ppid) from /proc/PID/stat; comm may hold spaces and parentheses.
-pub fn parse_stat(stat: &str) -> Option<(String, u32)> {
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let comm = stat.get(open + 1..close)?.to_string();
-    let mut rest = stat.get(close + 1..)?.split_whitespace();
-    let _state = rest.next()?;
-    let ppid = rest.next()?.parse().ok()?;
-    Some((comm, ppid))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A comm that is not UTF-8 does not hide the process from the poller.
     #[test]
-    fn parses_stat_with_hostile_comm() {
-        assert_eq!(
-            parse_stat("42 (a) b (c) S 7 42 42"),
-            Some(("a) b (c".into(), 7))
-        );
-        assert_eq!(parse_stat("garbage"), None);
+    fn lists_a_process_whose_comm_is_not_utf8() {
+        let dir = std::env::temp_dir().join(format!("kt-procfs-{}", std::process::id()));
+        let p = dir.join("77");
+        fs::create_dir_all(&p).expect("fixture dir");
+        fs::write(
+            p.join("stat"),
+            b"77 (\xff\xfeevil) S 1 77 77 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0",
+        )
+        .expect("stat");
+        fs::write(
+            p.join("status"),
+            b"Name:\t\xff\xfeevil\nState:\tS (sleeping)\nUid:\t1000\t1000\t1000\t1000\n",
+        )
+        .expect("status");
+        let procs = scan_root(&dir);
+        fs::remove_dir_all(&dir).expect("cleanup");
+        assert_eq!(procs.len(), 1);
+        assert_eq!((procs[0].pid, procs[0].ppid, procs[0].uid), (77, 1, 1000));
+        assert_eq!(procs[0].comm, "\u{fffd}\u{fffd}evil");
     }
 
     #[test]

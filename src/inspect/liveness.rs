@@ -85,14 +85,11 @@ struct StatFields {
 /// State, flags and start time from `/proc/PID/stat`; the comm may hold `)`.
 fn stat_fields(proc_root: &Path, pid: u32) -> io::Result<StatFields> {
     let raw = std::fs::read(proc_root.join(pid.to_string()).join("stat"))?;
-    let text = String::from_utf8_lossy(&raw);
-    let bad = || io::Error::new(io::ErrorKind::InvalidData, "malformed stat");
-    let after = text.rfind(')').map(|i| &text[i + 1..]).ok_or_else(bad)?;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).ok_or_else(bad);
+    let st = crate::model::proc::parse_stat(&String::from_utf8_lossy(&raw))
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "malformed stat"))?;
     Ok(StatFields {
-        state: f.first().and_then(|s| s.chars().next()).ok_or_else(bad)?,
-        flags: num(6)?,
-        start: num(19)?,
+        state: st.state,
+        flags: st.flags,
+        start: st.start_ticks,
     })
 }

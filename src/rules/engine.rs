@@ -10,8 +10,8 @@ use super::model::RuleSet;
 use super::proctable::ProcTable;
 use super::report::{Coverage, RuleReport, RuleStatus};
 use super::{compile::Compiler, compile_rule::CompiledRule};
-use crate::alerts::{Alert, AlertOrigin, Priority};
 use crate::collector::clock::WallClock;
+use crate::model::alert::{Alert, AlertOrigin, Priority};
 use crate::model::{KernelBatch, SysEvent};
 
 /// One enabled, evaluable rule with what an alert needs.

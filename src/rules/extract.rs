@@ -279,7 +279,7 @@ pub fn res_text(ret: i64) -> String {
     if ret >= 0 {
         return "SUCCESS".into();
     }
-    match crate::ui::panes::errno::name(-ret) {
+    match crate::model::errno::name(-ret) {
         Some(n) => n.to_string(),
         None => format!("E{}", -ret),
     }

@@ -3,8 +3,8 @@
 use super::ctx::Ctx;
 use super::env::ContainerMeta;
 use super::proctable::MAX_DEPTH;
-use crate::alerts::{Ancestor, ProcFacts};
 use crate::identity::{ContainerInfo, Identity, PodInfo};
+use crate::model::facts::{Ancestor, ProcFacts};
 
 /// The identity a container's metadata gives.
 pub fn identity(meta: Option<&ContainerMeta>, entered_from_host: bool) -> Identity {

@@ -4,10 +4,10 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::engine::Engine;
-use crate::alerts::Alert;
 use crate::collector::KernelFeed;
 use crate::collector::drive::drive_until;
 use crate::collector::{CollectorConfig, CollectorError};
+use crate::model::alert::Alert;
 use crate::sanitize::sanitize;
 
 /// Options of a live run.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::loader::{FileCtx, Merge, item_name, merge_mode, scalar_text};
 use super::model::{CondText, ExceptionDef, RuleDef, RuleSet};
 use super::yaml::{Node, Spanned};
-use crate::alerts::Priority;
+use crate::model::alert::Priority;
 
 const RULE_KEYS: &[&str] = &[
     "rule",

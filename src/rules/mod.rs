@@ -4,7 +4,7 @@
 //! (later files override), [`Engine::build`] compiles every condition once
 //! (macros expanded, lists as hash sets, fields resolved) and indexes rules by
 //! event type; [`Engine::process_batch`] runs each event through the rules that
-//! can match it and returns [`Alert`](crate::alerts::Alert)s in Falco's shapes.
+//! can match it and returns [`Alert`](crate::model::alert::Alert)s in Falco's shapes.
 
 pub mod append;
 mod ast;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::diag::{Diagnostics, Location};
-use crate::alerts::Priority;
+use crate::model::alert::Priority;
 
 /// A `- list:` item.
 #[derive(Clone, Debug, PartialEq)]

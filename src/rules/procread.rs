@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::io::Read;
 
 use super::proctable::{MAX_ENV, Proc};
+use crate::model::proc::{Status, parse_stat, parse_status};
 
 /// Reads `root/PID`; `None` when it is gone or unreadable.
 pub fn read(root: &Path, pid: u32) -> Option<Proc> {
     let dir = root.join(pid.to_string());
-    let stat = fs::read_to_string(dir.join("stat")).ok()?;
-    let st = parse_stat(&stat)?;
-    let status = fs::read_to_string(dir.join("status")).unwrap_or_default();
+    let st = parse_stat(&String::from_utf8_lossy(&fs::read(dir.join("stat")).ok()?))?;
+    let status = read_status(&dir);
     let mut p = Proc {
         pid,
         ppid: st.ppid,
@@ -25,27 +25,15 @@ pub fn read(root: &Path, pid: u32) -> Option<Proc> {
         loginuid: u32::MAX,
         ..Proc::default()
     };
-    for line in status.lines() {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        let first = v.split_whitespace().next().unwrap_or_default();
-        match k {
-            "Uid" => p.uid = first.parse().unwrap_or(u32::MAX),
-            "Gid" => p.gid = first.parse().unwrap_or(u32::MAX),
-            "CapEff" => p.cap_eff = u64::from_str_radix(first, 16).unwrap_or(0),
-            "CapPrm" => p.cap_prm = u64::from_str_radix(first, 16).unwrap_or(0),
-            "CapInh" => p.cap_inh = u64::from_str_radix(first, 16).unwrap_or(0),
-            "NSpgid" => p.vpgid = last_num(v),
-            "NSpid" => {
-                p.vpid = v
-                    .split_whitespace()
-                    .last()
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(pid)
-            }
-            _ => {}
+    match status {
+        Some(s) => {
+            (p.uid, p.gid) = (s.uid.real, s.gid.real);
+            (p.cap_eff, p.cap_prm, p.cap_inh) = (s.cap_eff, s.cap_prm, s.cap_inh);
+            p.vpgid = s.vpgid.unwrap_or(0);
+            p.vpid = s.vpid.unwrap_or(pid);
         }
+        // unreadable: unknown ids, not root's
+        None => (p.uid, p.gid) = (u32::MAX, u32::MAX),
     }
     if let Ok(l) = fs::read_to_string(dir.join("loginuid")) {
         p.loginuid = l.trim().parse().unwrap_or(u32::MAX);
@@ -81,25 +69,19 @@ fn read_env(dir: &Path) -> Arc<str> {
     String::from_utf8_lossy(&raw).as_ref().into()
 }
 
-/// The last number of a `status` line (the innermost pid namespace's view).
-fn last_num(v: &str) -> u32 {
-    v.split_whitespace()
-        .last()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+/// `dir/status` through the one parser; `None` when unreadable or malformed.
+fn read_status(dir: &Path) -> Option<Status> {
+    parse_status(&String::from_utf8_lossy(
+        &fs::read(dir.join("status")).ok()?,
+    ))
 }
 
 /// Permitted and inheritable capabilities and the process group from `status`.
 fn read_caps(dir: &Path, p: &mut Proc) {
-    let status = fs::read_to_string(dir.join("status")).unwrap_or_default();
-    for line in status.lines() {
-        let hex = |v: &str| u64::from_str_radix(v.trim(), 16).unwrap_or(0);
-        if let Some(v) = line.strip_prefix("CapPrm:") {
-            p.cap_prm = hex(v);
-        } else if let Some(v) = line.strip_prefix("CapInh:") {
-            p.cap_inh = hex(v);
-        } else if let Some(v) = line.strip_prefix("NSpgid:") {
-            p.vpgid = last_num(v);
+    if let Some(s) = read_status(dir) {
+        (p.cap_prm, p.cap_inh) = (s.cap_prm, s.cap_inh);
+        if let Some(g) = s.vpgid {
+            p.vpgid = g;
         }
     }
 }
@@ -147,31 +129,6 @@ fn upper_layer(dir: &Path, exe: &str) -> bool {
     false
 }
 
-/// Fields of /proc/PID/stat the table needs.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Stat {
-    pub comm: String,
-    pub ppid: u32,
-    pub session: u32,
-    pub tty: u32,
-    pub start_ticks: u64,
-}
-
-/// Parses /proc/PID/stat (the comm may hold spaces and parentheses).
-pub fn parse_stat(stat: &str) -> Option<Stat> {
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let comm = stat.get(open + 1..close)?.to_string();
-    let rest: Vec<&str> = stat.get(close + 1..)?.split_whitespace().collect();
-    Some(Stat {
-        comm,
-        ppid: rest.get(1)?.parse().ok()?,
-        session: rest.get(3)?.parse().ok()?,
-        tty: rest.get(4)?.parse::<i64>().ok()? as u32,
-        start_ticks: rest.get(19)?.parse().ok()?,
-    })
-}
-
 fn clk_tck() -> u64 {
     // SAFETY: sysconf has no preconditions.
     let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
@@ -182,16 +139,33 @@ fn clk_tck() -> u64 {
 mod tests {
     use super::*;
 
+    /// A comm that is not UTF-8 does not hide the process from the table;
+    /// unreadable status leaves the ids unknown, not root.
     #[test]
-    fn stat_fields() {
-        let s = "42 (a) b) S 7 42 40 34816 42 4194560 1 0 0 0 0 0 0 0 20 0 1 0 12345 0 0";
-        let st = parse_stat(s).expect("parses");
+    fn reads_a_process_whose_comm_is_not_utf8() {
+        let dir = std::env::temp_dir().join(format!("kt-procread-{}", std::process::id()));
+        let p = dir.join("77");
+        fs::create_dir_all(&p).expect("fixture dir");
+        fs::write(
+            p.join("stat"),
+            b"77 (\xff\xfeevil) S 1 77 70 34816 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0",
+        )
+        .expect("stat");
+        let no_status = read(&dir, 77).expect("listed without status");
+        fs::write(
+            p.join("status"),
+            b"Name:\t\xff\xfeevil\nState:\tS (sleeping)\nUid:\t1000\t0\t0\t0\nGid:\t5\t5\t5\t5\nCapEff:\t0000000000000400\nNSpid:\t77\t3\n",
+        )
+        .expect("status");
+        let full = read(&dir, 77).expect("listed");
+        fs::remove_dir_all(&dir).expect("cleanup");
+        assert_eq!((no_status.uid, no_status.gid), (u32::MAX, u32::MAX));
+        assert_eq!(&*full.comm, "\u{fffd}\u{fffd}evil");
+        assert_eq!((full.ppid, full.sid, full.tty), (1, 70, 34816));
         assert_eq!(
-            (st.ppid, st.session, st.tty, st.start_ticks),
-            (7, 40, 34816, 12345)
+            (full.uid, full.gid, full.cap_eff, full.vpid),
+            (1000, 5, 0x400, 3)
         );
-        assert_eq!(st.comm, "a) b");
-        assert!(parse_stat("1 (x) S").is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::diag::{Diagnostic, Location, Severity};
-use crate::alerts::Priority;
+use crate::model::alert::Priority;
 
 /// Whether a rule can run on ktriage events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

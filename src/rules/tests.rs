@@ -1,9 +1,9 @@
 //! Unit tests of the rule engine: loading, overrides, located errors, and alerts on synthetic events.
 
 use super::*;
-use crate::alerts::Alert;
 use crate::collector::clock::WallClock;
 use crate::collector::syscalls;
+use crate::model::alert::Alert;
 use crate::model::{CgroupInfo, EventKind, KernelBatch, SysEvent};
 
 mod budget;

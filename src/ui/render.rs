@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use super::panes::alerts;
 use super::panes::{banner, finder, help, input, inspect, processes, status, stream, summary};
 use super::theme::Theme;
-use crate::app::state::{AppState, Mode, Pane};
+use crate::app::View;
+use crate::app::state::{Mode, Pane};
 use crate::collector::clock::WallClock;
 
 /// From this many columns on, the stream goes left and the other panes stack on the right.
@@ -44,23 +45,23 @@ pub struct Areas {
 }
 
 /// Computes the layout for `area`. The focused pane is always given room.
-pub fn layout(area: Rect, state: &AppState) -> Areas {
+pub fn layout(area: Rect, view: &View) -> Areas {
     let mut a = Areas::default();
     let mut rest = area;
-    let typing = input::prompt(state).is_some();
+    let typing = input::prompt(view).is_some();
     if typing && rest.height < 3 {
         // No room for both: the input line replaces the status bar.
         a.input = Some(take_bottom(&mut rest, 1)).filter(|r| r.height > 0);
     } else {
         a.status = Some(take_bottom(&mut rest, 1)).filter(|r| r.height > 0);
-        if state.replay.is_some() && rest.height > MIN_BODY {
+        if view.replay.is_some() && rest.height > MIN_BODY {
             a.replay = Some(take_bottom(&mut rest, 1));
         }
         if typing {
             a.input = Some(take_bottom(&mut rest, 1));
         }
     }
-    let banner_rows = banner::height(state, rest.width).min(rest.height.saturating_sub(MIN_BODY));
+    let banner_rows = banner::height(view, rest.width).min(rest.height.saturating_sub(MIN_BODY));
     if banner_rows > 0 {
         a.banner = Some(Rect {
             height: banner_rows,
@@ -73,8 +74,8 @@ pub fn layout(area: Rect, state: &AppState) -> Areas {
         return a;
     }
     a.body = Some(rest);
-    split_body(&mut a, rest, state.focus);
-    carve_alerts(&mut a, state.focus, state.alerts.active());
+    split_body(&mut a, rest, view.focus);
+    carve_alerts(&mut a, view.focus, view.alerts.active());
     a
 }
 
@@ -176,47 +177,48 @@ fn split_body(a: &mut Areas, body: Rect, focus: Pane) {
     }
 }
 
-/// Draws the whole screen from a snapshot of the state. Pure: no I/O, and
-/// only the visible rows of each pane are built.
-pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme, clock: &WallClock) {
+/// Draws the whole screen from a view of the state. Pure: no I/O, and only
+/// the visible rows of each pane are built (what a pane needs over all its
+/// data, `update` keeps in the state).
+pub fn render(frame: &mut Frame, view: &View, theme: &Theme, clock: &WallClock) {
     let area = frame.area();
-    let a = layout(area, state);
+    let a = layout(area, view);
     if let Some(r) = a.banner {
-        banner::render(frame, r, state, theme);
+        banner::render(frame, r, view, theme);
     }
-    if let (Some(view), Some(r)) = (&state.inspect, a.body) {
-        inspect::render(frame, r, state, view, theme);
+    if let (Some(iv), Some(r)) = (view.inspect, a.body) {
+        inspect::render(frame, r, view, iv, theme);
     } else {
         if let Some(r) = a.stream {
-            stream::render(frame, r, state, theme, clock);
+            stream::render(frame, r, view, theme, clock);
         }
         if let Some(r) = a.summary {
-            summary::render(frame, r, state, theme, clock);
+            summary::render(frame, r, view, theme, clock);
         }
         if let Some(r) = a.processes {
-            if state.focus == Pane::Pods {
-                super::panes::pods::render(frame, r, state, theme);
+            if view.focus == Pane::Pods {
+                super::panes::pods::render(frame, r, view, theme);
             } else {
-                processes::render(frame, r, state, theme);
+                processes::render(frame, r, view, theme);
             }
         }
         if let Some(r) = a.alerts {
-            alerts::render(frame, r, state, theme);
+            alerts::render(frame, r, view, theme);
         }
     }
     if let Some(r) = a.status {
-        status::render(frame, r, state, theme);
+        status::render(frame, r, view, theme);
     }
     if let Some(r) = a.input {
-        input::render(frame, r, state, theme);
+        input::render(frame, r, view, theme);
     }
-    if let (Some(r), Some(v)) = (a.replay, &state.replay) {
+    if let (Some(r), Some(v)) = (a.replay, view.replay) {
         super::panes::replay::render(frame, r, v, theme, clock);
     }
-    if state.mode == Mode::Help && area.width > 0 && area.height > 0 {
-        help::render(frame, area, state, theme);
+    if *view.mode == Mode::Help && area.width > 0 && area.height > 0 {
+        help::render(frame, area, view, theme);
     }
-    if let (Mode::Finder, Some(f)) = (&state.mode, &state.finder) {
+    if let (Mode::Finder, Some(f)) = (view.mode, view.finder) {
         finder::render(frame, area, f, theme);
     }
 }

@@ -105,7 +105,7 @@ fn replay_keys_outside_a_replay_say_so() {
     assert!(ts::send_key(&mut s, key(' ')).is_empty());
     let (_, msg) = s.message.clone().expect("a message");
     assert!(msg.contains("only while replaying"), "{msg}");
-    let help = crate::app::help::content(&s);
+    let help = crate::app::help::content(&s.view());
     assert!(
         help.iter().all(|l| !l.text.starts_with("Replay")),
         "no replay keys in live help"

@@ -165,7 +165,7 @@ fn focused_pane_is_always_visible() {
         for pane in Pane::ORDER {
             let mut s = ts::state();
             s.focus = pane;
-            let a = layout(ratatui::layout::Rect::new(0, 0, w, h), &s);
+            let a = layout(ratatui::layout::Rect::new(0, 0, w, h), &s.view());
             let shown = match pane {
                 Pane::Stream => a.stream,
                 Pane::Summary => a.summary,

@@ -90,7 +90,7 @@ async fn play(
     loop {
         guard
             .terminal
-            .draw(|f| super::render::render(f, core.state(), &theme, &clock))?;
+            .draw(|f| super::render::render(f, &core.state().view(), &theme, &clock))?;
         let input = tokio::select! {
             _ = frame.tick() => None,
             k = keys.next() => match k {

@@ -83,7 +83,7 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<Ended> {
         if dirty && last_draw.elapsed() >= FRAME {
             guard
                 .terminal
-                .draw(|f| super::render::render(f, core.state(), &opts.theme, &clock))?;
+                .draw(|f| super::render::render(f, &core.state().view(), &opts.theme, &clock))?;
             last_draw = Instant::now();
             dirty = false;
         }

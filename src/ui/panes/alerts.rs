@@ -12,8 +12,9 @@ use super::{
     window,
 };
 use crate::alerts::{Alert, Priority, clock_time};
+use crate::app::View;
 use crate::app::alerts_view::AlertsView;
-use crate::app::state::{AppState, Pane};
+use crate::app::state::Pane;
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
@@ -73,9 +74,9 @@ pub fn title(v: &AlertsView) -> String {
 }
 
 /// Draws the pane in `area`.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let focused = state.focus == Pane::Alerts;
-    let v = &state.alerts;
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    let focused = view.focus == Pane::Alerts;
+    let v = view.alerts;
     frame.render_widget(pane_block(title(v), focused, theme), area);
     let mut body = inner(area);
     if body.height == 0 || body.width == 0 {
@@ -87,7 +88,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     );
     if body.height >= DETAIL_ROWS_FROM {
         let detail = take_bottom(&mut body, DETAIL_ROWS);
-        let lines = detail_lines(state, theme, detail.width);
+        let lines = detail_lines(view, theme, detail.width);
         frame.render_widget(Paragraph::new(lines), detail);
     }
     if body.width >= BY_RULE_COLS && body.height >= 3 {

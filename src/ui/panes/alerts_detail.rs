@@ -6,9 +6,9 @@ use super::alerts::priority_role;
 use super::{fit, thousands, width_of};
 use crate::alerts::intake::IntakeState;
 use crate::alerts::{AlertOrigin, Priority};
+use crate::app::View;
 use crate::app::alerts_view::AlertsView;
 use crate::app::flight::SnapshotStatus;
-use crate::app::state::AppState;
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
@@ -87,7 +87,7 @@ pub fn rules_line(v: &AlertsView, theme: &Theme, width: u16) -> Line<'static> {
         format!("{}: ", s::ALERTS_BY_RULE),
         theme.style(Role::TextDim),
     )];
-    for (i, (rule, n)) in v.rules_by_count().into_iter().enumerate() {
+    for (i, (rule, n)) in v.rules_by_count().iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.style(Role::TextDim)));
         }
@@ -95,7 +95,7 @@ pub fn rules_line(v: &AlertsView, theme: &Theme, width: u16) -> Line<'static> {
             format!("{} ", sanitize(rule)),
             theme.style(Role::Text),
         ));
-        spans.push(Span::styled(thousands(n), theme.style(Role::Accent)));
+        spans.push(Span::styled(thousands(*n), theme.style(Role::Accent)));
     }
     fit_spans(spans, width)
 }
@@ -108,10 +108,10 @@ pub fn by_rule_lines(v: &AlertsView, theme: &Theme, width: u16, height: u16) -> 
     )];
     for (rule, n) in v
         .rules_by_count()
-        .into_iter()
+        .iter()
         .take(usize::from(height.saturating_sub(1)))
     {
-        let count = format!("{:>6} ", thousands(n));
+        let count = format!("{:>6} ", thousands(*n));
         let rest = width.saturating_sub(count.len() as u16);
         lines.push(Line::from(vec![
             Span::styled(count, theme.style(Role::Accent)),
@@ -162,8 +162,8 @@ fn wrap(text: &str, width: u16, rows: usize) -> Vec<String> {
 
 /// Six lines about the selected alert: a rule, priority and origin line, the
 /// output (two lines), its fields, and the snapshot and last malformed line.
-pub fn detail_lines(state: &AppState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
-    let v = &state.alerts;
+pub fn detail_lines(view: &View, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let v = view.alerts;
     let mut lines = vec![Line::styled(
         "─".repeat(usize::from(width)),
         theme.style(Role::Border),
@@ -213,7 +213,7 @@ pub fn detail_lines(state: &AppState, theme: &Theme, width: u16) -> Vec<Line<'st
             theme,
             width,
         ));
-        let (snap, role) = match a.pid.map(|p| state.flight.status(p)) {
+        let (snap, role) = match a.pid.map(|p| view.flight.status(p)) {
             None | Some(SnapshotStatus::None) => (s::SNAPSHOT_NONE.to_string(), Role::TextDim),
             Some(SnapshotStatus::Pending) => (s::SNAPSHOT_PENDING.to_string(), Role::TextDim),
             Some(SnapshotStatus::Taken) => (s::SNAPSHOT_TAKEN.to_string(), Role::Ok),

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{fit, inner, pane_block, width_of};
-use crate::app::state::AppState;
+use crate::app::View;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
 
@@ -15,9 +15,9 @@ const MAX_KEYS: usize = 22;
 
 pub use crate::app::help::{HelpLine, content, fit_rows};
 
-/// Draws the overlay centred over `area`, from line `state.help_scroll`.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let lines = content(state);
+/// Draws the overlay centred over `area`, from line `view.help_scroll`.
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    let lines = content(view);
     let keys_w = lines
         .iter()
         .filter(|l| !l.text.is_empty())
@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         width,
         height,
     };
-    let off = state.help_scroll.min(max_off);
+    let off = view.help_scroll.min(max_off);
     frame.render_widget(Clear, popup);
     let title = format!(" {} ", s::help_title(off + 1, off + visible, lines.len()));
     frame.render_widget(pane_block(title, true, theme), popup);

@@ -6,14 +6,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::width_of;
-use crate::app::state::{AppState, Mode};
+use crate::app::View;
+use crate::app::state::{Mode, Pane};
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
 
 /// The prompt and text being typed, if an input is open.
-pub fn prompt(state: &AppState) -> Option<(char, &str)> {
-    match &state.mode {
+pub fn prompt<'a>(view: &View<'a>) -> Option<(char, &'a str)> {
+    match view.mode {
         Mode::Filter(text) => Some(('/', text)),
         Mode::Command(text) => Some((':', text)),
         Mode::Normal | Mode::Help | Mode::Finder => None,
@@ -21,8 +22,8 @@ pub fn prompt(state: &AppState) -> Option<(char, &str)> {
 }
 
 /// Draws the input line in `area` (one row) and places the cursor.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let Some((prompt, text)) = prompt(state) else {
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    let Some((prompt, text)) = prompt(view) else {
         return;
     };
     if area.height == 0 || area.width == 0 {
@@ -35,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         typed.remove(0);
     }
     let used = width_of(&typed) + 1;
-    let syntax = if state.focus == crate::app::state::Pane::Alerts {
+    let syntax = if view.focus == Pane::Alerts {
         s::ALERTS_FILTER_SYNTAX
     } else {
         s::FILTER_SYNTAX
@@ -50,7 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let style = theme.style(Role::FilterInput);
     // A just-opened filter is selected (typing replaces it): drawn reversed after the prompt.
     let (head, selected) = match typed.char_indices().nth(1) {
-        Some((i, _)) if state.input_selected && typed.starts_with(prompt) => {
+        Some((i, _)) if view.input_selected && typed.starts_with(prompt) => {
             (typed[..i].to_string(), typed[i..].to_string())
         }
         _ => (typed, String::new()),

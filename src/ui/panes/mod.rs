@@ -2,8 +2,9 @@
 
 pub mod alerts;
 pub mod alerts_detail;
+/// Moved to the leaf [`crate::model::errno`] (shared with the rule engine).
+pub use crate::model::errno;
 pub mod banner;
-pub mod errno;
 pub mod finder;
 pub mod help;
 pub mod input;

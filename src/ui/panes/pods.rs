@@ -10,9 +10,10 @@ use super::{
     Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, thousands,
     window,
 };
+use crate::app::View;
 use crate::app::kube_status::KubeStatus;
 use crate::app::podview::PodRow;
-use crate::app::state::{AppState, Pane};
+use crate::app::state::Pane;
 use crate::posture::finding::count_by_severity;
 use crate::posture::{Finding, Severity};
 use crate::sanitize::sanitize;
@@ -43,13 +44,13 @@ const PRIORITY: [usize; 7] = [POD, IMMUTABLE, CRIT, HIGH, MED, PIDS, LOW];
 type Cells = [(String, Role); 7];
 
 /// Draws the pane in `area`; only visible rows are formatted.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let focused = state.focus == Pane::Pods;
-    let v = &state.pods_view;
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    let focused = view.focus == Pane::Pods;
+    let v = view.pods_view;
     let title = format!(
         " {} ",
         s::pods_title(
-            &thousands((state.pods.len() + v.runtime.len()) as u64),
+            &thousands((view.pods.len() + v.runtime.len()) as u64),
             v.sort.name()
         )
     );
@@ -62,11 +63,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut lines = vec![header_line(&COLUMNS, &chosen, theme.style(Role::Header))];
     let mut height = usize::from(body.height - 1);
     if !v.runtime.is_empty() {
-        let why = match &state.kube {
-            KubeStatus::Off if state.pods.is_empty() => s::no_spec_unconfigured(None),
-            KubeStatus::Unconfigured(w) if state.pods.is_empty() => {
-                s::no_spec_unconfigured(Some(w))
-            }
+        let why = match view.kube {
+            KubeStatus::Off if view.pods.is_empty() => s::no_spec_unconfigured(None),
+            KubeStatus::Unconfigured(w) if view.pods.is_empty() => s::no_spec_unconfigured(Some(w)),
             KubeStatus::Connecting { .. } => s::NO_SPEC_CONNECTING.into(),
             KubeStatus::Unreachable { .. } => s::NO_SPEC_UNREACHABLE.into(),
             _ => s::NO_SPEC_MISSING.into(),
@@ -76,8 +75,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.style(Role::TextDim),
         ));
         height = height.saturating_sub(1);
-    } else if state.pods.is_empty() {
-        let text = match &state.kube {
+    } else if view.pods.is_empty() {
+        let text = match view.kube {
             KubeStatus::Off => s::PODS_EMPTY.to_string(),
             KubeStatus::Unconfigured(why) => s::pods_unconfigured(why),
             KubeStatus::Connecting { url, node } => s::pods_connecting(url, node),
@@ -92,7 +91,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let sel = v.selected.min(v.rows.len().saturating_sub(1));
     let base = theme.style(Role::Text);
     for i in window(v.rows.len(), height, Some(sel), false) {
-        let cells = cells(state, &v.rows[i]);
+        let cells = cells(view, &v.rows[i]);
         let highlight = (i == sel).then(|| selection(theme, base, focused));
         let styled = chosen
             .iter()
@@ -131,12 +130,12 @@ fn counts(findings: &[&Finding]) -> [(String, Role); 4] {
     ]
 }
 
-fn cells(state: &AppState, row: &PodRow) -> Cells {
-    let v = &state.pods_view;
+fn cells(view: &View, row: &PodRow) -> Cells {
+    let v = view.pods_view;
     match row {
         PodRow::Pod(key) => {
-            let Some(p) = state.pods.get(key) else {
-                return runtime_pod(state, key);
+            let Some(p) = view.pods.get(key) else {
+                return runtime_pod(view, key);
             };
             let f: Vec<&Finding> = p.findings.iter().collect();
             let [c, h, m, l] = counts(&f);
@@ -165,8 +164,8 @@ fn cells(state: &AppState, row: &PodRow) -> Cells {
             ]
         }
         PodRow::Container(key, name) => {
-            let Some(p) = state.pods.get(key) else {
-                return runtime_container(state, key, name);
+            let Some(p) = view.pods.get(key) else {
+                return runtime_container(view, key, name);
             };
             let kind = p
                 .container(name)
@@ -192,11 +191,7 @@ fn cells(state: &AppState, row: &PodRow) -> Cells {
             ]
         }
         PodRow::Process(pid) => {
-            let comm = state
-                .processes
-                .iter()
-                .find(|p| p.pid == *pid)
-                .map_or("", |p| p.comm.as_str());
+            let comm = view.process(*pid).map_or("", |p| p.comm.as_str());
             let mut row: Cells = std::array::from_fn(|_| blank());
             row[POD] = (
                 format!("  {}", sanitize(&s::pods_process(*pid, comm))),
@@ -221,16 +216,16 @@ fn no_spec(name: (String, Role), pids: usize) -> Cells {
     ]
 }
 
-fn runtime_pod(state: &AppState, key: &str) -> Cells {
-    let Some(p) = state.pods_view.runtime.get(key) else {
+fn runtime_pod(view: &View, key: &str) -> Cells {
+    let Some(p) = view.pods_view.runtime.get(key) else {
         return std::array::from_fn(|_| blank());
     };
     let pids = p.containers.values().map(Vec::len).sum();
     no_spec((sanitize(&p.label()).into_owned(), Role::Text), pids)
 }
 
-fn runtime_container(state: &AppState, key: &str, name: &str) -> Cells {
-    let pids = state
+fn runtime_container(view: &View, key: &str, name: &str) -> Cells {
+    let pids = view
         .pods_view
         .runtime
         .get(key)

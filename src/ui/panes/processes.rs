@@ -9,8 +9,9 @@ use super::{
     Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, thousands,
     width_of, window,
 };
+use crate::app::View;
 use crate::app::event::ProcInfo;
-use crate::app::state::{AppState, Pane};
+use crate::app::state::Pane;
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
@@ -39,13 +40,13 @@ const COMM_MAX: u16 = 24;
 const PRIORITY: [usize; 7] = [PID, COMM, POD, CONTAINER, CALLS, PPID, UID];
 
 /// Draws the pane in `area`; only visible rows are formatted.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let focused = state.focus == Pane::Processes;
-    let v = state.process_view;
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    let focused = view.focus == Pane::Processes;
+    let v = view.process_view;
     let title = format!(
         " {} ",
         s::processes_title(
-            &thousands(state.processes.len() as u64),
+            &thousands(view.processes.len() as u64),
             v.tree,
             v.sort.name()
         )
@@ -55,15 +56,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if body.height == 0 || body.width == 0 {
         return;
     }
-    let procs = &state.processes;
-    let order = &state.process_order;
-    let sel = state.process_selected.min(order.len().saturating_sub(1));
+    let procs = view.processes;
+    let order = view.process_order;
+    let sel = view.process_selected.min(order.len().saturating_sub(1));
     let visible = window(order.len(), usize::from(body.height - 1), Some(sel), false);
     let rows: Vec<(usize, [String; 7])> = visible
         .map(|i| {
             let (idx, depth) = order[i];
             let p = &procs[idx];
-            let calls = state.process_calls.get(&p.pid).copied();
+            let calls = view.process_calls.get(&p.pid).copied();
             let mut row = [PID, PPID, UID, COMM, CALLS, POD, CONTAINER].map(|c| cell(p, calls, c));
             if depth > 0 {
                 row[COMM] = format!(

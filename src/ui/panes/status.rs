@@ -8,8 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use super::{compact, fit, width_of};
 use crate::app::Action;
+use crate::app::View;
 use crate::app::event::CollectorState;
-use crate::app::state::{AppState, Severity};
+use crate::app::state::Severity;
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
@@ -23,14 +24,14 @@ struct Segment {
     priority: u8,
 }
 
-fn segments(state: &AppState) -> Vec<Segment> {
+fn segments(view: &View) -> Vec<Segment> {
     let mut out = Vec::new();
     let seg = |text: String, role, priority| Segment {
         text,
         role,
         priority,
     };
-    if let Some((severity, msg)) = &state.message {
+    if let Some((severity, msg)) = view.message {
         let role = if *severity == Severity::Error {
             Role::Error
         } else {
@@ -38,29 +39,29 @@ fn segments(state: &AppState) -> Vec<Segment> {
         };
         out.push(seg(sanitize(msg).into_owned(), role, 0));
     }
-    let (label, role) = match state.collector {
+    let (label, role) = match view.collector {
         CollectorState::Running => (s::STATE_RUNNING, Role::Ok),
         CollectorState::Degraded { .. } => (s::STATE_DEGRADED, Role::Warning),
         CollectorState::Starting => (s::STATE_STARTING, Role::StatusBar),
         CollectorState::Stopped => (s::STATE_STOPPED, Role::StatusBar),
     };
     out.push(seg(label.to_string(), role, 2));
-    if let Some(worst) = state.alerts.worst() {
-        let n = compact(state.alerts.received());
+    if let Some(worst) = view.alerts.worst() {
+        let n = compact(view.alerts.received());
         out.push(seg(
             s::status_alerts(&n),
             super::alerts::priority_role(worst),
             2,
         ));
     }
-    let rate = state.rate.per_sec.max(0.0);
+    let rate = view.rate.per_sec.max(0.0);
     let rate = if rate < 10.0 {
         format!("{rate:.1}")
     } else {
         compact(rate as u64)
     };
     out.push(seg(s::status_rate(&rate), Role::StatusBar, 3));
-    let (kernel, buffer) = (state.stats.kernel_dropped, state.buffer.dropped());
+    let (kernel, buffer) = (view.stats.kernel_dropped, view.buffer.dropped());
     let role = if kernel + buffer > 0 {
         Role::Warning
     } else {
@@ -71,15 +72,15 @@ fn segments(state: &AppState) -> Vec<Segment> {
         role,
         4,
     ));
-    let (len, cap) = (state.buffer.len() as u64, state.buffer.cap().max(1) as u64);
+    let (len, cap) = (view.buffer.len() as u64, view.buffer.cap().max(1) as u64);
     out.push(seg(
         s::status_buffer(&compact(len), &compact(cap), len * 100 / cap),
         Role::StatusBar,
         5,
     ));
-    if let Some(key) = state
+    if let Some(key) = view
         .key_help
-        .first_key(state.focus.into(), Action::ToggleHelp)
+        .first_key(view.focus.into(), Action::ToggleHelp)
     {
         out.push(seg(s::status_help(key), Role::StatusKey, 1));
     }
@@ -92,12 +93,12 @@ fn total_width(segs: &[Segment]) -> usize {
 }
 
 /// Draws the one-line bar in `area`, dropping the least important parts until it fits.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
     if area.height == 0 || area.width == 0 {
         return;
     }
     let width = usize::from(area.width);
-    let mut segs = segments(state);
+    let mut segs = segments(view);
     while total_width(&segs) > width && segs.len() > 1 {
         let Some(worst) = (0..segs.len()).max_by_key(|i| segs[*i].priority) else {
             break;

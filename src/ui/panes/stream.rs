@@ -9,10 +9,11 @@ use super::{
     Column, errno, fit, fit_columns, header_line, inner, pane_block, row_line, selection,
     thousands, width_of, window,
 };
+use crate::app::View;
 use crate::app::buffer::EventRef;
 use crate::app::describe::{args_line, syscall_name};
 use crate::app::event::{CollectorState, EventKind};
-use crate::app::state::{AppState, Pane};
+use crate::app::state::Pane;
 use crate::collector::clock::WallClock;
 use crate::sanitize::{sanitize, sanitize_bytes};
 use crate::ui::strings as s;
@@ -52,18 +53,18 @@ const PRIORITY: [usize; NCOLS] = [SYSCALL, PID, COMM, RET, ARGS, TIME, CONTAINER
 const FDCWD_NOISE: &str = "dirfd=AT_FDCWD ";
 
 /// The pane title: filter and counts, follow or paused.
-pub fn title(state: &AppState) -> String {
-    let mode = if state.stream.follow {
+pub fn title(view: &View) -> String {
+    let mode = if view.stream.follow {
         s::STREAM_FOLLOW
     } else {
         s::STREAM_PAUSED
     };
-    let total = thousands(state.buffer.len() as u64);
-    if state.stream.filter.is_empty() {
+    let total = thousands(view.buffer.len() as u64);
+    if view.stream.filter.is_empty() {
         format!(" {} ({total}) {mode} ", s::STREAM_TITLE)
     } else {
-        let filter = state.stream.filter.to_string();
-        let shown = thousands(state.stream_len() as u64);
+        let filter = view.stream.filter.to_string();
+        let shown = thousands(view.stream_len() as u64);
         let part = s::stream_filter(&sanitize(&filter), &shown, &total);
         format!(" {} — {part} {mode} ", s::STREAM_TITLE)
     }
@@ -77,20 +78,20 @@ struct Row {
 }
 
 /// Draws the pane in `area`, building only the rows that are visible.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, clock: &WallClock) {
-    let focused = state.focus == Pane::Stream;
-    frame.render_widget(pane_block(title(state), focused, theme), area);
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme, clock: &WallClock) {
+    let focused = view.focus == Pane::Stream;
+    frame.render_widget(pane_block(title(view), focused, theme), area);
     let body = inner(area);
     if body.height == 0 || body.width == 0 {
         return;
     }
-    let len = state.stream_len();
-    let pos = state.stream_pos();
-    let rows: Vec<Row> = window(len, usize::from(body.height - 1), pos, state.stream.follow)
+    let len = view.stream_len();
+    let pos = view.stream_pos();
+    let rows: Vec<Row> = window(len, usize::from(body.height - 1), pos, view.stream.follow)
         .filter_map(|i| {
-            let ev = state.stream_seq(i).and_then(|seq| state.buffer.get(seq))?;
+            let ev = view.stream_seq(i).and_then(|seq| view.buffer.get(seq))?;
             Some(Row {
-                cells: cells(state, &ev, clock),
+                cells: cells(view, &ev, clock),
                 failed: ev.kind() == EventKind::Syscall && ev.ret() < 0,
                 selected: pos == Some(i),
             })
@@ -100,7 +101,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, cl
     let chosen = fit_columns(&cols, &PRIORITY, body.width);
     let mut lines = vec![header_line(&cols, &chosen, theme.style(Role::Header))];
     if rows.is_empty() {
-        lines.push(Line::styled(empty_text(state), theme.style(Role::TextDim)));
+        lines.push(Line::styled(empty_text(view), theme.style(Role::TextDim)));
     }
     for row in rows {
         let base = theme.style(if row.failed {
@@ -125,10 +126,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, cl
     frame.render_widget(Paragraph::new(lines), body);
 }
 
-fn empty_text(state: &AppState) -> &'static str {
-    if !state.stream.filter.is_empty() && !state.buffer.is_empty() {
+fn empty_text(view: &View) -> &'static str {
+    if !view.stream.filter.is_empty() && !view.buffer.is_empty() {
         s::STREAM_NO_MATCH
-    } else if matches!(state.collector, CollectorState::Degraded { .. }) {
+    } else if matches!(view.collector, CollectorState::Degraded { .. }) {
         s::STREAM_DEGRADED
     } else {
         s::STREAM_EMPTY
@@ -151,8 +152,8 @@ fn sized_columns(rows: &[Row], width: u16) -> [Column; NCOLS] {
     cols
 }
 
-fn cells(state: &AppState, ev: &EventRef<'_>, clock: &WallClock) -> [String; NCOLS] {
-    let container: String = state
+fn cells(view: &View, ev: &EventRef<'_>, clock: &WallClock) -> [String; NCOLS] {
+    let container: String = view
         .container_of(ev.cgroup_id())
         .unwrap_or("")
         .chars()

@@ -8,8 +8,9 @@ use ratatui::widgets::Paragraph;
 use super::{
     Column, fit, fit_columns, header_line, inner, pane_block, row_line, selection, window,
 };
-use crate::app::state::{AppState, Pane, SummaryScope};
-use crate::app::summary::{SummaryRow, percent, total};
+use crate::app::View;
+use crate::app::state::{Pane, SummaryScope};
+use crate::app::summary::{SummaryRow, percent};
 use crate::collector::clock::WallClock;
 use crate::collector::syscalls;
 use crate::sanitize::sanitize;
@@ -35,22 +36,15 @@ const COLUMNS: [Column; 6] = [
 const PRIORITY: [usize; 6] = [NAME, PCT, CALLS, ERRORS, SECONDS, USECS];
 
 /// The pane title: whose syscalls are totalled, and since when the kernel counts them.
-pub fn title(state: &AppState, clock: &WallClock) -> String {
-    let what = match &state.summary_scope {
+pub fn title(view: &View, clock: &WallClock) -> String {
+    let what = match view.summary_scope {
         SummaryScope::All => s::SUMMARY_ALL.to_string(),
         SummaryScope::Pid(pid) => {
-            let comm = state
-                .processes
-                .iter()
-                .find(|p| p.pid == *pid)
-                .map(|p| sanitize(&p.comm));
+            let comm = view.process(*pid).map(|p| sanitize(&p.comm));
             s::summary_pid(*pid, comm.as_deref())
         }
         SummaryScope::Container(id) => {
-            let p = state
-                .processes
-                .iter()
-                .find(|p| state.summary_scope.covers(p));
+            let p = view.summary_member;
             let name = p
                 .and_then(|p| p.container_name.as_deref())
                 .map(sanitize)
@@ -63,7 +57,7 @@ pub fn title(state: &AppState, clock: &WallClock) -> String {
         }
         SummaryScope::Pod(ns, name) => s::summary_pod(&sanitize(ns), &sanitize(name)),
     };
-    let since = state.stats.counting_since_ns;
+    let since = view.stats.counting_since_ns;
     if since == 0 {
         return format!(" {what} ");
     }
@@ -73,9 +67,9 @@ pub fn title(state: &AppState, clock: &WallClock) -> String {
 }
 
 /// Draws the pane in `area`; only visible rows are formatted.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, clock: &WallClock) {
-    let focused = state.focus == Pane::Summary;
-    frame.render_widget(pane_block(title(state, clock), focused, theme), area);
+pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme, clock: &WallClock) {
+    let focused = view.focus == Pane::Summary;
+    frame.render_widget(pane_block(title(view, clock), focused, theme), area);
     let body = inner(area);
     if body.height == 0 || body.width == 0 {
         return;
@@ -83,17 +77,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, cl
     let chosen = fit_columns(&COLUMNS, &PRIORITY, body.width);
     let header = theme.style(Role::Header);
     let mut lines = vec![header_line(&COLUMNS, &chosen, header)];
-    let rows = &state.summary;
+    let rows = view.summary;
     if rows.is_empty() {
         lines.push(Line::styled(s::SUMMARY_EMPTY, theme.style(Role::TextDim)));
         frame.render_widget(Paragraph::new(lines), body);
         return;
     }
-    let tot = total(rows);
+    let tot = view.summary_total;
     // The total line takes the last row when there is room for at least one data row too.
     let with_total = body.height >= 3;
     let height = usize::from(body.height - 1 - u16::from(with_total));
-    let sel = state.summary_selected.min(rows.len() - 1);
+    let sel = view.summary_selected.min(rows.len() - 1);
     for i in window(rows.len(), height, Some(sel), false) {
         let r = &rows[i];
         let name = syscalls::name(r.nr).map_or_else(|| format!("syscall_{}", r.nr), str::to_string);
@@ -103,10 +97,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, cl
             theme.style(Role::Text)
         };
         let highlight = (i == sel).then(|| selection(theme, base, focused));
-        lines.push(line(&chosen, r, percent(r, &tot), &name, base, highlight));
+        lines.push(line(&chosen, r, percent(r, tot), &name, base, highlight));
     }
     if with_total {
-        lines.push(line(&chosen, &tot, 100.0, s::SUMMARY_TOTAL, header, None));
+        lines.push(line(&chosen, tot, 100.0, s::SUMMARY_TOTAL, header, None));
     }
     frame.render_widget(Paragraph::new(lines), body);
 }

@@ -15,7 +15,8 @@ use crate::ui::theme::Theme;
 pub fn draw(state: &AppState, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     let clock = super::clock();
-    t.draw(|f| render(f, state, theme, &clock)).expect("draw");
+    t.draw(|f| render(f, &state.view(), theme, &clock))
+        .expect("draw");
     t
 }
 

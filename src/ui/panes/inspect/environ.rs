@@ -31,7 +31,7 @@ pub(super) fn render(
         return None;
     };
     let reveal_key = cx.key(Action::RevealSecrets);
-    let masked = env.iter().filter(|e| e.masked).count();
+    let masked = view.counts.masked_env;
     let mut summary = vec![cx.span(
         s::env_summary(&thousands(env.len() as u64), &thousands(masked as u64)),
         Role::TextDim,

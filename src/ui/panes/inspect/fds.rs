@@ -54,10 +54,7 @@ pub(super) fn render(
     if let Some(f) = fds.get(sel).filter(|_| view.fd_open) {
         return preview(frame, area, f, view, cx);
     }
-    let sockets = fds
-        .iter()
-        .filter(|f| matches!(f.kind, FdKind::Socket(_)))
-        .count();
+    let sockets = view.counts.sockets;
     let mut summary = vec![cx.span(
         s::fds_summary(&thousands(fds.len() as u64), &thousands(sockets as u64)),
         Role::TextDim,

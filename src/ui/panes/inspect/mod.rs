@@ -24,9 +24,9 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::{fit, inner, pane_block, thousands, width_of};
 use crate::app::Action;
+use crate::app::View;
 use crate::app::input::{KeyContext, KeyHelp};
 use crate::app::inspect_view::{InspectState, Tab};
-use crate::app::state::AppState;
 use crate::inspect::Inspection;
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
@@ -77,13 +77,13 @@ impl Shown {
 }
 
 /// Draws the view in `area` (the panes' area): title, header, tab bar, then the current tab.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &InspectState, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, state: &View, view: &InspectState, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
     let cx = Cx {
         theme,
-        keys: &state.key_help,
+        keys: state.key_help,
     };
     frame.render_widget(Clear, area);
     frame.render_widget(pane_block(title(view, &cx), true, theme), area);
@@ -138,7 +138,7 @@ fn render_tab(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx) -> Op
         Tab::Fds => fds::render(frame, area, ins, view, cx),
         Tab::Environ => environ::render(frame, area, ins, view, cx),
         Tab::Root => None,
-        Tab::Mounts => mounts::render(frame, area, ins, view.scroll, cx),
+        Tab::Mounts => mounts::render(frame, area, ins, view, cx),
         Tab::Security => {
             let mut lines = posture::lines(view.posture.as_deref(), cx, area.width);
             lines.extend(security::lines(ins, cx, area.width));
@@ -161,12 +161,12 @@ fn title(view: &InspectState, cx: &Cx) -> Line<'static> {
 
 /// `pid 4242 · nginx · container nginx 3b1d6a8f0c2e · pod shop/web-0`: from the
 /// inspection once it is in, from the process table while it loads.
-fn header_line(state: &AppState, view: &InspectState, cx: &Cx, width: u16) -> Line<'static> {
+fn header_line(state: &View, view: &InspectState, cx: &Cx, width: u16) -> Line<'static> {
     let ins = match &view.data {
         Some(Ok(i)) => Some(i.as_ref()),
         _ => None,
     };
-    let proc_info = state.processes.iter().find(|p| p.pid == view.pid);
+    let proc_info = state.process(view.pid);
     let comm = ins
         .map(|i| i.status.name.as_str())
         .or(proc_info.map(|p| p.comm.as_str()));

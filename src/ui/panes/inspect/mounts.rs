@@ -6,6 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{Cx, Shown, clean, fit_spans, missing, scrolled};
+use crate::app::inspect_view::InspectState;
 use crate::inspect::Inspection;
 use crate::inspect::mounts::Mount;
 use crate::ui::panes::{Column, fit, fit_columns, header_line, row_line, thousands, width_of};
@@ -31,12 +32,12 @@ const COLUMNS: [Column; NCOLS] = [
 const GROW: [(usize, u16, u16); 3] = [(POINT, 24, 3), (TYPE, 8, 20), (SOURCE, 14, 8)];
 const PRIORITY: [usize; NCOLS] = [POINT, FLAGS, RW, TYPE, SOURCE];
 
-/// Draws the verdict line, the header and the visible mounts from `scroll`.
+/// Draws the verdict line, the header and the visible mounts from the view's scroll.
 pub(super) fn render(
     frame: &mut Frame,
     area: Rect,
     ins: &Inspection,
-    scroll: usize,
+    view: &InspectState,
     cx: &Cx,
 ) -> Option<Shown> {
     let width = area.width;
@@ -49,7 +50,7 @@ pub(super) fn render(
         Some(false) => (s::MOUNTS_ROOT_RW, Role::Warning),
         None => (s::MOUNTS_ROOT_UNKNOWN, Role::TextDim),
     };
-    let flagged = mounts.iter().filter(|m| !m.sensitive.is_empty()).count();
+    let flagged = view.counts.flagged_mounts;
     let summary = vec![
         cx.span(verdict, role),
         cx.span(
@@ -64,7 +65,7 @@ pub(super) fn render(
     let range = scrolled(
         mounts.len(),
         usize::from(area.height.saturating_sub(2)),
-        scroll,
+        view.scroll,
     );
     let shown = Shown::of(&range, mounts.len());
     let rows: Vec<(&Mount, [String; NCOLS])> =

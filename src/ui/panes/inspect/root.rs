@@ -8,7 +8,8 @@ use ratatui::widgets::Paragraph;
 use super::{Cx, Shown, clean, fit_spans, fit_text, scrolled, take_top};
 use crate::app::Action;
 use crate::app::inspect_view::{FileMode, InspectState, RootView};
-use crate::inspect::rootfs::{DEFAULT_STRINGS_MIN, DirEntry, FileKind, FileView};
+use crate::app::preview::Preview;
+use crate::inspect::rootfs::{DirEntry, FileKind, FileView};
 use crate::ui::panes::{
     Column, compact, fit, fit_columns, header_line, row_line, selection, thousands, width_of,
     window,
@@ -65,7 +66,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx
     }
     let (path_line, shown) = match &r.file {
         Some((path, Ok(file))) => {
-            let line = file_title(path, file, r.file_mode, cx, width);
+            let line = file_title(path, &file.file, r.file_mode, cx, width);
             (
                 line,
                 preview(frame, rest, file, r.file_mode, view.scroll, cx),
@@ -213,16 +214,18 @@ fn cell(e: &DirEntry, col: usize, width: u16) -> String {
     }
 }
 
-/// The truncation notice, then the visible lines of the file in `mode` from `scroll`.
+/// The truncation notice, then the visible lines of the file in `mode` from
+/// `scroll`: through the preview's index, only the visible lines are read.
 pub(super) fn preview(
     frame: &mut Frame,
     area: Rect,
-    f: &FileView,
+    p: &Preview,
     mode: FileMode,
     scroll: usize,
     cx: &Cx,
 ) -> Option<Shown> {
     let width = area.width;
+    let f = &p.file;
     let mut rest = area;
     if f.truncated && rest.height > 0 {
         let notice = take_top(&mut rest, 1);
@@ -232,8 +235,8 @@ pub(super) fn preview(
     }
     let height = usize::from(rest.height);
     let (len, range, rows) = match mode {
-        FileMode::Text => text_rows(&f.data, height, scroll, width),
-        FileMode::Strings => strings_rows(&f.data, height, scroll, width),
+        FileMode::Text => text_rows(p, height, scroll, width),
+        FileMode::Strings => strings_rows(p, height, scroll, width),
         FileMode::Hex => hex_rows(f, height, scroll),
     };
     let base = cx.style(Role::Text);
@@ -259,16 +262,12 @@ pub(super) fn preview(
 type Rows = (usize, std::ops::Range<usize>, Vec<(Option<String>, String)>);
 
 /// Lines of the file, tabs expanded and control characters escaped, cut at the width.
-fn text_rows(data: &[u8], height: usize, scroll: usize, width: u16) -> Rows {
-    let mut len = data.iter().filter(|b| **b == b'\n').count();
-    if !data.is_empty() && !data.ends_with(b"\n") {
-        len += 1;
-    }
+fn text_rows(p: &Preview, height: usize, scroll: usize, width: u16) -> Rows {
+    let len = p.line_count();
     let range = scrolled(len, height, scroll);
-    let rows = data
-        .split(|b| *b == b'\n')
-        .skip(range.start)
-        .take(range.len())
+    let rows = range
+        .clone()
+        .filter_map(|i| p.line(i))
         .map(|l| {
             let l = l.strip_suffix(b"\r").unwrap_or(l);
             let cut = &l[..l.len().min(usize::from(width) * 4 + 16)];
@@ -300,39 +299,15 @@ fn expand_tabs(s: &str) -> String {
     out
 }
 
-/// Runs of printable ASCII (and tabs) of at least [`DEFAULT_STRINGS_MIN`]
-/// bytes with their offsets, as [`FileView::strings`] finds them, but only
-/// the visible ones are copied out.
-fn string_runs(data: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < data.len() {
-            let printable = |b: u8| (0x20..=0x7e).contains(&b) || b == b'\t';
-            if !printable(data[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < data.len() && printable(data[i]) {
-                i += 1;
-            }
-            if i - start >= DEFAULT_STRINGS_MIN {
-                return Some((start, i));
-            }
-        }
-        None
-    })
-}
-
-fn strings_rows(data: &[u8], height: usize, scroll: usize, width: u16) -> Rows {
-    let len = string_runs(data).count();
+fn strings_rows(p: &Preview, height: usize, scroll: usize, width: u16) -> Rows {
+    let len = p.string_count();
     let range = scrolled(len, height, scroll);
-    let rows = string_runs(data)
-        .skip(range.start)
-        .take(range.len())
-        .map(|(a, b)| {
-            let end = b.min(a + usize::from(width) * 4 + 16);
-            let text = String::from_utf8_lossy(&data[a..end]);
+    let rows = range
+        .clone()
+        .filter_map(|i| p.string(i))
+        .map(|(a, run)| {
+            let run = &run[..run.len().min(usize::from(width) * 4 + 16)];
+            let text = String::from_utf8_lossy(run);
             (
                 Some(format!("{a:08x}  ")),
                 clean(&expand_tabs(&text), width),
@@ -384,17 +359,6 @@ mod tests {
     }
 
     #[test]
-    fn string_runs_match_file_view_strings() {
-        let data =
-            b"\x7fELF\x02\x01\x00\x00abc\x00/lib64/ld-linux.so.2\x00GLIBC_2.34\tx\x00\x01tail";
-        let v = view(data);
-        let ours: Vec<(usize, String)> = string_runs(data)
-            .map(|(a, b)| (a, String::from_utf8_lossy(&data[a..b]).into_owned()))
-            .collect();
-        assert_eq!(ours, v.strings(DEFAULT_STRINGS_MIN));
-    }
-
-    #[test]
     fn hex_window_keeps_offsets() {
         let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
         let v = view(&data);
@@ -415,7 +379,8 @@ mod tests {
 
     #[test]
     fn text_rows_expand_tabs_and_escape() {
-        let (len, _, rows) = text_rows(b"a\tb\r\n\x1b[2Jx\nlast", 10, 0, 80);
+        let p = Preview::new(std::sync::Arc::new(view(b"a\tb\r\n\x1b[2Jx\nlast")));
+        let (len, _, rows) = text_rows(&p, 10, 0, 80);
         assert_eq!(len, 3);
         assert_eq!(rows[0].1, "a       b");
         assert_eq!(rows[1].1, "\\x1b[2Jx");

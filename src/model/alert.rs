@@ -95,7 +95,7 @@ pub struct Alert {
     /// Container id (full or 12-char short), when known (for the pivot).
     pub container_id: Option<String>,
     /// The process and its identity as the engine held them (engine alerts; intake: names resolved from the container id).
-    pub facts: Option<std::sync::Arc<super::ProcFacts>>,
+    pub facts: Option<std::sync::Arc<super::facts::ProcFacts>>,
 }
 
 impl Alert {

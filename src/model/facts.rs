@@ -1,6 +1,6 @@
 //! What an engine alert knows of its process when it fires (identity and process facts), so the core can show it after the process is gone.
 
-use crate::identity::Identity;
+use super::identity::Identity;
 
 /// One ancestor as the process model held it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,4 +1,11 @@
-//! Shared data types of the kernel stream and the process table: a leaf (no other ktriage module imported), used by the collector, identity, rules and the core.
+//! Shared data types (kernel stream, process table, identity, alerts, errno names): a leaf (no other ktriage module imported), used by every layer above it.
+
+pub mod alert;
+pub mod b64;
+pub mod errno;
+pub mod facts;
+pub mod identity;
+pub mod proc;
 
 /// Records decoded from one drain of the ring buffer.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -1,4 +1,4 @@
-//! Names of common Linux errno values, for the stream pane's `ret` column (`-2 ENOENT`).
+//! Names of common Linux errno values (`ENOENT` for 2), for the stream pane's `ret` column and the rule engine's `evt.res`.
 
 /// `(errno, name)` for the errors a triage session usually meets (x86_64 Linux values).
 const ERRNOS: &[(i64, &str)] = &[
