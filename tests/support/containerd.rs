@@ -127,32 +127,6 @@ pub struct ContainerdPod {
 }
 
 impl ContainerdPod {
-    /// Runs `cmd` in the container through CRI ExecSync, as `kubectl exec` does; asserts exit 0; its stdout.
-    #[allow(dead_code)]
-    pub fn exec_sync(&self, cmd: &[&str]) -> Vec<u8> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
-            let c = CriClient::connect_with_timeout(Some(&self.socket), Duration::from_secs(30))
-                .await
-                .expect("CRI");
-            let r = c
-                .runtime_service()
-                .exec_sync(g::ExecSyncRequest {
-                    container_id: self.container_id.clone(),
-                    cmd: cmd.iter().map(|s| s.to_string()).collect(),
-                    timeout: 20,
-                })
-                .await
-                .expect("ExecSync")
-                .into_inner();
-            assert_eq!(r.exit_code, 0, "{}", String::from_utf8_lossy(&r.stderr));
-            r.stdout
-        })
-    }
-
     /// Starts containerd, imports the images and runs the pod (~1 s). Panics on failure,
     /// after cleaning up what was made.
     pub fn start() -> Self {
@@ -612,6 +586,8 @@ impl ContainerdPod {
 
 #[path = "containerd_cleanup.rs"]
 mod cleanup;
+#[path = "containerd_exec.rs"]
+mod exec;
 #[path = "containerd_oci.rs"]
 mod oci;
 use oci::{add_blob, add_json_blob};
