@@ -4,14 +4,14 @@
 //!
 //! ```text
 //! model, sanitize, redact, safe_fs, strings   leaf types and utilities (import nothing above)
-//!   collector    eBPF probes, ring-buffer reader, /proc poller        -> model
+//!   collector    eBPF probes, ring-buffer reader, /proc scan          -> model
 //!   identity     pid -> container -> pod (cgroups, namespaces, CRI)
 //!   inspect      /proc readers (status, fds, environ, root, mounts, ns)
 //!   rules        Falco rule files, condition engine, process table
 //!   alerts       alert model, Falco intake (HTTP, files)
 //!   kube, posture  pod specs; declared / observed comparison
 //!   app          the core: Event, Input/Action, AppState, update -> Effects; no I/O
-//!   runtime      sources, effect runner, one CRI cache, one process model
+//!   runtime      sources, /proc poller, effect runner, one CRI cache, one process table
 //!   session      record, verify, replay, report
 //!   ui, headless, cli   the terminal edge (keys -> Input), commands
 //! ```
@@ -34,6 +34,7 @@ pub mod model;
 pub mod posture;
 pub mod redact;
 pub mod rules;
+pub mod runtime;
 pub mod safe_fs;
 pub mod sanitize;
 pub mod session;

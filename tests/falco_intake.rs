@@ -7,10 +7,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ktriage::alerts::Alert;
+use ktriage::alerts::intake::IntakeFeed;
 use ktriage::alerts::intake::http::HttpIntake;
 use ktriage::alerts::intake::journald::{JOURNAL_SOCKET, JournaldConfig};
 use ktriage::alerts::intake::{IntakeSink, IntakeSource, IntakeState, IntakeStats, run_source};
-use ktriage::app::Event;
 use tokio::sync::mpsc;
 
 fn fixture(name: &str) -> PathBuf {
@@ -37,15 +37,14 @@ struct Seen {
 }
 
 impl Seen {
-    fn take(&mut self, ev: Event) {
+    fn take(&mut self, ev: IntakeFeed) {
         match ev {
-            Event::Alerts(a) => self.alerts.extend(a),
-            Event::AlertIntake(s) => {
+            IntakeFeed::Alerts(a) => self.alerts.extend(a),
+            IntakeFeed::Stats(s) => {
                 self.samples
                     .extend(s.samples.iter().map(|m| m.reason.clone()));
                 self.last = Some(s);
             }
-            other => panic!("unexpected event {other:?}"),
         }
     }
 
@@ -56,7 +55,7 @@ impl Seen {
 
 /// Receives until `done` holds or `secs` pass.
 async fn collect(
-    rx: &mut mpsc::Receiver<Event>,
+    rx: &mut mpsc::Receiver<IntakeFeed>,
     seen: &mut Seen,
     secs: u64,
     done: impl Fn(&Seen) -> bool,

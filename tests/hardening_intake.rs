@@ -4,10 +4,10 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use ktriage::alerts::intake::IntakeFeed;
 use ktriage::alerts::intake::IntakeSink;
 use ktriage::alerts::intake::http::HttpIntake;
 use ktriage::alerts::intake::http_conn::HttpLimits;
-use ktriage::app::Event;
 use tokio::sync::mpsc;
 
 const ALERT: &str = r#"{"output":"10:12:31.516397588: Warning hardening probe (user=root)","priority":"Warning","rule":"Hardening probe","time":"2024-01-12T10:12:31.516397588Z","output_fields":{"proc.pid":4242}}"#;
@@ -33,7 +33,7 @@ fn raise_nofile(want: u64) {
     );
 }
 
-async fn start(limits: HttpLimits) -> (SocketAddr, mpsc::Receiver<Event>) {
+async fn start(limits: HttpLimits) -> (SocketAddr, mpsc::Receiver<IntakeFeed>) {
     let (tx, rx) = mpsc::channel(1024);
     let http = HttpIntake::bind("127.0.0.1:0".parse().expect("addr"))
         .await
@@ -62,11 +62,11 @@ fn valid_post(addr: SocketAddr) -> String {
 }
 
 /// Waits (bounded) for the alert to reach the core.
-async fn alert_arrives(rx: &mut mpsc::Receiver<Event>, within: Duration) -> bool {
+async fn alert_arrives(rx: &mut mpsc::Receiver<IntakeFeed>, within: Duration) -> bool {
     let end = tokio::time::Instant::now() + within;
     loop {
         match tokio::time::timeout_at(end, rx.recv()).await {
-            Ok(Some(Event::Alerts(a))) if a.iter().any(|a| a.rule == "Hardening probe") => {
+            Ok(Some(IntakeFeed::Alerts(a))) if a.iter().any(|a| a.rule == "Hardening probe") => {
                 return true;
             }
             Ok(Some(_)) => {}

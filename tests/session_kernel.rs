@@ -9,7 +9,8 @@ use ktriage::app::event::EventKind;
 use ktriage::app::{AppState, Core, describe};
 use ktriage::collector::CollectorConfig;
 use ktriage::session::{
-    Header, Record, Recorder, SessionReader, SessionWriter, Verdict, WriterOpts, verify_file,
+    Header, Item, Record, Recorder, SessionReader, SessionWriter, Verdict, WriterOpts, entry,
+    verify_file,
 };
 use support::{Held, Live, bpf_available};
 
@@ -78,8 +79,8 @@ fn a_recorded_kernel_session_verifies_and_replays_the_same_events() {
     );
     let mut replay = Core::new(AppState::new(1_000_000));
     for r in recs {
-        if let Some(ev) = r.into_event().unwrap() {
-            replay.dispatch(ev);
+        if let Item::Event { event, .. } = entry::item(r).unwrap() {
+            replay.dispatch(event);
         }
     }
     let a: Vec<_> = live.core.state().buffer.range(0, u64::MAX).collect();

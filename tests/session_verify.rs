@@ -32,7 +32,7 @@ fn ok_file_prints_counts_and_final_hash() {
         "{t}"
     );
     assert!(
-        t.contains("of kernel events (6000 events), 10 other events"),
+        t.contains("of kernel events (6000 events), 10 other events and facts"),
         "{t}"
     );
     assert!(t.contains("10 notes"), "{t}");

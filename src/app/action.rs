@@ -57,6 +57,20 @@ pub enum Action {
     Pivot,
     /// Focus the alerts pane.
     FocusAlerts,
+    /// Replay: play / pause.
+    ReplayPause,
+    /// Replay: faster (1×, 10×, as fast as possible).
+    ReplayFaster,
+    /// Replay: slower.
+    ReplaySlower,
+    /// Replay: jump to the next alert.
+    ReplayNextAlert,
+    /// Replay: jump back to the previous alert.
+    ReplayPrevAlert,
+    /// Replay: jump to the operator's next action or note.
+    ReplayNextAction,
+    /// Replay: jump back to the operator's previous action or note.
+    ReplayPrevAction,
 }
 
 impl Action {
@@ -87,11 +101,18 @@ impl Action {
             Action::FileView => "Inspect root: text / strings / hex",
             Action::Pivot => "Alert → its process, events at that time, its pod",
             Action::FocusAlerts => "Focus the alerts pane",
+            Action::ReplayPause => "Replay: play / pause",
+            Action::ReplayFaster => "Replay: faster (1×, 10×, max)",
+            Action::ReplaySlower => "Replay: slower",
+            Action::ReplayNextAlert => "Replay: next alert",
+            Action::ReplayPrevAlert => "Replay: previous alert",
+            Action::ReplayNextAction => "Replay: operator's next action or note",
+            Action::ReplayPrevAction => "Replay: operator's previous action or note",
         }
     }
 
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 24] = [
+    pub const ALL: [(Action, &'static str); 31] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -116,6 +137,13 @@ impl Action {
         (Action::FileView, "file_view"),
         (Action::Pivot, "pivot"),
         (Action::FocusAlerts, "alerts"),
+        (Action::ReplayPause, "replay_pause"),
+        (Action::ReplayFaster, "replay_faster"),
+        (Action::ReplaySlower, "replay_slower"),
+        (Action::ReplayNextAlert, "replay_next_alert"),
+        (Action::ReplayPrevAlert, "replay_prev_alert"),
+        (Action::ReplayNextAction, "replay_next_action"),
+        (Action::ReplayPrevAction, "replay_prev_action"),
     ];
 
     /// The keymap name of this action.

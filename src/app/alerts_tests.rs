@@ -215,14 +215,20 @@ fn snapshot_outlives_the_process() {
     let effects = update(&mut s, Event::Alerts(vec![a]));
     assert_eq!(effects, vec![Effect::Snapshot(pid)]);
     // The runtime carries the effect out for real.
-    let ev = crate::ui::effects::run(Effect::Snapshot(pid), None).expect("an event");
+    let ev = crate::runtime::Runtime::new(None, false)
+        .effects()
+        .run(Effect::Snapshot(pid))
+        .expect("an event");
     update(&mut s, ev);
     assert_eq!(s.flight.status(pid), SnapshotStatus::Taken);
     child.kill().expect("kill");
     child.wait().expect("reaped");
 
     press(&mut s, "p");
-    let live = crate::ui::effects::run(Effect::Inspect(pid), None).expect("an event");
+    let live = crate::runtime::Runtime::new(None, false)
+        .effects()
+        .run(Effect::Inspect(pid))
+        .expect("an event");
     assert!(
         matches!(&live, Event::Inspected { result: Err(_), .. }),
         "the process is gone"

@@ -23,6 +23,8 @@ pub enum Command {
     Help,
     /// `:stream`, `:summary-pane`, `:ps` focus a pane.
     Pane(Pane),
+    /// `:seek HH:MM:SS | +S | -S` (replay only).
+    Seek(String),
     /// `:note TEXT`: a note kept in the session (and its recording).
     Note(String),
 }
@@ -57,6 +59,7 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
             "expected the note's text".to_string(),
         )),
         "note" => Ok(Command::Note(rest.to_string())),
+        "seek" => Ok(Command::Seek(rest.to_string())),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),
             arg => summary_arg(arg).ok_or_else(|| {

@@ -30,6 +30,8 @@ pub enum Event {
     Retired(Vec<AggRow>),
     /// A snapshot of the process table from /proc polling.
     Processes(Vec<ProcInfo>),
+    /// The replay player's position, span and marks (never recorded: it describes a replay).
+    Replay(super::replay::ReplayStatus),
     /// A key pressed in the terminal, as the keymap mapped it, or a line edit.
     Input(super::input::Input),
     /// The terminal was resized to (columns, rows).

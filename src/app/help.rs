@@ -23,6 +23,7 @@ pub fn content(state: &AppState) -> Vec<HelpLine> {
         .entries(state.key_context())
         .iter()
         .filter(|(_, keys)| !keys.is_empty())
+        .filter(|(a, _)| state.replay.is_some() || !super::replay_update::is_replay_action(*a))
         .map(|(a, keys)| line(keys, a.description()))
         .collect();
     let filter = match (state.inspect.is_some(), state.focus) {

@@ -183,6 +183,7 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
             state.help_scroll = 0;
         }
         Ok(Command::Pane(p)) => state.focus = p,
+        Ok(Command::Seek(arg)) => return super::replay_update::seek(state, &arg),
         Ok(Command::Note(text)) => {
             state.notes.push(text.clone());
             state.message = Some((Severity::Info, crate::strings::note_kept(&text)));
@@ -217,6 +218,9 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if super::replay_update::is_replay_action(action) {
+        return super::replay_update::on_action(state, action);
+    }
     if let Some(effects) = super::alerts_update::on_action(state, action) {
         return effects;
     }
@@ -242,6 +246,13 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Enter => return drill_in(state),
         Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
+        Action::ReplayPause
+        | Action::ReplayFaster
+        | Action::ReplaySlower
+        | Action::ReplayNextAlert
+        | Action::ReplayPrevAlert
+        | Action::ReplayNextAction
+        | Action::ReplayPrevAction => {}
         Action::ToggleFollow => {
             state.stream.follow = !state.stream.follow;
             if state.stream.follow {
@@ -401,6 +412,9 @@ fn drill_in(state: &mut AppState) -> Vec<Effect> {
 
 /// Actions while the inspect view is open.
 fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if super::replay_update::is_replay_action(action) {
+        return super::replay_update::on_action(state, action);
+    }
     match action {
         Action::Quit => return on_action(state, Action::Quit),
         Action::ToggleHelp | Action::OpenFinder | Action::OpenCommand => {

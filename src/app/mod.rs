@@ -27,6 +27,8 @@ pub mod podobserve;
 pub mod podview;
 pub mod procview;
 pub mod redact_event;
+pub mod replay;
+pub mod replay_update;
 pub mod retired;
 pub mod runtime_pods;
 #[cfg(test)]

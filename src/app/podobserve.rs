@@ -1,4 +1,4 @@
-//! What the pods pane asks the runtime to read: the processes of each pod container, observed off the core.
+//! What the pods pane asks the runtime to read: the processes of each pod container, observed off the core (`runtime::podobserve` reads them).
 
 use std::collections::HashMap;
 
@@ -42,20 +42,4 @@ pub fn on_observed(state: &mut AppState, seen: Vec<(ContainerKey, Vec<Observed>)
         state.pods.observe(&key, &container, obs);
     }
     super::podview::refresh(state);
-}
-
-/// Reads `/proc` for each container's processes (the runtime's side of `Effect::ObservePods`).
-pub fn read(
-    list: Vec<ContainerPids>,
-    proc_root: &std::path::Path,
-) -> Vec<(ContainerKey, Vec<Observed>)> {
-    list.into_iter()
-        .map(|(k, pids)| {
-            let obs = pids
-                .into_iter()
-                .filter_map(|p| Observed::read(proc_root, p))
-                .collect();
-            (k, obs)
-        })
-        .collect()
 }

@@ -229,6 +229,8 @@ pub struct AppState {
     pub alerts: super::alerts_view::AlertsView,
     /// Flight recorder: time retention of events and snapshots of alerted processes.
     pub flight: super::flight::FlightRecorder,
+    /// The replay bar, when a recording is being played.
+    pub replay: Option<super::replay::ReplayView>,
 }
 
 impl AppState {
@@ -271,6 +273,7 @@ impl AppState {
             quit: false,
             alerts: Default::default(),
             flight: Default::default(),
+            replay: None,
         }
     }
 

@@ -9,6 +9,8 @@ use super::summary::summarize;
 /// Work for the runtime (I/O lives there, never in `update`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Steer the replay player.
+    Replay(super::replay::ReplayCmd),
     /// Something the operator did that a recording keeps as such (the [`super::Core`]'s tap takes it; no I/O).
     Fact(Fact),
     /// Restore the terminal and exit.
@@ -96,6 +98,7 @@ pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         }
         Event::Input(i) => return super::keys::on_input(state, i),
         Event::Setup(s) => return on_setup(state, s),
+        Event::Replay(r) => super::replay::ReplayView::on_status(&mut state.replay, r),
         Event::Resize(w, h) => state.size = (w, h),
         Event::Tick(now) => on_tick(state, now),
         Event::Inspected { pid, result } => {

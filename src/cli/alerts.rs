@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::Args;
 use ktriage::collector::stop::Stop;
 use ktriage::headless::out::StopAwareOut;
+use ktriage::identity::cri::SharedCri;
 use ktriage::rules::{live, setup, syscall_set};
 
 use super::common::usage;
@@ -41,6 +42,9 @@ pub struct AlertsArgs {
     /// Ring buffer size in MiB (power of two).
     #[arg(long, default_value_t = 16)]
     ring_mb: u32,
+    /// Run the rules over a recorded session file instead of the live kernel (nothing live is read).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["duration", "cri_socket", "no_cri"])]
+    from: Option<PathBuf>,
 }
 
 /// Falco's `append_output`: identity fields at the end of every alert.
@@ -78,6 +82,9 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         }
         d => d.map(Duration::from_secs_f64),
     };
+    if let Some(path) = a.from.clone() {
+        return from_recording(&a, &path, append);
+    }
     if !a.ring_mb.is_power_of_two() {
         return usage(format!(
             "--ring-mb must be a power of two, got {}",
@@ -87,7 +94,7 @@ pub fn run(a: AlertsArgs) -> ExitCode {
     let (mut engine, cov) = match setup::build_engine(&setup::EngineOpts {
         rules: a.rules.clone(),
         defaults: !a.no_default_rules,
-        cri: (!a.no_cri).then(|| a.cri_socket.clone()),
+        cri: (!a.no_cri).then(|| SharedCri::new(a.cri_socket.as_deref())),
         append,
     }) {
         Ok(e) => e,
@@ -138,6 +145,58 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         Err(e) => {
             note!("ktriage: {e}");
             ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+/// `alerts --from FILE`: the rules over a recording's kernel events.
+fn from_recording(
+    a: &AlertsArgs,
+    path: &std::path::Path,
+    append: Option<ktriage::rules::append::Append>,
+) -> ExitCode {
+    let opts = setup::EngineOpts {
+        rules: a.rules.clone(),
+        defaults: !a.no_default_rules,
+        cri: None,
+        append,
+    };
+    let mut file = match &a.alerts_file {
+        Some(p) => match ktriage::safe_fs::open_append("--alerts-file", p) {
+            Ok(f) => Some(f),
+            Err(e) => return usage(e.to_string()),
+        },
+        None => None,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let res = ktriage::headless::replay::alerts(
+        path,
+        &opts,
+        |al| {
+            let line = live::alert_line(al, a.json);
+            if let Some(f) = file.as_mut() {
+                let _ = writeln!(f, "{line}");
+            }
+            writeln!(out, "{line}").is_ok()
+        },
+        |d| note!("ktriage: {d}"),
+    );
+    let _ = out.flush();
+    match res {
+        Ok(end) => {
+            note!("ktriage: {} alerts from {}", end.printed, path.display());
+            match end.damage {
+                Some(d) => {
+                    note!("ktriage: the recording is damaged: {d} (alerts up to there)");
+                    ExitCode::from(1)
+                }
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => {
+            note!("ktriage: {e}");
+            ExitCode::from(1)
         }
     }
 }

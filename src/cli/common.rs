@@ -28,6 +28,16 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
+    /// The filters as flags, for a recording's header.
+    pub fn describe(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.pids.iter().map(|p| format!("--pid {p}")).collect();
+        if self.containers_only {
+            v.push("--containers-only".into());
+        }
+        v.extend(self.syscalls.iter().map(|s| format!("--syscall {s}")));
+        v
+    }
+
     /// The collector configuration these flags ask for.
     pub fn collector_config(&self) -> Result<CollectorConfig, String> {
         if !self.ring_mb.is_power_of_two() {

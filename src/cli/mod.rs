@@ -17,7 +17,11 @@ mod kube_args;
 mod pods;
 mod posture;
 mod ps;
+mod record;
+mod replay;
+mod report;
 mod rules;
+mod session;
 mod stream;
 mod tui;
 mod verify;
@@ -59,6 +63,12 @@ enum Cmd {
     Rules(rules::RulesArgs),
     /// List the pods scheduled on this node, from the Kubernetes API.
     Pods(pods::PodsArgs),
+    /// Record a live session (no terminal) to a session file.
+    Record(Box<record::RecordArgs>),
+    /// Play a session file back in the TUI (or print its events with --json).
+    Replay(replay::ReplayArgs),
+    /// The postmortem of a session file: who, where, when, timeline, alerted processes, blind spots.
+    Report(report::ReportArgs),
     /// Check a session file: OK with counts and the final hash, or the first changed chunk, or truncated.
     Verify(verify::VerifyArgs),
 }
@@ -78,6 +88,9 @@ impl Cli {
             Some(Cmd::Rules(a)) => rules::run(a),
             Some(Cmd::Pods(a)) => pods::run(a),
             Some(Cmd::Verify(a)) => verify::run(a),
+            Some(Cmd::Record(a)) => record::run(*a),
+            Some(Cmd::Replay(a)) => replay::run(a),
+            Some(Cmd::Report(a)) => report::run(a),
         }
     }
 }

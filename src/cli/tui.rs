@@ -4,11 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use ktriage::rules::{setup, syscall_set};
 use ktriage::ui::keymap::{Keymap, default_user_keymap_path};
 use ktriage::ui::theme::{EnvInfo, Theme};
 
-use super::common::{FilterArgs, usage};
+use super::common::usage;
 
 #[derive(Args)]
 pub struct TuiArgs {
@@ -24,35 +23,10 @@ pub struct TuiArgs {
     /// Events kept in memory (oldest dropped and counted).
     #[arg(long, default_value_t = 1_000_000)]
     buffer_cap: usize,
-    /// Do not load BPF probes (processes from /proc only).
-    #[arg(long)]
-    no_bpf: bool,
-    /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
-    #[arg(long)]
-    cri_socket: Option<PathBuf>,
-    /// Pod specs from FILE (YAML or JSON) for the pods pane and the Security tab.
-    #[arg(long, value_name = "FILE")]
-    pod_manifest: Option<PathBuf>,
     #[command(flatten)]
-    filters: FilterArgs,
+    session: super::session::SessionArgs,
     #[command(flatten)]
-    falco: super::intake::FalcoArgs,
-    /// Flight recorder: keep only the last SECS seconds of kernel events (--buffer-cap still applies).
-    #[arg(long, value_name = "SECS")]
-    flight_seconds: Option<u64>,
-    /// Extra Falco rule file, loaded after the shipped rules (repeatable, in order).
-    #[arg(long = "rules", value_name = "FILE")]
-    rules: Vec<PathBuf>,
-    /// Do not load the shipped rules nor /etc/falco/falco_rules.local.yaml.
-    #[arg(long)]
-    no_default_rules: bool,
-    /// Do not run the rule engine (alerts only from a Falco intake).
-    #[arg(long, conflicts_with_all = ["rules", "no_default_rules"])]
-    no_rules: bool,
-    #[command(flatten)]
-    kube: super::kube_args::KubeArgs,
-    #[command(flatten)]
-    append: super::alerts::AppendArgs,
+    record: super::session::RecordFlags,
 }
 
 pub fn run(a: TuiArgs) -> ExitCode {
@@ -68,67 +42,23 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
-    let mut collector = match a.filters.collector_config() {
-        Ok(c) => c,
-        Err(e) => return usage(e),
-    };
-    let append = match a.append.append() {
+    let setup = match a.session.build() {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
-    let engine = if a.no_rules || a.no_bpf {
-        None
-    } else {
-        let opts = setup::EngineOpts {
-            rules: a.rules.clone(),
-            defaults: !a.no_default_rules,
-            cri: Some(a.cri_socket.clone()),
-            append,
-        };
-        match setup::build_engine(&opts) {
-            Ok((engine, cov)) => {
-                for line in setup::rule_errors(&cov) {
-                    note!("ktriage: {line}");
-                }
-                if a.filters.syscalls.is_empty() {
-                    collector.stream_syscalls = syscall_set::stream_set(&engine.wanted_types());
-                }
-                Some(engine)
-            }
-            Err(e) => return usage(e),
-        }
-    };
-    let pods = match a
-        .pod_manifest
-        .as_deref()
-        .map(ktriage::posture::load_manifest)
-    {
-        Some(Ok(p)) => Some(p),
-        Some(Err(e)) => return usage(e),
-        None => None,
-    };
-    let intake = match a.falco.sources() {
-        Ok(s) => s,
+    let record = match a.record.open(&setup, None) {
+        Ok(r) => r,
         Err(e) => return usage(e),
     };
-    if a.flight_seconds == Some(0) {
-        return usage("--flight-seconds must be at least 1");
-    }
     let opts = ktriage::ui::run::TuiOpts {
         keymap,
         theme,
-        collector,
         buffer_cap: a.buffer_cap,
-        no_bpf: a.no_bpf,
-        cri_socket: a.cri_socket.clone(),
-        pods,
-        intake,
-        flight_seconds: a.flight_seconds,
-        engine,
-        kube: a.pod_manifest.is_none().then(|| a.kube.opts()),
+        session: setup.session,
+        record,
     };
     match ktriage::ui::run::run(opts) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(summary) => super::session::recorded(summary),
         Err(e) => {
             note!("ktriage: terminal: {e}");
             ExitCode::FAILURE

@@ -8,9 +8,9 @@ use tokio::sync::mpsc;
 
 use super::probes::Probes;
 use super::reader::{DropCounter, Gap, ReaderCounts, ReaderCtl, spawn_reader_ctl};
+use super::source::KernelFeed;
 use super::stop::{self, HARD, REQUESTED, Stop};
 use super::{CollectorConfig, CollectorError};
-use crate::app::Event;
 
 /// What the kernel and the reader counted over a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,11 +28,11 @@ pub struct DriveReport {
 /// Loads the probes for `cfg`, calls `ready` once they are attached, then hands
 /// each event to `on_event` until `duration` passes, SIGINT/SIGTERM arrive or
 /// `on_event` returns false; see [`drive_until`].
-pub fn drive(
+pub fn drive<T: From<KernelFeed>>(
     cfg: &CollectorConfig,
     duration: Option<Duration>,
     ready: impl FnOnce(),
-    on_event: impl FnMut(Event) -> bool,
+    on_event: impl FnMut(T) -> bool,
 ) -> Result<DriveReport, CollectorError> {
     drive_until(cfg, &Stop::new(), duration, ready, on_event, |_| true)
 }
@@ -41,12 +41,12 @@ pub fn drive(
 /// and in-band drop records: `on_gap` is called, between events, where the
 /// kernel dropped records. After the stop is asked, events already read are
 /// handed over for [`stop::GRACE`]; then the run ends, whatever the load.
-pub fn drive_until(
+pub fn drive_until<T: From<KernelFeed>>(
     cfg: &CollectorConfig,
     stop: &Arc<Stop>,
     duration: Option<Duration>,
     ready: impl FnOnce(),
-    mut on_event: impl FnMut(Event) -> bool,
+    mut on_event: impl FnMut(T) -> bool,
     mut on_gap: impl FnMut(Gap) -> bool,
 ) -> Result<DriveReport, CollectorError> {
     let mut probes = Probes::load(cfg)?;
@@ -55,7 +55,7 @@ pub fn drive_until(
         .build()
         .map_err(|e| CollectorError::map("runtime", e))?;
     // Few batches in flight: a slow consumer sees recent events and drop records soon, the rest waits in the ring.
-    let (tx, mut rx) = mpsc::channel::<Event>(4);
+    let (tx, mut rx) = mpsc::channel::<KernelFeed>(4);
     let counts = Arc::new(ReaderCounts::default());
     let ring = probes
         .ring
@@ -103,13 +103,13 @@ pub fn drive_until(
             };
             let Some(ev) = ev else { break };
             let n = match &ev {
-                Event::Kernel(b) => b.events.len() as u64,
+                KernelFeed::Batch(b) => b.events.len() as u64,
                 _ => 0,
             };
             gaps_upto(seen, &mut ok);
             seen += n;
             if ok && !stop.hard() {
-                ok = on_event(ev);
+                ok = on_event(T::from(ev));
             } else {
                 unhanded += n;
             }

@@ -12,8 +12,8 @@ use tokio::sync::mpsc::Sender;
 
 use super::clock::{boot_ns, monotonic_ns};
 use super::decode::decode;
+use super::source::KernelFeed;
 use super::stop::{REQUESTED, Stop};
-use crate::app::Event;
 use crate::identity::cgroup::{CgroupResolver, container_id};
 use crate::model::{CgroupInfo, KernelBatch};
 
@@ -74,9 +74,9 @@ pub struct ReaderCtl {
 
 /// Starts the reader thread. It drains once more after `stop` is set, so
 /// nothing the kernel wrote before the stop is lost.
-pub fn spawn_reader(
+pub fn spawn_reader<T: From<KernelFeed> + Send + 'static>(
     ring: RingBuf<MapData>,
-    tx: Sender<Event>,
+    tx: Sender<T>,
     stop: Arc<AtomicBool>,
     counts: Arc<ReaderCounts>,
     poll_ms: u16,
@@ -90,9 +90,9 @@ pub fn spawn_reader(
 }
 
 /// [`spawn_reader`] with a hard stop and in-band drop records.
-pub fn spawn_reader_ctl(
+pub fn spawn_reader_ctl<T: From<KernelFeed> + Send + 'static>(
     mut ring: RingBuf<MapData>,
-    tx: Sender<Event>,
+    tx: Sender<T>,
     ctl: ReaderCtl,
     counts: Arc<ReaderCounts>,
     poll_ms: u16,
@@ -130,8 +130,8 @@ fn wait_readable(ring: &RingBuf<MapData>, poll_ms: u16) {
     unsafe { libc::poll(&mut pfd, 1, poll_ms as i32) };
 }
 
-struct Reader {
-    tx: Sender<Event>,
+struct Reader<T> {
+    tx: Sender<T>,
     counts: Arc<ReaderCounts>,
     cgroups: CgroupCache,
     hard: Option<Arc<Stop>>,
@@ -141,7 +141,7 @@ struct Reader {
     gaps: Option<(u64, DropCounter, std::sync::mpsc::Sender<Gap>)>,
 }
 
-impl Reader {
+impl<T: From<KernelFeed>> Reader<T> {
     fn hard(&self) -> bool {
         self.hard.as_ref().is_some_and(|h| h.hard())
     }
@@ -169,7 +169,10 @@ impl Reader {
 
     fn send(&mut self, batch: KernelBatch) -> bool {
         let n = batch.events.len() as u64;
-        let ok = self.tx.blocking_send(Event::Kernel(batch)).is_ok();
+        let ok = self
+            .tx
+            .blocking_send(T::from(KernelFeed::Batch(batch)))
+            .is_ok();
         self.sent += n;
         ok
     }

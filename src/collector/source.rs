@@ -1,4 +1,4 @@
-//! Sources: anything that produces [`Event`]s on its own threads (kernel probes, /proc polling).
+//! Sources: anything that produces events on its own threads; the kernel one, which reports [`KernelFeed`]s (the runtime turns them into the core's events; the /proc poller is the runtime's).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,19 +10,31 @@ use tokio::sync::mpsc::Sender;
 use super::config::CollectorConfig;
 use super::error::CollectorError;
 use super::probes::Probes;
-use super::procfs;
 use super::reader::{ReaderCounts, spawn_reader};
-use crate::app::Event;
-use crate::identity::resolve::Resolver;
-use crate::model::{AggRow, CollectorState};
+use crate::model::{AggRow, CollectorStats, KernelBatch};
 
-/// A producer of events. `spawn` starts its threads; they end when `stop` is set
-/// or the receiver is dropped.
-pub trait Source: Send {
+/// What the kernel collector reports; the core's event type converts from it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KernelFeed {
+    /// Records decoded from one drain of the ring buffer.
+    Batch(KernelBatch),
+    /// The probe's and the reader's counters.
+    Stats(CollectorStats),
+    /// The in-kernel aggregation, exited processes' totals included.
+    Summary(Vec<AggRow>),
+    /// Aggregation rows of processes that exited since the last report.
+    Retired(Vec<AggRow>),
+    /// The probes are attached.
+    Running,
+}
+
+/// A producer of `T`s (the core's events). `spawn` starts its threads; they end when
+/// `stop` is set or the receiver is dropped.
+pub trait Source<T>: Send {
     /// Short name for logs and banners.
     fn name(&self) -> &'static str;
     /// Starts producing.
-    fn spawn(self: Box<Self>, tx: Sender<Event>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>>;
+    fn spawn(self: Box<Self>, tx: Sender<T>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>>;
 }
 
 /// The eBPF collector: ring reader plus a poller for counters and aggregation.
@@ -43,12 +55,12 @@ impl KernelSource {
     }
 }
 
-impl Source for KernelSource {
+impl<T: From<KernelFeed> + Send + 'static> Source<T> for KernelSource {
     fn name(&self) -> &'static str {
         "ebpf"
     }
 
-    fn spawn(mut self: Box<Self>, tx: Sender<Event>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>> {
+    fn spawn(mut self: Box<Self>, tx: Sender<T>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>> {
         let counts = Arc::new(ReaderCounts::default());
         let mut handles = Vec::new();
         if let Some(ring) = self.probes.ring.take() {
@@ -60,7 +72,7 @@ impl Source for KernelSource {
                 self.poll_ms,
             ));
         }
-        let _ = tx.blocking_send(Event::Collector(CollectorState::Running));
+        let _ = tx.blocking_send(T::from(KernelFeed::Running));
         handles.push(
             std::thread::Builder::new()
                 .name("ktriage-maps".into())
@@ -74,9 +86,9 @@ impl Source for KernelSource {
 /// Pseudo tgid under which the totals of exited processes are kept.
 pub const EXITED_TGID: u32 = 0;
 
-fn poll_maps(
+fn poll_maps<T: From<KernelFeed>>(
     mut src: KernelSource,
-    tx: Sender<Event>,
+    tx: Sender<T>,
     stop: Arc<AtomicBool>,
     counts: Arc<ReaderCounts>,
 ) {
@@ -89,7 +101,7 @@ fn poll_maps(
             s.counting_since_ns = since;
             s.received = counts.received.load(Relaxed);
             s.undecodable = counts.undecodable.load(Relaxed);
-            if tx.blocking_send(Event::Stats(s)).is_err() {
+            if tx.blocking_send(T::from(KernelFeed::Stats(s))).is_err() {
                 return;
             }
         }
@@ -100,7 +112,11 @@ fn poll_maps(
                 .probes
                 .prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
             // the core adds them to their containers' totals (it knows where each ran)
-            if !gone.is_empty() && tx.blocking_send(Event::Retired(gone.clone())).is_err() {
+            if !gone.is_empty()
+                && tx
+                    .blocking_send(T::from(KernelFeed::Retired(gone.clone())))
+                    .is_err()
+            {
                 return;
             }
             for r in gone {
@@ -116,61 +132,23 @@ fn poll_maps(
         }
         let mut rows = src.probes.agg_rows(|_| true);
         rows.extend(retired.values().copied());
-        if tx.blocking_send(Event::Summary(rows)).is_err() {
+        if tx
+            .blocking_send(T::from(KernelFeed::Summary(rows)))
+            .is_err()
+        {
             return;
         }
         sleep_unless_stopped(&stop, src.stats_every);
     }
 }
 
-fn sleep_unless_stopped(stop: &AtomicBool, total: Duration) {
+/// Sleeps `total` in short steps, returning early once `stop` is set.
+pub fn sleep_unless_stopped(stop: &AtomicBool, total: Duration) {
     let step = Duration::from_millis(50);
     let mut left = total;
     while !left.is_zero() && !stop.load(Ordering::Acquire) {
         let d = left.min(step);
         std::thread::sleep(d);
         left -= d;
-    }
-}
-
-/// /proc polling for the process table (works without root or BPF), with
-/// container and pod names from the runtime when it answers.
-pub struct ProcSource {
-    /// Time between scans.
-    pub every: Duration,
-    /// CRI socket (`None`: auto-detect).
-    pub cri_socket: Option<std::path::PathBuf>,
-    /// Ask the container runtime for names (false: cgroup facts only).
-    pub cri: bool,
-}
-
-impl Source for ProcSource {
-    fn name(&self) -> &'static str {
-        "procfs"
-    }
-
-    fn spawn(self: Box<Self>, tx: Sender<Event>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>> {
-        let every = self.every;
-        vec![
-            std::thread::Builder::new()
-                .name("ktriage-procfs".into())
-                .spawn(move || {
-                    let mut resolver = Resolver::new(self.cri_socket.as_deref(), self.cri);
-                    while !stop.load(Ordering::Acquire) {
-                        let mut procs = procfs::scan();
-                        for p in &mut procs {
-                            // kernel threads have no container and share the host's namespaces
-                            if p.container_id.is_some() || (p.pid != 2 && p.ppid != 2) {
-                                resolver.enrich(p);
-                            }
-                        }
-                        if tx.blocking_send(Event::Processes(procs)).is_err() {
-                            return;
-                        }
-                        sleep_unless_stopped(&stop, every);
-                    }
-                })
-                .expect("spawning the procfs thread"),
-        ]
     }
 }

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::identity::resolve::Resolver;
+use crate::app::{Effect, Event};
+use crate::inspect::InspectError;
 use crate::inspect::rootfs::{DEFAULT_PREVIEW_CAP, RootFs, RootFsError};
-use crate::inspect::{InspectError, Inspector};
+use crate::runtime::Runtime;
 use crate::sanitize::{sanitize, sanitize_multiline};
 
 /// What `inspect` should print.
@@ -58,6 +59,9 @@ pub enum InspectCmdError {
         #[source]
         source: RootFsError,
     },
+    /// The inspection failed (the process exited meanwhile, or is unreadable).
+    #[error(transparent)]
+    Failed(#[from] crate::app::event::EffectError),
     /// No process has this pid (it never existed, or is gone and reaped: the two look alike).
     #[error("inspect {0}: no such process")]
     NoSuchProcess(u32),
@@ -100,8 +104,14 @@ fn process(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdErr
         Some(p) => Some(crate::posture::load_manifest(p)?),
         None => None,
     };
-    let identity = Resolver::new(opts.cri_socket.as_deref(), true).identify(opts.pid);
-    let insp = Inspector::new("/proc").inspect(opts.pid, &identity)?;
+    // The same effect the TUI's inspect view asks for, run by the runtime's runner.
+    let runner = Runtime::new(opts.cri_socket.as_deref(), true).effects();
+    let insp = match runner.run(Effect::Inspect(opts.pid)) {
+        Some(Event::Inspected { result: Ok(i), .. }) => i,
+        Some(Event::Inspected { result: Err(e), .. }) => return Err(InspectCmdError::Failed(e)),
+        _ => return Err(InspectCmdError::NoSuchProcess(opts.pid)),
+    };
+    let identity = &insp.identity;
     let mut v = insp.to_json(opts.reveal_secrets);
     let pods = match (pods, &opts.kube) {
         (Some(p), _) => Some(p),

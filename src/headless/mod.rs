@@ -8,5 +8,7 @@ pub mod json;
 pub mod out;
 pub mod posture;
 pub mod ps;
+pub mod record;
+pub mod replay;
 pub mod stream;
 pub mod verify;

@@ -1,21 +1,23 @@
 //! `ktriage posture`: every pod's declared context beside what its processes have, as JSON lines or text; and the posture part of `inspect`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::{Value, json};
 
-use crate::collector::procfs;
-use crate::identity::resolve::Resolver;
+use crate::app::buffer::CHUNK;
+use crate::app::{AppState, Core, Event};
 use crate::inspect::Inspection;
 use crate::posture::eval::DEFAULT_NAMESPACE;
 use crate::posture::finding::count_by_severity;
+use crate::posture::store::PodUpdate;
 use crate::posture::{
     Finding, ManifestError, Observed, PodPosture, PostureStore, Severity, load_manifest,
 };
+use crate::runtime::Runtime;
+use crate::runtime::procpoll::{self, ProcPoller};
 use crate::sanitize::sanitize;
 
 /// Options of `posture`.
@@ -67,10 +69,9 @@ pub fn run_with_pods(
     out: &mut impl Write,
 ) -> Result<(), PostureCmdError> {
     let pods = filter(pods, opts.namespace.as_deref(), opts.pod.as_deref());
-    let mut store = PostureStore::from_pods(pods);
-    let mut resolver = Resolver::new(opts.cri_socket.as_deref(), true);
-    observe(&mut store, &mut resolver, Path::new("/proc"));
-    for (_, p) in store.sorted() {
+    let rt = Runtime::new(opts.cri_socket.as_deref(), true);
+    let core = observe(&rt, pods);
+    for (_, p) in core.state().pods.sorted() {
         if opts.json {
             writeln!(out, "{}", p.to_json())?;
         } else {
@@ -78,6 +79,28 @@ pub fn run_with_pods(
         }
     }
     Ok(())
+}
+
+/// The core after `pods` and one scan of the runtime's /proc poller went through it, and
+/// the observations it asked for were read by the runtime's effect runner: the pods pane's
+/// posture, headless.
+pub fn observe(rt: &Runtime, pods: Vec<Pod>) -> Core {
+    let mut core = Core::new(AppState::new(CHUNK));
+    let runner = rt.effects();
+    let procs = ProcPoller::new(rt, procpoll::EVERY).poll();
+    let mut todo = core.dispatch(Event::Pods(PodUpdate::Replace(pods)));
+    todo.extend(core.dispatch(Event::Processes(procs)));
+    // each observation answers one request; a bounded number of rounds (pids can change meanwhile)
+    for _ in 0..4 {
+        let effects = std::mem::take(&mut todo);
+        if effects.is_empty() {
+            break;
+        }
+        for ev in effects.into_iter().filter_map(|e| runner.run(e)) {
+            todo.extend(core.dispatch(ev));
+        }
+    }
+    core
 }
 
 /// The pods of `namespace` (absent: `default`) and `name`, when given.
@@ -89,29 +112,6 @@ pub fn filter(pods: Vec<Pod>, namespace: Option<&str>, name: Option<&str>) -> Ve
                 && name.is_none_or(|n| p.metadata.name.as_deref() == Some(n))
         })
         .collect()
-}
-
-/// Finds the processes of every known container under `proc_root` and records what they have.
-pub fn observe(store: &mut PostureStore, resolver: &mut Resolver, proc_root: &Path) {
-    if store.is_empty() {
-        return;
-    }
-    let mut seen: HashMap<(String, String), Vec<Observed>> = HashMap::new();
-    for p in procfs::scan_root(proc_root) {
-        if p.container_id.is_none() {
-            continue;
-        }
-        let identity = resolver.identify(p.pid);
-        let Some(at) = store.locate(&identity) else {
-            continue;
-        };
-        if let Some(o) = Observed::read(proc_root, p.pid) {
-            seen.entry(at).or_default().push(o);
-        }
-    }
-    for ((key, container), obs) in seen {
-        store.observe(&key, &container, obs);
-    }
 }
 
 /// Adds `declared`, `findings` and `immutable` (same shapes as `posture --json`) to an

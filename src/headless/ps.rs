@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::app::event::ProcInfo;
-use crate::collector::procfs;
-use crate::identity::resolve::Resolver;
+use crate::runtime::Runtime;
+use crate::runtime::procpoll::{self, ProcPoller};
 use crate::sanitize::sanitize;
 
 /// Options of `ps`.
@@ -21,18 +21,12 @@ pub struct PsOpts {
     pub no_cri: bool,
 }
 
-/// The process table with identities.
+/// The process table with identities: one scan of the runtime's /proc poller (what the
+/// TUI's processes pane shows).
 pub fn rows(opts: &PsOpts) -> Vec<ProcInfo> {
-    let mut resolver = Resolver::new(opts.cri_socket.as_deref(), !opts.no_cri);
-    let mut procs = procfs::scan();
+    let rt = Runtime::new(opts.cri_socket.as_deref(), !opts.no_cri);
+    let mut procs = ProcPoller::new(&rt, procpoll::EVERY).poll();
     procs.retain(|p| !opts.containers_only || p.container_id.is_some());
-    for p in &mut procs {
-        if p.container_id.is_some() {
-            resolver.enrich(p);
-        } else if let Some(uid) = resolver.cgroup_of(p.pid).pod_uid {
-            p.pod_uid = Some(uid);
-        }
-    }
     procs
 }
 
@@ -49,6 +43,7 @@ pub fn json(p: &ProcInfo) -> Value {
         "pod_name": p.pod_name,
         "pod_namespace": p.pod_namespace,
         "pod_uid": p.pod_uid,
+        "entered_from_host": p.entered_from_host,
     })
 }
 

@@ -18,6 +18,7 @@ use crate::collector::reader::Gap;
 use crate::collector::stop::Stop;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::identity::resolve::Resolver;
+use crate::runtime::Runtime;
 use crate::sanitize::{sanitize, sanitize_bytes};
 
 /// Options of `stream`.
@@ -37,32 +38,63 @@ pub struct StreamOpts {
     pub ready: Option<fn()>,
 }
 
-/// Container and pod names by container id, from the runtime (misses are asked again, rate-limited by the CRI cache).
+/// Container and pod names by container id, from the runtime (misses are asked again, rate-limited by the CRI cache),
+/// or, replaying a recording, from the processes it recorded.
 struct Names {
     resolver: Option<Resolver>,
+    recorded: bool,
     known: HashMap<String, [Option<String>; 3]>,
 }
 
 impl Names {
     fn new(cri: Option<&Option<std::path::PathBuf>>) -> Self {
         Self {
-            resolver: cri.map(|s| Resolver::new(s.as_deref(), true)),
+            // the runtime's resolver: one CRI cache, as in a TUI session
+            resolver: cri.map(|s| Runtime::new(s.as_deref(), true).resolver()),
+            recorded: false,
             known: HashMap::new(),
         }
     }
 
+    fn recorded() -> Self {
+        Self {
+            resolver: None,
+            recorded: true,
+            known: HashMap::new(),
+        }
+    }
+
+    /// Names of container `id` as the recorded /proc poll gave them.
+    fn from_state(state: &AppState, id: &str) -> [Option<String>; 3] {
+        let p = state
+            .processes
+            .iter()
+            .find(|p| p.container_id.as_deref() == Some(id) && p.container_name.is_some());
+        p.map_or_else(Default::default, |p| {
+            [
+                p.container_name.clone(),
+                p.pod_namespace.clone(),
+                p.pod_name.clone(),
+            ]
+        })
+    }
+
     /// `[container_name, pod_namespace, pod_name]` of container `id`.
-    fn of(&mut self, id: &str) -> [Option<String>; 3] {
+    fn of(&mut self, id: &str, state: &AppState) -> [Option<String>; 3] {
         if let Some(n) = self.known.get(id) {
             return n.clone();
         }
-        let Some(r) = self.resolver.as_mut() else {
-            return Default::default();
+        let n = if self.recorded {
+            Self::from_state(state, id)
+        } else {
+            let Some(r) = self.resolver.as_mut() else {
+                return Default::default();
+            };
+            let ident = r.identify_container(id);
+            let c = ident.container.and_then(|c| c.name);
+            let (ns, pod) = ident.pod.map_or((None, None), |p| (p.namespace, p.name));
+            [c, ns, pod]
         };
-        let ident = r.identify_container(id);
-        let c = ident.container.and_then(|c| c.name);
-        let (ns, pod) = ident.pod.map_or((None, None), |p| (p.namespace, p.name));
-        let n = [c, ns, pod];
         if n.iter().any(Option::is_some) {
             self.known.insert(id.to_string(), n.clone());
         }
@@ -111,7 +143,7 @@ fn write_record(
                 .cgroups
                 .get(&ev.cgroup_id())
                 .and_then(|c| c.container_id.clone());
-            let [c, ns, pod] = id.map(|id| names.of(&id)).unwrap_or_default();
+            let [c, ns, pod] = id.map(|id| names.of(&id, state)).unwrap_or_default();
             if let Some(m) = v.as_object_mut() {
                 m.insert("container_name".into(), c.into());
                 m.insert("pod_namespace".into(), ns.into());
@@ -271,4 +303,37 @@ fn print_new<W: Write>(
         *sink.printed += 1;
     }
     sink.out.flush().is_ok()
+}
+
+/// Prints what a core adds to its buffer, as `stream` does, with names from the recorded processes (replay).
+pub struct Printer<'a, W: Write> {
+    out: &'a mut W,
+    format: Format,
+    clock: WallClock,
+    names: Names,
+    /// Records printed.
+    pub printed: u64,
+}
+
+impl<'a, W: Write> Printer<'a, W> {
+    /// A printer for a recording whose boot-clock times `clock` turns into wall-clock times.
+    pub fn recorded(out: &'a mut W, format: Format, clock: WallClock) -> Self {
+        Self {
+            out,
+            format,
+            clock,
+            names: Names::recorded(),
+            printed: 0,
+        }
+    }
+
+    /// Feeds `ev` to `core` and prints the records it added; `false` once the output is gone.
+    pub fn feed(&mut self, core: &mut Core, ev: Event) -> bool {
+        let mut sink = Sink {
+            out: &mut *self.out,
+            printed: &mut self.printed,
+            names: &mut self.names,
+        };
+        print_new(core, ev, &self.clock, self.format, &mut sink)
+    }
 }

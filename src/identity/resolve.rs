@@ -3,15 +3,16 @@
 use std::path::{Path, PathBuf};
 
 use super::cgroup::{CgroupIdentity, parse_cgroup_path, parse_proc_cgroup};
-use super::cri::CriCache;
+use super::cri::SharedCri;
 use super::nsindex::NsIndex;
 use super::{ContainerInfo, Identity, PodInfo};
 use crate::model::ProcInfo;
 
-/// Resolves identities; owns the CRI cache (one list call per new container, at most once a second).
+/// Resolves identities; uses a (possibly shared) CRI cache (one list call per new container,
+/// at most once a second, across every resolver sharing it).
 pub struct Resolver {
     proc_root: PathBuf,
-    cri: Option<CriCache>,
+    cri: Option<SharedCri>,
     ns: NsIndex,
 }
 
@@ -23,11 +24,21 @@ impl Resolver {
 
     /// A resolver over another proc root (tests).
     pub fn with_proc_root(proc_root: &Path, cri_socket: Option<&Path>, cri: bool) -> Self {
+        Self::shared(proc_root, cri.then(|| SharedCri::new(cri_socket)))
+    }
+
+    /// A resolver over `proc_root` asking `cri` (a session's one cache; `None`: cgroup facts only).
+    pub fn shared(proc_root: &Path, cri: Option<SharedCri>) -> Self {
         Self {
             proc_root: proc_root.to_path_buf(),
-            cri: cri.then(|| CriCache::new(cri_socket)),
+            cri,
             ns: NsIndex::new(proc_root),
         }
+    }
+
+    /// The CRI cache this resolver asks, if any.
+    pub fn cri(&self) -> Option<&SharedCri> {
+        self.cri.as_ref()
     }
 
     /// What `/proc/PID/cgroup` says (empty identity when unreadable: host or gone).
@@ -69,7 +80,7 @@ impl Resolver {
 
     /// The full id of a container known to the runtime by a prefix of at least 12 characters.
     pub fn full_container_id(&mut self, prefix: &str) -> Option<String> {
-        self.cri.as_mut()?.full_id(prefix)
+        self.cri.as_ref()?.full_id(prefix)
     }
 
     /// The identity behind a parsed cgroup: runtime names when the runtime knows the container.
@@ -85,7 +96,7 @@ impl Resolver {
                 entered_from_host: false,
             };
         };
-        let found = self.cri.as_mut().and_then(|c| c.lookup(&id));
+        let found = self.cri.as_ref().and_then(|c| c.lookup(&id));
         let (mut container, pod) = match found {
             Some((c, p)) => (c, p),
             None => (
@@ -121,17 +132,21 @@ impl Resolver {
 
     /// Fills the container and pod fields of a /proc snapshot row.
     pub fn enrich(&mut self, p: &mut ProcInfo) {
-        let ident = self.identify(p.pid);
-        p.entered_from_host = ident.entered_from_host;
-        if let Some(c) = ident.container {
-            p.container_id = Some(c.id);
-            p.container_name = c.name;
-            p.image = c.image;
-        }
-        if let Some(pod) = ident.pod {
-            p.pod_name = pod.name;
-            p.pod_namespace = pod.namespace;
-            p.pod_uid = pod.uid;
-        }
+        apply_identity(p, &self.identify(p.pid));
+    }
+}
+
+/// Sets the container and pod fields of a process row from its identity.
+pub fn apply_identity(p: &mut ProcInfo, ident: &Identity) {
+    p.entered_from_host = ident.entered_from_host;
+    if let Some(c) = &ident.container {
+        p.container_id = Some(c.id.clone());
+        p.container_name = c.name.clone();
+        p.image = c.image.clone();
+    }
+    if let Some(pod) = &ident.pod {
+        p.pod_name = pod.name.clone();
+        p.pod_namespace = pod.namespace.clone();
+        p.pod_uid = pod.uid.clone();
     }
 }

@@ -30,7 +30,11 @@ pub struct Engine {
     by_type: Vec<Vec<u32>>,
     /// Event types some rule wants.
     wanted: TypeSet,
+    /// The process table while a batch is evaluated (and between batches when not shared).
     pub procs: ProcTable,
+    /// The session's table, when shared ([`Engine::share_procs`]): it is swapped into
+    /// `procs` for each batch, under its lock.
+    shared: Option<super::procshared::SharedProcs>,
     pub env: Env,
     /// Wall-clock minus boot-clock, ns.
     wall_offset: i128,
@@ -144,6 +148,7 @@ impl Engine {
             by_type,
             wanted,
             procs,
+            shared: None,
             env,
             wall_offset: clock.wall(0).unix_timestamp_nanos(),
             num: 0,
@@ -169,8 +174,35 @@ impl Engine {
         self.wanted
     }
 
+    /// From now on the engine reads and updates `shared` (the session's one process table,
+    /// which the /proc poll also feeds) instead of a table of its own; what its own table held
+    /// is merged in (processes the shared one does not know).
+    pub fn share_procs(&mut self, shared: super::procshared::SharedProcs) {
+        let own = std::mem::take(&mut self.procs);
+        {
+            let mut table = shared.lock();
+            for p in own.live() {
+                if table.get(p.pid).is_none() {
+                    table.insert(p.clone());
+                }
+            }
+        }
+        self.shared = Some(shared);
+    }
+
     /// Processes a batch: its new cgroups, then its events in order.
     pub fn process_batch(&mut self, batch: &KernelBatch, out: &mut Vec<Alert>) {
+        let Some(shared) = self.shared.clone() else {
+            return self.process_batch_own(batch, out);
+        };
+        let mut table = shared.lock();
+        // the shared table is the engine's for this batch; the lock keeps others out meanwhile
+        std::mem::swap(&mut *table, &mut self.procs);
+        self.process_batch_own(batch, out);
+        std::mem::swap(&mut *table, &mut self.procs);
+    }
+
+    fn process_batch_own(&mut self, batch: &KernelBatch, out: &mut Vec<Alert>) {
         self.drain_dns();
         self.env.add_cgroups(&batch.cgroups);
         for ev in &batch.events {

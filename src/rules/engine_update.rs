@@ -41,7 +41,7 @@ impl Engine {
     pub(super) fn after(&mut self, ev: &SysEvent) {
         match ev.kind {
             EventKind::Exit if ev.args[0] == 1 => {
-                self.procs.remove(ev.pid);
+                self.procs.retire(ev.pid, ev.ts_ns);
             }
             EventKind::Syscall => self.fds(ev),
             _ => {}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::engine::Engine;
 use crate::alerts::Alert;
-use crate::app::Event;
+use crate::collector::KernelFeed;
 use crate::collector::drive::drive_until;
 use crate::collector::{CollectorConfig, CollectorError};
 use crate::sanitize::sanitize;
@@ -69,12 +69,12 @@ pub fn run(
 
 fn feed(
     engine: &mut Engine,
-    ev: Event,
+    ev: KernelFeed,
     alerts: &mut Vec<Alert>,
     emit: &mut impl FnMut(&Alert) -> bool,
     report: &mut LiveReport,
 ) -> bool {
-    let Event::Kernel(batch) = ev else {
+    let KernelFeed::Batch(batch) = ev else {
         return true;
     };
     alerts.clear();

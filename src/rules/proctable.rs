@@ -1,5 +1,6 @@
 //! The process table the fields read: fed by exec/fork/exit records, filled from /proc on first sight.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -55,6 +56,11 @@ pub struct Proc {
     pub entered: Option<Arc<super::env::ContainerMeta>>,
     /// A pid whose `/proc/PID/ns/{pid,mnt}` this process (or an ancestor) opened: `nsenter -t PID`.
     pub ns_target: Option<u32>,
+    /// Container and pod, from the /proc poll through the CRI cache (a fork inherits its
+    /// parent's); `None` until known.
+    pub identity: Option<Arc<crate::identity::Identity>>,
+    /// Boot-clock ns of its exit (the kernel's exit record, or the poll that found it gone).
+    pub exited_ns: Option<u64>,
 }
 
 impl Proc {
@@ -85,10 +91,14 @@ impl Proc {
     }
 }
 
-/// Processes by pid.
+/// Processes by pid: the live ones, and the last [`MAX_EXITED`] that exited.
 #[derive(Debug, Default)]
 pub struct ProcTable {
     procs: FxMap<u32, Proc>,
+    /// Exited processes, by pid (a reused pid's newest exit wins).
+    exited: FxMap<u32, Proc>,
+    /// Exit order: (pid, start) oldest first, for the cap.
+    exit_order: VecDeque<(u32, u64)>,
     /// Where to read processes seen for the first time (`None`: never read /proc).
     proc_root: Option<PathBuf>,
     /// Reads of /proc done (for tests and stats).
@@ -100,6 +110,8 @@ pub const MAX_ENV: usize = 4096;
 
 /// Cap on tracked processes (oldest are not evicted: new ones beyond it are not kept).
 const MAX_PROCS: usize = 1 << 17;
+/// Exited processes kept (oldest forgotten first); their environment and fds are dropped.
+pub const MAX_EXITED: usize = 4096;
 /// Ancestors looked up at most.
 pub const MAX_DEPTH: usize = 16;
 
@@ -107,9 +119,8 @@ impl ProcTable {
     /// A table that fills unknown processes from `proc_root` (usually `/proc`).
     pub fn new(proc_root: Option<PathBuf>) -> Self {
         Self {
-            procs: FxMap::default(),
             proc_root,
-            proc_reads: 0,
+            ..Self::default()
         }
     }
 
@@ -138,6 +149,42 @@ impl ProcTable {
 
     pub fn remove(&mut self, pid: u32) -> Option<Proc> {
         self.procs.remove(&pid)
+    }
+
+    /// The live process `pid` exited at `ts_ns`: it moves to the exited ones, with its
+    /// identity, argv and parent (its environment and fds are dropped).
+    pub fn retire(&mut self, pid: u32, ts_ns: u64) {
+        let Some(mut p) = self.procs.remove(&pid) else {
+            return;
+        };
+        p.exited_ns = Some(ts_ns);
+        p.env = "".into();
+        p.fds = FdTable::default();
+        self.exit_order.push_back((pid, p.start_ns));
+        self.exited.insert(pid, p);
+        while self.exit_order.len() > MAX_EXITED {
+            let Some((old, start)) = self.exit_order.pop_front() else {
+                break;
+            };
+            if self.exited.get(&old).is_some_and(|p| p.start_ns == start) {
+                self.exited.remove(&old);
+            }
+        }
+    }
+
+    /// The last process with this pid that exited, if still kept.
+    pub fn exited(&self, pid: u32) -> Option<&Proc> {
+        self.exited.get(&pid)
+    }
+
+    /// Exited processes kept.
+    pub fn exited_len(&self) -> usize {
+        self.exited.len()
+    }
+
+    /// The live processes, in no order.
+    pub fn live(&self) -> impl Iterator<Item = &Proc> {
+        self.procs.values()
     }
 
     /// The parent of `p`, if known.
@@ -191,7 +238,7 @@ impl ProcTable {
         }
     }
 
-    fn read_proc(&mut self, pid: u32) -> Option<Proc> {
+    pub(super) fn read_proc(&mut self, pid: u32) -> Option<Proc> {
         let root = self.proc_root.as_ref()?;
         self.proc_reads += 1;
         procread::read(root, pid)

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::{Coverage, CriLookup, Engine, Env, ProcTable, Severity, load_set};
 use crate::collector::clock::WallClock;
+use crate::identity::cri::SharedCri;
 use crate::identity::resolve::Resolver;
 use crate::sanitize::sanitize;
 
@@ -15,8 +16,8 @@ pub struct EngineOpts {
     pub rules: Vec<PathBuf>,
     /// Load the shipped rules and /etc/falco/falco_rules.local.yaml.
     pub defaults: bool,
-    /// Ask the container runtime for names (`Some(None)`: auto-detect the socket).
-    pub cri: Option<Option<PathBuf>>,
+    /// Ask the container runtime for names through this cache (a session shares one).
+    pub cri: Option<SharedCri>,
     /// Identity appended to every alert (`None`: the rules' output only).
     pub append: Option<super::append::Append>,
 }
@@ -26,10 +27,10 @@ pub struct EngineOpts {
 pub fn build_engine(opts: &EngineOpts) -> Result<(Engine, Coverage), String> {
     let set = load_set(&opts.rules, opts.defaults);
     let mut env = Env::host();
-    if let Some(socket) = &opts.cri {
-        env.lookup = Box::new(CriLookup(Resolver::new(
-            socket.as_deref().map(Path::new),
-            true,
+    if let Some(cri) = &opts.cri {
+        env.lookup = Box::new(CriLookup(Resolver::shared(
+            Path::new("/proc"),
+            Some(cri.clone()),
         )));
     }
     let (mut engine, cov) = Engine::build(
@@ -46,6 +47,28 @@ pub fn build_engine(opts: &EngineOpts) -> Result<(Engine, Coverage), String> {
     }
     engine.append = opts.append.clone();
     engine.start_dns(Duration::from_secs(300));
+    Ok((engine, cov))
+}
+
+/// The engine run over a recording (`alerts --from`): no /proc, no DNS, no runtime; the
+/// host name is the recording's, the clock the recording's, containers named by `lookup`.
+pub fn build_replay_engine(
+    opts: &EngineOpts,
+    hostname: &str,
+    clock: WallClock,
+    lookup: Box<dyn super::ContainerLookup>,
+) -> Result<(Engine, Coverage), String> {
+    let set = load_set(&opts.rules, opts.defaults);
+    let mut env = Env::empty(hostname);
+    env.lookup = lookup;
+    let (mut engine, cov) = Engine::build(&set, ProcTable::new(None), env, clock);
+    if !cov.files_ok() {
+        return Err(format!(
+            "a rules file could not be loaded:\n{}",
+            rule_errors(&cov).join("\n")
+        ));
+    }
+    engine.append = opts.append.clone();
     Ok((engine, cov))
 }
 

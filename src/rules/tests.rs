@@ -10,6 +10,7 @@ mod budget;
 mod engine;
 mod fuzz;
 mod procenv;
+mod shared;
 
 pub(super) fn build(files: &[(&str, &str)]) -> (Engine, Coverage) {
     let mut set = RuleSet::default();

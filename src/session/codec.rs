@@ -25,7 +25,6 @@ const TAG_KERNEL: u8 = 1;
 const TAG_OTHER: u8 = 2;
 const TAG_NOTE: u8 = 3;
 const TAG_REDACTED: u8 = 4;
-const TAG_FACT: u8 = 5;
 
 // Buffer i present: F_BUF0 << i; buffer i truncated: F_TRUNC0 << i.
 const F_BUF0: u8 = 1 << 2;
@@ -141,11 +140,6 @@ impl Encoder {
             Record::Kernel(b) => self.kernel(out, &b.cgroups, &b.events),
             Record::Other { ts_ns, bytes } => {
                 out.push(TAG_OTHER);
-                put_u64(out, *ts_ns);
-                put_bytes(out, bytes);
-            }
-            Record::Fact { ts_ns, bytes } => {
-                out.push(TAG_FACT);
                 put_u64(out, *ts_ns);
                 put_bytes(out, bytes);
             }
@@ -362,10 +356,6 @@ impl Decoder {
                 Ok(Record::Kernel(KernelBatch { cgroups, events }))
             }
             TAG_OTHER => Ok(Record::Other {
-                ts_ns: c.u64()?,
-                bytes: c.bytes()?.to_vec(),
-            }),
-            TAG_FACT => Ok(Record::Fact {
                 ts_ns: c.u64()?,
                 bytes: c.bytes()?.to_vec(),
             }),

@@ -153,14 +153,6 @@ pub enum SessionError {
         /// The cap.
         cap: usize,
     },
-    /// An event or fact could not be serialized, or a recorded one does not deserialize.
-    #[error("{what}: {source}")]
-    Serde {
-        /// What was being done.
-        what: &'static str,
-        #[source]
-        source: serde_json::Error,
-    },
     /// The writer was used after an error or after `finish`.
     #[error("session writer is closed{}", if reason.is_empty() { String::new() } else { format!(": {reason}") })]
     Closed {

@@ -48,8 +48,6 @@ pub struct Counts {
     pub events: u64,
     /// Operator notes.
     pub notes: u64,
-    /// Other operator facts (pivots, revealed names).
-    pub facts: u64,
     /// Redaction notices.
     pub redacted: u64,
 }
@@ -62,7 +60,6 @@ impl Counts {
         self.kernel_events += o.kernel_events;
         self.events += o.events;
         self.notes += o.notes;
-        self.facts += o.facts;
         self.redacted += o.redacted;
     }
 
@@ -76,7 +73,6 @@ impl Counts {
             }
             super::Record::Other { .. } => self.events += 1,
             super::Record::Note { .. } => self.notes += 1,
-            super::Record::Fact { .. } => self.facts += 1,
             super::Record::Redacted { .. } => self.redacted += 1,
         }
     }

@@ -6,31 +6,33 @@
 //! clean close, a trailer with the counts and the final hash. See [`frame`]
 //! for the byte layout and [`codec`] for the records inside a chunk.
 //!
-//! Layering: imports `model`, `app` (its serde `Event` and `Fact`, its
-//! recording redaction), `safe_fs`, `redact` and the collector's clock; only
-//! `cli`, `headless` and `ui` import it.
+//! Layering: imports `model`, `app` (the events it records), `safe_fs`, `redact` and
+//! the collector's clock; only `cli`, `headless` and `ui` import it.
 
 pub mod codec;
+pub mod entry;
 pub mod error;
-mod event;
 pub mod frame;
 pub mod header;
+pub mod player;
 pub mod reader;
 pub mod recorder;
+pub mod recording;
+pub mod report;
 mod varint;
 pub mod verify;
 pub mod writer;
 
 #[cfg(test)]
-mod recorder_tests;
-#[cfg(test)]
 mod tests;
 
+pub use entry::{Entry, Item};
 pub use error::{DecodeError, SessionError};
 pub use frame::{Counts, Trailer};
 pub use header::{Header, RuleFileHash};
 pub use reader::SessionReader;
-pub use recorder::{Recorder, RecorderHandle};
+pub use recorder::{RecordHandle, Recorder};
+pub use recording::{RecordSpec, Recording};
 pub use verify::{Verdict, VerifyReport, verify_file};
 pub use writer::{SessionWriter, WriterOpts, WriterSummary};
 
@@ -55,13 +57,6 @@ pub enum Record {
         /// The text.
         text: String,
     },
-    /// Something the operator did (`app::Fact` other than a note: a pivot, a revealed secret's names), serialized.
-    Fact {
-        /// CLOCK_BOOTTIME ns.
-        ts_ns: u64,
-        /// The serialized fact.
-        bytes: Vec<u8>,
-    },
     /// Values were redacted before they reached the file: which names (never the values).
     Redacted {
         /// CLOCK_BOOTTIME ns.
@@ -77,7 +72,6 @@ impl Record {
         match self {
             Record::Kernel(b) => Self::kernel_time_range(&b.events),
             Record::Other { ts_ns, .. }
-            | Record::Fact { ts_ns, .. }
             | Record::Note { ts_ns, .. }
             | Record::Redacted { ts_ns, .. } => Some((*ts_ns, *ts_ns)),
         }

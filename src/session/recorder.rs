@@ -1,111 +1,148 @@
-//! A recorder for [`crate::app::Core::set_tap`]: every event entering the core and every operator fact, redacted (unless secrets are kept), into a [`SessionWriter`].
+//! The recorder: the core's tap writing every event that enters it (redacted unless secrets are kept) and the operator's facts to a session file.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
-use super::Record;
-use super::error::SessionError;
-use super::writer::{SessionWriter, WriterSummary};
+use super::entry::{Entry, other};
+use super::{Record, SessionError, SessionWriter, WriterSummary};
 use crate::app::{Event, Fact, Tap};
+use crate::collector::clock::boot_ns;
+
+/// The tap half (given to the core).
+pub struct Recorder {
+    shared: Arc<Mutex<Shared>>,
+    keep_secrets: bool,
+}
+
+/// The owner half: says how the recording went and finishes the file.
+#[derive(Clone)]
+pub struct RecordHandle {
+    shared: Arc<Mutex<Shared>>,
+}
+
+/// Names already said to be redacted (each once per file), and the events written.
+#[derive(Default)]
+struct Named {
+    names: BTreeSet<String>,
+    events: u64,
+}
 
 struct Shared {
     writer: Option<SessionWriter>,
-    secrets_kept: bool,
-    error: Option<String>,
+    named: Named,
+    /// The first write error: the recording stopped there.
+    failed: Option<String>,
 }
-
-/// The tap half: give it to the core (`core.set_tap(Box::new(recorder))`).
-pub struct Recorder(Arc<Mutex<Shared>>);
-
-/// The handle half: finish the recording, or look at its first error.
-#[derive(Clone)]
-pub struct RecorderHandle(Arc<Mutex<Shared>>);
 
 impl Recorder {
-    /// A recorder writing to `writer`; masked secrets are redacted (and the
-    /// names written as [`Record::Redacted`]) unless `secrets_kept`.
-    pub fn new(writer: SessionWriter, secrets_kept: bool) -> (Self, RecorderHandle) {
+    /// A recorder writing to `writer`; masked secrets are redacted unless `keep_secrets`.
+    pub fn new(writer: SessionWriter, keep_secrets: bool) -> (Recorder, RecordHandle) {
         let shared = Arc::new(Mutex::new(Shared {
             writer: Some(writer),
-            secrets_kept,
-            error: None,
+            named: Named::default(),
+            failed: None,
         }));
-        (Self(shared.clone()), RecorderHandle(shared))
+        let handle = RecordHandle {
+            shared: shared.clone(),
+        };
+        (
+            Recorder {
+                shared,
+                keep_secrets,
+            },
+            handle,
+        )
     }
-}
 
-fn now() -> u64 {
-    crate::collector::clock::boot_ns()
-}
-
-impl Shared {
-    /// Runs `f` on the writer; the first error stops the recording (kept for the handle).
-    fn with(&mut self, f: impl FnOnce(&mut SessionWriter) -> Result<(), SessionError>) {
-        let Some(w) = self.writer.as_mut() else {
+    fn with(&self, f: impl FnOnce(&mut Named, &mut SessionWriter) -> Result<(), SessionError>) {
+        let mut g = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        let s = &mut *g;
+        let Some(w) = s.writer.as_mut() else {
             return;
         };
-        let r = f(w).and_then(|()| w.flush_due());
-        if let Err(e) = r
-            && self.error.is_none()
-        {
-            self.error = Some(e.to_string());
+        if s.failed.is_some() {
+            return;
+        }
+        if let Err(e) = f(&mut s.named, w) {
+            s.failed = Some(e.to_string());
         }
     }
 }
 
 impl Tap for Recorder {
-    fn event(&mut self, ev: &Event) {
-        let mut s = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let ts = match ev {
-            Event::Kernel(_) => 0,
-            _ => now(),
-        };
-        let redacted = if s.secrets_kept {
+    fn event(&mut self, event: &Event) {
+        if matches!(event, Event::Replay(_)) {
+            return;
+        }
+        let now = boot_ns();
+        let redacted = if self.keep_secrets {
             None
         } else {
-            crate::app::redact_event::redacted(ev)
+            crate::app::redact_event::redacted(event)
         };
-        s.with(|w| match redacted {
-            None => w.write_event(ev, ts),
-            Some((clean, names)) => {
-                let t = Record::kernel_time_range(match &clean {
-                    Event::Kernel(b) => &b.events,
-                    _ => &[],
-                })
-                .map_or_else(now, |r| r.0);
-                w.write(&Record::Redacted { ts_ns: t, names })?;
-                w.write_event(&clean, ts)
+        let (event, names) = match &redacted {
+            Some((e, n)) => (e, n.as_slice()),
+            None => (event, &[][..]),
+        };
+        self.with(|s, w| {
+            s.events += 1;
+            let fresh: Vec<String> = names
+                .iter()
+                .filter(|n| s.names.insert((*n).clone()))
+                .cloned()
+                .collect();
+            if !fresh.is_empty() {
+                w.write(&Record::Redacted {
+                    ts_ns: now,
+                    names: fresh,
+                })?;
             }
+            match event {
+                Event::Kernel(b) => w.write_kernel(b)?,
+                e => w.write(&other(now, &Entry::Event(e.clone())))?,
+            }
+            if matches!(event, Event::Tick(_)) {
+                w.flush_due()?;
+            }
+            Ok(())
         });
     }
 
-    fn fact(&mut self, f: &Fact) {
-        let mut s = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        s.with(|w| w.write(&Record::from_fact(f, now())?));
+    fn fact(&mut self, fact: &Fact) {
+        let now = boot_ns();
+        self.with(|_, w| match fact {
+            Fact::Note { text } => w.write(&Record::Note {
+                ts_ns: now,
+                text: text.clone(),
+            }),
+            f => w.write(&other(now, &Entry::Fact(f.clone()))),
+        });
     }
 }
 
-impl RecorderHandle {
-    /// The first error the recording met (it stopped writing there).
-    pub fn error(&self) -> Option<String> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .error
-            .clone()
+impl RecordHandle {
+    /// The error that stopped the recording, if one did.
+    pub fn failed(&self) -> Option<String> {
+        self.lock().failed.clone()
     }
 
-    /// Writes the last chunk and the trailer. `Err` if the recording met an
-    /// error (the file then reads as truncated at its last good chunk) or
-    /// was finished already.
+    /// Events recorded so far.
+    pub fn events(&self) -> u64 {
+        self.lock().named.events
+    }
+
+    /// Writes the last chunk and the trailer.
     pub fn finish(&self) -> Result<WriterSummary, SessionError> {
-        let mut s = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let w = s.writer.take().ok_or_else(|| SessionError::Closed {
-            reason: "already finished".into(),
-        })?;
-        if let Some(e) = s.error.clone() {
-            drop(w);
-            return Err(SessionError::Closed { reason: e });
+        let writer = self.lock().writer.take();
+        match writer {
+            Some(w) => w.finish(),
+            None => Err(SessionError::Closed {
+                reason: "already finished".into(),
+            }),
         }
-        w.finish()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -87,10 +87,6 @@ pub(super) fn records(n: u64) -> Vec<Record> {
             ts_ns: 1_000_600_000,
             text: "suspicious \u{1b}[2J note ✓".into(),
         },
-        Record::Fact {
-            ts_ns: 1_000_650_000,
-            bytes: br#"{"Pivot":{"rule":"r","pid":7}}"#.to_vec(),
-        },
         Record::Redacted {
             ts_ns: 1_000_700_000,
             names: vec!["DB_PASSWORD".into(), "API_KEY".into()],
@@ -161,8 +157,7 @@ fn every_record_kind_round_trips_exactly() {
     assert!(err.is_none(), "{err:?}");
     assert_eq!(back, recs, "one chunk: records come back identical");
     assert_eq!(sum.counts.kernel_events, 300);
-    assert_eq!(sum.counts.records, 6);
-    assert_eq!(sum.counts.facts, 1);
+    assert_eq!(sum.counts.records, 5);
     let r = SessionReader::open(&p).unwrap();
     assert_eq!(
         r.header().argv[1],

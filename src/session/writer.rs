@@ -14,7 +14,6 @@ use super::frame::{
     Trailer, VERSION, header_hash, trailer_hash,
 };
 use super::header::{Header, hex};
-use crate::app::Event;
 use crate::model::KernelBatch;
 use crate::safe_fs::{Existing, create_output};
 
@@ -210,19 +209,10 @@ impl SessionWriter {
         self.fail(res)
     }
 
-    /// Buffers an event entering the core at boot-clock `ts_ns`: a kernel
-    /// batch in the compact codec (not cloned), any other event as JSON.
-    pub fn write_event(&mut self, ev: &Event, ts_ns: u64) -> Result<(), SessionError> {
-        match ev {
-            Event::Kernel(b) => self.write_kernel(b),
-            other => self.write(&Record::from_event(other, ts_ns)?),
-        }
-    }
-
     fn write_inner(&mut self, r: &Record) -> Result<(), SessionError> {
         let size = match r {
             Record::Kernel(b) => return self.kernel_inner(b),
-            Record::Other { bytes, .. } | Record::Fact { bytes, .. } => bytes.len() + 32,
+            Record::Other { bytes, .. } => bytes.len() + 32,
             Record::Note { text, .. } => text.len() + 32,
             Record::Redacted { names, .. } => {
                 names.iter().map(|n| n.len() + 10).sum::<usize>() + 32

@@ -172,6 +172,29 @@ pub const HELP_UNBOUND: &str = "(unbound)";
 
 /// Finder overlay title.
 pub const FINDER_TITLE: &str = "find pid, comm, container, pod, image";
+/// A replay key or `:seek` outside a replay.
+pub const REPLAY_ONLY: &str = "only while replaying a recording (ktriage replay FILE)";
+/// Replay bar: playing.
+pub const REPLAY_PLAYING: &str = "▶";
+/// Replay bar: paused.
+pub const REPLAY_PAUSED: &str = "⏸";
+/// Replay bar: played to the end.
+pub const REPLAY_ENDED: &str = "■";
+/// Replay bar: the file is damaged past this point (the banner says where).
+pub const REPLAY_DAMAGED: &str = "[damaged]";
+/// The viewer asked for something live during a replay.
+pub const REPLAY_NOT_RECORDED: &str = "not in the recording (a replay reads nothing live)";
+/// No mark of that kind that way.
+pub const REPLAY_NO_MARK: &str = "no such mark that way on the timeline";
+
+/// `:seek` with an argument that is not a time.
+pub fn replay_bad_seek(arg: &str) -> String {
+    format!(
+        "seek: `{}`: expected HH:MM:SS, +SECONDS or -SECONDS",
+        crate::sanitize::sanitize(arg)
+    )
+}
+
 /// Status-bar confirmation of `:note TEXT`.
 pub fn note_kept(text: &str) -> String {
     format!("note kept: {}", crate::sanitize::sanitize(text))

@@ -1,9 +1,7 @@
 //! Terminal UI: panes, keymap, theme.
 
-pub mod effects;
 pub mod input;
 pub mod keymap;
-mod kube_source;
 pub mod panes;
 #[cfg(test)]
 mod posture_render_tests;
@@ -17,11 +15,14 @@ mod render_identity_tests;
 #[cfg(test)]
 mod render_inspect_tests;
 #[cfg(test)]
+mod render_replay_tests;
+#[cfg(test)]
 mod render_root_tests;
 #[cfg(test)]
 mod render_tests;
 #[cfg(test)]
 mod render_untrusted_tests;
+pub mod replay_run;
 pub mod run;
 pub use crate::strings;
 pub mod terminal;

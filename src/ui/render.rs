@@ -39,6 +39,8 @@ pub struct Areas {
     pub input: Option<Rect>,
     /// Status bar.
     pub status: Option<Rect>,
+    /// Replay bar (above the status bar, while replaying).
+    pub replay: Option<Rect>,
 }
 
 /// Computes the layout for `area`. The focused pane is always given room.
@@ -51,6 +53,9 @@ pub fn layout(area: Rect, state: &AppState) -> Areas {
         a.input = Some(take_bottom(&mut rest, 1)).filter(|r| r.height > 0);
     } else {
         a.status = Some(take_bottom(&mut rest, 1)).filter(|r| r.height > 0);
+        if state.replay.is_some() && rest.height > MIN_BODY {
+            a.replay = Some(take_bottom(&mut rest, 1));
+        }
         if typing {
             a.input = Some(take_bottom(&mut rest, 1));
         }
@@ -204,6 +209,9 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme, clock: &WallCl
     }
     if let Some(r) = a.input {
         input::render(frame, r, state, theme);
+    }
+    if let (Some(r), Some(v)) = (a.replay, &state.replay) {
+        super::panes::replay::render(frame, r, v, theme, clock);
     }
     if state.mode == Mode::Help && area.width > 0 && area.height > 0 {
         help::render(frame, area, state, theme);

@@ -8,7 +8,9 @@ use crate::app::{Effect, Event, update};
 fn root_tab_refuses_pseudo_filesystem_files() {
     // Our own root has procfs at /proc: /proc/self/environ there is our environment.
     let own = std::process::id();
-    let ev = super::effects::run(Effect::ReadRoot(own, "/proc/self/environ".into()), None);
+    let ev = crate::runtime::Runtime::new(None, false)
+        .effects()
+        .run(Effect::ReadRoot(own, "/proc/self/environ".into()));
     let Some(Event::RootFile { path, result, .. }) = ev else {
         panic!("unexpected {ev:?}");
     };

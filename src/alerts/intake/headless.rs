@@ -7,9 +7,8 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use super::{IntakeSource, IntakeState, IntakeStats, run_source};
+use super::{IntakeFeed, IntakeSource, IntakeState, IntakeStats, run_source};
 use crate::alerts::Alert;
-use crate::app::Event;
 use crate::collector::stop::{self, HARD, REQUESTED, Stop};
 use crate::sanitize::sanitize;
 
@@ -88,7 +87,7 @@ pub fn run(
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let (tx, mut rx) = mpsc::channel::<Event>(256);
+        let (tx, mut rx) = mpsc::channel::<IntakeFeed>(256);
         for s in &opts.sources {
             tokio::spawn(run_source(s.clone(), tx.clone()));
         }
@@ -110,7 +109,7 @@ pub fn run(
             };
             match ev {
                 None => break Ok(()),
-                Some(Event::Alerts(mut batch)) => {
+                Some(IntakeFeed::Alerts(mut batch)) => {
                     if let Some(r) = names.as_mut() {
                         batch.iter_mut().for_each(|a| super::resolve::resolve(a, r));
                     }
@@ -123,7 +122,7 @@ pub fn run(
                     }
                     report.alerts += batch.len() as u64;
                 }
-                Some(Event::AlertIntake(mut s)) => {
+                Some(IntakeFeed::Stats(mut s)) => {
                     malformed.insert(s.intake.clone(), s.malformed);
                     // Print a state only when it changes.
                     if last_state.get(&s.intake) == Some(&s.state) {
@@ -134,7 +133,6 @@ pub fn run(
                     // A closed stderr must not stop the alerts.
                     let _ = note_stats(&s, &mut report, err);
                 }
-                Some(_) => {}
             }
         };
         stop.raise(HARD);

@@ -1,7 +1,8 @@
 //! Alerts in from a running Falco: line parsing (JSON and text) and the sources (file, stdin, journald, HTTP).
 //!
-//! Every source turns what it reads into [`Alert`]s and sends them to the core
-//! as `Event::Alerts`, with its counters as `Event::AlertIntake`. A line that
+//! Every source turns what it reads into [`Alert`]s and sends them as
+//! [`IntakeFeed::Alerts`], with its counters as [`IntakeFeed::Stats`] (the
+//! runtime names them and hands them to the core as its events). A line that
 //! does not parse is counted and kept (capped) as a [`Malformed`] sample; it
 //! never stops the source.
 
@@ -18,6 +19,15 @@ pub mod sink;
 pub mod source;
 mod text;
 pub mod timefmt;
+
+/// What an intake reports (the core's event type converts from it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum IntakeFeed {
+    /// Alerts read since the last report.
+    Alerts(Vec<Alert>),
+    /// The intake's counters and state.
+    Stats(IntakeStats),
+}
 
 #[cfg(test)]
 mod tests;

@@ -1,13 +1,10 @@
 //! Names for Falco's alerts: the container id in a line resolved through the runtime (CRI) to container, pod namespace and pod name.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::Value;
-use tokio::sync::mpsc::{Receiver, Sender};
 
 use crate::alerts::{Alert, ProcFacts};
-use crate::app::Event;
 use crate::identity::resolve::Resolver;
 
 fn missing(a: &Alert, key: &str) -> bool {
@@ -50,25 +47,4 @@ pub fn resolve(a: &mut Alert, r: &mut Resolver) {
             ..ProcFacts::default()
         }));
     }
-}
-
-/// Resolves every alert passing from `rx` to `tx` on its own thread (CRI calls block).
-pub fn spawn_stage(
-    mut rx: Receiver<Event>,
-    tx: Sender<Event>,
-    cri_socket: Option<PathBuf>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name("ktriage-intake-names".into())
-        .spawn(move || {
-            let mut r = Resolver::new(cri_socket.as_deref(), true);
-            while let Some(mut ev) = rx.blocking_recv() {
-                if let Event::Alerts(batch) = &mut ev {
-                    batch.iter_mut().for_each(|a| resolve(a, &mut r));
-                }
-                if tx.blocking_send(ev).is_err() {
-                    return;
-                }
-            }
-        })
 }

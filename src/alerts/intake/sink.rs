@@ -4,11 +4,10 @@ use tokio::sync::mpsc::Sender;
 
 use super::lines::Piece;
 use super::{
-    IntakeState, IntakeStats, LineError, MALFORMED_KEEP, MALFORMED_SAMPLES, MAX_LINE, Malformed,
-    ParseCtx, now_ns, parse_line,
+    IntakeFeed, IntakeState, IntakeStats, LineError, MALFORMED_KEEP, MALFORMED_SAMPLES, MAX_LINE,
+    Malformed, ParseCtx, now_ns, parse_line,
 };
 use crate::alerts::Alert;
-use crate::app::Event;
 
 /// How a line becomes an alert (Falco line, or a journal record around one).
 pub type LineParser = fn(&str, &ParseCtx) -> Result<Alert, LineError>;
@@ -16,7 +15,7 @@ pub type LineParser = fn(&str, &ParseCtx) -> Result<Alert, LineError>;
 /// Collects one intake's alerts and counters between flushes.
 #[derive(Debug)]
 pub struct IntakeSink {
-    tx: Sender<Event>,
+    tx: Sender<IntakeFeed>,
     stats: IntakeStats,
     pending: Vec<Alert>,
     parser: LineParser,
@@ -25,7 +24,7 @@ pub struct IntakeSink {
 
 impl IntakeSink {
     /// A sink for the intake `name`, parsing Falco lines.
-    pub fn new(name: impl Into<String>, tx: Sender<Event>) -> Self {
+    pub fn new(name: impl Into<String>, tx: Sender<IntakeFeed>) -> Self {
         Self {
             tx,
             stats: IntakeStats {
@@ -121,7 +120,7 @@ impl IntakeSink {
     pub async fn flush(&mut self) -> bool {
         if !self.pending.is_empty() {
             let batch = std::mem::take(&mut self.pending);
-            if self.tx.send(Event::Alerts(batch)).await.is_err() {
+            if self.tx.send(IntakeFeed::Alerts(batch)).await.is_err() {
                 return false;
             }
         }
@@ -129,7 +128,7 @@ impl IntakeSink {
             self.dirty = false;
             let report = self.stats.clone();
             self.stats.samples.clear();
-            if self.tx.send(Event::AlertIntake(report)).await.is_err() {
+            if self.tx.send(IntakeFeed::Stats(report)).await.is_err() {
                 return false;
             }
         }
@@ -142,7 +141,7 @@ impl IntakeSink {
     }
 
     /// The channel to the core (to wait for it to close).
-    pub fn sender(&self) -> Sender<Event> {
+    pub fn sender(&self) -> Sender<IntakeFeed> {
         self.tx.clone()
     }
 }

@@ -11,8 +11,7 @@ use super::follow::{Change, FollowState, Follower};
 use super::http::HttpIntake;
 use super::journald::{self, JournaldConfig};
 use super::lines::LineSplitter;
-use super::{IntakeSink, IntakeState, MAX_LINE};
-use crate::app::Event;
+use super::{IntakeFeed, IntakeSink, IntakeState, MAX_LINE};
 
 /// How often a followed file is polled.
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(200);
@@ -49,7 +48,7 @@ impl IntakeSource {
 
 /// Runs one source until it ends or the core goes away. Never fails: problems
 /// are reported as the intake's state.
-pub async fn run_source(source: IntakeSource, tx: Sender<Event>) {
+pub async fn run_source(source: IntakeSource, tx: Sender<IntakeFeed>) {
     let mut sink = IntakeSink::new(source.name(), tx);
     match source {
         IntakeSource::File { path, from_start } => follow_file(path, from_start, sink).await,

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{CriClient, CriError, DEFAULT_TIMEOUT};
@@ -36,6 +38,8 @@ pub struct CriCache {
     backoff: Duration,
     attempts: u64,
     last_error: Option<CriError>,
+    /// gRPC calls made by every connection this cache opened.
+    calls: Arc<AtomicU64>,
 }
 
 impl CriCache {
@@ -63,6 +67,7 @@ impl CriCache {
             backoff: MIN_INTERVAL,
             attempts: 0,
             last_error,
+            calls: Arc::default(),
         }
     }
 
@@ -125,10 +130,11 @@ impl CriCache {
             }));
         };
         let (socket, timeout, client) = (self.socket.clone(), self.timeout, self.client.clone());
+        let calls = self.calls.clone();
         let fut = async move {
             let client = match client {
                 Some(c) => c,
-                None => CriClient::connect_with_timeout(socket.as_deref(), timeout).await?,
+                None => CriClient::connect_counted(socket.as_deref(), timeout, calls).await?,
             };
             let listed = client.containers().await?;
             Ok::<_, CriError>((client, listed))
@@ -173,6 +179,11 @@ impl CriCache {
     /// How many refreshes were attempted (tests check the rate limit with it).
     pub fn attempts(&self) -> u64 {
         self.attempts
+    }
+
+    /// gRPC calls made to the runtime so far, connecting included (tests check sharing with it).
+    pub fn rpcs(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
     }
 
     /// The runtime's name once connected (`containerd`, `cri-o`).

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
@@ -62,6 +64,8 @@ pub struct CriClient {
     version: g::VersionResponse,
     runtime: RuntimeServiceClient<Channel>,
     images: ImageServiceClient<Channel>,
+    /// Calls made (shared by clones, and with the cache that connected it).
+    calls: Arc<AtomicU64>,
 }
 
 /// Opens an HTTP/2 channel to a unix socket; every request on it is limited to `timeout`.
@@ -104,8 +108,18 @@ impl CriClient {
         socket: Option<&Path>,
         timeout: Duration,
     ) -> Result<Self, CriError> {
+        Self::connect_counted(socket, timeout, Arc::default()).await
+    }
+
+    /// [`CriClient::connect_with_timeout`] counting every call (connecting's `Version`
+    /// included) in `calls`, which the caller may share between connections.
+    pub async fn connect_counted(
+        socket: Option<&Path>,
+        timeout: Duration,
+        calls: Arc<AtomicU64>,
+    ) -> Result<Self, CriError> {
         if let Some(s) = socket {
-            return Self::connect_one(s, timeout).await;
+            return Self::connect_one(s, timeout, calls).await;
         }
         let mut seen: Vec<PathBuf> = Vec::new();
         let mut last_err = None;
@@ -118,7 +132,7 @@ impl CriClient {
                 continue;
             }
             seen.push(real);
-            match Self::connect_one(cand, timeout).await {
+            match Self::connect_one(cand, timeout, calls.clone()).await {
                 Ok(c) => return Ok(c),
                 Err(e) => last_err = Some(e),
             }
@@ -128,7 +142,11 @@ impl CriClient {
         }))
     }
 
-    async fn connect_one(socket: &Path, timeout: Duration) -> Result<Self, CriError> {
+    async fn connect_one(
+        socket: &Path,
+        timeout: Duration,
+        calls: Arc<AtomicU64>,
+    ) -> Result<Self, CriError> {
         let ch = unix_channel(socket, timeout).await?;
         let mut client = Self {
             socket: socket.to_path_buf(),
@@ -136,6 +154,7 @@ impl CriClient {
             version: g::VersionResponse::default(),
             runtime: RuntimeServiceClient::new(ch.clone()).max_decoding_message_size(MAX_MESSAGE),
             images: ImageServiceClient::new(ch).max_decoding_message_size(MAX_MESSAGE),
+            calls,
         };
         let mut rt = client.runtime.clone();
         let req = g::VersionRequest {
@@ -151,6 +170,7 @@ impl CriClient {
         op: &'static str,
         fut: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
     ) -> Result<T, CriError> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
         match tokio::time::timeout(self.timeout, fut).await {
             Err(_) => Err(CriError::Timeout {
                 op,
@@ -169,6 +189,11 @@ impl CriClient {
             }),
             Ok(Ok(resp)) => Ok(resp.into_inner()),
         }
+    }
+
+    /// Calls made through this client's counter (see [`CriClient::connect_counted`]).
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
     }
 
     /// The socket this client talks to.

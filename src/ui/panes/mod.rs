@@ -10,6 +10,7 @@ pub mod input;
 pub mod inspect;
 pub mod pods;
 pub mod processes;
+pub mod replay;
 pub mod status;
 pub mod stream;
 pub mod summary;

@@ -1,4 +1,4 @@
-//! Feeds the core this node's pod specs from the Kubernetes API watcher, and the API's state.
+//! The kube source: feeds the core this node's pod specs from the Kubernetes API watcher, and the API's state.
 
 use tokio::sync::mpsc;
 

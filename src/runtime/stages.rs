@@ -1,17 +1,19 @@
-//! The engine between the sources and the core: each kernel batch is evaluated, then passed on, then its alerts.
+//! Stages between the sources and the core: the rule engine on the kernel events, and names for Falco's alerts.
 
 use std::thread::JoinHandle;
 
 use tokio::sync::mpsc;
 
-use super::Engine;
+use crate::alerts::intake::IntakeFeed;
 use crate::app::Event;
+use crate::identity::resolve::Resolver;
+use crate::rules::Engine;
 
-/// Spawns the stage: events from `rx` go on to `tx` unchanged; after a kernel
+/// Spawns the rule stage: events from `rx` go on to `tx` unchanged; after a kernel
 /// batch come the alerts it raised (`Event::Alerts`), so the events an alert
 /// refers to are already in the core's buffer when the alert arrives. Ends when
 /// every sender of `rx` is gone or the core stops listening.
-pub fn spawn_stage(
+pub fn spawn_rules(
     mut engine: Engine,
     mut rx: mpsc::Receiver<Event>,
     tx: mpsc::Sender<Event>,
@@ -38,6 +40,30 @@ pub fn spawn_stage(
         })
 }
 
+/// Spawns the names stage: every alert an intake sends on `rx` gets what the runtime
+/// knows of its container (`alerts::intake::resolve`), on its own thread (CRI calls block),
+/// and goes on to the core.
+pub fn spawn_names(
+    mut rx: mpsc::Receiver<IntakeFeed>,
+    tx: mpsc::Sender<Event>,
+    mut resolver: Resolver,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("ktriage-intake-names".into())
+        .spawn(move || {
+            while let Some(mut feed) = rx.blocking_recv() {
+                if let IntakeFeed::Alerts(batch) = &mut feed {
+                    batch
+                        .iter_mut()
+                        .for_each(|a| crate::alerts::intake::resolve::resolve(a, &mut resolver));
+                }
+                if tx.blocking_send(Event::from(feed)).is_err() {
+                    return;
+                }
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,7 +77,7 @@ mod tests {
         let (engine, _) = Engine::build(&set, ProcTable::new(None), Env::host(), WallClock::now());
         let (src_tx, src_rx) = mpsc::channel(4);
         let (core_tx, mut core_rx) = mpsc::channel(4);
-        let h = spawn_stage(engine, src_rx, core_tx).expect("thread");
+        let h = spawn_rules(engine, src_rx, core_tx).expect("thread");
         src_tx
             .blocking_send(Event::Kernel(KernelBatch::default()))
             .expect("send");

@@ -1,0 +1,214 @@
+//! What a live session runs (collector, rules, intakes, pod specs) and how it is recorded: the flags shared by the TUI and `record`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use ktriage::identity::cri::SharedCri;
+use ktriage::rules::{setup, syscall_set};
+use ktriage::runtime::live::LiveSession;
+use ktriage::session::{Header, RecordSpec, WriterOpts, WriterSummary};
+
+use super::common::FilterArgs;
+
+/// The flags of a live session.
+#[derive(Args)]
+pub struct SessionArgs {
+    /// Do not load BPF probes (processes from /proc only).
+    #[arg(long)]
+    no_bpf: bool,
+    /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
+    #[arg(long)]
+    cri_socket: Option<PathBuf>,
+    /// Pod specs from FILE (YAML or JSON) for the pods pane and the Security tab.
+    #[arg(long, value_name = "FILE")]
+    pod_manifest: Option<PathBuf>,
+    #[command(flatten)]
+    filters: FilterArgs,
+    #[command(flatten)]
+    falco: super::intake::FalcoArgs,
+    /// Flight recorder: keep only the last SECS seconds of kernel events (--buffer-cap still applies).
+    #[arg(long, value_name = "SECS")]
+    flight_seconds: Option<u64>,
+    /// Extra Falco rule file, loaded after the shipped rules (repeatable, in order).
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Do not load the shipped rules nor /etc/falco/falco_rules.local.yaml.
+    #[arg(long)]
+    no_default_rules: bool,
+    /// Do not run the rule engine (alerts only from a Falco intake).
+    #[arg(long, conflicts_with_all = ["rules", "no_default_rules"])]
+    no_rules: bool,
+    #[command(flatten)]
+    kube: super::kube_args::KubeArgs,
+    #[command(flatten)]
+    append: super::alerts::AppendArgs,
+}
+
+/// A live session, built from the flags, and what its recording's header says of it.
+pub struct Setup {
+    /// What runs.
+    pub session: LiveSession,
+    /// Rule files given (hashed into a recording's header).
+    pub rule_files: Vec<PathBuf>,
+    /// Filters in force (for a recording's header).
+    pub filters: Vec<String>,
+}
+
+impl SessionArgs {
+    /// The session these flags ask for; `Err`: a usage error.
+    pub fn build(&self) -> Result<Setup, String> {
+        let mut collector = match self.filters.collector_config() {
+            Ok(c) => c,
+            Err(e) => return Err(e.to_string()),
+        };
+        let append = match self.append.append() {
+            Ok(x) => x,
+            Err(e) => return Err(e.to_string()),
+        };
+        // One CRI cache for the whole session: the engine's names, the /proc poller, inspections, Falco's alerts.
+        let cri = SharedCri::new(self.cri_socket.as_deref());
+        let engine = if self.no_rules || self.no_bpf {
+            None
+        } else {
+            let opts = setup::EngineOpts {
+                rules: self.rules.clone(),
+                defaults: !self.no_default_rules,
+                cri: Some(cri.clone()),
+                append,
+            };
+            match setup::build_engine(&opts) {
+                Ok((engine, cov)) => {
+                    for line in setup::rule_errors(&cov) {
+                        note!("ktriage: {line}");
+                    }
+                    if self.filters.syscalls.is_empty() {
+                        collector.stream_syscalls = syscall_set::stream_set(&engine.wanted_types());
+                    }
+                    Some(engine)
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        };
+        let pods = match self
+            .pod_manifest
+            .as_deref()
+            .map(ktriage::posture::load_manifest)
+        {
+            Some(Ok(p)) => Some(p),
+            Some(Err(e)) => return Err(e.to_string()),
+            None => None,
+        };
+        let intake = match self.falco.sources() {
+            Ok(s) => s,
+            Err(e) => return Err(e.to_string()),
+        };
+        if self.flight_seconds == Some(0) {
+            return Err("--flight-seconds must be at least 1".into());
+        }
+        let filters = self.filters.describe();
+        Ok(Setup {
+            session: LiveSession {
+                collector,
+                no_bpf: self.no_bpf,
+                cri,
+                pods,
+                intake,
+                flight_seconds: self.flight_seconds,
+                engine,
+                kube: self.pod_manifest.is_none().then(|| self.kube.opts()),
+            },
+            rule_files: self.rules.clone(),
+            filters,
+        })
+    }
+}
+
+/// Recording flags (the TUI's `--record`, `record`'s `-o`).
+#[derive(Args)]
+pub struct RecordFlags {
+    /// Record the session to FILE (created 0600; never over an existing file or through a symlink).
+    #[arg(long = "record", value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// Rotate the recording at MB megabytes: FILE.1, FILE.2… (each verifies on its own).
+    #[arg(long, value_name = "MB")]
+    record_max_mb: Option<u64>,
+    /// With --record-max-mb: keep at most N files (the oldest are deleted; 0 = all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    record_keep: usize,
+    /// Keep masked secrets (environ values, secret-shaped arguments) in the recording; the file says so.
+    #[arg(long)]
+    record_secrets: bool,
+}
+
+impl RecordFlags {
+    /// The recording these flags ask for (`None`: not recording); `output` is `record -o`.
+    pub fn spec(
+        &self,
+        setup: &Setup,
+        output: Option<PathBuf>,
+    ) -> Result<Option<RecordSpec>, String> {
+        let Some(path) = output.or_else(|| self.record.clone()) else {
+            if self.record_max_mb.is_some() || self.record_secrets {
+                return Err("--record-max-mb and --record-secrets need --record FILE".into());
+            }
+            return Ok(None);
+        };
+        if self.record_max_mb == Some(0) {
+            return Err("--record-max-mb must be at least 1".into());
+        }
+        let argv: Vec<String> = std::env::args().collect();
+        let header = Header::gather(
+            &argv,
+            &setup.rule_files,
+            setup.filters.clone(),
+            self.record_secrets,
+        )
+        .map_err(|e| e.to_string())?;
+        let opts = WriterOpts {
+            max_bytes: self.record_max_mb.map(|mb| mb.saturating_mul(1 << 20)),
+            keep: self.record_keep,
+            ..WriterOpts::default()
+        };
+        Ok(Some(RecordSpec {
+            path,
+            header,
+            opts,
+            keep_secrets: self.record_secrets,
+        }))
+    }
+
+    /// Opens the recording (errors before anything starts: an existing file, a symlink).
+    pub fn open(
+        &self,
+        setup: &Setup,
+        output: Option<PathBuf>,
+    ) -> Result<Option<ktriage::session::Recording>, String> {
+        match self.spec(setup, output)? {
+            Some(spec) => spec.open().map(Some).map_err(|e| e.to_string()),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The closing lines of a recorded session (path, events, final hash) and the exit code.
+pub fn recorded(summary: Option<Result<WriterSummary, String>>) -> ExitCode {
+    match summary {
+        None => ExitCode::SUCCESS,
+        Some(Ok(s)) => {
+            for p in &s.paths {
+                note!("ktriage: recorded {}", p.display());
+            }
+            note!(
+                "ktriage: {} records, final hash {}",
+                s.counts.records,
+                s.final_hash
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Err(e)) => {
+            note!("ktriage: recording failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

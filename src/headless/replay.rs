@@ -1,0 +1,174 @@
+//! Headless replay: a recording's events printed as `stream` prints them, and Falco rules run over a recording (`alerts --from`), with nothing live read.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::stream::{Format, Printer};
+use crate::alerts::Alert;
+use crate::app::event::Setup;
+use crate::app::{AppState, Core, Event};
+use crate::model::{CgroupInfo, ProcInfo};
+use crate::rules::{ContainerLookup, ContainerMeta, Proc, ProcTable, SharedProcs, setup};
+use crate::session::entry::{Item, item};
+use crate::session::{Header, SessionReader};
+
+/// How a replay ended.
+#[derive(Debug, Default)]
+pub struct ReplayEnd {
+    /// Records printed (events or alerts).
+    pub printed: u64,
+    /// The damage met, if the file is cut or changed (everything before it was used).
+    pub damage: Option<String>,
+}
+
+/// The file's items in order, and the damage, if any, at the end.
+fn items(path: &Path) -> Result<(Header, impl Iterator<Item = Result<Item, String>>), String> {
+    let reader = SessionReader::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let header = reader.header().clone();
+    let it = reader.map(|r| match r {
+        Ok(rec) => item(rec).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    });
+    Ok((header, it))
+}
+
+/// Prints the recording's kernel events like `stream` (`--json`: the same fields).
+pub fn events(path: &Path, format: Format, out: &mut impl Write) -> Result<ReplayEnd, String> {
+    let (header, items) = items(path)?;
+    let mut core = Core::new(AppState::new(crate::app::buffer::CHUNK * 16));
+    let mut printer = Printer::recorded(out, format, header.wall_clock());
+    let mut end = ReplayEnd::default();
+    for it in items {
+        match it {
+            // the operator's inputs and filters change the view, not what happened
+            Ok(Item::Event {
+                event: Event::Input(_) | Event::Setup(Setup::Filter(_)) | Event::Replay(_),
+                ..
+            }) => {}
+            Ok(Item::Event { event, .. }) => {
+                if !printer.feed(&mut core, event) {
+                    break;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                end.damage = Some(e);
+                break;
+            }
+        }
+    }
+    end.printed = printer.printed;
+    Ok(end)
+}
+
+/// Container names as the recording's /proc polls gave them (shared with the engine's lookup).
+#[derive(Clone, Default)]
+struct Recorded(Arc<Mutex<HashMap<String, ProcInfo>>>);
+
+impl Recorded {
+    fn note(&self, procs: &[ProcInfo]) {
+        let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        for p in procs {
+            if let Some(id) = &p.container_id
+                && (p.container_name.is_some() || p.pod_name.is_some())
+            {
+                m.entry(id.clone()).or_insert_with(|| p.clone());
+            }
+        }
+    }
+}
+
+impl ContainerLookup for Recorded {
+    fn lookup(&mut self, cg: &CgroupInfo) -> Option<ContainerMeta> {
+        let id = cg.container_id.as_deref()?;
+        let mut meta = ContainerMeta::from_id(id);
+        let m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(p) = m.get(id) {
+            meta.name = p.container_name.as_deref().map(Arc::from);
+            if let Some(img) = &p.image {
+                meta.set_image(img);
+            }
+            meta.pod_name = p.pod_name.as_deref().map(Arc::from);
+            meta.namespace = p.pod_namespace.as_deref().map(Arc::from);
+            meta.pod_uid = p.pod_uid.as_deref().map(Arc::from);
+        }
+        Some(meta)
+    }
+}
+
+/// Runs the rules of `opts` over the recording's kernel events; each alert goes to `emit`.
+pub fn alerts(
+    path: &Path,
+    opts: &setup::EngineOpts,
+    mut emit: impl FnMut(&Alert) -> bool,
+    mut diag: impl FnMut(&str),
+) -> Result<ReplayEnd, String> {
+    let (header, items) = items(path)?;
+    let recorded = Recorded::default();
+    let (mut engine, cov) = setup::build_replay_engine(
+        opts,
+        &header.host,
+        header.wall_clock(),
+        Box::new(recorded.clone()),
+    )?;
+    for line in setup::rule_errors(&cov) {
+        diag(&line);
+    }
+    // the engine's process table, fed by the recorded /proc polls as well as the kernel events
+    let procs = SharedProcs::new(ProcTable::new(None));
+    engine.share_procs(procs.clone());
+    let mut end = ReplayEnd::default();
+    let mut out = Vec::new();
+    for it in items {
+        match it {
+            Ok(Item::Event {
+                event: Event::Processes(rows),
+                ..
+            }) => {
+                recorded.note(&rows);
+                known(&procs, &rows);
+            }
+            Ok(Item::Event {
+                event: Event::Kernel(batch),
+                ..
+            }) => {
+                engine.process_batch(&batch, &mut out);
+                for a in out.drain(..) {
+                    end.printed += 1;
+                    if !emit(&a) {
+                        return Ok(end);
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                end.damage = Some(e);
+                break;
+            }
+        }
+    }
+    Ok(end)
+}
+
+/// Processes of a recorded poll that the table does not know yet (those that were there before the recording).
+fn known(procs: &SharedProcs, rows: &[ProcInfo]) {
+    let mut table = procs.lock();
+    for p in rows {
+        if table.get(p.pid).is_some() {
+            continue;
+        }
+        let comm: Arc<str> = Arc::from(p.comm.as_str());
+        table.insert(Proc {
+            pid: p.pid,
+            ppid: p.ppid,
+            uid: p.uid,
+            exe: comm.clone(),
+            cmdline: comm.clone(),
+            comm,
+            loginuid: u32::MAX,
+            ..Proc::default()
+        });
+    }
+}
