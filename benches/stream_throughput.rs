@@ -31,11 +31,18 @@ struct Variant {
     openat: bool,
 }
 
-const VARIANTS: [Variant; 6] = [
+const VARIANTS: [Variant; 8] = [
     Variant {
         name: "16 MiB, update (TUI path)",
         ring_bytes: 16 * MIB,
         consume: Consume::Update,
+        producers: 2,
+        openat: false,
+    },
+    Variant {
+        name: "16 MiB, update + record (TUI --record)",
+        ring_bytes: 16 * MIB,
+        consume: Consume::Record,
         producers: 2,
         openat: false,
     },
@@ -71,6 +78,13 @@ const VARIANTS: [Variant; 6] = [
         name: "16 MiB, update, openat storm",
         ring_bytes: 16 * MIB,
         consume: Consume::Update,
+        producers: 2,
+        openat: true,
+    },
+    Variant {
+        name: "16 MiB, update + record, openat storm",
+        ring_bytes: 16 * MIB,
+        consume: Consume::Record,
         producers: 2,
         openat: true,
     },
@@ -315,4 +329,32 @@ fn main() {
             "MISSED"
         }
     );
+    // recording on vs off, side by side in the same rounds
+    for (off, on) in [(0usize, 1usize), (6, 7)] {
+        let d = |i: usize| {
+            median(
+                &runs[i]
+                    .iter()
+                    .map(|r| r.delivered_per_s)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let u = |i: usize| {
+            median(
+                &runs[i]
+                    .iter()
+                    .map(|r| r.update_ns_per_ev)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let ratio = d(on) / d(off).max(1.0);
+        println!(
+            "recording on vs off ({} vs {}): delivered {ratio:.3}x, consumer {:.0} vs {:.0} ns/event; target >= 0.9x: {}",
+            VARIANTS[on].name,
+            VARIANTS[off].name,
+            u(on),
+            u(off),
+            if ratio >= 0.9 { "MET" } else { "MISSED" }
+        );
+    }
 }

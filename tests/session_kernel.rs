@@ -9,7 +9,7 @@ use ktriage::app::event::EventKind;
 use ktriage::app::{AppState, Core, describe};
 use ktriage::collector::CollectorConfig;
 use ktriage::session::{
-    Header, Item, Record, Recorder, SessionReader, SessionWriter, Verdict, WriterOpts, entry,
+    Header, Item, ItemDecoder, Record, Recorder, SessionReader, SessionWriter, Verdict, WriterOpts,
     verify_file,
 };
 use support::{Held, Live, bpf_available};
@@ -78,8 +78,9 @@ fn a_recorded_kernel_session_verifies_and_replays_the_same_events() {
         "the redaction is named"
     );
     let mut replay = Core::new(AppState::new(1_000_000));
+    let mut items = ItemDecoder::default();
     for r in recs {
-        if let Item::Event { event, .. } = entry::item(r).unwrap() {
+        if let Item::Event { event, .. } = items.item(r).unwrap() {
             replay.dispatch(event);
         }
     }

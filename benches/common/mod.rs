@@ -226,6 +226,8 @@ pub enum Consume {
     Update,
     /// Receive and drop (measures the reader alone).
     Discard,
+    /// `Update`, with the core's events recorded to a session file (the TUI's `--record`).
+    Record,
 }
 
 /// Live counters of the consumer thread.
@@ -235,6 +237,8 @@ pub struct ConsumerCounts {
     pub events: AtomicU64,
     /// Batches received.
     pub batches: AtomicU64,
+    /// Bytes of the session file written (`Consume::Record`).
+    pub recorded_bytes: AtomicU64,
     /// Time spent inside `update` for kernel batches (ns).
     pub update_ns: AtomicU64,
 }
@@ -271,7 +275,23 @@ impl Pipeline {
             .name(CONSUMER_THREAD.into())
             .spawn(move || {
                 let mut state =
-                    (consume == Consume::Update).then(|| Core::new(AppState::new(1_000_000)));
+                    (consume != Consume::Discard).then(|| Core::new(AppState::new(1_000_000)));
+                let dir = tempfile::tempdir().expect("temp dir");
+                let recording = (consume == Consume::Record).then(|| {
+                    let header = ktriage::session::Header::gather(&[], &[], Vec::new(), false)
+                        .expect("header");
+                    let spec = ktriage::session::RecordSpec {
+                        path: dir.path().join("bench.ktr"),
+                        header,
+                        opts: ktriage::session::WriterOpts::default(),
+                        keep_secrets: false,
+                    };
+                    let mut r = spec.open().expect("recording");
+                    if let Some(core) = state.as_mut() {
+                        r.attach(core);
+                    }
+                    r
+                });
                 while let Some(ev) = rx.blocking_recv() {
                     if let Event::Kernel(b) = &ev {
                         c.events.fetch_add(b.events.len() as u64, Ordering::Relaxed);
@@ -283,6 +303,11 @@ impl Pipeline {
                         c.update_ns
                             .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                     }
+                }
+                if let (Some(r), Some(core)) = (recording, state.as_mut()) {
+                    let s = r.finish(core).expect("recording finished");
+                    let bytes = std::fs::metadata(&s.paths[0]).map_or(0, |m| m.len());
+                    c.recorded_bytes.fetch_add(bytes, Ordering::Relaxed);
                 }
                 state.map(Core::into_state)
             })

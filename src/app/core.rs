@@ -15,13 +15,16 @@ pub trait Tap: Send {
 /// State plus dispatch.
 pub struct Core {
     state: AppState,
-    tap: Option<Box<dyn Tap>>,
+    taps: Vec<Box<dyn Tap>>,
 }
 
 impl Core {
     /// A core over `state`.
     pub fn new(state: AppState) -> Self {
-        Self { state, tap: None }
+        Self {
+            state,
+            taps: Vec::new(),
+        }
     }
 
     /// The state, read-only (render from it, print from it).
@@ -31,13 +34,13 @@ impl Core {
 
     /// Applies `event`; returns the effects for the runtime (facts go to the tap, not the runtime).
     pub fn dispatch(&mut self, event: Event) -> Vec<Effect> {
-        if let Some(tap) = self.tap.as_mut() {
+        for tap in self.taps.iter_mut() {
             tap.event(&event);
         }
         let mut effects = update(&mut self.state, event);
         effects.retain(|e| match e {
             Effect::Fact(f) => {
-                if let Some(tap) = self.tap.as_mut() {
+                for tap in self.taps.iter_mut() {
                     tap.fact(f);
                 }
                 false
@@ -47,14 +50,14 @@ impl Core {
         effects
     }
 
-    /// Every event from now on is shown to `tap` first.
+    /// Every event from now on is shown to `tap` first (after the taps already set).
     pub fn set_tap(&mut self, tap: Box<dyn Tap>) {
-        self.tap = Some(tap);
+        self.taps.push(tap);
     }
 
-    /// Removes the tap (to finish a recording).
-    pub fn take_tap(&mut self) -> Option<Box<dyn Tap>> {
-        self.tap.take()
+    /// Removes the taps (to finish the recordings).
+    pub fn take_taps(&mut self) -> Vec<Box<dyn Tap>> {
+        std::mem::take(&mut self.taps)
     }
 
     /// The state, by value (the core ends).

@@ -196,7 +196,7 @@ fn from_recording(
         }
         Err(e) => {
             note!("ktriage: {e}");
-            ExitCode::from(1)
+            ExitCode::from(2)
         }
     }
 }

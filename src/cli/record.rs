@@ -12,8 +12,13 @@ use super::common::usage;
 #[derive(Args)]
 pub struct RecordArgs {
     /// The session file to write (created 0600; never over an existing file or through a symlink).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: PathBuf,
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        required_unless_present = "flight_dir"
+    )]
+    output: Option<PathBuf>,
     /// Stop after SECS seconds (default: at SIGINT or SIGTERM).
     #[arg(long, value_name = "SECS")]
     duration: Option<f64>,
@@ -21,6 +26,8 @@ pub struct RecordArgs {
     session: super::session::SessionArgs,
     #[command(flatten)]
     record: super::session::RecordFlags,
+    #[command(flatten)]
+    flight: super::session::FlightFlags,
 }
 
 pub fn run(a: RecordArgs) -> ExitCode {
@@ -34,10 +41,16 @@ pub fn run(a: RecordArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
-    let recording = match a.record.open(&setup, Some(a.output.clone())) {
-        Ok(Some(r)) => r,
-        Ok(None) => return usage("record needs -o FILE"),
+    let flight = match a.flight.opts(&setup) {
+        Ok(f) => f,
         Err(e) => return usage(e),
+    };
+    let recording = match a.output.clone() {
+        Some(out) => match a.record.open(&setup, Some(out)) {
+            Ok(r) => r,
+            Err(e) => return usage(e),
+        },
+        None => None,
     };
     let stop = Stop::new();
     let watcher = match watch(&stop, None) {
@@ -49,10 +62,10 @@ pub fn run(a: RecordArgs) -> ExitCode {
     };
     // the duration counts from the moment the sources run
     let ready = || {
-        note!(
-            "ktriage: recording to {} (sources started)",
-            a.output.display()
-        );
+        match &a.output {
+            Some(o) => note!("ktriage: recording to {} (sources started)", o.display()),
+            None => note!("ktriage: flight recorder running (sources started)"),
+        }
         if let Some(d) = duration {
             let stop = stop.clone();
             let _ = std::thread::Builder::new()
@@ -65,13 +78,14 @@ pub fn run(a: RecordArgs) -> ExitCode {
                 });
         }
     };
-    let res = ktriage::headless::record::run(setup.session, recording, stop.clone(), ready);
+    let res = ktriage::headless::record::run(setup.session, recording, flight, stop.clone(), ready);
     stop.raise(ktriage::collector::stop::HARD);
     let _ = watcher.join();
     match res {
         Ok(r) => {
             note!("ktriage: {} events entered the core", r.events);
-            super::session::recorded(Some(Ok(r.summary)))
+            super::session::flight_report(r.flight.as_ref());
+            super::session::recorded(r.summary.map(Ok))
         }
         Err(e) => super::session::recorded(Some(Err(e))),
     }

@@ -55,7 +55,7 @@ pub fn run(a: ReplayArgs) -> ExitCode {
             },
             Err(e) => {
                 note!("ktriage: {e}");
-                ExitCode::from(1)
+                ExitCode::from(2)
             }
         };
     }
@@ -72,7 +72,7 @@ pub fn run(a: ReplayArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             note!("ktriage: {e}");
-            ExitCode::from(1)
+            ExitCode::from(2)
         }
     }
 }

@@ -38,8 +38,8 @@ pub fn run(a: ReportArgs) -> ExitCode {
     let r = match report::build(&a.file) {
         Ok(r) => r,
         Err(e) => {
-            note!("ktriage: {}: {e}", a.file.display());
-            return ExitCode::from(1);
+            note!("ktriage: {}", ktriage::session::located(&a.file, &e));
+            return ExitCode::from(2);
         }
     };
     let text = match ext.as_str() {

@@ -124,6 +124,79 @@ impl SessionArgs {
     }
 }
 
+/// The flight recorder to disk.
+#[derive(Args)]
+pub struct FlightFlags {
+    /// For each alert at or above --flight-priority, write a session file to DIR with the seconds before and after it.
+    #[arg(long, value_name = "DIR")]
+    flight_dir: Option<PathBuf>,
+    /// Seconds kept before an alert.
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    flight_before: u64,
+    /// Seconds written after an alert.
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    flight_after: u64,
+    /// The lowest priority that writes a file (emergency … debug).
+    #[arg(long, value_name = "P", default_value = "warning")]
+    flight_priority: String,
+    /// Files written at most.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    flight_max_files: usize,
+    /// Megabytes written at most.
+    #[arg(long, value_name = "MB", default_value_t = 1024)]
+    flight_max_mb: u64,
+}
+
+impl FlightFlags {
+    /// The flight recorder these flags ask for (`None`: no --flight-dir).
+    pub fn opts(
+        &self,
+        setup: &Setup,
+    ) -> Result<Option<ktriage::session::flight::FlightOpts>, String> {
+        let Some(dir) = self.flight_dir.clone() else {
+            return Ok(None);
+        };
+        if !dir.is_dir() {
+            return Err(format!("--flight-dir {}: not a directory", dir.display()));
+        }
+        let priority = ktriage::alerts::Priority::parse(&self.flight_priority).ok_or_else(|| {
+            format!(
+                "--flight-priority `{}`: expected emergency, alert, critical, error, warning, notice, informational or debug",
+                self.flight_priority
+            )
+        })?;
+        if self.flight_before == 0 && self.flight_after == 0 {
+            return Err("--flight-before and --flight-after cannot both be 0".into());
+        }
+        let argv: Vec<String> = std::env::args().collect();
+        let header = Header::gather(&argv, &setup.rule_files, setup.filters.clone(), false)
+            .map_err(|e| e.to_string())?;
+        Ok(Some(ktriage::session::flight::FlightOpts {
+            dir,
+            before_s: self.flight_before,
+            after_s: self.flight_after,
+            priority,
+            max_files: self.flight_max_files,
+            max_bytes: self.flight_max_mb.saturating_mul(1 << 20),
+            header,
+        }))
+    }
+}
+
+/// The closing lines of the flight recorder.
+pub fn flight_report(
+    log: Option<&std::sync::Arc<std::sync::Mutex<ktriage::session::flight::FlightLog>>>,
+) {
+    let Some(log) = log else { return };
+    let l = log.lock().unwrap_or_else(|p| p.into_inner());
+    for f in &l.files {
+        note!("ktriage: flight recorder wrote {}", f.display());
+    }
+    for s in &l.skipped {
+        note!("ktriage: flight recorder: {s}");
+    }
+}
+
 /// Recording flags (the TUI's `--record`, `record`'s `-o`).
 #[derive(Args)]
 pub struct RecordFlags {

@@ -27,6 +27,8 @@ pub struct TuiArgs {
     session: super::session::SessionArgs,
     #[command(flatten)]
     record: super::session::RecordFlags,
+    #[command(flatten)]
+    flight: super::session::FlightFlags,
 }
 
 pub fn run(a: TuiArgs) -> ExitCode {
@@ -46,6 +48,10 @@ pub fn run(a: TuiArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
+    let flight = match a.flight.opts(&setup) {
+        Ok(f) => f,
+        Err(e) => return usage(e),
+    };
     let record = match a.record.open(&setup, None) {
         Ok(r) => r,
         Err(e) => return usage(e),
@@ -56,9 +62,13 @@ pub fn run(a: TuiArgs) -> ExitCode {
         buffer_cap: a.buffer_cap,
         session: setup.session,
         record,
+        flight,
     };
     match ktriage::ui::run::run(opts) {
-        Ok(summary) => super::session::recorded(summary),
+        Ok((summary, flight)) => {
+            super::session::flight_report(flight.as_ref());
+            super::session::recorded(summary)
+        }
         Err(e) => {
             note!("ktriage: terminal: {e}");
             ExitCode::FAILURE

@@ -9,6 +9,7 @@ use crate::app::{AppState, Core, Effect, Event};
 use crate::collector::clock::monotonic_ns;
 use crate::collector::stop::{HARD, REQUESTED, Stop};
 use crate::runtime::live::LiveSession;
+use crate::session::flight::{FlightLog, FlightOpts, FlightTap};
 use crate::session::{Recording, WriterSummary};
 
 /// Kernel events the headless core keeps (the file has them all; the core only needs its recent view).
@@ -17,8 +18,10 @@ const HEADLESS_CAP: usize = 1 << 16;
 /// What a `record` run did.
 #[derive(Debug)]
 pub struct RecordReport {
-    /// The files written and the final hash.
-    pub summary: WriterSummary,
+    /// The files written and the final hash (`None`: only the flight recorder ran).
+    pub summary: Option<WriterSummary>,
+    /// What the flight recorder wrote.
+    pub flight: Option<Arc<std::sync::Mutex<FlightLog>>>,
     /// Events that entered the core.
     pub events: u64,
 }
@@ -26,7 +29,8 @@ pub struct RecordReport {
 /// Records `session` into `recording` until `stop` is raised (by the duration or a signal; see [`crate::collector::stop::watch`]).
 pub fn run(
     session: LiveSession,
-    recording: Recording,
+    recording: Option<Recording>,
+    flight: Option<FlightOpts>,
     stop: Arc<Stop>,
     ready: impl FnOnce(),
 ) -> Result<RecordReport, String> {
@@ -35,18 +39,26 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
-    rt.block_on(run_async(session, recording, stop, ready))
+    rt.block_on(run_async(session, recording, flight, stop, ready))
 }
 
 async fn run_async(
     session: LiveSession,
-    mut recording: Recording,
+    mut recording: Option<Recording>,
+    flight: Option<FlightOpts>,
     stop: Arc<Stop>,
     ready: impl FnOnce(),
 ) -> Result<RecordReport, String> {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let mut core = Core::new(AppState::new(HEADLESS_CAP));
-    recording.attach(&mut core);
+    if let Some(r) = recording.as_mut() {
+        r.attach(&mut core);
+    }
+    let flight = flight.map(|f| {
+        let (tap, log) = FlightTap::new(f);
+        core.set_tap(Box::new(tap));
+        log
+    });
     let started = session
         .start(&mut core, &tx)
         .map_err(|e| format!("starting the sources: {e}"))?;
@@ -82,6 +94,11 @@ async fn run_async(
     drop(tx);
     started.sources.stop();
     stop.raise(HARD);
-    let summary = recording.finish(&mut core)?;
-    Ok(RecordReport { summary, events })
+    let summary = recording.map(|r| r.finish(&mut core)).transpose()?;
+    drop(core.take_taps());
+    Ok(RecordReport {
+        summary,
+        events,
+        flight,
+    })
 }

@@ -11,7 +11,7 @@ use crate::app::event::Setup;
 use crate::app::{AppState, Core, Event};
 use crate::model::{CgroupInfo, ProcInfo};
 use crate::rules::{ContainerLookup, ContainerMeta, Proc, ProcTable, SharedProcs, setup};
-use crate::session::entry::{Item, item};
+use crate::session::entry::{Item, ItemDecoder};
 use crate::session::{Header, SessionReader};
 
 /// How a replay ended.
@@ -25,10 +25,11 @@ pub struct ReplayEnd {
 
 /// The file's items in order, and the damage, if any, at the end.
 fn items(path: &Path) -> Result<(Header, impl Iterator<Item = Result<Item, String>>), String> {
-    let reader = SessionReader::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let reader = SessionReader::open(path).map_err(|e| crate::session::located(path, &e))?;
     let header = reader.header().clone();
-    let it = reader.map(|r| match r {
-        Ok(rec) => item(rec).map_err(|e| e.to_string()),
+    let mut dec = ItemDecoder::default();
+    let it = reader.map(move |r| match r {
+        Ok(rec) => dec.item(rec).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     });
     Ok((header, it))

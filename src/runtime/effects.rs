@@ -23,7 +23,7 @@ impl EffectRunner {
         Self { rt }
     }
 
-    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit` and `Fact` are the caller's.
+    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit`, `Fact` and `Replay` are the caller's.
     pub fn perform(&self, effect: Effect, tx: Sender<Event>) {
         if matches!(effect, Effect::Quit | Effect::Fact(_) | Effect::Replay(_)) {
             return;

@@ -53,23 +53,51 @@ impl Item {
 
 /// A record whose bytes do not hold an entry this build reads.
 #[derive(Debug, thiserror::Error)]
-#[error("record at boot time {ts_ns} ns: not an event this ktriage reads: {source}")]
+#[error("record at boot time {ts_ns} ns: not an event this ktriage reads: {what}")]
 pub struct EntryError {
     /// Boot-clock ns of the record.
     pub ts_ns: u64,
-    #[source]
-    source: serde_json::Error,
+    what: String,
 }
 
-/// Decodes a record into an item.
-pub fn item(record: Record) -> Result<Item, EntryError> {
+/// Decodes records into items (it keeps what compact records are relative to: read a file's records in order).
+#[derive(Default)]
+pub struct ItemDecoder {
+    expander: super::compact::Expander,
+}
+
+impl ItemDecoder {
+    /// Decodes the next record of the file.
+    pub fn item(&mut self, record: Record) -> Result<Item, EntryError> {
+        if let Record::Other { ts_ns, bytes } = &record
+            && bytes.first() == Some(&super::compact::MARK)
+        {
+            let event = self.expander.event(bytes).map_err(|e| EntryError {
+                ts_ns: *ts_ns,
+                what: e.to_string(),
+            })?;
+            return Ok(Item::Event {
+                ts_ns: *ts_ns,
+                event,
+            });
+        }
+        item(record)
+    }
+}
+
+/// Decodes a record that does not depend on the ones before it.
+fn item(record: Record) -> Result<Item, EntryError> {
     Ok(match record {
         Record::Kernel(batch) => Item::Event {
             ts_ns: batch.events.first().map_or(0, |e| e.ts_ns),
             event: Event::Kernel(batch),
         },
         Record::Other { ts_ns, bytes } => {
-            match serde_json::from_slice(&bytes).map_err(|source| EntryError { ts_ns, source })? {
+            let entry = serde_json::from_slice(&bytes).map_err(|e| EntryError {
+                ts_ns,
+                what: e.to_string(),
+            })?;
+            match entry {
                 Entry::Event(event) => Item::Event { ts_ns, event },
                 Entry::Fact(fact) => Item::Fact { ts_ns, fact },
             }

@@ -10,8 +10,10 @@
 //! the collector's clock; only `cli`, `headless` and `ui` import it.
 
 pub mod codec;
+pub mod compact;
 pub mod entry;
 pub mod error;
+pub mod flight;
 pub mod frame;
 pub mod header;
 pub mod player;
@@ -26,7 +28,7 @@ pub mod writer;
 #[cfg(test)]
 mod tests;
 
-pub use entry::{Entry, Item};
+pub use entry::{Entry, Item, ItemDecoder};
 pub use error::{DecodeError, SessionError};
 pub use frame::{Counts, Trailer};
 pub use header::{Header, RuleFileHash};
@@ -83,5 +85,16 @@ impl Record {
             None => Some((e.ts_ns, e.ts_ns)),
             Some((lo, hi)) => Some((e.ts_ns.min(lo), e.ts_ns.max(hi))),
         })
+    }
+}
+
+/// An error about the session file at `path`, naming the file unless the message already does.
+pub fn located(path: &std::path::Path, e: &dyn std::fmt::Display) -> String {
+    let msg = e.to_string();
+    let p = path.display().to_string();
+    if msg.contains(&p) {
+        msg
+    } else {
+        format!("{p}: {msg}")
     }
 }

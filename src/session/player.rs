@@ -5,7 +5,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::entry::{Item, item};
+use super::entry::{Item, ItemDecoder};
 use super::{Header, SessionError, SessionReader};
 use crate::app::input::Input;
 use crate::app::replay::{Mark, MarkKind, ReplayCmd, ReplayStatus, Speed};
@@ -18,6 +18,7 @@ const MAX_MARKS: usize = 10_000;
 pub struct Player {
     path: PathBuf,
     reader: SessionReader<BufReader<File>>,
+    decoder: ItemDecoder,
     /// The next item, read but not yet due.
     next: Option<Item>,
     speed: Speed,
@@ -50,9 +51,10 @@ impl Player {
         let header = reader.header().clone();
         let (mut start, mut end) = (u64::MAX, 0u64);
         let mut marks = Vec::new();
+        let mut dec = ItemDecoder::default();
         for rec in reader {
             let Ok(rec) = rec else { break };
-            let Ok(it) = item(rec) else { continue };
+            let Ok(it) = dec.item(rec) else { break };
             let ts = it.ts_ns();
             if ts > 0 {
                 start = start.min(ts);
@@ -70,6 +72,7 @@ impl Player {
         let player = Player {
             path: path.to_path_buf(),
             reader: SessionReader::open(path)?,
+            decoder: ItemDecoder::default(),
             next: None,
             speed: Speed::X1,
             paused: false,
@@ -109,6 +112,7 @@ impl Player {
                 self.target = Some(t);
                 if t < self.pos_ns {
                     self.reader = SessionReader::open(&self.path)?;
+                    self.decoder = ItemDecoder::default();
                     self.next = None;
                     self.ended = false;
                     self.damage = None;
@@ -154,7 +158,7 @@ impl Player {
                         status = Some(ReplayStatus::Damaged(e.to_string()));
                         break;
                     }
-                    Some(Ok(rec)) => match item(rec) {
+                    Some(Ok(rec)) => match self.decoder.item(rec) {
                         Ok(it) => self.next = Some(it),
                         Err(e) => {
                             self.ended = true;

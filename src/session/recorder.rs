@@ -23,8 +23,15 @@ pub struct RecordHandle {
 /// Names already said to be redacted (each once per file), and the events written.
 #[derive(Default)]
 struct Named {
-    names: BTreeSet<String>,
+    state: WriteState,
     events: u64,
+}
+
+/// What writing events to one writer remembers: redacted names said, the previous summary.
+#[derive(Default)]
+pub struct WriteState {
+    names: BTreeSet<String>,
+    compact: super::compact::Compactor,
 }
 
 struct Shared {
@@ -71,52 +78,73 @@ impl Recorder {
 
 impl Tap for Recorder {
     fn event(&mut self, event: &Event) {
-        if matches!(event, Event::Replay(_)) {
-            return;
-        }
-        let now = boot_ns();
-        let redacted = if self.keep_secrets {
-            None
-        } else {
-            crate::app::redact_event::redacted(event)
-        };
-        let (event, names) = match &redacted {
-            Some((e, n)) => (e, n.as_slice()),
-            None => (event, &[][..]),
-        };
+        let keep = self.keep_secrets;
         self.with(|s, w| {
             s.events += 1;
-            let fresh: Vec<String> = names
-                .iter()
-                .filter(|n| s.names.insert((*n).clone()))
-                .cloned()
-                .collect();
-            if !fresh.is_empty() {
-                w.write(&Record::Redacted {
-                    ts_ns: now,
-                    names: fresh,
-                })?;
-            }
-            match event {
-                Event::Kernel(b) => w.write_kernel(b)?,
-                e => w.write(&other(now, &Entry::Event(e.clone())))?,
-            }
-            if matches!(event, Event::Tick(_)) {
-                w.flush_due()?;
-            }
-            Ok(())
+            write_event(w, &mut s.state, keep, event)
         });
     }
 
     fn fact(&mut self, fact: &Fact) {
-        let now = boot_ns();
-        self.with(|_, w| match fact {
-            Fact::Note { text } => w.write(&Record::Note {
-                ts_ns: now,
-                text: text.clone(),
-            }),
-            f => w.write(&other(now, &Entry::Fact(f.clone()))),
-        });
+        self.with(|_, w| write_fact(w, fact));
+    }
+}
+
+/// Writes `event` (redacted unless `keep_secrets`; each redacted name said once per file through `named`).
+/// Replay status is never written (it describes a replay).
+pub fn write_event(
+    w: &mut SessionWriter,
+    st: &mut WriteState,
+    keep_secrets: bool,
+    event: &Event,
+) -> Result<(), SessionError> {
+    if matches!(event, Event::Replay(_)) {
+        return Ok(());
+    }
+    let now = boot_ns();
+    let redacted = if keep_secrets {
+        None
+    } else {
+        crate::app::redact_event::redacted(event)
+    };
+    let (event, names) = match &redacted {
+        Some((e, n)) => (e, n.as_slice()),
+        None => (event, &[][..]),
+    };
+    let fresh: Vec<String> = names
+        .iter()
+        .filter(|n| st.names.insert((*n).clone()))
+        .cloned()
+        .collect();
+    if !fresh.is_empty() {
+        w.write(&Record::Redacted {
+            ts_ns: now,
+            names: fresh,
+        })?;
+    }
+    let part = w.paths().count();
+    match event {
+        Event::Kernel(b) => w.write_kernel(b)?,
+        e => match st.compact.record(now, e, part) {
+            Some(r) => w.write(&r)?,
+            None => w.write(&other(now, &Entry::Event(e.clone())))?,
+        },
+    }
+    if matches!(event, Event::Tick(_)) {
+        w.flush_due()?;
+    }
+    Ok(())
+}
+
+/// Writes a fact (a note as its own record).
+pub fn write_fact(w: &mut SessionWriter, fact: &Fact) -> Result<(), SessionError> {
+    let now = boot_ns();
+    match fact {
+        Fact::Note { text } => w.write(&Record::Note {
+            ts_ns: now,
+            text: text.clone(),
+        }),
+        f => w.write(&other(now, &Entry::Fact(f.clone()))),
     }
 }
 

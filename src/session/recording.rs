@@ -53,7 +53,7 @@ impl Recording {
 
     /// Detaches from `core` and writes the last chunk and the trailer.
     pub fn finish(self, core: &mut Core) -> Result<WriterSummary, String> {
-        drop(core.take_tap());
+        drop(core.take_taps());
         if let Some(e) = self.handle.failed() {
             let _ = self.handle.finish();
             return Err(e);

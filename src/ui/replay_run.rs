@@ -22,7 +22,7 @@ const BUDGET: usize = 200_000;
 
 /// Plays the recording at `path` until the user quits.
 pub fn run(path: &Path, keymap: Keymap, theme: Theme, buffer_cap: usize) -> Result<(), String> {
-    let opened = Player::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let opened = Player::open(path).map_err(|e| crate::session::located(path, &e))?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

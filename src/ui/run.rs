@@ -14,6 +14,9 @@ use crate::app::event::Setup;
 use crate::app::{AppState, Core, Effect, Event};
 use crate::collector::clock::monotonic_ns;
 use crate::runtime::live::LiveSession;
+use std::sync::{Arc, Mutex};
+
+use crate::session::flight::{FlightLog, FlightOpts, FlightTap};
 use crate::session::{Recording, WriterSummary};
 
 /// Settings of an interactive session.
@@ -28,12 +31,20 @@ pub struct TuiOpts {
     pub session: LiveSession,
     /// The session's recording (`--record`), opened before the terminal is taken.
     pub record: Option<Recording>,
+    /// The flight recorder to disk (`--flight-dir`).
+    pub flight: Option<FlightOpts>,
 }
+
+/// How a session ended: its recording, and what the flight recorder wrote.
+pub type Ended = (
+    Option<Result<WriterSummary, String>>,
+    Option<Arc<Mutex<FlightLog>>>,
+);
 
 const FRAME: Duration = Duration::from_millis(33);
 
 /// Runs the TUI until the user quits or the session's terminal goes away; then finishes the recording, if any.
-pub fn run(opts: TuiOpts) -> std::io::Result<Option<Result<WriterSummary, String>>> {
+pub fn run(opts: TuiOpts) -> std::io::Result<Ended> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -41,12 +52,17 @@ pub fn run(opts: TuiOpts) -> std::io::Result<Option<Result<WriterSummary, String
     rt.block_on(run_async(opts))
 }
 
-async fn run_async(mut opts: TuiOpts) -> std::io::Result<Option<Result<WriterSummary, String>>> {
+async fn run_async(mut opts: TuiOpts) -> std::io::Result<Ended> {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let mut core = Core::new(AppState::new(opts.buffer_cap));
     if let Some(r) = opts.record.as_mut() {
         r.attach(&mut core);
     }
+    let flight = opts.flight.take().map(|f| {
+        let (tap, log) = FlightTap::new(f);
+        core.set_tap(Box::new(tap));
+        log
+    });
     core.dispatch(Event::Setup(Setup::KeyHelp(opts.keymap.key_help())));
     let started = opts.session.start(&mut core, &tx)?;
     let runner = started.runtime.effects();
@@ -102,5 +118,8 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<Option<Result<WriterSum
     drop(effects_tx);
     drop(rx);
     started.sources.stop();
-    Ok(opts.record.map(|r| r.finish(&mut core)))
+    let recorded = opts.record.map(|r| r.finish(&mut core));
+    // the flight recorder finishes an open file when its tap goes
+    drop(core.take_taps());
+    Ok((recorded, flight))
 }

@@ -8,7 +8,7 @@ use crate::app::buffer::EventBuffer;
 use crate::app::{Event, Fact, describe};
 use crate::collector::clock::WallClock;
 use crate::model::{AggRow, CollectorState};
-use crate::session::entry::{Item, item};
+use crate::session::entry::{Item, ItemDecoder};
 use crate::session::verify::{Verdict, verify_file};
 use crate::session::{SessionError, SessionReader};
 
@@ -58,7 +58,10 @@ pub fn build(path: &Path) -> Result<Report, SessionError> {
 /// The file's items up to the first damage (the verdict already says where).
 fn items(path: &Path) -> Result<impl Iterator<Item = Item>, SessionError> {
     let reader = SessionReader::open(path)?;
-    Ok(reader.map_while(Result::ok).filter_map(|r| item(r).ok()))
+    let mut dec = ItemDecoder::default();
+    Ok(reader
+        .map_while(Result::ok)
+        .map_while(move |r| dec.item(r).ok()))
 }
 
 #[derive(Default)]
