@@ -32,7 +32,7 @@ fn ok_file_prints_counts_and_final_hash() {
         "{t}"
     );
     assert!(
-        t.contains("of kernel events (6000 events), 10 other events"),
+        t.contains("of kernel events (6000 events), 10 other events and facts"),
         "{t}"
     );
     assert!(t.contains("10 notes"), "{t}");
@@ -57,6 +57,7 @@ fn flipped_byte_in_a_middle_chunk_is_named() {
     std::fs::write(&p, &b).unwrap();
     let o = verify(&[p.as_os_str()]);
     let t = text(&o);
+    eprintln!("{t}");
     assert_eq!(o.status.code(), Some(1), "{t}");
     assert!(t.starts_with("TAMPERED: "), "{t}");
     assert!(
@@ -79,6 +80,7 @@ fn cut_copy_is_truncated_with_last_good_time() {
     std::fs::write(&p, &b[..offs[k] as usize + 10]).unwrap();
     let o = verify(&[p.as_os_str()]);
     let t = text(&o);
+    eprintln!("{t}");
     assert_eq!(o.status.code(), Some(1), "{t}");
     assert!(t.starts_with("TRUNCATED: "), "{t}");
     assert!(t.contains("no trailer"), "{t}");

@@ -12,6 +12,9 @@ use ktriage::session::{SessionError, verify_file};
 use super::common::usage;
 
 #[derive(Args)]
+#[command(
+    after_help = "Exit codes: 0 OK; 1 truncated, tampered or corrupt; 2 the file cannot be judged (missing, not a regular file, not a session file, another format version)."
+)]
 pub struct VerifyArgs {
     /// The session file (written by --record or record -o).
     file: PathBuf,

@@ -14,7 +14,7 @@ pub fn exit_code(r: &VerifyReport) -> u8 {
 
 fn counts_line(c: &Counts) -> String {
     format!(
-        "{} records: {} of kernel events ({} events), {} other events, {} notes, {} redaction notices",
+        "{} records: {} of kernel events ({} events), {} other events and facts, {} notes, {} redaction notices",
         c.records, c.kernel_batches, c.kernel_events, c.events, c.notes, c.redacted
     )
 }

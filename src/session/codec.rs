@@ -9,7 +9,8 @@
 //! to the previous event's time, a reference into the chunk's table of
 //! process contexts (pid, tid, ppid, uid, cgroup, comm; `0` defines a new
 //! one inline), the syscall number, duration and return value when non-zero,
-//! a bitmask of non-zero arguments followed by them, and the buffers.
+//! a bitmask of the arguments that differ from the previous call of the same
+//! syscall in the chunk followed by their deltas, and the buffers.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -81,11 +82,31 @@ impl Hasher for Fx {
     }
 }
 
+/// The previous arguments of each syscall number in the chunk (the
+/// predictor of the next call's; numbers past 511, exits and forks share the
+/// last slot).
+#[derive(Default)]
+struct ArgsTable(Vec<[u64; 6]>);
+
+impl ArgsTable {
+    fn slot(&mut self, nr: u32) -> &mut [u64; 6] {
+        if self.0.is_empty() {
+            self.0 = vec![[0; 6]; 512];
+        }
+        &mut self.0[(nr as usize).min(511)]
+    }
+
+    fn clear(&mut self) {
+        self.0.iter_mut().for_each(|a| *a = [0; 6]);
+    }
+}
+
 /// Encoding state of the chunk being filled.
 #[derive(Default)]
 pub struct Encoder {
     threads: HashMap<Thread, u32, BuildHasherDefault<Fx>>,
     prev_ts: u64,
+    args: ArgsTable,
     bufs: Vec<u8>,
 }
 
@@ -94,6 +115,7 @@ impl Encoder {
     pub fn reset(&mut self) {
         self.threads.clear();
         self.prev_ts = 0;
+        self.args.clear();
         self.bufs.clear();
     }
 
@@ -201,15 +223,18 @@ impl Encoder {
         if e.ret != 0 {
             put_i64(out, e.ret);
         }
-        let mask = e
-            .args
-            .iter()
-            .enumerate()
-            .fold(0u8, |m, (i, a)| if *a != 0 { m | 1 << i } else { m });
+        // Arguments as deltas to the previous call of the same syscall in this
+        // chunk; the mask says which differ.
+        let prev = self.args.slot(e.nr);
+        let mask = (0..6).fold(
+            0u8,
+            |m, i| if e.args[i] != prev[i] { m | 1 << i } else { m },
+        );
         out.push(mask);
-        for a in e.args.iter().filter(|a| **a != 0) {
-            put_i64(out, *a as i64);
+        for i in (0..6).filter(|i| mask & (1 << i) != 0) {
+            put_i64(out, e.args[i].wrapping_sub(prev[i]) as i64);
         }
+        *prev = e.args;
         for (i, b) in e.bufs.iter().enumerate() {
             if flags & (F_BUF0 << i) != 0 {
                 put_bytes(&mut self.bufs, &b.bytes);
@@ -238,6 +263,7 @@ pub struct Decoder {
     bpos: usize,
     threads: Vec<Thread>,
     prev_ts: u64,
+    args: ArgsTable,
 }
 
 impl Decoder {
@@ -245,9 +271,11 @@ impl Decoder {
     pub fn reset(&mut self) {
         *self = Self {
             threads: std::mem::take(&mut self.threads),
+            args: std::mem::take(&mut self.args),
             ..Self::default()
         };
         self.threads.clear();
+        self.args.clear();
     }
 
     /// The next record of the chunk `raw`, `None` at its end.
@@ -401,12 +429,14 @@ impl Decoder {
         if mask >= 1 << 6 {
             return Err(c.err("argument mask has more than 6 bits"));
         }
-        let mut args = [0u64; 6];
+        let prev = self.args.slot(nr);
+        let mut args = *prev;
         for (i, a) in args.iter_mut().enumerate() {
             if mask & (1 << i) != 0 {
-                *a = c.i64()? as u64;
+                *a = prev[i].wrapping_add(c.i64()? as u64);
             }
         }
+        *prev = args;
         let mut bufs = [Captured::default(), Captured::default()];
         for (i, b) in bufs.iter_mut().enumerate() {
             if flags & (F_BUF0 << i) != 0 {

@@ -124,7 +124,7 @@ pub fn write_event(
     }
     let part = w.paths().count();
     match event {
-        Event::Kernel(b) => w.write(&Record::Kernel(b.clone()))?,
+        Event::Kernel(b) => w.write_kernel(b)?,
         e => match st.compact.record(now, e, part) {
             Some(r) => w.write(&r)?,
             None => w.write(&other(now, &Entry::Event(e.clone())))?,

@@ -14,6 +14,7 @@ use super::frame::{
     Trailer, VERSION, header_hash, trailer_hash,
 };
 use super::header::{Header, hex};
+use crate::model::KernelBatch;
 use crate::safe_fs::{Existing, create_output};
 
 /// Kernel events per record: bigger batches are written as several records.
@@ -94,6 +95,15 @@ fn io_err(what: &'static str, offset: u64) -> impl FnOnce(std::io::Error) -> Ses
 
 fn widen(a: Option<(u64, u64)>, b: (u64, u64)) -> Option<(u64, u64)> {
     Some(a.map_or(b, |(lo, hi)| (lo.min(b.0), hi.max(b.1))))
+}
+
+/// Checked before encoding: a refused record leaves the chunk (and its interning tables) untouched.
+fn check_size(size: usize) -> Result<(), SessionError> {
+    let cap = (CHUNK_CAP / 2) as usize;
+    if size > cap {
+        return Err(SessionError::RecordTooLarge { size, cap });
+    }
+    Ok(())
 }
 
 /// Most bytes one event can take in the codec.
@@ -192,71 +202,74 @@ impl SessionWriter {
         self.fail(res)
     }
 
+    /// Buffers a kernel batch, borrowed (what a recorder's tap is given).
+    pub fn write_kernel(&mut self, b: &KernelBatch) -> Result<(), SessionError> {
+        self.check_open()?;
+        let res = self.kernel_inner(b);
+        self.fail(res)
+    }
+
     fn write_inner(&mut self, r: &Record) -> Result<(), SessionError> {
-        // Checked before encoding: a refused record leaves the chunk (and its
-        // interning tables) untouched.
-        let cap = (CHUNK_CAP / 2) as usize;
         let size = match r {
-            Record::Kernel(b) => b
-                .events
-                .chunks(SLICE)
-                .map(|s| s.iter().map(event_bound).sum::<usize>())
-                .max()
-                .unwrap_or(0)
-                .max(b.cgroups.iter().map(cgroup_bound).sum()),
+            Record::Kernel(b) => return self.kernel_inner(b),
             Record::Other { bytes, .. } => bytes.len() + 32,
             Record::Note { text, .. } => text.len() + 32,
             Record::Redacted { names, .. } => {
                 names.iter().map(|n| n.len() + 10).sum::<usize>() + 32
             }
         };
-        if size > cap {
-            return Err(SessionError::RecordTooLarge { size, cap });
-        }
+        check_size(size)?;
         if self.raw.is_empty() {
             self.chunk_since = Instant::now();
         }
-        match r {
-            Record::Kernel(b) => {
-                // Sliced: at most SLICE events per record, and a record ends
-                // where the chunk is full, so chunks keep their size.
-                let mut cgroups = &b.cgroups[..];
-                let mut events = &b.events[..];
-                loop {
-                    if !events.is_empty() && self.chunk_len() >= self.opts.chunk_bytes {
-                        // The chunk is full before this slice: write it first.
-                        self.write_chunk()?;
-                        self.chunk_since = Instant::now();
-                    }
-                    self.scratch.clear();
-                    let mut n = 0;
-                    while n < events.len().min(SLICE)
-                        && (n == 0 || self.chunk_len() + self.scratch.len() < self.opts.chunk_bytes)
-                    {
-                        self.enc.event(&mut self.scratch, &events[n]);
-                        n += 1;
-                    }
-                    self.enc.kernel_head(&mut self.raw, cgroups, n);
-                    self.raw.extend_from_slice(&self.scratch);
-                    let slice = &events[..n];
-                    self.chunk_counts.records += 1;
-                    self.chunk_counts.kernel_batches += 1;
-                    self.chunk_counts.kernel_events += n as u64;
-                    self.appended(super::Record::kernel_time_range(slice))?;
-                    cgroups = &[];
-                    events = &events[n..];
-                    if events.is_empty() {
-                        return Ok(());
-                    }
-                    if self.raw.is_empty() {
-                        self.chunk_since = Instant::now();
-                    }
-                }
+        self.enc.record(&mut self.raw, r);
+        self.chunk_counts.add(r);
+        self.appended(r.time_range())
+    }
+
+    /// A kernel batch, sliced: at most SLICE events per record, and a record
+    /// ends where the chunk is full, so chunks keep their size.
+    fn kernel_inner(&mut self, b: &KernelBatch) -> Result<(), SessionError> {
+        let size = b
+            .events
+            .chunks(SLICE)
+            .map(|s| s.iter().map(event_bound).sum::<usize>())
+            .max()
+            .unwrap_or(0)
+            .max(b.cgroups.iter().map(cgroup_bound).sum());
+        check_size(size)?;
+        if self.raw.is_empty() {
+            self.chunk_since = Instant::now();
+        }
+        let mut cgroups = &b.cgroups[..];
+        let mut events = &b.events[..];
+        loop {
+            if !events.is_empty() && self.chunk_len() >= self.opts.chunk_bytes {
+                // The chunk is full before this slice: write it first.
+                self.write_chunk()?;
+                self.chunk_since = Instant::now();
             }
-            _ => {
-                self.enc.record(&mut self.raw, r);
-                self.chunk_counts.add(r);
-                self.appended(r.time_range())
+            self.scratch.clear();
+            let mut n = 0;
+            while n < events.len().min(SLICE)
+                && (n == 0 || self.chunk_len() + self.scratch.len() < self.opts.chunk_bytes)
+            {
+                self.enc.event(&mut self.scratch, &events[n]);
+                n += 1;
+            }
+            self.enc.kernel_head(&mut self.raw, cgroups, n);
+            self.raw.extend_from_slice(&self.scratch);
+            self.chunk_counts.records += 1;
+            self.chunk_counts.kernel_batches += 1;
+            self.chunk_counts.kernel_events += n as u64;
+            self.appended(Record::kernel_time_range(&events[..n]))?;
+            cgroups = &[];
+            events = &events[n..];
+            if events.is_empty() {
+                return Ok(());
+            }
+            if self.raw.is_empty() {
+                self.chunk_since = Instant::now();
             }
         }
     }
