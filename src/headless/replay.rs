@@ -107,7 +107,18 @@ pub fn alerts(
     mut diag: impl FnMut(&str),
 ) -> Result<ReplayEnd, String> {
     let (header, items) = items(path)?;
+    // container names first, from every recorded poll: the engine names a cgroup once, at its first
+    // event, which may come before the poll that saw that container
     let recorded = Recorded::default();
+    for it in self::items(path)?.1 {
+        if let Ok(Item::Event {
+            event: Event::Processes(rows),
+            ..
+        }) = it
+        {
+            recorded.note(&rows);
+        }
+    }
     let (mut engine, cov) = setup::build_replay_engine(
         opts,
         &header.host,
@@ -127,10 +138,7 @@ pub fn alerts(
             Ok(Item::Event {
                 event: Event::Processes(rows),
                 ..
-            }) => {
-                recorded.note(&rows);
-                known(&procs, &rows);
-            }
+            }) => known(&procs, &rows),
             Ok(Item::Event {
                 event: Event::Kernel(batch),
                 ..
