@@ -1,8 +1,8 @@
-//! Compact records for the bulky periodic events: the in-kernel summary as the rows that changed since the previous one (a full one every so often and at the start of each file), retired rows as varints; the reader rebuilds the full events.
+//! Compact records for the bulky periodic events: the in-kernel summary as the rows that changed since the previous one (new rows whole, changed ones as differences) (a full one every so often and at the start of each file), retired rows as varints; the reader rebuilds the full events.
 
 use std::collections::HashMap;
 
-use super::varint::{Cursor, put_u64};
+use super::varint::{Cursor, put_i64, put_u64};
 use super::{DecodeError, Record};
 use crate::app::Event;
 use crate::model::AggRow;
@@ -67,15 +67,26 @@ impl Compactor {
                 out.push(TAG_SUMMARY);
                 out.push(u8::from(full));
                 let now: HashMap<Key, AggRow> = rows.iter().map(|r| ((r.tgid, r.nr), *r)).collect();
-                let changed: Vec<&AggRow> = if full {
-                    rows.iter().collect()
-                } else {
-                    rows.iter()
-                        .filter(|r| self.summary.get(&(r.tgid, r.nr)) != Some(r))
-                        .collect()
-                };
-                put_u64(&mut out, changed.len() as u64);
-                changed.iter().for_each(|r| put_row(&mut out, r));
+                // new rows whole; rows that changed as differences to what they were (counters grow a little)
+                let (mut added, mut moved): (Vec<&AggRow>, Vec<(&AggRow, AggRow)>) =
+                    (Vec::new(), Vec::new());
+                for r in rows {
+                    match self.summary.get(&(r.tgid, r.nr)) {
+                        Some(p) if !full && p != r => moved.push((r, *p)),
+                        Some(_) if !full => {}
+                        _ => added.push(r),
+                    }
+                }
+                put_u64(&mut out, added.len() as u64);
+                added.iter().for_each(|r| put_row(&mut out, r));
+                put_u64(&mut out, moved.len() as u64);
+                for (r, p) in &moved {
+                    put_u64(&mut out, u64::from(r.tgid));
+                    put_u64(&mut out, u64::from(r.nr));
+                    put_i64(&mut out, r.calls.wrapping_sub(p.calls) as i64);
+                    put_i64(&mut out, r.errors.wrapping_sub(p.errors) as i64);
+                    put_i64(&mut out, r.time_ns.wrapping_sub(p.time_ns) as i64);
+                }
                 let removed: Vec<&Key> = if full {
                     Vec::new()
                 } else {
@@ -119,6 +130,17 @@ impl Expander {
                 for _ in 0..n {
                     let r = row(&mut c)?;
                     self.summary.insert((r.tgid, r.nr), r);
+                }
+                let n = c.count(5)?;
+                for _ in 0..n {
+                    let k = (c.u32()?, c.u32()?);
+                    let (dc, de, dt) = (c.i64()?, c.i64()?, c.i64()?);
+                    let Some(p) = self.summary.get_mut(&k) else {
+                        return Err(c.err("a summary row changed that was never there"));
+                    };
+                    p.calls = p.calls.wrapping_add(dc as u64);
+                    p.errors = p.errors.wrapping_add(de as u64);
+                    p.time_ns = p.time_ns.wrapping_add(dt as u64);
                 }
                 if self.summary.len() > MAX_ROWS {
                     return Err(c.err("summary grows past its cap (a hostile or corrupt file)"));
