@@ -204,39 +204,28 @@ pub fn from_facts(f: &ProcFacts) -> Inspection {
     status.uid.real = f.uid;
     status.gid.effective = f.gid;
     status.gid.real = f.gid;
-    let mut ins = Inspection {
-        pid: f.pid,
-        identity: f.identity.clone(),
-        exited: true,
-        recorded: true,
-        overview: Overview {
-            cmdline: f.argv.clone(),
-            exe: (!f.exepath.is_empty()).then(|| Exe {
-                path: f.exepath.clone(),
-                ..Exe::default()
-            }),
-            cwd: f.cwd.clone(),
-            uid: NamedId {
-                id: f.uid,
-                name: f.user.clone(),
-            },
-            gid: NamedId {
-                id: f.gid,
-                name: None,
-            },
-            state: "X (exited)".into(),
-            threads: 0,
-            parents,
+    let overview = Overview {
+        cmdline: f.argv.clone(),
+        exe: (!f.exepath.is_empty()).then(|| Exe {
+            path: f.exepath.clone(),
+            ..Exe::default()
+        }),
+        cwd: f.cwd.clone(),
+        uid: NamedId {
+            id: f.uid,
+            name: f.user.clone(),
         },
-        status,
-        environ: None,
-        fds: None,
-        mounts: None,
-        root_readonly: None,
-        namespaces: None,
-        lsm: None,
-        errors: Vec::new(),
+        gid: NamedId {
+            id: f.gid,
+            name: None,
+        },
+        state: "X (exited)".into(),
+        threads: 0,
+        parents,
     };
+    let mut ins = Inspection::new(f.pid, f.identity.clone(), status, overview);
+    ins.exited = true;
+    ins.recorded = true;
     // argv secrets masked for good, as in a snapshot read from /proc
     redact(&mut ins);
     ins

@@ -79,6 +79,25 @@ pub struct Inspection {
 }
 
 impl Inspection {
+    /// Identity, status and overview only: every other section unread (`None`), no errors.
+    pub fn new(pid: u32, identity: Identity, status: Status, overview: Overview) -> Self {
+        Self {
+            pid,
+            identity,
+            exited: false,
+            recorded: false,
+            status,
+            overview,
+            environ: None,
+            fds: None,
+            mounts: None,
+            root_readonly: None,
+            namespaces: None,
+            lsm: None,
+            errors: Vec::new(),
+        }
+    }
+
     /// The error of one section, if it failed.
     pub fn error(&self, section: &str) -> Option<&SectionError> {
         self.errors.iter().find(|e| e.section == section)
@@ -143,28 +162,17 @@ impl Inspector {
         };
         let (uid, gid) =
             overview::lookup_ids(root, pid, status.uid.effective, status.gid.effective);
-        let mut ins = Inspection {
-            pid,
-            identity: identity.clone(),
-            exited: status.is_exited(),
-            recorded: false,
-            overview: Overview {
-                uid,
-                gid,
-                state: overview::state_text(&status),
-                threads: status.threads,
-                parents: overview::parent_chain(root, pid),
-                ..Overview::default()
-            },
-            status,
-            environ: None,
-            fds: None,
-            mounts: None,
-            root_readonly: None,
-            namespaces: None,
-            lsm: None,
-            errors: Vec::new(),
+        let overview = Overview {
+            uid,
+            gid,
+            state: overview::state_text(&status),
+            threads: status.threads,
+            parents: overview::parent_chain(root, pid),
+            ..Overview::default()
         };
+        let exited = status.is_exited();
+        let mut ins = Inspection::new(pid, identity.clone(), status, overview);
+        ins.exited = exited;
         if ins.exited {
             return Ok(ins);
         }

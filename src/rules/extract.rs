@@ -11,6 +11,7 @@ use super::fields::{F, FieldArg, FieldRef};
 use super::proctable::{MAX_DEPTH, Proc};
 use crate::collector::args::{ArgValue, format_args_line};
 use crate::model::EventKind;
+use crate::model::alert::clock_time;
 
 /// The value of a single-valued field, `None` when the event cannot answer it.
 pub fn get<'c>(c: &'c Ctx<'_>, r: &FieldRef) -> Option<Val<'c>> {
@@ -414,19 +415,6 @@ fn full_caps() -> u64 {
             .min(63);
         u64::MAX >> (63 - last)
     })
-}
-
-/// `HH:MM:SS.nnnnnnnnn` (UTC), as Falco prints `evt.time`.
-fn clock_time(ns: u64) -> String {
-    let secs = ns / 1_000_000_000;
-    let day = secs % 86_400;
-    format!(
-        "{:02}:{:02}:{:02}.{:09}",
-        day / 3600,
-        (day / 60) % 60,
-        day % 60,
-        ns % 1_000_000_000
-    )
 }
 
 /// Renders a value for an output line.
