@@ -28,6 +28,21 @@ fn go(child: &mut Child) {
 }
 
 /// `ktriage stream --json ARGS` with stderr lines sent (with their arrival time) to the returned receiver.
+/// `stream` of `pid`'s openat calls through a 1 MiB ring, for `secs` seconds.
+fn stream_openat_of(pid: &str, secs: &str) -> (Child, mpsc::Receiver<(Instant, String)>) {
+    let args = [
+        "--duration",
+        secs,
+        "--ring-mb",
+        "1",
+        "--pid",
+        pid,
+        "--syscall",
+        "openat",
+    ];
+    stream(&args)
+}
+
 fn stream(args: &[&str]) -> (Child, mpsc::Receiver<(Instant, String)>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ktriage"))
         .args(["stream", "--json"])
@@ -98,16 +113,7 @@ fn duration_wins_over_a_flood_into_a_slow_reader() {
     }
     let mut flood = flooder(0.0);
     let pid = flood.id().to_string();
-    let (mut child, err) = stream(&[
-        "--duration",
-        "2",
-        "--ring-mb",
-        "1",
-        "--pid",
-        &pid,
-        "--syscall",
-        "openat",
-    ]);
+    let (mut child, err) = stream_openat_of(&pid, "2");
     let reader = slow_reader(child.stdout.take().expect("stdout"));
     let (ready, _) = wait_line(&err, "probes attached");
     go(&mut flood);
@@ -167,16 +173,7 @@ fn drop_records_mark_where_events_were_lost() {
     }
     let mut flood = flooder(1.0);
     let pid = flood.id().to_string();
-    let (mut child, err) = stream(&[
-        "--duration",
-        "8",
-        "--ring-mb",
-        "1",
-        "--pid",
-        &pid,
-        "--syscall",
-        "openat",
-    ]);
+    let (mut child, err) = stream_openat_of(&pid, "8");
     let mut out = child.stdout.take().expect("stdout");
     let all = std::thread::spawn(move || {
         let mut s = String::new();
