@@ -77,22 +77,24 @@ fn inspection(
     Some((Arc::new(copy), names))
 }
 
-/// Exec records whose argv has secret-shaped arguments get them masked.
+/// Exec records whose argv has secret-shaped arguments get them masked (each argv looked at once).
 fn kernel(batch: &KernelBatch) -> Option<(KernelBatch, Vec<String>)> {
-    let needs = |e: &SysEvent| e.kind == EventKind::Exec && mask_exec(e).is_some();
-    if !batch.events.iter().any(needs) {
+    let masked: Vec<(usize, Vec<u8>)> = batch
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EventKind::Exec)
+        .filter_map(|(i, e)| mask_exec(e).map(|b| (i, b)))
+        .collect();
+    if masked.is_empty() {
         return None;
     }
-    let mut names = Vec::new();
     let mut out = batch.clone();
-    for e in out.events.iter_mut() {
-        if e.kind != EventKind::Exec {
-            continue;
-        }
-        if let Some(bytes) = mask_exec(e) {
-            names.push(format!("argv of pid {}", e.pid));
-            e.bufs[1].bytes = bytes;
-        }
+    let mut names = Vec::with_capacity(masked.len());
+    for (i, bytes) in masked {
+        let e = &mut out.events[i];
+        names.push(format!("argv of pid {}", e.pid));
+        e.bufs[1].bytes = bytes;
     }
     Some((out, names))
 }
