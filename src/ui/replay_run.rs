@@ -87,10 +87,15 @@ async fn play(
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
     let mut int = signal(SignalKind::interrupt())?;
+    // drawn only when something changed (a paused replay costs no frames)
+    let mut dirty = true;
+    let mut last = None;
     loop {
-        guard
-            .terminal
-            .draw(|f| super::render::render(f, &core.state().view(), &theme, &clock))?;
+        if std::mem::take(&mut dirty) {
+            guard
+                .terminal
+                .draw(|f| super::render::render(f, &core.state().view(), &theme, &clock))?;
+        }
         let input = tokio::select! {
             _ = frame.tick() => None,
             k = keys.next() => match k {
@@ -110,6 +115,7 @@ async fn play(
             _ = int.recv() => break,
         };
         if let Some(ev) = input {
+            dirty = true;
             let mut queue = core.dispatch(ev);
             let mut rebuild = false;
             while let Some(e) = queue.pop() {
@@ -130,9 +136,11 @@ async fn play(
             }
             if rebuild {
                 core = fresh_core(cap, &keymap, &status, size);
+                last = None;
             }
         }
         let (items, end) = player.due(Instant::now(), BUDGET);
+        dirty |= !items.is_empty() || end.is_some();
         for it in items {
             if let Item::Event { event, .. } = it {
                 // the recorder's terminal size and keys are not the viewer's
@@ -146,7 +154,12 @@ async fn play(
         if let Some(s) = end {
             core.dispatch(Event::Replay(s));
         }
-        core.dispatch(Event::Replay(player.status()));
+        let now = player.status();
+        if last.as_ref() != Some(&now) {
+            dirty = true;
+            core.dispatch(Event::Replay(now.clone()));
+            last = Some(now);
+        }
     }
     Ok(())
 }
