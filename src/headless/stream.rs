@@ -95,7 +95,8 @@ impl Names {
             let (ns, pod) = ident.pod.map_or((None, None), |p| (p.namespace, p.name));
             [c, ns, pod]
         };
-        if n.iter().any(Option::is_some) {
+        // a recording's answer holds until its next poll (misses too: no scan per event)
+        if self.recorded || n.iter().any(Option::is_some) {
             self.known.insert(id.to_string(), n.clone());
         }
         n
@@ -329,6 +330,10 @@ impl<'a, W: Write> Printer<'a, W> {
 
     /// Feeds `ev` to `core` and prints the records it added; `false` once the output is gone.
     pub fn feed(&mut self, core: &mut Core, ev: Event) -> bool {
+        if matches!(ev, Event::Processes(_)) {
+            // names come from the polls: a new one may name what the last did not
+            self.names.known.clear();
+        }
         let mut sink = Sink {
             out: &mut *self.out,
             printed: &mut self.printed,
