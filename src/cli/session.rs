@@ -113,6 +113,27 @@ pub struct Setup {
     pub rule_files: Vec<PathBuf>,
     /// Filters in force (for a recording's header).
     pub filters: Vec<String>,
+    /// The header of its files, gathered once (recording and flight recorder share it).
+    header: std::cell::OnceCell<Header>,
+}
+
+impl Setup {
+    /// What, where, when, who: gathered at the first call (the rule files hashed once).
+    fn header(&self, secrets_kept: bool) -> Result<Header, String> {
+        let h = match self.header.get() {
+            Some(h) => h,
+            None => {
+                let argv: Vec<String> = std::env::args().collect();
+                let h = Header::gather(&argv, &self.rule_files, self.filters.clone(), false)
+                    .map_err(|e| e.to_string())?;
+                self.header.get_or_init(|| h)
+            }
+        };
+        Ok(Header {
+            secrets_kept,
+            ..h.clone()
+        })
+    }
 }
 
 impl SessionArgs {
@@ -180,6 +201,7 @@ impl SessionArgs {
             },
             rule_files: self.rules.clone(),
             filters,
+            header: std::cell::OnceCell::new(),
         })
     }
 }
@@ -228,9 +250,7 @@ impl FlightFlags {
         if self.flight_before == 0 && self.flight_after == 0 {
             return Err("--flight-before and --flight-after cannot both be 0".into());
         }
-        let argv: Vec<String> = std::env::args().collect();
-        let header = Header::gather(&argv, &setup.rule_files, setup.filters.clone(), false)
-            .map_err(|e| e.to_string())?;
+        let header = setup.header(false)?;
         Ok(Some(ktriage::session::flight::FlightOpts {
             dir,
             before_s: self.flight_before,
@@ -290,14 +310,7 @@ impl RecordFlags {
         if self.record_max_mb == Some(0) {
             return Err("--record-max-mb must be at least 1".into());
         }
-        let argv: Vec<String> = std::env::args().collect();
-        let header = Header::gather(
-            &argv,
-            &setup.rule_files,
-            setup.filters.clone(),
-            self.record_secrets,
-        )
-        .map_err(|e| e.to_string())?;
+        let header = setup.header(self.record_secrets)?;
         let opts = WriterOpts {
             max_bytes: self.record_max_mb.map(|mb| mb.saturating_mul(1 << 20)),
             keep: self.record_keep,
