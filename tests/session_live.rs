@@ -12,12 +12,11 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use ktriage::session::{Record, SessionReader};
 use serde_json::Value;
 use support::bpf_available;
 
@@ -71,31 +70,6 @@ impl Running {
         self.reader.join().expect("reader");
         self.out.try_iter().collect()
     }
-}
-
-/// Every record's bytes as the file holds them decompressed: serialized events, notes, names, kernel buffers and comms.
-fn decompressed(path: &Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for r in SessionReader::open(path).expect("session file") {
-        match r.expect("an undamaged file") {
-            Record::Kernel(b) => {
-                for e in b.events {
-                    all.extend_from_slice(&e.comm);
-                    for buf in e.bufs {
-                        all.extend_from_slice(&buf.bytes);
-                    }
-                }
-            }
-            Record::Other { bytes, .. } => all.extend_from_slice(&bytes),
-            Record::Note { text, .. } => all.extend_from_slice(text.as_bytes()),
-            Record::Redacted { names, .. } => all.extend_from_slice(names.join("\n").as_bytes()),
-        }
-    }
-    all
-}
-
-fn contains(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 fn ktriage(args: &[&str]) -> (i32, String, String) {
@@ -276,13 +250,13 @@ fn a_recorded_session_replays_like_the_live_stream_and_keeps_secrets_out() {
 
     // the pod's secret (in the alerted tail's environ): never in the file, named as redacted
     // (snapshots are masked at the source; --record-secrets is checked on an inspection, tests/tui_session.rs)
-    let bytes = decompressed(&file);
+    let bytes = support::session_bytes(&file);
     assert!(
-        !contains(&bytes, containerd::SECRET_ENV.1),
+        !support::holds(&bytes, containerd::SECRET_ENV.1),
         "the secret value is in the recording"
     );
     assert!(
-        contains(&bytes, containerd::SECRET_ENV.0),
+        support::holds(&bytes, containerd::SECRET_ENV.0),
         "the redaction names the variable"
     );
     let (_, out, _) = ktriage(&["replay", f, "--json"]);

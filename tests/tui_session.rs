@@ -9,10 +9,8 @@ mod support;
 #[path = "support/tmux.rs"]
 mod tmux;
 
-use std::path::Path;
 use std::process::Command;
 
-use ktriage::session::{Record, SessionReader};
 use support::bpf_available;
 use tmux::Tmux;
 
@@ -45,26 +43,6 @@ fn inspect_pod_environ(tm: &Tmux, pod: &containerd::ContainerdPod) -> String {
     tm.wait_for("the Fds tab", |s| s.contains("fd "));
     tm.keys(&["Tab"]);
     tm.wait_for("the Environ tab", |s| s.contains(containerd::SECRET_ENV.0))
-}
-
-fn bytes_of(path: &Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for r in SessionReader::open(path).expect("session") {
-        match r.expect("undamaged") {
-            Record::Other { bytes, .. } => all.extend(bytes),
-            Record::Note { text, .. } => all.extend(text.into_bytes()),
-            Record::Redacted { names, .. } => all.extend(names.join("\n").into_bytes()),
-            Record::Kernel(b) => b
-                .events
-                .iter()
-                .for_each(|e| e.bufs.iter().for_each(|x| all.extend_from_slice(&x.bytes))),
-        }
-    }
-    all
-}
-
-fn has(hay: &[u8], s: &str) -> bool {
-    hay.windows(s.len()).any(|w| w == s.as_bytes())
 }
 
 /// The body of a screen: everything above the replay bar and the status line.
@@ -103,16 +81,16 @@ fn a_recorded_tui_session_replays_to_the_same_screen() {
     tm.wait_for("exit", |s| s.contains("EXIT=0"));
     drop(tm);
 
-    let bytes = bytes_of(&file);
+    let bytes = support::session_bytes(&file);
     assert!(
-        !has(&bytes, containerd::SECRET_ENV.1),
+        !support::holds(&bytes, containerd::SECRET_ENV.1),
         "the value is redacted"
     );
     assert!(
-        has(&bytes, containerd::SECRET_ENV.0),
+        support::holds(&bytes, containerd::SECRET_ENV.0),
         "the name says what was redacted"
     );
-    assert!(has(&bytes, NOTE));
+    assert!(support::holds(&bytes, NOTE));
 
     // the replay reaches the same screen, with the note on the timeline and in the status line
     let tm = tui("replay", &format!("replay {f}"));
@@ -175,7 +153,7 @@ fn a_recorded_tui_session_replays_to_the_same_screen() {
     tm.keys(&["q"]);
     tm.wait_for("exit", |s| s.contains("EXIT=0"));
     assert!(
-        has(&bytes_of(&kept), containerd::SECRET_ENV.1),
+        support::holds(&support::session_bytes(&kept), containerd::SECRET_ENV.1),
         "kept on request"
     );
     let o = Command::new(BIN)

@@ -182,3 +182,33 @@ pub fn strace_c(args: &[&str]) -> std::collections::BTreeMap<String, (u64, u64)>
 }
 
 static STRACE_RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Every record of a session file as it holds them decompressed: serialized events, notes,
+/// redacted names, kernel buffers and comms (to look for what must not be there).
+#[allow(dead_code)]
+pub fn session_bytes(path: &std::path::Path) -> Vec<u8> {
+    use ktriage::session::{Record, SessionReader};
+    let mut all = Vec::new();
+    for r in SessionReader::open(path).expect("session file") {
+        match r.expect("an undamaged file") {
+            Record::Kernel(b) => {
+                for e in b.events {
+                    all.extend_from_slice(&e.comm);
+                    for buf in e.bufs {
+                        all.extend_from_slice(&buf.bytes);
+                    }
+                }
+            }
+            Record::Other { bytes, .. } => all.extend_from_slice(&bytes),
+            Record::Note { text, .. } => all.extend_from_slice(text.as_bytes()),
+            Record::Redacted { names, .. } => all.extend_from_slice(names.join("\n").as_bytes()),
+        }
+    }
+    all
+}
+
+/// Whether `hay` holds the bytes of `needle`.
+#[allow(dead_code)]
+pub fn holds(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
