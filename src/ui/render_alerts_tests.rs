@@ -81,12 +81,7 @@ fn alert_text_is_escaped() {
         if w >= 200 {
             assert!(screen.contains(r"/etc/shadow\x1b[2J)"), "{screen}");
         }
-        let raw = t
-            .backend()
-            .buffer()
-            .content
-            .iter()
-            .any(|c| c.symbol().chars().any(char::is_control));
+        let raw = super::test_support::has_control(t.backend().buffer());
         assert!(!raw, "a control character reached the screen");
     }
 }

@@ -165,12 +165,7 @@ fn inspect_escapes_hostile_process_text() {
     for tab in Tab::ALL {
         let s = ts::inspect_state(ts::HOSTILE_PID, tab, Some(Ok(ins.clone())));
         let t = draw(&s, &ts::theme("mono"), 200, 50);
-        let raw = t
-            .backend()
-            .buffer()
-            .content
-            .iter()
-            .any(|c| c.symbol().chars().any(char::is_control));
+        let raw = super::test_support::has_control(t.backend().buffer());
         assert!(!raw, "a control character reached the screen on {tab:?}");
         if tab == Tab::Overview {
             let screen = text(t.backend().buffer());
@@ -183,12 +178,7 @@ fn inspect_escapes_hostile_process_text() {
         inspected(Tab::Root),
     ] {
         let t = draw(&s, &ts::theme("mono"), 200, 50);
-        let raw = t
-            .backend()
-            .buffer()
-            .content
-            .iter()
-            .any(|c| c.symbol().chars().any(char::is_control));
+        let raw = super::test_support::has_control(t.backend().buffer());
         assert!(!raw, "{}", text(t.backend().buffer()));
     }
 }

@@ -3,7 +3,7 @@
 pub mod alerts;
 mod dump;
 
-pub use dump::{draw, dump, styles, text};
+pub use dump::{draw, dump, has_control, styles, text};
 
 use std::ffi::OsString;
 use std::sync::Arc;

@@ -20,6 +20,13 @@ pub fn draw(state: &AppState, theme: &Theme, width: u16, height: u16) -> Termina
     t
 }
 
+/// Whether any cell of `buf` holds a control character (a terminal escape that reached the screen).
+pub fn has_control(buf: &Buffer) -> bool {
+    buf.content
+        .iter()
+        .any(|c| c.symbol().chars().any(char::is_control))
+}
+
 /// The screen as text (trailing blanks trimmed).
 pub fn text(buf: &Buffer) -> String {
     let (w, h) = (buf.area.width, buf.area.height);
