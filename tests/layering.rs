@@ -34,7 +34,7 @@ const ORDER: &[&[&str]] = &[
     &["posture"],
     &["app"],
     &["runtime"],
-    &["session"],
+    &["session", "scap"],
     &["drill"],
     &["ui"],
     &["cli", "headless"],
