@@ -129,6 +129,9 @@ impl Mapper {
             EventKind::Exit => self.exit(e),
             EventKind::Syscall => {
                 let name = crate::collector::syscalls::name(e.nr);
+                if name == Some("chdir") && e.ret == 0 && text(e, 0).starts_with(b"/") {
+                    self.thread(e).cwd = text(e, 0).to_vec();
+                }
                 match name.and_then(|n| self.syscall(n, e).map(|r| (n, r))) {
                     Some((n, recs)) => Mapped::Events(n, recs),
                     None => Mapped::Skipped(

@@ -148,12 +148,6 @@ impl Mapper {
                 let enter = p().i64(fd(a[0])).u32(layout::clone_flags(a[1]));
                 self.pair(e, ev::SETNS, enter, res())
             }
-            "bpf" => {
-                // DYNAMIC: index 0 an fd, 1 an error
-                let mut dynamic = vec![u8::from(r < 0)];
-                dynamic.extend_from_slice(&r.to_le_bytes());
-                self.pair(e, ev::BPF, p().i64(a[0] as i64), p().bytes(&dynamic))
-            }
             "socket" => {
                 let enter = p().u32(a[0] as u32).u32(a[1] as u32).u32(a[2] as u32);
                 self.pair(e, ev::SOCKET, enter, res())
