@@ -1,7 +1,7 @@
 //! `ktriage export` read back by the real `sysdig -r` (0.29.3): a session recorded live on the real
 //! kernel (a unique file opened, a local connect, a fork and an exec with a unique argv) shows in
 //! sysdig with the same event types, thread ids, path, address and argv as `replay --json` gives;
-//! a made-up session's process list names its threads there; `-o` refuses a symlink, a FIFO and
+//! a made-up session's process list names its threads there and its cgroups their container; `-o` refuses a symlink, a FIFO and
 //! an existing file (unless --force); a cut session is exported up to the cut (exit 1), and what
 //! is not a session exports nothing (exit 2).
 
@@ -15,7 +15,7 @@ use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 
-use scap::{BIN, dump, ktriage, made_up_session, s, scap_name, sysdig, tid};
+use scap::{BIN, CONTAINER, dump, export, ktriage, made_up_session, s, scap_name, sysdig, tid};
 use serde_json::Value;
 use support::{bpf_available, sysdig_available};
 
@@ -70,12 +70,7 @@ fn a_live_session_exported_shows_the_same_events_in_sysdig() {
     unsafe { libc::kill(rec.id() as i32, libc::SIGINT) };
     assert!(rec.wait().expect("wait").success(), "{:?}", drain.join());
 
-    let (code, _, err) = ktriage(&[
-        "export",
-        ktr.to_str().unwrap(),
-        "-o",
-        scap.to_str().unwrap(),
-    ]);
+    let (code, err) = export(&ktr, &scap);
     assert!(code == 0 || code == 1, "{err}");
     assert!(err.contains("exported"), "summary line: {err}");
     let mode = std::fs::metadata(&scap).unwrap().permissions().mode() & 0o777;
@@ -177,12 +172,7 @@ fn a_made_up_session_reads_back_in_sysdig_with_its_process_list() {
     let dir = tempfile::tempdir().unwrap();
     let (ktr, scap) = (dir.path().join("m.ktr"), dir.path().join("m.scap"));
     made_up_session(&ktr);
-    let (code, _, err) = ktriage(&[
-        "export",
-        ktr.to_str().unwrap(),
-        "-o",
-        scap.to_str().unwrap(),
-    ]);
+    let (code, err) = export(&ktr, &scap);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("openat 1") && err.contains("execve 1"),
@@ -203,6 +193,11 @@ fn a_made_up_session_reads_back_in_sysdig_with_its_process_list() {
         "named by the process list"
     );
     assert_eq!(s(o, "fd.name"), "/made/up/path");
+    assert_eq!(
+        s(o, "container.id"),
+        &CONTAINER[..12],
+        "from the cgroups written"
+    );
     let c = ev
         .iter()
         .find(|e| s(e, "evt.type") == "connect" && s(e, "evt.dir") == "<")
@@ -213,6 +208,11 @@ fn a_made_up_session_reads_back_in_sysdig_with_its_process_list() {
         .find(|e| s(e, "evt.type") == "execve" && s(e, "evt.dir") == "<")
         .expect("exec");
     assert_eq!(tid(x), 4300);
+    assert_eq!(
+        s(x, "container.id"),
+        &CONTAINER[..12],
+        "the child's, from the clone"
+    );
     assert!(s(x, "proc.args").contains("made-up-arg"), "{x}");
     assert!(
         !s(x, "proc.args").contains("hunter2"),
@@ -276,7 +276,7 @@ fn a_cut_session_exports_up_to_the_cut_and_a_non_session_nothing() {
     let cut = dir.path().join("cut.ktr");
     std::fs::write(&cut, &full[..full.len() - 30]).unwrap();
     let out = dir.path().join("cut.scap");
-    let (code, _, err) = ktriage(&["export", cut.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let (code, err) = export(&cut, &out);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("damaged"), "{err}");
     assert!(out.exists(), "what came before the cut is exported");
@@ -284,11 +284,23 @@ fn a_cut_session_exports_up_to_the_cut_and_a_non_session_nothing() {
         let o = Command::new("sysdig").arg("-r").arg(&out).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
+    let flipped = dir.path().join("flip.ktr");
+    let mut b = full.clone();
+    let mid = b.len() / 2;
+    b[mid] ^= 0xff;
+    std::fs::write(&flipped, &b).unwrap();
+    let out = dir.path().join("flip.scap");
+    let (code, err) = export(&flipped, &out);
+    assert_eq!(code, 1, "a changed byte: exported up to it: {err}");
+    assert!(
+        err.contains("damaged") && err.contains("hash mismatch"),
+        "{err}"
+    );
     for bad in [&b"not a session"[..], &full[..20], b""] {
         let f = dir.path().join("bad.ktr");
         std::fs::write(&f, bad).unwrap();
         let o = dir.path().join("bad.scap");
-        let (code, _, err) = ktriage(&["export", f.to_str().unwrap(), "-o", o.to_str().unwrap()]);
+        let (code, err) = export(&f, &o);
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("bad.ktr"), "names the file: {err}");
         assert!(!o.exists(), "nothing written for a non-session");

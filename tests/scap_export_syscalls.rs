@@ -7,7 +7,7 @@ mod scap;
 mod support;
 
 use ktriage::model::{EventKind, SysEvent};
-use scap::{ktriage, s, sockaddr, sysdig, sysev, tid, write_session};
+use scap::{export, s, sockaddr, sysdig, sysev, tid, write_session};
 use serde_json::Value;
 use support::sysdig_available;
 
@@ -255,12 +255,7 @@ fn every_mapped_syscall_reads_back_in_sysdig_under_its_name() {
         b"",
     ));
     write_session(&ktr, events);
-    let (code, _, err) = ktriage(&[
-        "export",
-        ktr.to_str().unwrap(),
-        "-o",
-        scap.to_str().unwrap(),
-    ]);
+    let (code, err) = export(&ktr, &scap);
     assert_eq!(code, 1, "a skipped record makes it partial: {err}");
     assert!(
         err.contains("skipped 1 records") && err.contains("memfd_create 1"),

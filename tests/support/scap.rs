@@ -22,10 +22,21 @@ pub fn ktriage(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `ktriage export SESSION -o OUT`: exit code and stderr.
+pub fn export(session: &Path, out: &Path) -> (i32, String) {
+    let (code, _, err) = ktriage(&[
+        "export",
+        session.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    (code, err)
+}
+
 /// Fields sysdig prints for every event of `scap`, one JSON object each.
 pub fn sysdig(scap: &Path) -> Vec<Value> {
     // `*`: every event, also those without some of the fields
-    let fmt = "*%evt.num %evt.type %evt.dir %thread.tid %proc.pid %proc.name %proc.exe %proc.args %fd.name %evt.res %evt.info";
+    let fmt = "*%evt.num %evt.type %evt.dir %thread.tid %proc.pid %proc.name %proc.exe %proc.args %fd.name %evt.res %container.id %evt.info";
     let o = Command::new("sysdig")
         .arg("-r")
         .arg(scap)
@@ -48,6 +59,9 @@ pub fn s<'a>(v: &'a Value, k: &str) -> &'a str {
 pub fn tid(v: &Value) -> u64 {
     v["thread.tid"].as_u64().unwrap_or(0)
 }
+
+/// The container (64 hex) of the made-up session's cgroup.
+pub const CONTAINER: &str = "4b7c9e1f2a3d4c5b6a7980f1e2d3c4b5a6978f0e1d2c3b4a5968f7e6d5c4b3a2";
 
 pub const BOOT: u64 = 5_000_000_000;
 
@@ -101,7 +115,7 @@ pub fn write_session(path: &Path, events: Vec<SysEvent>) {
         .unwrap();
     let cgroups = vec![CgroupInfo {
         id: 9,
-        path: Some("/made".into()),
+        path: Some(format!("/kubepods/besteffort/pod5e2d/{CONTAINER}")),
         container_id: None,
     }];
     w.write(&Record::Kernel(KernelBatch { cgroups, events }))

@@ -81,6 +81,27 @@ pub fn exec_argv(e: &SysEvent) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The parameters execve and clone exits begin with: `res`, then thread `t` (exe, args, ids, cwd,
+/// then fd limit, page faults and memory, never recorded: 0, then comm and cgroups).
+fn process_params(res: i64, t: &Thread) -> Params {
+    Params::new()
+        .i64(res)
+        .str(&t.exe)
+        .bytes(&t.args)
+        .i64(i64::from(t.tid))
+        .i64(i64::from(t.pid))
+        .i64(i64::from(t.ptid))
+        .str(&t.cwd)
+        .i64(0) // fdlimit
+        .i64(0) // page faults major
+        .i64(0) // page faults minor
+        .u32(0) // vm size
+        .u32(0) // vm rss
+        .u32(0) // vm swap
+        .str(&t.comm)
+        .bytes(&t.cgroups)
+}
+
 impl Mapper {
     fn wall(&self, boot_ns: u64) -> u64 {
         let w = self.wall_offset + i128::from(boot_ns);
@@ -150,22 +171,7 @@ impl Mapper {
         } else {
             (0, u32::MAX)
         };
-        Params::new()
-            .i64(res)
-            .str(&t.exe)
-            .bytes(&t.args)
-            .i64(i64::from(t.tid))
-            .i64(i64::from(t.pid))
-            .i64(i64::from(t.ptid))
-            .str(&t.cwd)
-            .i64(0) // fdlimit
-            .i64(0) // page faults major
-            .i64(0) // page faults minor
-            .u32(0) // vm size
-            .u32(0) // vm rss
-            .u32(0) // vm swap
-            .str(&t.comm)
-            .bytes(&t.cgroups)
+        process_params(res, t)
             .bytes(b"") // env: never recorded
             .u32(tty)
             .i64(0) // pgid: not recorded
@@ -223,22 +229,7 @@ impl Mapper {
         child.vpid = if thread { parent.vpid } else { ctgid };
         self.table.threads.insert(ctid, child);
         let flags = if thread { layout::CL_THREAD } else { 0 };
-        let exit = Params::new()
-            .i64(i64::from(ctid))
-            .str(&parent.exe)
-            .bytes(&parent.args)
-            .i64(i64::from(parent.tid))
-            .i64(i64::from(parent.pid))
-            .i64(i64::from(parent.ptid))
-            .str(&parent.cwd)
-            .i64(0) // fdlimit
-            .i64(0)
-            .i64(0)
-            .u32(0)
-            .u32(0)
-            .u32(0)
-            .str(&parent.comm)
-            .bytes(&parent.cgroups)
+        let exit = process_params(i64::from(ctid), &parent)
             .u32(flags)
             .u32(parent.uid)
             .u32(parent.gid)

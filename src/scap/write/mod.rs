@@ -21,7 +21,7 @@ pub use procs::{Table, Thread};
 
 use crate::app::Event;
 use crate::model::{EventKind, KernelBatch};
-use crate::session::{Header, Item, ItemDecoder, SessionReader};
+use crate::session::{Header, Item};
 
 /// What an export wrote and left out.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -57,15 +57,8 @@ pub enum ExportError {
 
 /// The session's items in order, then `Err(damage)` if it ends early.
 fn items(path: &Path) -> Result<(Header, impl Iterator<Item = Result<Item, String>>), ExportError> {
-    let reader = SessionReader::open(path)
-        .map_err(|e| ExportError::Session(crate::session::located(path, &e)))?;
-    let header = reader.header().clone();
-    let mut dec = ItemDecoder::default();
-    let it = reader.map(move |r| match r {
-        Ok(rec) => dec.item(rec).map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    });
-    Ok((header, it))
+    crate::session::entry::items(path)
+        .map_err(|e| ExportError::Session(crate::session::located(path, &e)))
 }
 
 /// The kernel batches and /proc polls of the session, until the damage.
