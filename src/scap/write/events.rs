@@ -56,29 +56,15 @@ pub(super) fn resolve_flags(l: u64) -> u32 {
         .fold(0, |a, (_, p)| a | p)
 }
 
-/// argv of an exec record, secret-shaped arguments masked (a masked one is written masked).
+/// argv of an exec record, secret-shaped arguments masked (as the recorder masks them, also in a
+/// file recorded with `--record-secrets`).
 pub fn exec_argv(e: &SysEvent) -> Vec<Vec<u8>> {
-    let raw = &e.bufs[1].bytes;
-    let mut parts: Vec<&[u8]> = raw.split(|b| *b == 0).collect();
-    if parts.last().is_some_and(|p| p.is_empty()) {
+    let buf = crate::app::redact_event::mask_exec(e).unwrap_or_else(|| e.bufs[1].bytes.clone());
+    let mut parts: Vec<Vec<u8>> = buf.split(|b| *b == 0).map(<[u8]>::to_vec).collect();
+    if parts.last().is_some_and(Vec::is_empty) {
         parts.pop();
     }
-    let lossy: Vec<String> = parts
-        .iter()
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect();
-    let masked = crate::redact::mask_argv(&lossy);
     parts
-        .iter()
-        .zip(lossy.iter().zip(&masked))
-        .map(|(raw, (l, m))| {
-            if l == m {
-                raw.to_vec()
-            } else {
-                m.as_bytes().to_vec()
-            }
-        })
-        .collect()
 }
 
 /// The parameters execve and clone exits begin with: `res`, then thread `t` (exe, args, ids, cwd,

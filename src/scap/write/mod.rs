@@ -3,7 +3,8 @@
 //! event), then every kernel record as the events sysdig expects, at wall-clock times.
 //!
 //! Two streaming passes over the session: the first builds the process list and the cgroup names,
-//! the second writes. Reading stops at the first damage; what came before it is exported.
+//! the second writes, each kernel batch in time order. Reading stops at the first damage; what came
+//! before it is exported.
 
 mod block;
 mod events;
@@ -125,6 +126,42 @@ fn first_pass(path: &Path) -> Result<(Table, HashMap<u64, Vec<u8>>), ExportError
     Ok((table, cgroups))
 }
 
+/// A batch's events in time order, as a driver would have written them (a batch is in ring-buffer
+/// order, per CPU, and enters are dated at the call's start), each thread's own events kept in their
+/// order whatever their times say (an enter always before its exit).
+fn time_order(recs: Vec<Rec>) -> Vec<Rec> {
+    use std::cmp::Reverse;
+    use std::collections::hash_map::Entry;
+    use std::collections::{BinaryHeap, VecDeque};
+    let n = recs.len();
+    let mut by_tid: HashMap<u64, VecDeque<Rec>> = HashMap::new();
+    let mut first: Vec<u64> = Vec::new();
+    for r in recs {
+        match by_tid.entry(r.tid) {
+            Entry::Occupied(q) => q.into_mut().push_back(r),
+            Entry::Vacant(v) => {
+                first.push(r.tid);
+                v.insert(VecDeque::from([r]));
+            }
+        }
+    }
+    // (time of the thread's next event, the thread's rank in the batch)
+    let mut heads: BinaryHeap<Reverse<(u64, usize)>> = first
+        .iter()
+        .enumerate()
+        .map(|(rank, t)| Reverse((by_tid[t][0].ts, rank)))
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    while let Some(Reverse((_, rank))) = heads.pop() {
+        let q = by_tid.get_mut(&first[rank]).expect("a queued thread");
+        out.extend(q.pop_front());
+        if let Some(next) = q.front() {
+            heads.push(Reverse((next.ts, rank)));
+        }
+    }
+    out
+}
+
 /// Exports the session at `session` to `out` as a capture.
 pub fn export(session: &Path, out: impl Write) -> Result<Exported, ExportError> {
     let (table, cgroups) = first_pass(session)?;
@@ -154,18 +191,20 @@ pub fn export(session: &Path, out: impl Write) -> Result<Exported, ExportError> 
         let Event::Kernel(batch) = ev else {
             return Ok(());
         };
+        let mut recs = Vec::with_capacity(batch.events.len() * 2);
         for e in &batch.events {
             match mapper.map(e) {
-                Mapped::Events(name, recs) => {
-                    for r in &recs {
-                        w.event(r.ts, r.tid, r.ty, &r.params)
-                            .map_err(|err| werr(&w, err))?;
-                    }
-                    done.events += recs.len() as u64;
+                Mapped::Events(name, r) => {
+                    recs.extend(r);
                     *done.written.entry(name.to_string()).or_default() += 1;
                 }
                 Mapped::Skipped(name) => *done.skipped.entry(name).or_default() += 1,
             }
+        }
+        done.events += recs.len() as u64;
+        for r in &time_order(recs) {
+            w.event(r.ts, r.tid, r.ty, &r.params)
+                .map_err(|err| werr(&w, err))?;
         }
         Ok(())
     })?;

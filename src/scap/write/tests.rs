@@ -163,26 +163,29 @@ fn a_session_exports_as_framed_blocks_with_each_record_as_its_events() {
     let bl = blocks(&out);
     let types: Vec<u32> = bl.iter().map(|(t, _)| *t).collect();
     assert_eq!(&types[..3], &[layout::SHB, layout::MI, layout::PL_V9]);
-    let ev_ids: Vec<u16> = bl[3..]
-        .iter()
-        .map(|(t, body)| {
-            assert_eq!(*t, layout::EV_V2);
-            u16::from_le_bytes([body[22], body[23]])
-        })
-        .collect();
+    let ids_of = |t: u64| -> Vec<u16> {
+        bl[3..]
+            .iter()
+            .filter(|(_, body)| u64::from_le_bytes(body[10..18].try_into().unwrap()) == t)
+            .map(|(ty, body)| {
+                assert_eq!(*ty, layout::EV_V2);
+                u16::from_le_bytes([body[22], body[23]])
+            })
+            .collect()
+    };
     use layout::ev;
-    let want = [
+    let parent = [
         ev::OPENAT_2.0,
         ev::OPENAT_2.1,
         ev::CONNECT.0,
         ev::CONNECT.1,
         ev::CLONE_20.0,
         ev::CLONE_20.1,
-        ev::EXECVE_19.0,
-        ev::EXECVE_19.1,
-        ev::PROCEXIT_1,
     ];
-    assert_eq!(ev_ids, want);
+    let child = [ev::EXECVE_19.0, ev::EXECVE_19.1, ev::PROCEXIT_1];
+    assert_eq!(ids_of(4242), parent, "each thread's events in their order");
+    assert_eq!(ids_of(4243), child);
+    let want = [&parent[..], &child[..]].concat();
     assert_eq!(done.events, want.len() as u64);
     assert_eq!(done.skipped.get("memfd_create"), Some(&1));
     assert_eq!(done.written.get("execve"), Some(&1));
@@ -191,9 +194,15 @@ fn a_session_exports_as_framed_blocks_with_each_record_as_its_events() {
         "python3 known before its first event; its child is born later"
     );
     // the enter is at the call's start, the exit at its end, both on the wall clock
-    let ts = |i: usize| u64::from_le_bytes(bl[i].1[2..10].try_into().unwrap());
-    assert_eq!(ts(4), WALL + 1_000);
-    assert_eq!(ts(3), WALL + 500);
+    let ts = |id: u16| {
+        let (_, b) = bl[3..]
+            .iter()
+            .find(|(_, b)| u16::from_le_bytes([b[22], b[23]]) == id)
+            .unwrap();
+        u64::from_le_bytes(b[2..10].try_into().unwrap())
+    };
+    assert_eq!(ts(ev::OPENAT_2.0), WALL + 500, "the open's enter");
+    assert_eq!(ts(ev::OPENAT_2.1), WALL + 1_000, "and its exit");
     let text = String::from_utf8_lossy(&out);
     assert!(text.contains("/tmp/uniq-file"));
     assert!(text.contains("uniq-arg"));
@@ -266,4 +275,19 @@ fn open_flags_are_the_libs_bits() {
         layout::clone_flags(0x0001_0000 | 0x100),
         layout::CL_THREAD & ((1 << 13) | (1 << 15))
     );
+}
+
+#[test]
+fn a_batch_is_written_in_time_order_each_thread_in_its_own_order() {
+    let r = |tid: u64, ts: u64| Rec {
+        ts,
+        tid,
+        ty: 0,
+        params: layout::Params::new(),
+    };
+    let got: Vec<(u64, u64)> = time_order(vec![r(1, 10), r(2, 5), r(1, 20), r(2, 15), r(1, 12)])
+        .iter()
+        .map(|x| (x.tid, x.ts))
+        .collect();
+    assert_eq!(got, [(2, 5), (1, 10), (2, 15), (1, 20), (1, 12)]);
 }
