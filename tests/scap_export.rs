@@ -15,6 +15,7 @@ use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 
+use ktriage::model::EventKind;
 use scap::{BIN, CONTAINER, dump, export, ktriage, made_up_session, s, scap_name, sysdig, tid};
 use serde_json::Value;
 use support::{bpf_available, sysdig_available};
@@ -305,4 +306,60 @@ fn a_cut_session_exports_up_to_the_cut_and_a_non_session_nothing() {
         assert!(err.contains("bad.ktr"), "names the file: {err}");
         assert!(!o.exists(), "nothing written for a non-session");
     }
+}
+
+/// A tmpfs of 64 KiB mounted for the test, unmounted when dropped.
+struct SmallFs(std::path::PathBuf);
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_write_error_leaves_no_capture_behind() {
+    let t = "a_write_error_leaves_no_capture_behind";
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        let msg = format!("SKIPPED {t}: needs root to mount a small tmpfs");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{msg} (a skip is a failure under CI=true)"
+        );
+        eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+        return;
+    }
+    let _fs = SmallFs(mnt.clone());
+    let ktr = dir.path().join("big.ktr");
+    let path = format!("/{}\0", "p".repeat(200));
+    let opens = (0..2000)
+        .map(|_| {
+            scap::sysev(
+                EventKind::Syscall,
+                "openat",
+                4242,
+                3,
+                [(-100i64) as u64, 0, 0, 0, 0, 0],
+                path.as_bytes(),
+                b"",
+            )
+        })
+        .collect();
+    scap::write_session(&ktr, opens);
+    let out = mnt.join("big.scap");
+    let (code, err) = export(&ktr, &out);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("writing the capture at byte") && err.contains("No space left"),
+        "{err}"
+    );
+    assert!(!out.exists(), "the cut capture is removed");
 }

@@ -19,13 +19,17 @@ pub enum ExportFail {
 }
 
 /// Exports `session` to a new file `out` (`existing`: whether a regular file there may be replaced).
-/// The session is opened first: an unreadable one creates no file.
+/// The session is opened first: an unreadable one creates no file; a failed write removes it.
 pub fn run(session: &Path, out: &Path, existing: Existing) -> Result<Exported, ExportFail> {
     crate::session::SessionReader::open(session).map_err(|e| {
         ExportFail::Export(ExportError::Session(crate::session::located(session, &e)))
     })?;
     let file = create_output("-o", out, existing)?;
-    Ok(export(session, file)?)
+    export(session, file).map_err(|e| {
+        // a capture cut short by a write error is not left behind (unlink: never follows a symlink)
+        let _ = std::fs::remove_file(out);
+        e.into()
+    })
 }
 
 fn counts(m: &BTreeMap<String, u64>) -> String {
