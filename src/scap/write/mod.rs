@@ -78,12 +78,14 @@ fn walk(
 }
 
 /// First pass: the cgroups, and the threads as they were before their first event (from the /proc
-/// polls and the first record of every thread not born during the recording).
+/// polls, the first record of every thread not born during the recording, and the rule engine's
+/// facts of a process that has not exec'd yet).
 fn first_pass(path: &Path) -> Result<(Table, HashMap<u64, Vec<u8>>), ExportError> {
     let (_, it) = items(path)?;
     let mut table = Table::default();
     let mut cgroups: HashMap<u64, Vec<u8>> = HashMap::new();
     let mut born: HashSet<u32> = HashSet::new();
+    let mut execed: HashSet<u32> = HashSet::new();
     walk(it, |ev| {
         match ev {
             Event::Processes(rows) => {
@@ -92,6 +94,18 @@ fn first_pass(path: &Path) -> Result<(Table, HashMap<u64, Vec<u8>>), ExportError
                         .threads
                         .entry(p.pid)
                         .or_insert_with(|| Thread::from_proc(p));
+                }
+            }
+            // the engine's facts of a process, as it was before the recording when it has not
+            // exec'd since (argv, exe path, cwd)
+            Event::Alerts(alerts) => {
+                for f in alerts.iter().filter_map(|a| a.facts.as_deref()) {
+                    if born.contains(&f.pid) || execed.contains(&f.pid) {
+                        continue;
+                    }
+                    if let Some(t) = table.threads.get_mut(&f.pid) {
+                        t.learn(f);
+                    }
                 }
             }
             Event::Kernel(KernelBatch {
@@ -114,8 +128,14 @@ fn first_pass(path: &Path) -> Result<(Table, HashMap<u64, Vec<u8>>), ExportError
                             t.cgroups = cg.to_vec();
                         }
                     }
-                    if e.kind == EventKind::Fork {
-                        born.insert(e.args[1] as u32);
+                    match e.kind {
+                        EventKind::Fork => {
+                            born.insert(e.args[1] as u32);
+                        }
+                        EventKind::Exec => {
+                            execed.insert(e.pid);
+                        }
+                        _ => {}
                     }
                 }
             }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::layout::{MAX_ARGS, MAX_PATH};
+use crate::model::facts::ProcFacts;
 use crate::model::{ProcInfo, SysEvent};
 
 /// One thread: what a process list entry and a clone or execve exit carry.
@@ -83,6 +84,23 @@ impl Thread {
             uid: p.uid,
             vpid: p.pid,
             ..Thread::default()
+        }
+    }
+
+    /// What the rule engine knew of the process (argv, exe path, cwd, gid, vpid), argv masked.
+    pub fn learn(&mut self, f: &ProcFacts) {
+        let argv = crate::redact::mask_argv(&f.argv);
+        if let Some((first, rest)) = argv.split_first() {
+            self.exe = first.as_bytes().to_vec();
+            self.args = rest.iter().flat_map(|a| a.bytes().chain([0])).collect();
+        }
+        self.exepath = f.exepath.as_bytes().to_vec();
+        if let Some(cwd) = &f.cwd {
+            self.cwd = cwd.as_bytes().to_vec();
+        }
+        self.gid = f.gid;
+        if f.vpid != 0 && self.tid == self.pid {
+            self.vpid = f.vpid;
         }
     }
 

@@ -291,3 +291,80 @@ fn a_batch_is_written_in_time_order_each_thread_in_its_own_order() {
         .collect();
     assert_eq!(got, [(2, 5), (1, 10), (2, 15), (1, 20), (1, 12)]);
 }
+
+#[test]
+fn the_engines_facts_fill_the_process_list_until_the_process_execs() {
+    use crate::model::alert::{Alert, AlertOrigin, Priority};
+    use crate::model::facts::ProcFacts;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("s.ktr");
+    let mut w = SessionWriter::create(&f, header(), WriterOpts::default()).unwrap();
+    let row = |pid: u32| ProcInfo {
+        pid,
+        ppid: 1,
+        comm: "python3".into(),
+        ..ProcInfo::default()
+    };
+    w.write(&other(
+        BOOT,
+        &Entry::Event(Event::Processes(vec![row(4242), row(4250)])),
+    ))
+    .unwrap();
+    let alert = |pid: u32, arg: &str| Alert {
+        time_ns: WALL,
+        rule: "r".into(),
+        priority: Priority::Warning,
+        source: "syscall".into(),
+        hostname: String::new(),
+        output: String::new(),
+        output_fields: Default::default(),
+        tags: Vec::new(),
+        origin: AlertOrigin::Engine,
+        pid: Some(pid),
+        container_id: None,
+        facts: Some(std::sync::Arc::new(ProcFacts {
+            pid,
+            argv: vec![
+                "python3".into(),
+                arg.into(),
+                "--token=ghp_abcdefghijklmnopqrstuvwxyz0123456789".into(),
+            ],
+            cwd: Some("/srv/app".into()),
+            exepath: "/usr/bin/python3.11".into(),
+            ..ProcFacts::default()
+        })),
+    };
+    // 4250 execs before its alert: the alert's argv is its new program's, not its first
+    let mut exec = workload()[3].clone();
+    exec.pid = 4250;
+    exec.tid = 4250;
+    w.write(&Record::Kernel(KernelBatch {
+        cgroups: Vec::new(),
+        events: vec![exec],
+    }))
+    .unwrap();
+    w.write(&other(
+        BOOT,
+        &Entry::Event(Event::Alerts(vec![
+            alert(4242, "app.py"),
+            alert(4250, "later.py"),
+        ])),
+    ))
+    .unwrap();
+    w.finish().unwrap();
+    let mut out = Vec::new();
+    export(&f, &mut out).unwrap();
+    let pl = &blocks(&out)[2].1;
+    let text = String::from_utf8_lossy(pl);
+    assert!(
+        text.contains("app.py")
+            && text.contains("/srv/app")
+            && text.contains("/usr/bin/python3.11"),
+        "{text:?}"
+    );
+    assert!(
+        !text.contains("later.py"),
+        "facts of after an exec are not the process's first state"
+    );
+    assert!(!text.contains("ghp_abcdefghij"), "argv masked");
+}
