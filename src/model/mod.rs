@@ -113,8 +113,11 @@ pub struct CollectorStats {
     pub kernel_dropped: u64,
     /// Aggregation updates lost (aggregation map full).
     pub agg_full: u64,
-    /// Syscalls counted without a duration (no matching entry time).
+    /// Syscalls of timed threads counted without a duration (began before timing was on).
     pub untimed: u64,
+    /// Syscall entry times taken (entry-side work; none while timing is off).
+    #[serde(default)]
+    pub timed_entries: u64,
     /// Records read from the ring buffer.
     pub received: u64,
     /// Records read but not decodable (never expected; counted, not hidden).
