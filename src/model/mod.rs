@@ -118,6 +118,9 @@ pub struct CollectorStats {
     /// Syscall entry times taken (entry-side work; none while timing is off).
     #[serde(default)]
     pub timed_entries: u64,
+    /// Whether the probes measure syscall time now.
+    #[serde(default)]
+    pub timing: bool,
     /// Records read from the ring buffer.
     pub received: u64,
     /// Records read but not decodable (never expected; counted, not hidden).
