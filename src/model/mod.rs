@@ -80,7 +80,7 @@ pub struct SysEvent {
     pub ts_ns: u64,
     /// cgroup v2 id.
     pub cgroup_id: u64,
-    /// Syscall time, entry to exit (0 when unknown).
+    /// Syscall time, entry to exit (0 when unknown or syscall timing is off).
     pub duration_ns: u64,
     /// Return value (syscall) or exit code (exit).
     pub ret: i64,
