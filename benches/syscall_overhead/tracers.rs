@@ -89,7 +89,8 @@ pub fn partial_ktriage(progs: &[(&str, &str)], timing: bool) -> Ebpf {
 /// `KT_EXTRA_OBJ=path.o KT_EXTRA_PROGS=prog@tracepoint[,...]`: loads a candidate
 /// object (e.g. a modified ktriage.bpf.c built with build.sh's flags) and attaches
 /// the listed tp_btf programs. A `CONFIG` map is set up as ktriage's loader does
-/// (own tgid, no filters) and a `STREAM` map gets the default stream set.
+/// (own tgid, no filters; the timing flag with `KT_EXTRA_TIMING=1`) and a
+/// `STREAM` map gets the default stream set.
 pub fn extra_object() -> Ebpf {
     let path = std::env::var("KT_EXTRA_OBJ").expect("KT_EXTRA_OBJ");
     let progs = std::env::var("KT_EXTRA_PROGS").expect("KT_EXTRA_PROGS=prog@tracepoint,...");
@@ -99,7 +100,8 @@ pub fn extra_object() -> Ebpf {
         .allow_unsupported_maps()
         .load_file(&path)
         .expect("loading KT_EXTRA_OBJ");
-    configure(&mut ebpf, 0);
+    let timing = std::env::var_os("KT_EXTRA_TIMING").is_some();
+    configure(&mut ebpf, if timing { flag::TIMING } else { 0 });
     if let Some(m) = ebpf.map_mut("STREAM") {
         let mut stream: Array<_, ktriage_common::StreamSpec> =
             Array::try_from(m).expect("STREAM array");
