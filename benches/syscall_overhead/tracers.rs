@@ -201,7 +201,7 @@ impl Bpftrace {
             .iter()
             .filter_map(|l| l.strip_prefix(&key))
             .filter_map(|v| v.trim().parse().ok())
-            .last()
+            .next_back()
             .unwrap_or(0)
     }
 }
