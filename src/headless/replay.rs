@@ -11,8 +11,8 @@ use crate::app::event::Setup;
 use crate::app::{AppState, Core, Event};
 use crate::model::{CgroupInfo, ProcInfo};
 use crate::rules::{ContainerLookup, ContainerMeta, Proc, ProcTable, SharedProcs, setup};
-use crate::session::entry::{Item, ItemDecoder};
-use crate::session::{Header, SessionReader};
+use crate::session::Header;
+use crate::session::entry::Item;
 
 /// How a replay ended.
 #[derive(Debug, Default)]
@@ -25,14 +25,7 @@ pub struct ReplayEnd {
 
 /// The file's items in order, and the damage, if any, at the end.
 fn items(path: &Path) -> Result<(Header, impl Iterator<Item = Result<Item, String>>), String> {
-    let reader = SessionReader::open(path).map_err(|e| crate::session::located(path, &e))?;
-    let header = reader.header().clone();
-    let mut dec = ItemDecoder::default();
-    let it = reader.map(move |r| match r {
-        Ok(rec) => dec.item(rec).map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    });
-    Ok((header, it))
+    crate::session::entry::items(path).map_err(|e| crate::session::located(path, &e))
 }
 
 /// Prints the recording's kernel events like `stream` (`--json`: the same fields).

@@ -29,6 +29,23 @@ pub fn bpf_available(test: &str) -> bool {
     }
 }
 
+/// True when `sysdig` (reads .scap captures without a driver) runs. Otherwise says why loudly; under
+/// CI=true that is a failure (.ci/run installs it).
+pub fn sysdig_available(test: &str) -> bool {
+    let ok = std::process::Command::new("sysdig")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        let msg = format!("SKIPPED {test}: needs sysdig (apt-get install sysdig)");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{msg} (a skip is a failure under CI=true)");
+        }
+        eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+    }
+    ok
+}
+
 /// Probes + reader thread + the core's state, pumped by the test.
 pub struct Live {
     pub probes: Probes,
