@@ -17,6 +17,10 @@
 #define NR_EXIT 60
 #define NR_EXIT_GROUP 231
 #define NR_EXECVEAT 322
+#define NR_CLONE 56
+#define NR_FORK 57
+#define NR_VFORK 58
+#define NR_CLONE3 435
 #define MAX_CGROUP_LEVELS 8
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -135,6 +139,11 @@ static __always_inline void agg_add(__u32 tgid, __u32 nr, long ret, __u64 dur)
 	v->calls += 1;
 	v->errors += err;
 	v->time_ns += dur;
+}
+
+static __always_inline int is_fork_nr(__u64 nr)
+{
+	return nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3;
 }
 
 static __always_inline int agg_wanted(struct kt_config *cfg, __u32 tgid)
@@ -322,7 +331,10 @@ int BPF_PROG(kt_sys_exit, struct pt_regs *regs, long ret)
 	__u64 dur = 0;
 	if (agg_wanted(cfg, tgid)) {
 		dur = took(cfg);
-		agg_add(tgid, (__u32)nr, ret, dur);
+		/* a new task's own return from clone/fork is not a call (strace
+		 * counts the parent's only) */
+		if (ret != 0 || !is_fork_nr(nr))
+			agg_add(tgid, (__u32)nr, ret, dur);
 	}
 
 	__u32 key = (__u32)nr;
