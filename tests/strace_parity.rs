@@ -19,10 +19,10 @@ fn strace_counts() -> BTreeMap<String, (u64, u64)> {
     support::strace_c(&DD)
 }
 
-fn ktriage_counts() -> BTreeMap<String, (u64, u64)> {
+fn ktriage_counts(cmd: &[&str]) -> BTreeMap<String, (u64, u64)> {
     let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
         .args(["count", "--json", "--"])
-        .args(DD)
+        .args(cmd)
         .output()
         .expect("ktriage runs");
     assert!(
@@ -55,7 +55,7 @@ fn count_matches_strace_on_dd() {
         return;
     }
     let st = strace_counts();
-    let kt = ktriage_counts();
+    let kt = ktriage_counts(&DD);
     assert!(
         st.get("read").is_some_and(|r| r.0 >= 20000),
         "strace saw dd's reads: {st:?}"
@@ -72,6 +72,33 @@ fn count_matches_strace_on_dd() {
                 "{n}: ktriage {kc}/{ke} vs strace {sc}/{se}"
             );
         }
+    }
+}
+
+/// Forks and threads: each fork, vfork, clone or clone3 counts once, for its
+/// caller (the new task's own return from it is no call), as strace counts it.
+#[test]
+fn count_matches_strace_on_forks_and_threads() {
+    if !bpf_available("count_matches_strace_on_forks_and_threads") {
+        return;
+    }
+    let script = "for i in 1 2 3 4 5 6; do /bin/true; done; /bin/true & wait; \
+                  python3 -c 'import threading\nfor i in range(5):\n    t = threading.Thread(target=int); t.start(); t.join()'";
+    let cmd = ["sh", "-c", script];
+    let st = support::strace_c(&cmd);
+    let kt = ktriage_counts(&cmd);
+    let forks: u64 = ["clone", "clone3", "fork", "vfork"]
+        .iter()
+        .filter_map(|n| st.get(*n))
+        .map(|c| c.0)
+        .sum();
+    assert!(forks >= 12, "strace saw the forks and threads: {st:?}");
+    for n in ["clone", "clone3", "fork", "vfork", "execve", "wait4"] {
+        assert_eq!(
+            kt.get(n).copied().unwrap_or((0, 0)),
+            st.get(n).copied().unwrap_or((0, 0)),
+            "{n}: ktriage (calls, errors) vs strace"
+        );
     }
 }
 

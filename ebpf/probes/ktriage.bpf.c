@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: (MIT OR GPL-2.0)
 /* ktriage kernel probes: per-(tgid, syscall) aggregation for every syscall and
  * a filtered ring-buffer stream of selected syscalls, exec, exit and fork.
+ * The hot path is one program, at sys_exit (counts, errors, the stream); the
+ * sys_enter program only takes entry times, and user space attaches it only
+ * while syscall time is asked for. exit and exit_group never return: they are
+ * counted at sched_process_exit.
  * Written in C for clang's CO-RE relocations (task_struct, mm_struct and
  * linux_binprm fields), which Rust/aya-ebpf cannot emit; see README. */
 #include "vmlinux_min.h"
@@ -13,6 +17,10 @@
 #define NR_EXIT 60
 #define NR_EXIT_GROUP 231
 #define NR_EXECVEAT 322
+#define NR_CLONE 56
+#define NR_FORK 57
+#define NR_VFORK 58
+#define NR_CLONE3 435
 #define MAX_CGROUP_LEVELS 8
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -50,23 +58,14 @@ struct {
 	__type(value, __u64);
 } COUNTERS SEC(".maps");
 
-/* Syscall entry times, indexed by tid & ENTER_MASK (an array: no hashing on the
- * hot path). A slot is used at exit only if it holds the same tid, so a
- * colliding tid loses a duration (counted), never gets a wrong one. */
-#define ENTER_SLOTS (1 << 18)
-#define ENTER_MASK (ENTER_SLOTS - 1)
-
-struct enter_slot {
-	__u32 tid;
-	__u32 _pad;
-	__u64 ts;
-};
-
+/* Syscall entry time of the current thread, only while timing is on (flag
+ * KT_TIMING; the entry program is attached only then). A time older than
+ * timed_since_ns is left over from an earlier timing period and not used. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, ENTER_SLOTS);
-	__type(key, __u32);
-	__type(value, struct enter_slot);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
 } ENTER_TS SEC(".maps");
 
 struct {
@@ -140,6 +139,11 @@ static __always_inline void agg_add(__u32 tgid, __u32 nr, long ret, __u64 dur)
 	v->calls += 1;
 	v->errors += err;
 	v->time_ns += dur;
+}
+
+static __always_inline int is_fork_nr(__u64 nr)
+{
+	return nr == NR_CLONE || nr == NR_FORK || nr == NR_VFORK || nr == NR_CLONE3;
 }
 
 static __always_inline int agg_wanted(struct kt_config *cfg, __u32 tgid)
@@ -273,29 +277,41 @@ static __always_inline __u16 capture(__u8 kind, __u8 arg, struct kt_event *e, __
 	return (__u16)len;
 }
 
+/* Attached only while timing is on: the entry time of the calls being timed. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(kt_sys_enter, struct pt_regs *regs, long id)
 {
 	struct kt_config *cfg = config();
-	if (!cfg)
+	if (!cfg || !(cfg->flags & KT_TIMING))
 		return 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
-	if (tgid == cfg->self_tgid)
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (tgid == cfg->self_tgid || !agg_wanted(cfg, tgid))
 		return 0;
-	if (id == NR_EXIT || id == NR_EXIT_GROUP) {
-		/* these never reach sys_exit: count them at entry, as strace does */
-		if (agg_wanted(cfg, tgid))
-			agg_add(tgid, (__u32)id, 0, 0);
+	if ((cfg->flags & KT_FILTER_CGROUPS) && !cgroup_wanted())
 		return 0;
+	__u64 *ts = bpf_task_storage_get(&ENTER_TS, bpf_get_current_task_btf(), 0,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (ts) {
+		*ts = bpf_ktime_get_ns();
+		count(KT_CTR_ENTRIES);
 	}
-	__u32 tid = (__u32)pid_tgid;
-	__u32 idx = tid & ENTER_MASK;
-	struct enter_slot *slot = bpf_map_lookup_elem(&ENTER_TS, &idx);
-	if (slot) {
-		slot->tid = tid;
-		slot->ts = bpf_ktime_get_ns();
-	}
+	return 0;
+}
+
+/* Entry-to-exit time of the current call: 0 when timing is off, the thread is
+ * not timed, or its entry came before timing was turned on (counted). */
+static __always_inline __u64 took(struct kt_config *cfg)
+{
+	if (!(cfg->flags & KT_TIMING))
+		return 0;
+	__u64 *ts = bpf_task_storage_get(&ENTER_TS, bpf_get_current_task_btf(), 0, 0);
+	if (!ts)
+		return 0;
+	__u64 t0 = *ts;
+	*ts = 0;
+	if (t0 && t0 >= cfg->timed_since_ns)
+		return bpf_ktime_get_ns() - t0;
+	count(KT_CTR_UNTIMED);
 	return 0;
 }
 
@@ -309,21 +325,17 @@ int BPF_PROG(kt_sys_exit, struct pt_regs *regs, long ret)
 	__u32 tgid = pid_tgid >> 32;
 	if (tgid == cfg->self_tgid)
 		return 0;
-	__u32 tid = (__u32)pid_tgid;
 	__u64 nr = regs->orig_ax;
 	if (nr >= KT_NR_SLOTS)
 		return 0;
 	__u64 dur = 0;
-	__u32 idx = tid & ENTER_MASK;
-	struct enter_slot *slot = bpf_map_lookup_elem(&ENTER_TS, &idx);
-	if (slot && slot->tid == tid && slot->ts) {
-		dur = bpf_ktime_get_ns() - slot->ts;
-		slot->ts = 0;
-	} else {
-		count(KT_CTR_UNTIMED);
+	if (agg_wanted(cfg, tgid)) {
+		dur = took(cfg);
+		/* a new task's own return from clone/fork is not a call (strace
+		 * counts the parent's only) */
+		if (ret != 0 || !is_fork_nr(nr))
+			agg_add(tgid, (__u32)nr, ret, dur);
 	}
-	if (agg_wanted(cfg, tgid))
-		agg_add(tgid, (__u32)nr, ret, dur);
 
 	__u32 key = (__u32)nr;
 	struct kt_stream_spec *spec = bpf_map_lookup_elem(&STREAM, &key);
@@ -340,6 +352,8 @@ int BPF_PROG(kt_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	e->h.ret = ret;
 	e->h.duration_ns = dur;
+	/* arguments are read here, at exit: the registers as the caller passed
+	 * them, user memory (paths, sockaddrs) as it is now (see README) */
 	e->h.args[0] = regs->di;
 	e->h.args[1] = regs->si;
 	e->h.args[2] = regs->dx;
@@ -474,7 +488,20 @@ int BPF_PROG(kt_exit, struct task_struct *p)
 	if (!cfg)
 		return 0;
 	__u32 tgid = pid_tgid >> 32;
-	if (tgid == cfg->self_tgid || !stream_wanted(cfg, tgid))
+	if (tgid == cfg->self_tgid)
+		return 0;
+	/* exit and exit_group never reach sys_exit: a thread leaving through one
+	 * of them is counted here, once (as strace counts them at entry). A thread
+	 * killed by a signal has the signal in the low bits of exit_code; one
+	 * taken down by another thread's exit_group is in some other call. */
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	if (regs && agg_wanted(cfg, tgid)) {
+		long nr = BPF_CORE_READ(regs, orig_ax);
+		int code = BPF_CORE_READ(p, exit_code);
+		if ((nr == NR_EXIT || nr == NR_EXIT_GROUP) && !(code & 0x7f))
+			agg_add(tgid, (__u32)nr, 0, 0);
+	}
+	if (!stream_wanted(cfg, tgid))
 		return 0;
 	struct kt_event *e = prep(KT_KIND_EXIT, KT_NR_NONE, pid_tgid);
 	if (!e)

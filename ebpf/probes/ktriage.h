@@ -22,12 +22,14 @@
 #define KT_CONTAINERS_ONLY 4
 #define KT_FOLLOW_CHILDREN 8
 #define KT_AGG_FILTERED 16
+#define KT_TIMING 32
 
 #define KT_CTR_ATTEMPTED 0
 #define KT_CTR_DROPPED 1
 #define KT_CTR_AGG_FULL 2
 #define KT_CTR_UNTIMED 3
-#define KT_CTR_COUNT 4
+#define KT_CTR_ENTRIES 4
+#define KT_CTR_COUNT 5
 
 #define KT_CAP_NONE 0
 #define KT_CAP_USER_STR 1
@@ -40,6 +42,7 @@ struct kt_config {
 	__u64 host_pidns_dev;
 	__u64 host_pidns_ino;
 	__u64 wakeup_bytes;
+	__u64 timed_since_ns;
 };
 
 struct kt_stream_spec {
@@ -85,7 +88,8 @@ struct kt_event {
 };
 
 _Static_assert(sizeof(struct kt_header) == 128, "header size");
-_Static_assert(sizeof(struct kt_config) == 32, "config size");
+_Static_assert(sizeof(struct kt_config) == 40, "config size");
+_Static_assert(__builtin_offsetof(struct kt_config, timed_since_ns) == 32, "timed_since offset");
 _Static_assert(sizeof(struct kt_stream_spec) == 8, "spec size");
 _Static_assert(sizeof(struct kt_agg_val) == 24, "agg val size");
 _Static_assert(__builtin_offsetof(struct kt_header, kind) == 80, "kind offset");

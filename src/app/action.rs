@@ -41,6 +41,9 @@ pub enum Action {
     PrevPane,
     /// Summary pane: show the selected process only / all processes.
     ToggleSummaryScope,
+    /// Syscall time (the summary's time columns) on / off: on, every syscall
+    /// entry of the node is timestamped.
+    ToggleTiming,
     /// Clear the active filter.
     ClearFilter,
     /// Open the fuzzy finder over pids, comms, containers, pods and images.
@@ -93,6 +96,7 @@ impl Action {
             Action::NextPane => "Focus the next pane",
             Action::PrevPane => "Focus the previous pane",
             Action::ToggleSummaryScope => "Summary: selected process, container or pod / all",
+            Action::ToggleTiming => "Summary: syscall time on / off (costs at every syscall)",
             Action::ClearFilter => "Clear the filter",
             Action::OpenFinder => "Find a pid, comm, container, pod or image",
             Action::ToggleTree => "Processes: list / tree",
@@ -112,7 +116,7 @@ impl Action {
     }
 
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 31] = [
+    pub const ALL: [(Action, &'static str); 32] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -129,6 +133,7 @@ impl Action {
         (Action::NextPane, "next_pane"),
         (Action::PrevPane, "prev_pane"),
         (Action::ToggleSummaryScope, "toggle_summary_scope"),
+        (Action::ToggleTiming, "toggle_timing"),
         (Action::ClearFilter, "clear_filter"),
         (Action::OpenFinder, "finder"),
         (Action::ToggleTree, "toggle_tree"),

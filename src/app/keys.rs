@@ -268,6 +268,11 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             };
             set_scope(state, scope);
         }
+        Action::ToggleTiming => {
+            state.timing = !state.timing;
+            refresh_summary(state);
+            return vec![Effect::SetTiming(state.timing)];
+        }
         Action::ClearFilter => set_filter(state, Filter::default()),
         Action::OpenFinder => {
             state.finder = Some(Finder::new(candidates(&state.processes)));

@@ -214,6 +214,8 @@ pub struct AppState {
     pub summary_member: Option<u32>,
     /// Whose summary is shown.
     pub summary_scope: SummaryScope,
+    /// Syscall time asked for (`Action::ToggleTiming`; the collector starts without it).
+    pub timing: bool,
     /// Selected summary row.
     pub summary_selected: usize,
     /// Latest /proc snapshot, by pid.
@@ -284,6 +286,7 @@ impl AppState {
             summary_total: SummaryRow::default(),
             summary_member: None,
             summary_scope: SummaryScope::All,
+            timing: false,
             summary_selected: 0,
             processes: Vec::new(),
             process_index: HashMap::new(),

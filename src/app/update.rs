@@ -27,6 +27,9 @@ pub enum Effect {
     /// Read what the processes of these (pod key, container)s have, for the pods pane
     /// (answered by `Event::PodsObserved`).
     ObservePods(Vec<super::podobserve::ContainerPids>),
+    /// Turn the collector's syscall timing on or off (no answer: the summary's
+    /// times start growing, or stop).
+    SetTiming(bool),
 }
 
 /// What the operator did, kept by a recording for the timeline of the report (never secret values).
@@ -228,6 +231,12 @@ pub(super) fn refresh_summary(state: &mut AppState) {
         state.agg.iter().filter(|r| keep(r.tgid)).chain(&retired),
         |_| true,
     );
+    if !state.timing {
+        // no times to sort by: the busiest calls first
+        state
+            .summary
+            .sort_by(|a, b| b.calls.cmp(&a.calls).then(a.nr.cmp(&b.nr)));
+    }
     state.summary_total = total(&state.summary);
     state.summary_member = match scope {
         SummaryScope::Container(_) => state

@@ -231,3 +231,27 @@ fn tree_and_sort_keep_the_selected_process() {
     press(&mut s, "o");
     assert_eq!(s.selected_process().map(|p| p.pid), pid);
 }
+
+#[test]
+fn timing_key_flips_the_switch_through_an_effect_and_resorts_the_summary() {
+    use crate::ui::test_support::send_key;
+    // the fixture turned timing on: sorted by time, as strace -c
+    let mut s = state();
+    assert!(s.timing);
+    let by_time: Vec<u32> = s.summary.iter().map(|r| r.nr).collect();
+    assert!(s.summary.windows(2).all(|w| w[0].time_ns >= w[1].time_ns));
+    assert_eq!(
+        send_key(&mut s, key(KeyCode::Char('T'))),
+        vec![Effect::SetTiming(false)]
+    );
+    assert!(!s.timing);
+    // off: the busiest calls first; calls and errors unchanged
+    assert!(s.summary.windows(2).all(|w| w[0].calls >= w[1].calls));
+    assert_ne!(s.summary.iter().map(|r| r.nr).collect::<Vec<_>>(), by_time);
+    assert_eq!(
+        send_key(&mut s, key(KeyCode::Char('T'))),
+        vec![Effect::SetTiming(true)]
+    );
+    assert!(s.timing);
+    assert_eq!(s.summary.iter().map(|r| r.nr).collect::<Vec<_>>(), by_time);
+}

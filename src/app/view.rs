@@ -49,6 +49,8 @@ pub struct View<'a> {
     pub summary_total: &'a SummaryRow,
     /// Whose summary is shown.
     pub summary_scope: &'a SummaryScope,
+    /// Syscall time asked for: the summary's time columns say "off" otherwise.
+    pub timing: bool,
     /// A process the container scope covers (names the container in the title).
     pub summary_member: Option<&'a ProcInfo>,
     /// Selected summary row.
@@ -103,6 +105,7 @@ impl<'a> View<'a> {
             summary: &state.summary,
             summary_total: &state.summary_total,
             summary_scope: &state.summary_scope,
+            timing: state.timing,
             summary_member: state
                 .summary_member
                 .and_then(|pid| state.process_by_pid(pid)),

@@ -19,6 +19,8 @@ pub struct CollectorConfig {
     pub follow_children: bool,
     /// Aggregate only filtered tgids.
     pub agg_filtered: bool,
+    /// Measure syscall time from the start (entry program attached; see `Probes::set_timing`).
+    pub timing: bool,
     /// Unread ring bytes past which a producer wakes the reader.
     pub wakeup_bytes: u64,
     /// How long the reader sleeps between drains when no wakeup comes (ms).
@@ -36,6 +38,7 @@ impl Default for CollectorConfig {
             containers_only: false,
             follow_children: false,
             agg_filtered: false,
+            timing: false,
             wakeup_bytes: 512 * 1024,
             poll_ms: 10,
         }

@@ -16,4 +16,4 @@ pub mod syscalls;
 
 pub use config::CollectorConfig;
 pub use error::{CollectorError, EXIT_NO_BPF};
-pub use source::{KernelFeed, KernelSource, Source};
+pub use source::{KernelFeed, KernelSource, Source, TimingSwitch};

@@ -4,6 +4,7 @@ use std::os::unix::fs::MetadataExt;
 
 use aya::maps::{Array, HashMap, MapData, PerCpuArray, PerCpuHashMap, RingBuf};
 use aya::programs::BtfTracePoint;
+use aya::programs::tp_btf::BtfTracePointLinkId;
 use aya::{Btf, Ebpf, EbpfLoader};
 use ktriage_common::{AggKey, AggVal, Config, NR_SLOTS, StreamSpec, counter, flag};
 
@@ -14,13 +15,16 @@ use crate::model::{AggRow, CollectorStats};
 /// The probe object, built by ebpf/probes/build.sh and committed.
 pub static PROBE_OBJECT: &[u8] = aya::include_bytes_aligned!("../../ebpf/probes/ktriage.bpf.o");
 
-const PROGRAMS: [(&str, &str); 5] = [
-    ("kt_sys_enter", "sys_enter"),
+/// Attached for the collector's lifetime.
+const PROGRAMS: [(&str, &str); 4] = [
     ("kt_sys_exit", "sys_exit"),
     ("kt_exec", "sched_process_exec"),
     ("kt_fork", "sched_process_fork"),
     ("kt_exit", "sched_process_exit"),
 ];
+
+/// The entry-time program: loaded with the others, attached only while timing is on.
+const ENTRY: (&str, &str) = ("kt_sys_enter", "sys_enter");
 
 /// Loaded, attached probes and their maps (the ring buffer is handed to the reader).
 pub struct Probes {
@@ -35,6 +39,7 @@ pub struct Probes {
     pending: HashMap<MapData, u32, u8>,
     config: Array<MapData, Config>,
     current: Config,
+    entry_link: Option<BtfTracePointLinkId>,
 }
 
 fn refused(what: impl Into<String>, e: impl std::fmt::Display) -> CollectorError {
@@ -86,6 +91,8 @@ impl Probes {
         let mut ebpf = EbpfLoader::new()
             .btf(Some(&btf))
             .map_max_entries("EVENTS", cfg.ring_bytes)
+            // ENTER_TS is task-local storage: the kernel manages it, user space never reads it
+            .allow_unsupported_maps()
             .load(PROBE_OBJECT)
             .map_err(|e| refused("the probe object", format!("{e:#}")))?;
 
@@ -119,6 +126,7 @@ impl Probes {
             pending: take(&mut ebpf, "PENDING")?,
             config: take(&mut ebpf, "CONFIG")?,
             current: Config::default(),
+            entry_link: None,
             _ebpf: ebpf,
         };
         for pid in &cfg.pids {
@@ -126,6 +134,7 @@ impl Probes {
         }
         probes.write_config(cfg)?;
         probes.attach(&btf)?;
+        probes.set_timing(cfg.timing)?;
         Ok(probes)
     }
 
@@ -150,26 +159,71 @@ impl Probes {
             host_pidns_dev: ns.dev(),
             host_pidns_ino: ns.ino(),
             wakeup_bytes: cfg.wakeup_bytes,
+            timed_since_ns: 0,
         };
-        self.config
-            .set(0, self.current, 0)
-            .map_err(|e| CollectorError::map("CONFIG", e))
+        self.write_current()
+    }
+
+    fn program(&mut self, name: &str) -> Result<&mut BtfTracePoint, CollectorError> {
+        self._ebpf
+            .program_mut(name)
+            .ok_or_else(|| refused(name, "program missing from the object"))?
+            .try_into()
+            .map_err(|e| refused(name, e))
     }
 
     fn attach(&mut self, btf: &Btf) -> Result<(), CollectorError> {
-        for (name, tp) in PROGRAMS {
-            let prog: &mut BtfTracePoint = self
-                ._ebpf
-                .program_mut(name)
-                .ok_or_else(|| refused(name, "program missing from the object"))?
-                .try_into()
-                .map_err(|e| refused(name, e))?;
+        for (name, tp) in PROGRAMS.into_iter().chain([ENTRY]) {
+            let prog = self.program(name)?;
             prog.load(tp, btf)
                 .map_err(|e| refused(format!("program {name}"), format!("{e:#}")))?;
-            prog.attach()
-                .map_err(|e| refused(format!("attaching {name}"), e))?;
+            if name != ENTRY.0 {
+                prog.attach()
+                    .map_err(|e| refused(format!("attaching {name}"), e))?;
+            }
         }
         Ok(())
+    }
+
+    /// Turns syscall timing on or off. On: entry times are taken (for the
+    /// aggregated processes, within the cgroup filter) from now on and their
+    /// durations added to the aggregation. Off: the entry program is detached,
+    /// so untimed syscalls pay nothing at entry.
+    pub fn set_timing(&mut self, on: bool) -> Result<(), CollectorError> {
+        if on == self.timing() {
+            return Ok(());
+        }
+        if on {
+            self.current.flags |= flag::TIMING;
+            // bpf_ktime_get_ns() is CLOCK_MONOTONIC: entry times older than this are stale
+            self.current.timed_since_ns = super::clock::monotonic_ns();
+            self.write_current()?;
+            let link = self
+                .program(ENTRY.0)?
+                .attach()
+                .map_err(|e| refused(format!("attaching {}", ENTRY.0), e))?;
+            self.entry_link = Some(link);
+        } else {
+            if let Some(link) = self.entry_link.take() {
+                self.program(ENTRY.0)?
+                    .detach(link)
+                    .map_err(|e| refused(format!("detaching {}", ENTRY.0), e))?;
+            }
+            self.current.flags &= !flag::TIMING;
+            self.write_current()?;
+        }
+        Ok(())
+    }
+
+    /// Whether syscall timing is on.
+    pub fn timing(&self) -> bool {
+        self.entry_link.is_some()
+    }
+
+    fn write_current(&mut self) -> Result<(), CollectorError> {
+        self.config
+            .set(0, self.current, 0)
+            .map_err(|e| CollectorError::map("CONFIG", e))
     }
 
     /// Streams (and, with `agg_filtered`, aggregates) this tgid from now on.
@@ -205,6 +259,7 @@ impl Probes {
             kernel_dropped: sum(counter::DROPPED)?,
             agg_full: sum(counter::AGG_FULL)?,
             untimed: sum(counter::UNTIMED)?,
+            timed_entries: sum(counter::ENTRIES)?,
             ..CollectorStats::default()
         })
     }

@@ -37,11 +37,32 @@ pub trait Source<T>: Send {
     fn spawn(self: Box<Self>, tx: Sender<T>, stop: Arc<AtomicBool>) -> Vec<JoinHandle<()>>;
 }
 
+/// Whether syscall time is wanted: flipped by the runtime (the operator's
+/// toggle), applied to the probes by the collector's map poller within [`SWITCH_EVERY`].
+#[derive(Clone, Debug, Default)]
+pub struct TimingSwitch(Arc<AtomicBool>);
+
+impl TimingSwitch {
+    /// Asks for syscall timing on or off.
+    pub fn set(&self, on: bool) {
+        self.0.store(on, Ordering::Release);
+    }
+
+    /// Whether timing is asked for.
+    pub fn wanted(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// How often the map poller looks at the [`TimingSwitch`] (and the stop flag).
+pub const SWITCH_EVERY: Duration = Duration::from_millis(50);
+
 /// The eBPF collector: ring reader plus a poller for counters and aggregation.
 pub struct KernelSource {
     probes: Probes,
     poll_ms: u16,
     stats_every: Duration,
+    timing: Option<TimingSwitch>,
 }
 
 impl KernelSource {
@@ -51,7 +72,15 @@ impl KernelSource {
             probes: Probes::load(cfg)?,
             poll_ms: cfg.poll_ms,
             stats_every: Duration::from_secs(1),
+            timing: None,
         })
+    }
+
+    /// Follows `switch` for syscall timing (without one, the config's setting stays).
+    pub fn with_timing(mut self, switch: TimingSwitch) -> Self {
+        switch.set(self.probes.timing());
+        self.timing = Some(switch);
+        self
     }
 }
 
@@ -99,6 +128,7 @@ fn poll_maps<T: From<KernelFeed>>(
     while !stop.load(Ordering::Acquire) {
         if let Ok(mut s) = src.probes.counters() {
             s.counting_since_ns = since;
+            s.timing = src.probes.timing();
             s.received = counts.received.load(Relaxed);
             s.undecodable = counts.undecodable.load(Relaxed);
             if tx.blocking_send(T::from(KernelFeed::Stats(s))).is_err() {
@@ -138,7 +168,24 @@ fn poll_maps<T: From<KernelFeed>>(
         {
             return;
         }
-        sleep_unless_stopped(&stop, src.stats_every);
+        wait_switching(&mut src, &stop);
+    }
+}
+
+/// Waits `stats_every` in [`SWITCH_EVERY`] steps, applying the timing switch
+/// at each; returns early once `stop` is set. A failed switch is retried at the
+/// next step (the stats say what the probes do).
+fn wait_switching(src: &mut KernelSource, stop: &AtomicBool) {
+    let mut left = src.stats_every;
+    while !left.is_zero() && !stop.load(Ordering::Acquire) {
+        if let Some(want) = src.timing.as_ref().map(TimingSwitch::wanted)
+            && want != src.probes.timing()
+        {
+            let _ = src.probes.set_timing(want);
+        }
+        let d = left.min(SWITCH_EVERY);
+        std::thread::sleep(d);
+        left -= d;
     }
 }
 

@@ -97,6 +97,7 @@ pub fn run(cmd: &[String], quiet_stdout: bool) -> Result<CountReport, CountError
         filter_tgids: true,
         follow_children: true,
         agg_filtered: true,
+        timing: true,
         ..CollectorConfig::default()
     };
     let mut probes = Probes::load(&cfg)?;

@@ -254,6 +254,7 @@ pub fn run(
         stream_syscalls: Vec::new(),
         ring_bytes: 256 * 1024,
         cgroups: ids,
+        timing: true,
         ..CollectorConfig::default()
     };
     let mut probes = Probes::load(&cfg)?;

@@ -81,7 +81,7 @@ pub struct SysEvent {
     pub ts_ns: u64,
     /// cgroup v2 id.
     pub cgroup_id: u64,
-    /// Syscall time, entry to exit (0 when unknown).
+    /// Syscall time, entry to exit (0 when unknown or syscall timing is off).
     pub duration_ns: u64,
     /// Return value (syscall) or exit code (exit).
     pub ret: i64,
@@ -114,8 +114,14 @@ pub struct CollectorStats {
     pub kernel_dropped: u64,
     /// Aggregation updates lost (aggregation map full).
     pub agg_full: u64,
-    /// Syscalls counted without a duration (no matching entry time).
+    /// Syscalls of timed threads counted without a duration (began before timing was on).
     pub untimed: u64,
+    /// Syscall entry times taken (entry-side work; none while timing is off).
+    #[serde(default)]
+    pub timed_entries: u64,
+    /// Whether the probes measure syscall time now.
+    #[serde(default)]
+    pub timing: bool,
     /// Records read from the ring buffer.
     pub received: u64,
     /// Records read but not decodable (never expected; counted, not hidden).

@@ -23,9 +23,15 @@ impl EffectRunner {
         Self { rt }
     }
 
-    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit`, `Fact` and `Replay` are the caller's.
+    /// Starts `effect` on its own thread; its result is sent on `tx`. `Quit`, `Fact` and `Replay` are the caller's;
+    /// `SetTiming` flips the collector's switch here.
     pub fn perform(&self, effect: Effect, tx: Sender<Event>) {
-        if matches!(effect, Effect::Quit | Effect::Fact(_) | Effect::Replay(_)) {
+        if matches!(
+            effect,
+            Effect::Quit | Effect::Fact(_) | Effect::Replay(_) | Effect::SetTiming(_)
+        ) {
+            // SetTiming is a switch flip: no thread needed
+            let _ = self.run(effect);
             return;
         }
         let me = self.clone();
@@ -46,6 +52,10 @@ impl EffectRunner {
     pub fn run(&self, effect: Effect) -> Option<Event> {
         match effect {
             Effect::Quit | Effect::Fact(_) | Effect::Replay(_) => None,
+            Effect::SetTiming(on) => {
+                self.rt.timing().set(on);
+                None
+            }
             Effect::Inspect(pid) => {
                 let result = self.inspect(pid).map(Arc::new);
                 Some(Event::Inspected { pid, result })

@@ -14,6 +14,7 @@ pub mod stages;
 
 use std::path::{Path, PathBuf};
 
+use crate::collector::TimingSwitch;
 use crate::identity::cri::SharedCri;
 use crate::identity::resolve::Resolver;
 use crate::rules::{ProcTable, SharedProcs};
@@ -29,6 +30,7 @@ pub struct Runtime {
     proc_root: PathBuf,
     cri: Option<SharedCri>,
     procs: SharedProcs,
+    timing: TimingSwitch,
 }
 
 impl Runtime {
@@ -49,6 +51,7 @@ impl Runtime {
             proc_root: proc_root.to_path_buf(),
             cri,
             procs: SharedProcs::new(ProcTable::new(Some(proc_root.to_path_buf()))),
+            timing: TimingSwitch::default(),
         }
     }
 
@@ -60,6 +63,11 @@ impl Runtime {
     /// The session's process table.
     pub fn procs(&self) -> &SharedProcs {
         &self.procs
+    }
+
+    /// The kernel collector's syscall-timing switch (`Effect::SetTiming` flips it).
+    pub fn timing(&self) -> &TimingSwitch {
+        &self.timing
     }
 
     /// The proc root every reader uses.

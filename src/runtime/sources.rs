@@ -94,7 +94,7 @@ fn start_threads(
         }));
     } else {
         match KernelSource::start(&opts.collector) {
-            Ok(k) => sources.push(Box::new(k)),
+            Ok(k) => sources.push(Box::new(k.with_timing(rt.timing().clone()))),
             Err(e) => {
                 let _ = tx.try_send(Event::Collector(CollectorState::Degraded {
                     reason: e.to_string(),

@@ -47,6 +47,8 @@ pub const COL_POD: &str = "pod";
 pub const COL_ERRORS: &str = "errors";
 /// The summary's total line.
 pub const SUMMARY_TOTAL: &str = "total";
+/// Summary time cells while syscall timing is off (the total row).
+pub const SUMMARY_TIME_OFF: &str = "off";
 /// Summary title for every process.
 pub const SUMMARY_ALL: &str = "summary — all processes";
 /// Summary title for one process (`comm` already sanitized, may be empty).
@@ -119,6 +121,10 @@ pub fn status_buffer(len: &str, cap: &str, pct: u64) -> String {
     format!("buf {len}/{cap} {pct}%")
 }
 /// Collector states in the status bar.
+/// Status bar: syscall timing on / off.
+pub const STATUS_TIMING_ON: &str = "timing on";
+/// Status bar: syscall timing off.
+pub const STATUS_TIMING_OFF: &str = "timing off";
 pub const STATE_RUNNING: &str = "running";
 pub const STATE_DEGRADED: &str = "degraded";
 pub const STATE_STARTING: &str = "starting";

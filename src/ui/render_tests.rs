@@ -145,6 +145,19 @@ fn summary_for_one_process_focused() {
 }
 
 #[test]
+fn summary_with_timing_off_says_so() {
+    let mut s = ts::state();
+    // the fixture turned timing on; T turns it off again
+    press(&mut s, "T\t");
+    assert!(!s.timing);
+    assert_eq!(s.focus, Pane::Summary);
+    let t = draw(&s, &ts::theme("mono"), 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("timing off"), "status bar:\n{screen}");
+    insta::assert_snapshot!("summary_timing_off_80x24_mono", dump(&t));
+}
+
+#[test]
 fn untrusted_text_is_escaped() {
     let t = draw(&ts::state(), &ts::theme("mono"), 200, 50);
     let screen = text(t.backend().buffer());

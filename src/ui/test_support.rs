@@ -236,6 +236,9 @@ pub fn state() -> AppState {
         events: events(),
     };
     update(&mut s, Event::Kernel(batch));
+    // syscall time on, as after the operator's toggle: the summary shows its time columns
+    let timing = crate::app::input::Input::Action(crate::app::Action::ToggleTiming);
+    update(&mut s, Event::Input(timing));
     update(&mut s, Event::Summary(agg()));
     update(&mut s, Event::Processes(processes()));
     let stats = CollectorStats {

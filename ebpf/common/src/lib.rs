@@ -44,6 +44,9 @@ pub mod flag {
     pub const FOLLOW_CHILDREN: u32 = 8;
     /// Aggregate only tgids present in the tgid filter map (used by `count`).
     pub const AGG_FILTERED: u32 = 16;
+    /// Syscall time is measured: the entry program (attached only then) takes
+    /// entry times, the exit program adds the durations. Off: no entry work.
+    pub const TIMING: u32 = 32;
 }
 
 /// Indexes of the per-CPU counter array.
@@ -54,11 +57,13 @@ pub mod counter {
     pub const DROPPED: u32 = 1;
     /// Aggregation updates lost because the aggregation map was full.
     pub const AGG_FULL: u32 = 2;
-    /// Syscall exits counted without a duration: no matching entry time (a
-    /// colliding tid took the slot, or the call began before the probes attached).
+    /// Syscall exits of a timed thread counted without a duration (the call
+    /// began before timing was turned on).
     pub const UNTIMED: u32 = 3;
+    /// Entry times taken (entry-side work: none while timing is off).
+    pub const ENTRIES: u32 = 4;
     /// Number of counters.
-    pub const COUNT: u32 = 4;
+    pub const COUNT: u32 = 5;
 }
 
 /// What the probe captures for one argument of a streamed syscall.
@@ -87,6 +92,9 @@ pub struct Config {
     pub host_pidns_ino: u64,
     /// Unconsumed ring-buffer bytes past which a producer forces a wakeup.
     pub wakeup_bytes: u64,
+    /// `bpf_ktime_get_ns()` when timing was last turned on: older entry times
+    /// (left from an earlier timing period) are not used.
+    pub timed_since_ns: u64,
 }
 
 /// Per-syscall stream spec (array map `STREAM`, indexed by syscall number).
@@ -121,11 +129,11 @@ pub struct AggKey {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AggVal {
-    /// Completed calls (exit/exit_group counted at entry).
+    /// Completed calls (exit/exit_group counted when the thread exits through them).
     pub calls: u64,
     /// Calls that returned -4095..=-1.
     pub errors: u64,
-    /// Sum of entry-to-exit time in nanoseconds.
+    /// Sum of entry-to-exit time in nanoseconds (nothing added while timing is off).
     pub time_ns: u64,
 }
 
@@ -167,10 +175,11 @@ pub struct EventHeader {
 /// Size of [`EventHeader`]; the C side asserts the same number.
 pub const HEADER_SIZE: usize = 128;
 const _: () = assert!(core::mem::size_of::<EventHeader>() == HEADER_SIZE);
-const _: () = assert!(core::mem::size_of::<Config>() == 32);
+const _: () = assert!(core::mem::size_of::<Config>() == 40);
 const _: () = assert!(core::mem::size_of::<StreamSpec>() == 8);
 const _: () = assert!(core::mem::size_of::<AggKey>() == 8);
 const _: () = assert!(core::mem::size_of::<AggVal>() == 24);
+const _: () = assert!(core::mem::offset_of!(Config, timed_since_ns) == 32);
 const _: () = assert!(core::mem::offset_of!(EventHeader, kind) == 80);
 const _: () = assert!(core::mem::offset_of!(EventHeader, buf_len) == 108);
 const _: () = assert!(core::mem::offset_of!(EventHeader, comm) == 112);
@@ -207,7 +216,7 @@ mod tests {
     fn c_header_mirrors_the_rust_constants() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../probes/ktriage.h");
         let h: String = std::fs::read_to_string(path).expect("ebpf/probes/ktriage.h");
-        let pairs: [(&str, u64); 22] = [
+        let pairs: [(&str, u64); 24] = [
             ("KT_BUF_MAX", super::BUF_MAX as u64),
             ("KT_BUF_TRUNCATED", super::BUF_TRUNCATED as u64),
             ("KT_NR_SLOTS", super::NR_SLOTS as u64),
@@ -221,10 +230,12 @@ mod tests {
             ("KT_CONTAINERS_ONLY", super::flag::CONTAINERS_ONLY as u64),
             ("KT_FOLLOW_CHILDREN", super::flag::FOLLOW_CHILDREN as u64),
             ("KT_AGG_FILTERED", super::flag::AGG_FILTERED as u64),
+            ("KT_TIMING", super::flag::TIMING as u64),
             ("KT_CTR_ATTEMPTED", super::counter::ATTEMPTED as u64),
             ("KT_CTR_DROPPED", super::counter::DROPPED as u64),
             ("KT_CTR_AGG_FULL", super::counter::AGG_FULL as u64),
             ("KT_CTR_UNTIMED", super::counter::UNTIMED as u64),
+            ("KT_CTR_ENTRIES", super::counter::ENTRIES as u64),
             ("KT_CTR_COUNT", super::counter::COUNT as u64),
             ("KT_CAP_NONE", super::capture::NONE as u64),
             ("KT_CAP_USER_STR", super::capture::USER_STR as u64),
@@ -237,6 +248,14 @@ mod tests {
         assert!(
             h.contains("sizeof(struct kt_header) == 128"),
             "C asserts the header size"
+        );
+        assert!(
+            h.contains("sizeof(struct kt_config) == 40"),
+            "C asserts the config size"
+        );
+        assert!(
+            h.contains("offsetof(struct kt_config, timed_since_ns) == 32"),
+            "C asserts where the timing start is"
         );
         assert_eq!(super::HEADER_SIZE, 128);
     }

@@ -61,6 +61,12 @@ fn segments(view: &View) -> Vec<Segment> {
         compact(rate as u64)
     };
     out.push(seg(s::status_rate(&rate), Role::StatusBar, 3));
+    let timing = if view.timing {
+        (s::STATUS_TIMING_ON, Role::Accent)
+    } else {
+        (s::STATUS_TIMING_OFF, Role::StatusBar)
+    };
+    out.push(seg(timing.0.to_string(), timing.1, 4));
     let (kernel, buffer) = (view.stats.kernel_dropped, view.buffer.dropped());
     let role = if kernel + buffer > 0 {
         Role::Warning

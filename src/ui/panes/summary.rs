@@ -1,4 +1,5 @@
-//! The `strace -c` style summary pane: per-syscall time, calls and errors for the scope shown in its title.
+//! The `strace -c` style summary pane: per-syscall time, calls and errors for the scope shown in its title
+//! (the time cells say "off" while syscall timing is off).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -97,18 +98,39 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme, clock: 
             theme.style(Role::Text)
         };
         let highlight = (i == sel).then(|| selection(theme, base, focused));
-        lines.push(line(&chosen, r, percent(r, tot), &name, base, highlight));
+        let time = view.timing.then(|| percent(r, tot));
+        lines.push(line(
+            &chosen,
+            r,
+            Time::from(time, ""),
+            &name,
+            base,
+            highlight,
+        ));
     }
     if with_total {
-        lines.push(line(&chosen, tot, 100.0, s::SUMMARY_TOTAL, header, None));
+        let time = Time::from(view.timing.then_some(100.0), s::SUMMARY_TIME_OFF);
+        lines.push(line(&chosen, tot, time, s::SUMMARY_TOTAL, header, None));
     }
     frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// The time cells of a row: the share of the total, or what to show while timing is off.
+enum Time {
+    Pct(f64),
+    Off(&'static str),
+}
+
+impl Time {
+    fn from(pct: Option<f64>, off: &'static str) -> Self {
+        pct.map_or(Time::Off(off), Time::Pct)
+    }
 }
 
 fn line(
     chosen: &[(usize, u16)],
     r: &SummaryRow,
-    pct: f64,
+    time: Time,
     name: &str,
     style: ratatui::style::Style,
     highlight: Option<ratatui::style::Style>,
@@ -116,13 +138,14 @@ fn line(
     let cells = chosen
         .iter()
         .map(|&(col, w)| {
-            let text = match col {
-                PCT => format!("{pct:.2}"),
-                SECONDS => format!("{:.6}", r.time_ns as f64 / 1e9),
-                USECS => r.usecs_per_call().to_string(),
-                CALLS => r.calls.to_string(),
-                ERRORS if r.errors == 0 => String::new(),
-                ERRORS => r.errors.to_string(),
+            let text = match (col, &time) {
+                (PCT | SECONDS | USECS, Time::Off(off)) => off.to_string(),
+                (PCT, Time::Pct(pct)) => format!("{pct:.2}"),
+                (SECONDS, _) => format!("{:.6}", r.time_ns as f64 / 1e9),
+                (USECS, _) => r.usecs_per_call().to_string(),
+                (CALLS, _) => r.calls.to_string(),
+                (ERRORS, _) if r.errors == 0 => String::new(),
+                (ERRORS, _) => r.errors.to_string(),
                 _ => name.to_string(),
             };
             (fit(&text, w, COLUMNS[col].right), style)
