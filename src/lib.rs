@@ -37,6 +37,7 @@ pub mod rules;
 pub mod runtime;
 pub mod safe_fs;
 pub mod sanitize;
+pub mod scap;
 pub mod session;
 pub mod strings;
 pub mod ui;

@@ -35,6 +35,7 @@ const ORDER: &[&[&str]] = &[
     &["app"],
     &["runtime"],
     &["session"],
+    &["scap"],
     &["drill"],
     &["ui"],
     &["cli", "headless"],

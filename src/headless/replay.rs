@@ -9,6 +9,7 @@ use super::stream::{Format, Printer};
 use crate::alerts::Alert;
 use crate::app::event::Setup;
 use crate::app::{AppState, Core, Event};
+use crate::collector::clock::WallClock;
 use crate::model::{CgroupInfo, ProcInfo};
 use crate::rules::{ContainerLookup, ContainerMeta, Proc, ProcTable, SharedProcs, setup};
 use crate::session::entry::{Item, ItemDecoder};
@@ -23,23 +24,47 @@ pub struct ReplayEnd {
     pub damage: Option<String>,
 }
 
-/// The file's items in order, and the damage, if any, at the end.
-fn items(path: &Path) -> Result<(Header, impl Iterator<Item = Result<Item, String>>), String> {
+/// What a replayed file says about where it was taken.
+struct Origin {
+    host: String,
+    clock: WallClock,
+}
+
+type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
+
+/// The file's items in order, and the damage, if any, at the end: a session file, or a scap
+/// capture (told by its magic, not its name) whose times are already wall-clock times.
+fn items(path: &Path) -> Result<(Origin, Items), String> {
+    if crate::scap::read::is_capture(path) {
+        let located = |e: crate::scap::read::ScapError| format!("{}: {e}", path.display());
+        let host = crate::scap::read::hostname(path).map_err(located)?;
+        let mut feed = crate::scap::read::feed::Feed::open(path).map_err(located)?;
+        let it = std::iter::from_fn(move || feed.next_item()).map(|r| r.map_err(|e| e.to_string()));
+        let origin = Origin {
+            host,
+            clock: WallClock::with_offset(0),
+        };
+        return Ok((origin, Box::new(it)));
+    }
     let reader = SessionReader::open(path).map_err(|e| crate::session::located(path, &e))?;
-    let header = reader.header().clone();
+    let header: Header = reader.header().clone();
     let mut dec = ItemDecoder::default();
     let it = reader.map(move |r| match r {
         Ok(rec) => dec.item(rec).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     });
-    Ok((header, it))
+    let origin = Origin {
+        host: header.host.clone(),
+        clock: header.wall_clock(),
+    };
+    Ok((origin, Box::new(it)))
 }
 
 /// Prints the recording's kernel events like `stream` (`--json`: the same fields).
 pub fn events(path: &Path, format: Format, out: &mut impl Write) -> Result<ReplayEnd, String> {
-    let (header, items) = items(path)?;
+    let (origin, items) = items(path)?;
     let mut core = Core::new(AppState::new(crate::app::buffer::CHUNK * 16));
-    let mut printer = Printer::recorded(out, format, header.wall_clock());
+    let mut printer = Printer::recorded(out, format, origin.clock);
     let mut end = ReplayEnd::default();
     for it in items {
         match it {
@@ -106,7 +131,7 @@ pub fn alerts(
     mut emit: impl FnMut(&Alert) -> bool,
     mut diag: impl FnMut(&str),
 ) -> Result<ReplayEnd, String> {
-    let (header, items) = items(path)?;
+    let (origin, items) = items(path)?;
     // container names first, from every recorded poll: the engine names a cgroup once, at its first
     // event, which may come before the poll that saw that container
     let recorded = Recorded::default();
@@ -119,12 +144,8 @@ pub fn alerts(
             recorded.note(&rows);
         }
     }
-    let (mut engine, cov) = setup::build_replay_engine(
-        opts,
-        &header.host,
-        header.wall_clock(),
-        Box::new(recorded.clone()),
-    )?;
+    let (mut engine, cov) =
+        setup::build_replay_engine(opts, &origin.host, origin.clock, Box::new(recorded.clone()))?;
     for line in setup::rule_errors(&cov) {
         diag(&line);
     }

@@ -1,0 +1,1 @@
+//! Reader tests: the sample captures, byte order, corruption.
