@@ -28,6 +28,8 @@ pub struct ReplayEnd {
 struct Origin {
     host: String,
     clock: WallClock,
+    /// A capture's processes, as its process list has them (exe, argv, cwd).
+    procs: Vec<Proc>,
 }
 
 type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
@@ -37,12 +39,15 @@ type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
 fn items(path: &Path) -> Result<(Origin, Items), String> {
     if crate::scap::read::is_capture(path) {
         let located = |e: crate::scap::read::ScapError| format!("{}: {e}", path.display());
-        let host = crate::scap::read::hostname(path).map_err(located)?;
+        let (host, threads) = crate::scap::read::preamble(path).map_err(located)?;
+        let mut mapper = crate::scap::read::map::Mapper::default();
+        mapper.threads(&threads);
         let mut feed = crate::scap::read::feed::Feed::open(path).map_err(located)?;
         let it = std::iter::from_fn(move || feed.next_item()).map(|r| r.map_err(|e| e.to_string()));
         let origin = Origin {
             host,
             clock: WallClock::with_offset(0),
+            procs: mapper.procs(),
         };
         return Ok((origin, Box::new(it)));
     }
@@ -56,6 +61,7 @@ fn items(path: &Path) -> Result<(Origin, Items), String> {
     let origin = Origin {
         host: header.host.clone(),
         clock: header.wall_clock(),
+        procs: Vec::new(),
     };
     Ok((origin, Box::new(it)))
 }
@@ -152,6 +158,12 @@ pub fn alerts(
     // the engine's process table, fed by the recorded /proc polls as well as the kernel events
     let procs = SharedProcs::new(ProcTable::new(None));
     engine.share_procs(procs.clone());
+    {
+        let mut table = procs.lock();
+        for p in origin.procs {
+            table.insert(p);
+        }
+    }
     let mut end = ReplayEnd::default();
     let mut out = Vec::new();
     for it in items {

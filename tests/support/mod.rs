@@ -29,6 +29,25 @@ pub fn bpf_available(test: &str) -> bool {
     }
 }
 
+/// True when `sysdig` runs (it reads captures without a kernel driver). Otherwise says why
+/// loudly; under CI=true that is a failure (.ci/run installs it).
+pub fn sysdig_available(test: &str) -> bool {
+    match std::process::Command::new("sysdig")
+        .arg("--version")
+        .output()
+    {
+        Ok(o) if o.status.success() => true,
+        r => {
+            let msg = format!("SKIPPED {test}: needs `sysdig` (apt-get install sysdig): {r:?}");
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{msg} (a skip is a failure under CI=true)");
+            }
+            eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+            false
+        }
+    }
+}
+
 /// Probes + reader thread + the core's state, pumped by the test.
 pub struct Live {
     pub probes: Probes,

@@ -23,6 +23,25 @@ pub struct RawEvent<'a> {
     pub params: Vec<&'a [u8]>,
 }
 
+impl RawEvent<'_> {
+    /// The event's name as sysdig shows it: the table's, or for a generic `syscall` event the
+    /// syscall its code names.
+    pub fn name(&self) -> std::borrow::Cow<'static, str> {
+        name_of(self.ty, &self.params)
+    }
+}
+
+/// The name of an event of type `ty` with these parameters (see [`RawEvent::name`]).
+pub fn name_of(ty: u16, params: &[&[u8]]) -> std::borrow::Cow<'static, str> {
+    if let (Some(("syscall", _)), Some(id)) = (crate::scap::event_info(ty), params.first()) {
+        let id = super::params::uint(id).unwrap_or(0) as usize;
+        if let Some(n) = crate::scap::SYSCALLS.get(id).filter(|n| !n.is_empty()) {
+            return std::borrow::Cow::Borrowed(n);
+        }
+    }
+    crate::scap::event_name(ty)
+}
+
 /// How an event block is laid out.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Layout {

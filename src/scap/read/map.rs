@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::params::{self, cstr, int, uint};
+use super::params::{self, cstr, int};
 use super::{RawEvent, ThreadInfo};
 use crate::model::{Captured, CgroupInfo, EventKind, NR_CAPTURED, ProcInfo, SysEvent};
 use crate::scap::{ParamType, event_info, is_exit};
@@ -116,6 +116,35 @@ impl Mapper {
         let mut rows: Vec<ProcInfo> = by_pid.into_values().collect();
         rows.sort_by_key(|p| p.pid);
         rows
+    }
+
+    /// The processes known (main threads), as the rules engine's process table holds them.
+    pub fn procs(&self) -> Vec<crate::rules::Proc> {
+        let mut out = Vec::new();
+        for (tid, t) in &self.threads {
+            if u64::from(t.pid) != *tid {
+                continue;
+            }
+            let text =
+                |b: &[u8]| -> std::sync::Arc<str> { String::from_utf8_lossy(b).as_ref().into() };
+            let mut argv = t.exe.clone();
+            argv.push(0);
+            argv.extend_from_slice(&t.args);
+            let mut p = crate::rules::Proc {
+                pid: t.pid,
+                ppid: t.ppid,
+                uid: t.uid,
+                comm: text(&t.comm),
+                exepath: text(&t.exe),
+                loginuid: t.loginuid,
+                cwd: Some(text(&t.cwd)),
+                ..crate::rules::Proc::default()
+            };
+            p.set_argv(&argv);
+            out.push(p);
+        }
+        out.sort_by_key(|p| p.pid);
+        out
     }
 
     /// A thread as known now.
@@ -276,14 +305,7 @@ impl Mapper {
             render_into(&mut text, ety, &eparams);
         }
         render_into(&mut text, ty, params);
-        let mut name = crate::scap::event_name(ty).into_owned();
-        // the syscall a generic event stands for
-        if let (Some(("syscall", _)), Some(id)) = (event_info(ty), params.first()) {
-            let id = uint(id).unwrap_or(0) as usize;
-            if let Some(n) = crate::scap::SYSCALLS.get(id).filter(|n| !n.is_empty()) {
-                name = (*n).to_string();
-            }
-        }
+        let mut name = super::event::name_of(ty, params).into_owned();
         if !is_exit(ty) && !STANDALONE.contains(&name.as_str()) {
             name.push('>');
         }

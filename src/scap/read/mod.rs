@@ -332,15 +332,18 @@ pub fn is_capture(path: &Path) -> bool {
     f.read_exact(&mut head).is_ok() && looks_like_scap(&head)
 }
 
-/// The capture's hostname (its machine block, before the first event), empty when it has none.
-pub fn hostname(path: &Path) -> Result<String, ScapError> {
+/// What a capture says before its first event: the machine's hostname (empty when it has no
+/// machine block) and the threads of its process lists.
+pub fn preamble(path: &Path) -> Result<(String, Vec<ThreadInfo>), ScapError> {
     let mut r = ScapReader::open(path)?;
+    let (mut host, mut threads) = (String::new(), Vec::new());
     while let Some(b) = r.next_block() {
         match b? {
-            Block::Machine { hostname } => return Ok(hostname),
+            Block::Machine { hostname } => host = hostname,
+            Block::Threads(t) => threads.extend(t),
             Block::Event(_) => break,
             _ => {}
         }
     }
-    Ok(String::new())
+    Ok((host, threads))
 }
