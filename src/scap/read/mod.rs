@@ -14,7 +14,7 @@ mod proclist;
 mod tests;
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 pub use error::ScapError;
@@ -83,15 +83,23 @@ impl ScapReader<Box<dyn Read + Send>> {
             .metadata()
             .map_err(|source| ScapError::Io { offset: 0, source })?
             .len();
-        let mut r = BufReader::with_capacity(1 << 16, f);
-        let head = std::io::BufRead::fill_buf(&mut r)
+        Self::from_buf_read(BufReader::with_capacity(1 << 16, f), Some(len))
+    }
+
+    /// Reads a capture from `r` (`len`: its length when known), gzip detected by its magic.
+    pub fn from_buf_read(
+        mut r: impl BufRead + Send + 'static,
+        len: Option<u64>,
+    ) -> Result<Self, ScapError> {
+        let head = r
+            .fill_buf()
             .map_err(|source| ScapError::Io { offset: 0, source })?;
         if head.starts_with(&GZIP_MAGIC) {
             let gz = flate2::bufread::MultiGzDecoder::new(r);
             let src: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(1 << 16, gz));
             return Self::new(src, None, true);
         }
-        Self::new(Box::new(r), Some(len), false)
+        Self::new(Box::new(r), len, false)
     }
 }
 
