@@ -223,3 +223,50 @@ fn alerts_from_a_capture_name_its_process() {
         "{out}"
     );
 }
+
+#[test]
+fn count_from_a_capture_equals_sysdigs_exit_events() {
+    if !sysdig_available("count_from_a_capture_equals_sysdigs_exit_events") {
+        return;
+    }
+    for name in SAMPLES {
+        let file = sample(name);
+        // sysdig: one call per exit event (a clone's child return is no call), an error when its result is negative
+        let mut theirs = std::collections::BTreeMap::new();
+        for l in sysdig(&file, "%evt.type %evt.dir %evt.rawres", "evt.dir=<") {
+            let f: Vec<&str> = l.split(' ').collect();
+            let res: i64 = f[2].parse().unwrap_or(0);
+            if f[0] == "clone" && res == 0 {
+                continue;
+            }
+            let e = theirs.entry(f[0].to_string()).or_insert((0u64, 0u64));
+            e.0 += 1;
+            e.1 += u64::from(res < 0);
+        }
+        let out = ktriage_ok(&["count", "--from", &file.display().to_string(), "--json"]);
+        let ours: std::collections::BTreeMap<String, (u64, u64)> = out
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let n = |k: &str| v[k].as_u64().unwrap();
+                (
+                    v["syscall"].as_str().unwrap().to_string(),
+                    (n("calls"), n("errors")),
+                )
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{name}: calls and errors per syscall");
+        // one process: curl's own calls only
+        if *name == "curl_google.scap" {
+            let one = ktriage_ok(&[
+                "count",
+                "--from",
+                &file.display().to_string(),
+                "--pid",
+                "17497",
+            ]);
+            assert!(one.starts_with("summary — pid 17497 of "), "{one}");
+            assert!(one.contains(" connect\n"), "{one}");
+        }
+    }
+}

@@ -329,7 +329,7 @@ impl Mapper {
 }
 
 /// Events that have no exit counterpart.
-const STANDALONE: &[&str] = &[
+pub(super) const STANDALONE: &[&str] = &[
     "procexit",
     "switch",
     "procinfo",

@@ -3,6 +3,7 @@
 //! section's byte order, gzip (`sysdig -z`) detected by its magic; unknown blocks are skipped by
 //! their length; every error is located. Events come up to the damage, then the error.
 
+pub mod count;
 mod cursor;
 mod error;
 mod event;
