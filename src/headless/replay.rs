@@ -43,7 +43,10 @@ fn items(path: &Path) -> Result<(Origin, Items), String> {
         let mut mapper = crate::scap::read::map::Mapper::default();
         mapper.threads(&threads);
         let mut feed = crate::scap::read::feed::Feed::open(path).map_err(located)?;
-        let it = std::iter::from_fn(move || feed.next_item()).map(|r| r.map_err(|e| e.to_string()));
+        let it = std::iter::from_fn(move || feed.next_item()).map(|r| match r {
+            Ok((ts_ns, event)) => Ok(Item::Event { ts_ns, event }),
+            Err(e) => Err(e.to_string()),
+        });
         let origin = Origin {
             host,
             clock: WallClock::with_offset(0),

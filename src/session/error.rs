@@ -23,6 +23,9 @@ pub enum SessionError {
     /// The output or input could not be opened (symlink, exists, not a regular file…).
     #[error(transparent)]
     File(#[from] FileError),
+    /// A scap capture (replayed like a session) could not be read.
+    #[error(transparent)]
+    Capture(#[from] crate::scap::read::ScapError),
     /// A read or write failed.
     #[error("{what} at byte {offset}: {source}")]
     Io {

@@ -1,7 +1,7 @@
-//! Replay: reads a session file's items in order and hands them out at the recording's pace (1×, 10×, as fast as possible), paused, or up to a time sought; the timeline's marks come from a first streaming pass.
+//! Replay: reads a session file's items (or a scap capture's events) in order and hands them out at the recording's pace (1×, 10×, as fast as possible), paused, or up to a time sought; the timeline's marks come from a first streaming pass.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,15 +10,56 @@ use super::{Header, SessionError, SessionReader};
 use crate::app::input::Input;
 use crate::app::replay::{Mark, MarkKind, ReplayCmd, ReplayStatus, Speed};
 use crate::app::{Action, Event, Fact};
+use crate::scap::read::feed::Feed;
 
 /// Marks kept at most (a hostile file cannot grow memory through them).
 const MAX_MARKS: usize = 10_000;
 
+/// Where the items come from: a session file, or a scap capture (told by its magic).
+enum Source {
+    Session {
+        reader: SessionReader<BufReader<File>>,
+        decoder: ItemDecoder,
+    },
+    Capture(Box<Feed<Box<dyn Read + Send>>>),
+}
+
+impl Source {
+    /// Opens `path` at its start, with its header (a capture's: its hostname, times already wall-clock).
+    fn open(path: &Path) -> Result<(Self, Header), SessionError> {
+        if crate::scap::read::is_capture(path) {
+            let (host, _) = crate::scap::read::preamble(path)?;
+            let header = Header {
+                host,
+                ..Header::default()
+            };
+            return Ok((Self::Capture(Box::new(Feed::open(path)?)), header));
+        }
+        let reader = SessionReader::open(path)?;
+        let header = reader.header().clone();
+        let decoder = ItemDecoder::default();
+        Ok((Self::Session { reader, decoder }, header))
+    }
+
+    /// The next item, the damage (as text), or `None` at the end.
+    fn next_item(&mut self) -> Option<Result<Item, String>> {
+        match self {
+            Self::Session { reader, decoder } => Some(match reader.next()? {
+                Ok(rec) => decoder.item(rec).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }),
+            Self::Capture(feed) => Some(match feed.next_item()? {
+                Ok((ts_ns, event)) => Ok(Item::Event { ts_ns, event }),
+                Err(e) => Err(e.to_string()),
+            }),
+        }
+    }
+}
+
 /// A recording being played.
 pub struct Player {
     path: PathBuf,
-    reader: SessionReader<BufReader<File>>,
-    decoder: ItemDecoder,
+    source: Source,
     /// The next item, read but not yet due.
     next: Option<Item>,
     speed: Speed,
@@ -47,14 +88,10 @@ pub struct Opened {
 impl Player {
     /// Opens `path`: one streaming pass for the span and the marks, then positioned at the start.
     pub fn open(path: &Path) -> Result<Opened, SessionError> {
-        let reader = SessionReader::open(path)?;
-        let header = reader.header().clone();
+        let (mut first, header) = Source::open(path)?;
         let (mut start, mut end) = (u64::MAX, 0u64);
         let mut marks = Vec::new();
-        let mut dec = ItemDecoder::default();
-        for rec in reader {
-            let Ok(rec) = rec else { break };
-            let Ok(it) = dec.item(rec) else { break };
+        while let Some(Ok(it)) = first.next_item() {
             let ts = it.ts_ns();
             if ts > 0 {
                 start = start.min(ts);
@@ -71,8 +108,7 @@ impl Player {
         marks.sort_by_key(|m: &Mark| m.ts_ns);
         let player = Player {
             path: path.to_path_buf(),
-            reader: SessionReader::open(path)?,
-            decoder: ItemDecoder::default(),
+            source: Source::open(path)?.0,
             next: None,
             speed: Speed::X1,
             paused: false,
@@ -111,8 +147,7 @@ impl Player {
                 self.anchor = None;
                 self.target = Some(t);
                 if t < self.pos_ns {
-                    self.reader = SessionReader::open(&self.path)?;
-                    self.decoder = ItemDecoder::default();
+                    self.source = Source::open(&self.path)?.0;
                     self.next = None;
                     self.ended = false;
                     self.damage = None;
@@ -144,7 +179,7 @@ impl Player {
         let mut status = None;
         while out.len() < budget {
             if self.next.is_none() {
-                match self.reader.next() {
+                match self.source.next_item() {
                     None => {
                         if !self.ended {
                             self.ended = true;
@@ -154,18 +189,11 @@ impl Player {
                     }
                     Some(Err(e)) => {
                         self.ended = true;
-                        self.damage = Some(e.to_string());
-                        status = Some(ReplayStatus::Damaged(e.to_string()));
+                        status = Some(ReplayStatus::Damaged(e.clone()));
+                        self.damage = Some(e);
                         break;
                     }
-                    Some(Ok(rec)) => match self.decoder.item(rec) {
-                        Ok(it) => self.next = Some(it),
-                        Err(e) => {
-                            self.ended = true;
-                            status = Some(ReplayStatus::Damaged(e.to_string()));
-                            break;
-                        }
-                    },
+                    Some(Ok(it)) => self.next = Some(it),
                 }
             }
             let Some(next) = self.next.as_ref() else {

@@ -7,7 +7,6 @@ use super::feed::Feed;
 use crate::app::Event;
 use crate::app::summary::SummaryRow;
 use crate::model::{EventKind, NR_CAPTURED, SysEvent};
-use crate::session::entry::Item;
 
 /// What to count.
 #[derive(Clone, Debug, Default)]
@@ -39,10 +38,7 @@ pub fn count(path: &Path, scope: &Scope) -> Result<CaptureCount, super::ScapErro
     let mut containers: HashMap<u64, Option<String>> = HashMap::new();
     while let Some(it) = feed.next_item() {
         let batch = match it {
-            Ok(Item::Event {
-                event: Event::Kernel(b),
-                ..
-            }) => b,
+            Ok((_, Event::Kernel(b))) => b,
             Ok(_) => continue,
             Err(e) => {
                 out.damage = Some(e.to_string());
@@ -98,7 +94,7 @@ fn in_scope(ev: &SysEvent, scope: &Scope, containers: &HashMap<u64, Option<Strin
 
 /// The syscall a record counts as; `None` for what is no syscall call (process exits, context
 /// switches, samples, enter events without their exit, a child's return from clone).
-fn syscall_of(ev: &SysEvent) -> Option<String> {
+pub(super) fn syscall_of(ev: &SysEvent) -> Option<String> {
     match ev.kind {
         EventKind::Exit => None,
         EventKind::Fork => Some("clone".into()),

@@ -1,31 +1,77 @@
-//! A capture as the items a session replay feeds the core: the process list as a process poll, the events as kernel batches (cgroups first), the damage last.
+//! A capture as the events a replay feeds the core, each with its time: the process list as a process poll, the events as kernel batches (cgroups first, at most 10 ms of capture each) with the per-process syscall summary after them, the damage last.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::Path;
 
 use super::map::Mapper;
 use super::{Block, ScapError, ScapReader};
 use crate::app::Event;
-use crate::model::{KernelBatch, SysEvent};
-use crate::session::entry::Item;
+use crate::model::{AggRow, CollectorState, EventKind, KernelBatch, SysEvent};
 
-/// Records per kernel batch.
+/// Records per kernel batch at most.
 const BATCH: usize = 1024;
+/// Capture time a kernel batch spans at most (a replay at 1× paces the batches).
+const BATCH_NS: u64 = 10_000_000;
 
-/// A capture being turned into items.
+/// A capture being turned into events.
 pub struct Feed<R: Read> {
     reader: ScapReader<R>,
-    /// Threads and cgroups of the capture so far.
-    pub mapper: Mapper,
-    batch: Vec<SysEvent>,
-    queue: VecDeque<Item>,
+    out: Out,
     /// The machine's hostname, once its block was read.
     pub hostname: Option<String>,
     /// Events read.
     pub events: u64,
     ended: bool,
     damage: Option<ScapError>,
+}
+
+/// What the events became, waiting to be handed out.
+#[derive(Default)]
+struct Out {
+    mapper: Mapper,
+    batch: Vec<SysEvent>,
+    queue: VecDeque<(u64, Event)>,
+    /// Calls, errors and time per (process, syscall), as the kernel's aggregation would have them.
+    summary: HashMap<(u32, u32), AggRow>,
+    /// Time of the last record.
+    last_ts: u64,
+}
+
+impl Out {
+    /// The batch (and the cgroups first seen) queued, then the summary if it changed.
+    fn flush(&mut self) {
+        let events = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let cgroups = self.mapper.take_cgroups();
+        if events.is_empty() && cgroups.is_empty() {
+            return;
+        }
+        let ts_ns = events.first().map_or(self.last_ts, |e| e.ts_ns);
+        let mut counted = false;
+        for ev in &events {
+            self.last_ts = self.last_ts.max(ev.ts_ns);
+            let Some(nr) =
+                super::count::syscall_of(ev).and_then(|n| crate::collector::syscalls::number(&n))
+            else {
+                continue;
+            };
+            let row = self.summary.entry((ev.pid, nr)).or_insert(AggRow {
+                tgid: ev.pid,
+                nr,
+                ..AggRow::default()
+            });
+            row.calls += 1;
+            row.errors += u64::from(ev.ret < 0 && ev.kind != EventKind::Fork);
+            row.time_ns += ev.duration_ns;
+            counted = true;
+        }
+        self.queue
+            .push_back((ts_ns, Event::Kernel(KernelBatch { cgroups, events })));
+        if counted {
+            let rows = self.summary.values().copied().collect();
+            self.queue.push_back((self.last_ts, Event::Summary(rows)));
+        }
+    }
 }
 
 impl Feed<Box<dyn Read + Send>> {
@@ -36,13 +82,17 @@ impl Feed<Box<dyn Read + Send>> {
 }
 
 impl<R: Read> Feed<R> {
-    /// Items from `reader`.
+    /// Events from `reader`.
     pub fn new(reader: ScapReader<R>) -> Self {
+        let mut out = Out {
+            batch: Vec::with_capacity(BATCH),
+            ..Out::default()
+        };
+        out.queue
+            .push_back((0, Event::Collector(CollectorState::Running)));
         Self {
             reader,
-            mapper: Mapper::default(),
-            batch: Vec::with_capacity(BATCH),
-            queue: VecDeque::new(),
+            out,
             hostname: None,
             events: 0,
             ended: false,
@@ -50,59 +100,56 @@ impl<R: Read> Feed<R> {
         }
     }
 
-    fn flush(&mut self) {
-        let events = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        let cgroups = self.mapper.take_cgroups();
-        if !events.is_empty() || !cgroups.is_empty() {
-            self.push_batch(cgroups, events);
-        }
+    /// Threads and cgroups of the capture so far.
+    pub fn mapper(&self) -> &Mapper {
+        &self.out.mapper
     }
 
-    fn push_batch(&mut self, cgroups: Vec<crate::model::CgroupInfo>, events: Vec<SysEvent>) {
-        let ts_ns = events.first().map_or(0, |e| e.ts_ns);
-        self.queue.push_back(Item::Event {
-            ts_ns,
-            event: Event::Kernel(KernelBatch { cgroups, events }),
-        });
-    }
-
-    /// The next item; the damage, if any, after the items before it; then `None`.
-    pub fn next_item(&mut self) -> Option<Result<Item, ScapError>> {
+    /// The next event and its time (wall-clock ns); the damage, if any, after the events before it; then `None`.
+    pub fn next_item(&mut self) -> Option<Result<(u64, Event), ScapError>> {
         loop {
-            if let Some(it) = self.queue.pop_front() {
+            if let Some(it) = self.out.queue.pop_front() {
                 return Some(Ok(it));
             }
             if self.ended {
                 return self.damage.take().map(Err);
             }
+            let out = &mut self.out;
             match self.reader.next_block() {
                 None => {
                     self.ended = true;
-                    self.mapper.flush(&mut self.batch);
-                    self.flush();
+                    out.mapper.flush(&mut out.batch);
+                    out.flush();
+                    let ts = out.last_ts;
+                    out.queue
+                        .push_back((ts, Event::Collector(CollectorState::Stopped)));
                 }
                 Some(Err(e)) => {
                     self.ended = true;
-                    self.mapper.flush(&mut self.batch);
-                    self.flush();
-                    // the items before the damage first, then the damage
+                    out.mapper.flush(&mut out.batch);
+                    out.flush();
+                    // the events before the damage first, then the damage
                     self.damage = Some(e);
                 }
                 Some(Ok(Block::Threads(list))) => {
-                    let rows = self.mapper.threads(&list);
-                    self.flush();
-                    let ts_ns = self.batch.first().map_or(0, |e| e.ts_ns);
-                    self.queue.push_back(Item::Event {
-                        ts_ns,
-                        event: Event::Processes(rows),
-                    });
+                    let rows = out.mapper.threads(&list);
+                    out.flush();
+                    let ts = out.last_ts;
+                    out.queue.push_back((ts, Event::Processes(rows)));
                 }
                 Some(Ok(Block::Machine { hostname })) => self.hostname = Some(hostname),
                 Some(Ok(Block::Event(ev))) => {
                     self.events += 1;
-                    self.mapper.event(&ev, &mut self.batch);
-                    if self.batch.len() >= BATCH {
-                        self.flush();
+                    if out
+                        .batch
+                        .first()
+                        .is_some_and(|f| ev.ts > f.ts_ns.saturating_add(BATCH_NS))
+                    {
+                        out.flush();
+                    }
+                    out.mapper.event(&ev, &mut out.batch);
+                    if out.batch.len() >= BATCH {
+                        out.flush();
                     }
                 }
                 Some(Ok(_)) => {}

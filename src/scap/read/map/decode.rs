@@ -236,6 +236,10 @@ impl Mapper {
     /// Events without an exit: a process exit becomes an exit record, the others are shown as they are.
     pub(super) fn standalone(&mut self, ev: &RawEvent<'_>, name: &str, out: &mut Vec<SysEvent>) {
         if name == "procexit" {
+            // exit and exit_group never return: their enter shows before the exit
+            if let Some(p) = self.pending.remove(&ev.tid) {
+                out.push(self.lone_enter(ev.tid, p));
+            }
             let status = param(ev.ty, &ev.params, "status")
                 .and_then(int)
                 .unwrap_or(0);
