@@ -18,7 +18,7 @@ const MAX_MARKS: usize = 10_000;
 /// Where the items come from: a session file, or a scap capture (told by its magic).
 enum Source {
     Session {
-        reader: SessionReader<BufReader<File>>,
+        reader: Box<SessionReader<BufReader<File>>>,
         decoder: ItemDecoder,
     },
     Capture(Box<Feed<Box<dyn Read + Send>>>),
@@ -35,7 +35,7 @@ impl Source {
             };
             return Ok((Self::Capture(Box::new(Feed::open(path)?)), header));
         }
-        let reader = SessionReader::open(path)?;
+        let reader = Box::new(SessionReader::open(path)?);
         let header = reader.header().clone();
         let decoder = ItemDecoder::default();
         Ok((Self::Session { reader, decoder }, header))
