@@ -57,6 +57,17 @@ pub enum ParamType {
     EnumFlags32,
 }
 
+/// How a numeric parameter prints (`enum ppm_print_format`, reduced to what changes the text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fmt {
+    /// Decimal (and everything else).
+    Dec,
+    /// Hexadecimal, upper case without `0x` (addresses), as sysdig shows them.
+    Hex,
+    /// Octal (modes).
+    Oct,
+}
+
 /// The table entry of event type `ty`, `None` for an id this table does not know (a newer capture's).
 pub fn event_info(ty: u16) -> Option<&'static EventInfo> {
     EVENTS.get(usize::from(ty))

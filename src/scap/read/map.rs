@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::params::{self, cstr, int};
 use super::{RawEvent, ThreadInfo};
 use crate::model::{Captured, CgroupInfo, EventKind, NR_CAPTURED, ProcInfo, SysEvent};
-use crate::scap::{ParamType, event_info, is_exit};
+use crate::scap::{Fmt, ParamType, event_info, is_exit};
 
 /// What is known of a thread (from the process list, then its execs and clones).
 #[derive(Clone, Debug, Default)]
@@ -355,14 +355,14 @@ fn render_into(out: &mut String, ty: u16, params: &[&[u8]]) {
             out.push(' ');
         }
         match table.get(i) {
-            Some((n, t)) => {
+            Some((n, t, f)) => {
                 out.push_str(n);
                 out.push('=');
-                out.push_str(&params::render(*t, b));
+                out.push_str(&params::render(*t, *f, b));
             }
             None => {
                 out.push_str(&format!("arg{i}="));
-                out.push_str(&params::render(ParamType::ByteBuf, b));
+                out.push_str(&params::render(ParamType::ByteBuf, Fmt::Dec, b));
             }
         }
     }
@@ -371,20 +371,20 @@ fn render_into(out: &mut String, ty: u16, params: &[&[u8]]) {
 /// The parameter named `name` of an event of type `ty`.
 pub fn param<'a>(ty: u16, params: &[&'a [u8]], name: &str) -> Option<&'a [u8]> {
     let (_, table) = event_info(ty)?;
-    let i = table.iter().position(|(n, _)| *n == name)?;
+    let i = table.iter().position(|(n, _, _)| *n == name)?;
     params.get(i).copied()
 }
 
 fn pending_param<'a>(p: &'a Pending, name: &str) -> Option<&'a [u8]> {
     let (_, table) = event_info(p.ty)?;
-    let i = table.iter().position(|(n, _)| *n == name)?;
+    let i = table.iter().position(|(n, _, _)| *n == name)?;
     p.param(i)
 }
 
 /// An exit event's result (its first parameter when it is `res` or `fd`).
 fn res(ty: u16, params: &[&[u8]]) -> Option<i64> {
     let (_, table) = event_info(ty)?;
-    let (n, t) = table.first()?;
+    let (n, t, _) = table.first()?;
     if matches!(*n, "res" | "fd") || matches!(t, ParamType::Errno) {
         return int(params.first()?);
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::scap::ParamType;
+use crate::scap::{Fmt, ParamType};
 
 /// A little-endian unsigned integer of 1, 2, 4 or 8 bytes (`None` for another length).
 pub fn uint(b: &[u8]) -> Option<u64> {
@@ -117,9 +117,10 @@ fn lossy(b: &[u8]) -> String {
 }
 
 /// A parameter as text (untrusted: sanitize before drawing). Strings and buffers are shown
-/// as text with NULs as `.` (as sysdig does); numbers in decimal, negative results with their
-/// errno name; what does not parse as its type, in hex.
-pub fn render(ty: ParamType, b: &[u8]) -> String {
+/// as text with NULs as `.` (as sysdig does); numbers in decimal (addresses in hex, modes in
+/// octal, as the table's format says), negative results with their errno name; what does not
+/// parse as its type, in hex.
+pub fn render(ty: ParamType, fmt: Fmt, b: &[u8]) -> String {
     use ParamType as T;
     let hex = || {
         let mut s = String::with_capacity(2 + b.len() * 2);
@@ -129,6 +130,16 @@ pub fn render(ty: ParamType, b: &[u8]) -> String {
         }
         s
     };
+    let plain_number = matches!(
+        ty,
+        T::Int8 | T::Int16 | T::Int32 | T::Int64 | T::UInt8 | T::UInt16 | T::UInt32 | T::UInt64
+    );
+    if plain_number && fmt == Fmt::Hex {
+        return uint(b).map_or_else(hex, |v| format!("{v:X}"));
+    }
+    if plain_number && fmt == Fmt::Oct {
+        return uint(b).map_or_else(hex, |v| format!("{v:o}"));
+    }
     match ty {
         T::CharBuf | T::FsPath | T::FsRelPath => lossy(cstr(b)),
         T::ByteBuf | T::CharBufArray | T::CharBufPairArray => {
