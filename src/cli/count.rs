@@ -137,7 +137,7 @@ fn count_capture(
     let c = match ktriage::scap::read::count::count(file, &scope) {
         Ok(c) => c,
         Err(e) => {
-            note!("ktriage: {}: {e}", file.display());
+            note!("ktriage: {}", ktriage::scap::read::located(file, &e));
             return ExitCode::from(2);
         }
     };

@@ -38,7 +38,7 @@ type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
 /// capture (told by its magic, not its name) whose times are already wall-clock times.
 fn items(path: &Path) -> Result<(Origin, Items), String> {
     if crate::scap::read::is_capture(path) {
-        let located = |e: crate::scap::read::ScapError| format!("{}: {e}", path.display());
+        let located = |e: crate::scap::read::ScapError| crate::scap::read::located(path, &e);
         let (host, threads) = crate::scap::read::preamble(path).map_err(located)?;
         let mut mapper = crate::scap::read::map::Mapper::default();
         mapper.threads(&threads);

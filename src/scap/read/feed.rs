@@ -128,6 +128,9 @@ impl<R: Read> Feed<R> {
                     self.ended = true;
                     out.mapper.flush(&mut out.batch);
                     out.flush();
+                    let ts = out.last_ts;
+                    out.queue
+                        .push_back((ts, Event::Collector(CollectorState::Stopped)));
                     // the events before the damage first, then the damage
                     self.damage = Some(e);
                 }

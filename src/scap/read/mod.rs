@@ -342,12 +342,13 @@ pub fn is_capture(path: &Path) -> bool {
 }
 
 /// What a capture says before its first event: the machine's hostname (empty when it has no
-/// machine block) and the threads of its process lists.
+/// machine block) and the threads of its process lists; damage stops it quietly (reading the
+/// events reports it). An error only when the file cannot be opened or is no capture.
 pub fn preamble(path: &Path) -> Result<(String, Vec<ThreadInfo>), ScapError> {
     let mut r = ScapReader::open(path)?;
     let (mut host, mut threads) = (String::new(), Vec::new());
-    while let Some(b) = r.next_block() {
-        match b? {
+    while let Some(Ok(b)) = r.next_block() {
+        match b {
             Block::Machine { hostname } => host = hostname,
             Block::Threads(t) => threads.extend(t),
             Block::Event(_) => break,
@@ -355,4 +356,12 @@ pub fn preamble(path: &Path) -> Result<(String, Vec<ThreadInfo>), ScapError> {
         }
     }
     Ok((host, threads))
+}
+
+/// The error with the capture's path in front (an unopenable file's error names it already).
+pub fn located(path: &Path, e: &ScapError) -> String {
+    match e {
+        ScapError::File(_) => e.to_string(),
+        _ => format!("{}: {e}", path.display()),
+    }
 }
