@@ -106,7 +106,16 @@ pub fn run(a: CountArgs) -> ExitCode {
     } else {
         title.map(|t| t + "\n").unwrap_or_default() + &report.table()
     };
-    let written = match (out_file, &a.output) {
+    if let Err(e) = write_report(out_file, &a, &text) {
+        note!("ktriage: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::from(report.exit_code.clamp(0, 255) as u8)
+}
+
+/// Writes the report to `-o FILE`, else the JSON to stdout and the table to stderr (as `strace -c`).
+fn write_report(out_file: Option<std::fs::File>, a: &CountArgs, text: &str) -> Result<(), String> {
+    match (out_file, &a.output) {
         (Some(mut f), Some(p)) => f
             .write_all(text.as_bytes())
             .map_err(|e| format!("-o {}: {e}", p.display())),
@@ -116,12 +125,7 @@ pub fn run(a: CountArgs) -> ExitCode {
         _ => std::io::stderr()
             .write_all(text.as_bytes())
             .map_err(|e| e.to_string()),
-    };
-    if let Err(e) = written {
-        note!("ktriage: {e}");
-        return ExitCode::FAILURE;
     }
-    ExitCode::from(report.exit_code.clamp(0, 255) as u8)
 }
 
 /// `count --from FILE`: the table of a capture (exit 2 when it cannot be read, 1 when damaged).
@@ -143,19 +147,7 @@ fn count_capture(
     };
     let name = |nr: u32| c.names.get(nr as usize).cloned().unwrap_or_default();
     let text = if a.json {
-        c.rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "syscall": name(r.nr),
-                    "calls": r.calls,
-                    "errors": r.errors,
-                    "usecs": r.time_ns / 1000,
-                })
-                .to_string()
-                    + "\n"
-            })
-            .collect()
+        count::rows_json(&c.rows, name)
     } else {
         let covers = match (&a.pid, &a.container) {
             (Some(p), _) => format!("pid {p}"),
@@ -168,15 +160,7 @@ fn count_capture(
             ktriage::app::summary::strace_table(&c.rows, |nr| sanitize(&name(nr)).into_owned())
         )
     };
-    let written = match (out_file, &a.output) {
-        (Some(mut f), Some(p)) => f
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("-o {}: {e}", p.display())),
-        _ => std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string()),
-    };
-    if let Err(e) = written {
+    if let Err(e) = write_report(out_file, a, &text) {
         note!("ktriage: {e}");
         return ExitCode::FAILURE;
     }

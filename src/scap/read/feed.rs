@@ -39,6 +39,15 @@ struct Out {
 }
 
 impl Out {
+    /// The end (or the damage): enter events still waiting, the last batch, the collector stopped.
+    fn finish(&mut self) {
+        self.mapper.flush(&mut self.batch);
+        self.flush();
+        let ts = self.last_ts;
+        self.queue
+            .push_back((ts, Event::Collector(CollectorState::Stopped)));
+    }
+
     /// The batch (and the cgroups first seen) queued, then the summary if it changed.
     fn flush(&mut self) {
         let events = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
@@ -118,19 +127,11 @@ impl<R: Read> Feed<R> {
             match self.reader.next_block() {
                 None => {
                     self.ended = true;
-                    out.mapper.flush(&mut out.batch);
-                    out.flush();
-                    let ts = out.last_ts;
-                    out.queue
-                        .push_back((ts, Event::Collector(CollectorState::Stopped)));
+                    out.finish();
                 }
                 Some(Err(e)) => {
                     self.ended = true;
-                    out.mapper.flush(&mut out.batch);
-                    out.flush();
-                    let ts = out.last_ts;
-                    out.queue
-                        .push_back((ts, Event::Collector(CollectorState::Stopped)));
+                    out.finish();
                     // the events before the damage first, then the damage
                     self.damage = Some(e);
                 }
