@@ -117,7 +117,7 @@ fn lossy(b: &[u8]) -> String {
 }
 
 /// A parameter as text (untrusted: sanitize before drawing). Strings and buffers are shown
-/// as text with NULs as `.` (as sysdig does); numbers in decimal (addresses in hex, modes in
+/// as text with NULs (and newlines) as `.` (as sysdig does), secrets in them masked; numbers in decimal (addresses in hex, modes in
 /// octal, as the table's format says), negative results with their errno name; what does not
 /// parse as its type, in hex.
 pub fn render(ty: ParamType, fmt: Fmt, b: &[u8]) -> String {
@@ -150,9 +150,11 @@ pub fn render(ty: ParamType, fmt: Fmt, b: &[u8]) -> String {
             };
             let shown: Vec<u8> = b[..end.min(256)]
                 .iter()
-                .map(|c| if *c == 0 { b'.' } else { *c })
+                .map(|c| if *c == 0 { b'\n' } else { *c })
                 .collect();
-            lossy(&shown)
+            // data and argument lists may carry secrets (a token written, `--password x`)
+            let text = lossy(&shown);
+            crate::redact::mask_text(&text).replace('\n', ".")
         }
         T::Errno | T::Fd | T::Pid | T::Int8 | T::Int16 | T::Int32 | T::Int64 | T::RelTime => {
             match int(b) {

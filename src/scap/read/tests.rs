@@ -212,3 +212,21 @@ fn either_byte_order_newer_blocks_and_unknown_blocks() {
         );
     }
 }
+
+#[test]
+fn secrets_in_buffers_are_masked_when_rendered() {
+    use crate::scap::{Fmt, ParamType};
+    let shown = super::params::render(
+        ParamType::ByteBuf,
+        Fmt::Dec,
+        b"mysql\0-u\0root\0--password=hunter2\0",
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.starts_with("mysql.-u.root."), "{shown}");
+    let shown = super::params::render(
+        ParamType::ByteBuf,
+        Fmt::Dec,
+        b"GET /?token=abcdef123456 HTTP/1.1",
+    );
+    assert!(!shown.contains("abcdef123456"), "{shown}");
+}
