@@ -230,3 +230,37 @@ fn secrets_in_buffers_are_masked_when_rendered() {
     );
     assert!(!shown.contains("abcdef123456"), "{shown}");
 }
+
+#[test]
+fn a_threads_container_comes_from_the_cgroups_it_carries() {
+    let id = "4d3a8b2c1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c";
+    let t = |tid: u64, cgroups: String| super::ThreadInfo {
+        tid,
+        pid: tid,
+        ptid: 1,
+        comm: b"nginx".to_vec(),
+        cgroups: cgroups.into_bytes(),
+        ..Default::default()
+    };
+    let mut m = super::map::Mapper::default();
+    let rows = m.threads(&[
+        t(1, "cpuset=/\0pids=/init.scope\0".into()),
+        t(
+            42,
+            format!("cpuset=/\0pids=/kubepods/besteffort/pod1234/{id}\0memory=/kubepods\0"),
+        ),
+    ]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].container_id, None);
+    assert_eq!(rows[1].container_id.as_deref(), Some(id));
+    let cgroups = m.take_cgroups();
+    let with_id = cgroups
+        .iter()
+        .find(|c| c.container_id.is_some())
+        .expect("a container cgroup");
+    assert_eq!(
+        with_id.path.as_deref(),
+        Some(format!("/kubepods/besteffort/pod1234/{id}").as_str())
+    );
+    assert_eq!(m.thread(42).map(|t| t.cgroup_id), Some(with_id.id));
+}
