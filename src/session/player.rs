@@ -1,7 +1,7 @@
-//! Replay: reads a session file's items (or a scap capture's events) in order and hands them out at the recording's pace (1×, 10×, as fast as possible), paused, or up to a time sought; the timeline's marks come from a first streaming pass.
+//! Replay: reads a session file's items (or another format's, through [`ItemSource`]) in order and hands them out at the recording's pace (1×, 10×, as fast as possible), paused, or up to a time sought; the timeline's marks come from a first streaming pass.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,30 +10,37 @@ use super::{Header, SessionError, SessionReader};
 use crate::app::input::Input;
 use crate::app::replay::{Mark, MarkKind, ReplayCmd, ReplayStatus, Speed};
 use crate::app::{Action, Event, Fact};
-use crate::scap::read::feed::Feed;
 
 /// Marks kept at most (a hostile file cannot grow memory through them).
 const MAX_MARKS: usize = 10_000;
 
-/// Where the items come from: a session file, or a scap capture (told by its magic).
+/// The items of a file of another format (a scap capture), from its start.
+pub trait ItemSource {
+    /// The next item, the damage (as text), or `None` at the end.
+    fn next_item(&mut self) -> Option<Result<Item, String>>;
+}
+
+/// A file of another format opened at its start, with its header (or why it could not be).
+pub type OtherOpened = Result<(Box<dyn ItemSource>, Header), String>;
+
+/// Opens a file of another format; `None` when `path` is not of that format.
+pub type OpenOther = fn(&Path) -> Option<OtherOpened>;
+
+/// Where the items come from: a session file, or another format's source.
 enum Source {
     Session {
         reader: Box<SessionReader<BufReader<File>>>,
         decoder: ItemDecoder,
     },
-    Capture(Box<Feed<Box<dyn Read + Send>>>),
+    Other(Box<dyn ItemSource>),
 }
 
 impl Source {
-    /// Opens `path` at its start, with its header (a capture's: its hostname, times already wall-clock).
-    fn open(path: &Path) -> Result<(Self, Header), SessionError> {
-        if crate::scap::read::is_capture(path) {
-            let (host, _) = crate::scap::read::preamble(path)?;
-            let header = Header {
-                host,
-                ..Header::default()
-            };
-            return Ok((Self::Capture(Box::new(Feed::open(path)?)), header));
+    /// Opens `path` at its start, with its header (`other` first, when given).
+    fn open(path: &Path, other: Option<OpenOther>) -> Result<(Self, Header), SessionError> {
+        if let Some(r) = other.and_then(|open| open(path)) {
+            let (src, header) = r.map_err(SessionError::Other)?;
+            return Ok((Self::Other(src), header));
         }
         let reader = Box::new(SessionReader::open(path)?);
         let header = reader.header().clone();
@@ -48,10 +55,7 @@ impl Source {
                 Ok(rec) => decoder.item(rec).map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             }),
-            Self::Capture(feed) => Some(match feed.next_item()? {
-                Ok((ts_ns, event)) => Ok(Item::Event { ts_ns, event }),
-                Err(e) => Err(e.to_string()),
-            }),
+            Self::Other(src) => src.next_item(),
         }
     }
 }
@@ -59,6 +63,7 @@ impl Source {
 /// A recording being played.
 pub struct Player {
     path: PathBuf,
+    other: Option<OpenOther>,
     source: Source,
     /// The next item, read but not yet due.
     next: Option<Item>,
@@ -88,7 +93,12 @@ pub struct Opened {
 impl Player {
     /// Opens `path`: one streaming pass for the span and the marks, then positioned at the start.
     pub fn open(path: &Path) -> Result<Opened, SessionError> {
-        let (mut first, header) = Source::open(path)?;
+        Self::open_with(path, None)
+    }
+
+    /// Opens `path` as [`Player::open`] does, or through `other` when that format's opener takes it.
+    pub fn open_with(path: &Path, other: Option<OpenOther>) -> Result<Opened, SessionError> {
+        let (mut first, header) = Source::open(path, other)?;
         let (mut start, mut end) = (u64::MAX, 0u64);
         let mut marks = Vec::new();
         while let Some(Ok(it)) = first.next_item() {
@@ -108,7 +118,8 @@ impl Player {
         marks.sort_by_key(|m: &Mark| m.ts_ns);
         let player = Player {
             path: path.to_path_buf(),
-            source: Source::open(path)?.0,
+            other,
+            source: Source::open(path, other)?.0,
             next: None,
             speed: Speed::X1,
             paused: false,
@@ -147,7 +158,7 @@ impl Player {
                 self.anchor = None;
                 self.target = Some(t);
                 if t < self.pos_ns {
-                    self.source = Source::open(&self.path)?.0;
+                    self.source = Source::open(&self.path, self.other)?.0;
                     self.next = None;
                     self.ended = false;
                     self.damage = None;

@@ -161,3 +161,30 @@ impl<R: Read> Feed<R> {
         }
     }
 }
+
+impl<R: Read> crate::session::player::ItemSource for Feed<R> {
+    fn next_item(&mut self) -> Option<Result<crate::session::Item, String>> {
+        Some(match Feed::next_item(self)? {
+            Ok((ts_ns, event)) => Ok(crate::session::Item::Event { ts_ns, event }),
+            Err(e) => Err(e.to_string()),
+        })
+    }
+}
+
+/// The player's opener of captures: `None` when `path` is no capture (by its first bytes).
+pub fn replay_source(path: &Path) -> Option<crate::session::player::OtherOpened> {
+    if !super::is_capture(path) {
+        return None;
+    }
+    let opened = super::preamble(path).and_then(|(host, _)| Ok((host, Feed::open(path)?)));
+    Some(match opened {
+        Ok((host, feed)) => {
+            let header = crate::session::Header {
+                host,
+                ..crate::session::Header::default()
+            };
+            Ok((Box::new(feed), header))
+        }
+        Err(e) => Err(super::located(path, &e)),
+    })
+}
