@@ -162,7 +162,7 @@ fn main() {
         .iter()
         .map(|(_, b)| b.iter().map(|b| b.events.len()).sum())
         .collect();
-    let conds: [(usize, i32); 5] = [(0, 1), (0, 3), (0, 9), (1, 3), (1, 9)];
+    let conds: [(usize, i32); 6] = [(0, 1), (0, 3), (0, 5), (0, 9), (1, 3), (1, 5)];
     let mut res: Vec<Vec<Run>> = conds.iter().map(|_| Vec::new()).collect();
     let mut clone_t = Vec::new();
     for round in 0..rounds {

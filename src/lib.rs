@@ -13,6 +13,7 @@
 //!   app          the core: Event, Input/Action, AppState, update -> Effects; no I/O
 //!   runtime      sources, /proc poller, effect runner, one CRI cache, one process table
 //!   session      record, verify, replay, report
+//!   scap         .scap captures: a session exported for sysdig (reads session files)
 //!   ui, headless, cli   the terminal edge (keys -> Input), commands
 //! ```
 //!

@@ -59,12 +59,65 @@ fn rechain(b: &mut [u8]) {
     }
 }
 
-/// Garbles the records of one chunk (decompressed, mutated, recompressed).
-fn garble_chunk(rng: &mut Rng, b: &[u8]) -> Vec<u8> {
+/// The decompressed bytes of every chunk (one zstd stream, flushed per chunk).
+fn chunk_raws(b: &[u8]) -> Vec<Vec<u8>> {
+    use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
+    let mut d = Decoder::new().unwrap();
+    let mut out = Vec::new();
+    for (at, _) in blocks(b).into_iter().filter(|c| c.1) {
+        let raw_len = u32::from_le_bytes(b[at + 32..at + 36].try_into().unwrap()) as usize;
+        let comp_len = u32::from_le_bytes(b[at + 36..at + 40].try_into().unwrap()) as usize;
+        let mut raw = Vec::with_capacity(raw_len);
+        let mut inb = InBuffer::around(&b[at + 72..at + 72 + comp_len]);
+        while raw.len() < raw_len {
+            let pos = raw.len();
+            d.run(&mut inb, &mut OutBuffer::around_pos(&mut raw, pos))
+                .unwrap();
+        }
+        out.push(raw);
+    }
+    out
+}
+
+/// The file with its chunks' bytes replaced by `raws`, recompressed as one stream and re-chained (a forger who rewrites the whole file).
+fn rebuild(b: &[u8], raws: &[Vec<u8>]) -> Vec<u8> {
+    use zstd::stream::raw::{Encoder, InBuffer, Operation, OutBuffer};
     let chunks: Vec<usize> = blocks(b).into_iter().filter(|c| c.1).map(|c| c.0).collect();
-    let at = chunks[rng.below(chunks.len() as u64) as usize];
-    let comp_len = u32::from_le_bytes(b[at + 36..at + 40].try_into().unwrap()) as usize;
-    let mut raw = zstd::bulk::decompress(&b[at + 72..at + 72 + comp_len], 64 << 20).unwrap();
+    let mut e = Encoder::new(1).unwrap();
+    let mut out = b[..chunks[0]].to_vec();
+    let mut end = chunks[0];
+    for (at, raw) in chunks.iter().zip(raws) {
+        let comp_len = u32::from_le_bytes(b[at + 36..at + 40].try_into().unwrap()) as usize;
+        end = at + 72 + comp_len;
+        let mut comp = Vec::with_capacity(raw.len() * 2 + 1024);
+        let mut inb = InBuffer::around(raw);
+        while inb.pos() < raw.len() {
+            let pos = comp.len();
+            e.run(&mut inb, &mut OutBuffer::around_pos(&mut comp, pos))
+                .unwrap();
+        }
+        loop {
+            let pos = comp.len();
+            if e.flush(&mut OutBuffer::around_pos(&mut comp, pos)).unwrap() == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&b[*at..at + 32]);
+        out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(comp.len() as u32).to_le_bytes());
+        out.extend_from_slice(&[0; 32]);
+        out.extend_from_slice(&comp);
+    }
+    out.extend_from_slice(&b[end..]);
+    rechain(&mut out);
+    out
+}
+
+/// Garbles the records of one chunk (decompressed, mutated, the file recompressed).
+fn garble_chunk(rng: &mut Rng, b: &[u8]) -> Vec<u8> {
+    let mut raws = chunk_raws(b);
+    let k = rng.below(raws.len() as u64) as usize;
+    let raw = &mut raws[k];
     for _ in 0..1 + rng.below(4) {
         let i = rng.below(raw.len() as u64) as usize;
         match rng.below(4) {
@@ -76,16 +129,7 @@ fn garble_chunk(rng: &mut Rng, b: &[u8]) -> Vec<u8> {
             _ => raw.splice(i..i, [0xff; 9].iter().copied()).for_each(drop),
         }
     }
-    let comp = zstd::bulk::compress(&raw, 1).unwrap();
-    let mut out = b[..at].to_vec();
-    out.extend_from_slice(&b[at..at + 32]);
-    out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
-    out.extend_from_slice(&(comp.len() as u32).to_le_bytes());
-    out.extend_from_slice(&[0; 32]);
-    out.extend_from_slice(&comp);
-    out.extend_from_slice(&b[at + 72 + comp_len..]);
-    rechain(&mut out);
-    out
+    rebuild(b, &raws)
 }
 
 fn mutate(rng: &mut Rng, valid: &[u8]) -> (u64, Vec<u8>) {

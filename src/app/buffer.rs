@@ -1,8 +1,9 @@
 //! The bounded event buffer: compact records in fixed-size chunks, oldest chunk dropped (and counted) at the cap.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::event::{EventKind, SysEvent};
+use crate::model::hash::FxMap;
 
 /// Records per chunk; the buffer grows and shrinks a chunk at a time.
 pub const CHUNK: usize = 4096;
@@ -44,14 +45,14 @@ struct Chunk {
 
 /// Interned values (comms, cgroup ids): many records share few of them.
 struct Interner<T> {
-    ids: HashMap<T, u32>,
+    ids: FxMap<T, u32>,
     values: Vec<T>,
 }
 
 impl<T> Default for Interner<T> {
     fn default() -> Self {
         Self {
-            ids: HashMap::new(),
+            ids: FxMap::default(),
             values: Vec::new(),
         }
     }
@@ -80,6 +81,9 @@ pub struct EventBuffer {
     expired: u64,
     comms: Interner<[u8; 16]>,
     cgroups: Interner<u64>,
+    /// The last chunk released, emptied, kept for the next one (a full
+    /// buffer then allocates nothing: no page faults, no copies).
+    spare: Option<Chunk>,
 }
 
 impl EventBuffer {
@@ -94,6 +98,7 @@ impl EventBuffer {
             expired: 0,
             comms: Interner::default(),
             cgroups: Interner::default(),
+            spare: None,
         }
     }
 
@@ -130,21 +135,23 @@ impl EventBuffer {
     /// Appends a record, dropping the oldest chunk first when full. Returns its sequence number.
     pub fn push(&mut self, ev: &SysEvent) -> u64 {
         if self.len >= self.cap
-            && let Some(old) = self.chunks.pop_front()
+            && let Some(n) = self.release_oldest()
         {
-            let n = old.events.len();
-            self.first_seq += n as u64;
-            self.len -= n;
             self.dropped += n as u64;
         }
         if self.chunks.back().is_none_or(|c| c.events.len() >= CHUNK) {
-            if let Some(full) = self.chunks.back_mut() {
-                full.data.shrink_to_fit();
-            }
-            self.chunks.push_back(Chunk {
-                events: Vec::with_capacity(CHUNK),
-                data: Vec::new(),
-            });
+            let next = match self.spare.take() {
+                Some(c) => c,
+                None => {
+                    // the arena starts as big as the last chunk's ended (grown once at most)
+                    let data = self.chunks.back().map_or(0, |c| c.data.len());
+                    Chunk {
+                        events: Vec::with_capacity(CHUNK),
+                        data: Vec::with_capacity(data + data / 4),
+                    }
+                }
+            };
+            self.chunks.push_back(next);
         }
         let comm = self.comms.intern(ev.comm);
         let cgroup = self.cgroups.intern(ev.cgroup_id);
@@ -219,10 +226,7 @@ impl EventBuffer {
                 .and_then(|c| c.events.last())
                 .is_some_and(|e| e.ts_ns < ts_ns)
         {
-            if let Some(old) = self.chunks.pop_front() {
-                let n = old.events.len();
-                self.first_seq += n as u64;
-                self.len -= n;
+            if let Some(n) = self.release_oldest() {
                 gone += n as u64;
             }
         }
@@ -230,10 +234,23 @@ impl EventBuffer {
         gone
     }
 
+    /// Drops the oldest chunk (kept, emptied, as the spare); how many records it held.
+    fn release_oldest(&mut self) -> Option<usize> {
+        let mut old = self.chunks.pop_front()?;
+        let n = old.events.len();
+        self.first_seq += n as u64;
+        self.len -= n;
+        old.events.clear();
+        old.data.clear();
+        self.spare = Some(old);
+        Some(n)
+    }
+
     /// Approximate heap bytes held (records + arenas), for the memory benchmark.
     pub fn heap_bytes(&self) -> usize {
         self.chunks
             .iter()
+            .chain(&self.spare)
             .map(|c| c.events.capacity() * std::mem::size_of::<Stored>() + c.data.capacity())
             .sum()
     }
@@ -404,5 +421,26 @@ mod tests {
         assert!(b.get(0).is_none());
         assert_eq!(b.get(CHUNK as u64).map(|r| r.pid()), Some(CHUNK as u32));
         assert_eq!(b.range(0, u64::MAX).count(), CHUNK + 5);
+    }
+
+    /// A full buffer reuses the chunk it drops: what it holds stays the same size, and the reused chunk's old records are gone.
+    #[test]
+    fn a_full_buffer_reuses_the_chunk_it_drops() {
+        let mut b = EventBuffer::new(4 * CHUNK);
+        let path = "/var/lib/some/long/path/name";
+        for i in 0..5 * CHUNK as u32 {
+            b.push(&ev(i, path));
+        }
+        let held = b.heap_bytes();
+        for i in 0..20 * CHUNK as u32 {
+            b.push(&ev(i, path));
+        }
+        assert_eq!(b.heap_bytes(), held);
+        assert_eq!(b.len(), 4 * CHUNK);
+        let last = b.get(b.next_seq() - 1).unwrap();
+        assert_eq!(last.pid(), 20 * CHUNK as u32 - 1);
+        let first = b.get(b.first_seq()).unwrap();
+        assert_eq!(first.pid(), 16 * CHUNK as u32);
+        assert_eq!(b.dropped(), 21 * CHUNK as u64);
     }
 }

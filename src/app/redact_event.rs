@@ -100,7 +100,7 @@ fn kernel(batch: &KernelBatch) -> Option<(KernelBatch, Vec<String>)> {
 }
 
 /// The exec record's argv buffer with secret-shaped arguments masked, when any is.
-fn mask_exec(e: &SysEvent) -> Option<Vec<u8>> {
+pub fn mask_exec(e: &SysEvent) -> Option<Vec<u8>> {
     let raw = &e.bufs[1].bytes;
     let mut parts: Vec<&[u8]> = raw.split(|b| *b == 0).collect();
     if parts.last().is_some_and(|p| p.is_empty()) {

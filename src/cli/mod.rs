@@ -11,6 +11,7 @@ macro_rules! note {
 mod alerts;
 mod common;
 mod count;
+mod export;
 mod inspect;
 mod intake;
 mod kube_args;
@@ -69,6 +70,8 @@ enum Cmd {
     Replay(replay::ReplayArgs),
     /// The postmortem of a session file: who, where, when, timeline, alerted processes, blind spots.
     Report(report::ReportArgs),
+    /// Write a session file as a .scap capture that `sysdig -r` reads.
+    Export(export::ExportArgs),
     /// Check a session file: OK with counts and the final hash, or the first changed chunk, or truncated.
     Verify(verify::VerifyArgs),
 }
@@ -91,6 +94,7 @@ impl Cli {
             Some(Cmd::Record(a)) => record::run(*a),
             Some(Cmd::Replay(a)) => replay::run(a),
             Some(Cmd::Report(a)) => report::run(a),
+            Some(Cmd::Export(a)) => export::run(a),
         }
     }
 }

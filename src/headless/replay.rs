@@ -12,8 +12,8 @@ use crate::app::{AppState, Core, Event};
 use crate::collector::clock::WallClock;
 use crate::model::{CgroupInfo, ProcInfo};
 use crate::rules::{ContainerLookup, ContainerMeta, Proc, ProcTable, SharedProcs, setup};
-use crate::session::entry::{Item, ItemDecoder};
-use crate::session::{Header, SessionReader};
+use crate::session::Header;
+use crate::session::entry::Item;
 
 /// How a replay ended.
 #[derive(Debug, Default)]
@@ -32,11 +32,11 @@ struct Origin {
     procs: Vec<Proc>,
 }
 
-type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
+type Items<'a> = Box<dyn Iterator<Item = Result<Item, String>> + 'a>;
 
 /// The file's items in order, and the damage, if any, at the end: a session file, or a scap
 /// capture (told by its magic, not its name) whose times are already wall-clock times.
-fn items(path: &Path) -> Result<(Origin, Items), String> {
+fn items(path: &Path) -> Result<(Origin, Items<'_>), String> {
     if crate::scap::read::is_capture(path) {
         let located = |e: crate::scap::read::ScapError| crate::scap::read::located(path, &e);
         let (host, threads) = crate::scap::read::preamble(path).map_err(located)?;
@@ -54,13 +54,8 @@ fn items(path: &Path) -> Result<(Origin, Items), String> {
         };
         return Ok((origin, Box::new(it)));
     }
-    let reader = SessionReader::open(path).map_err(|e| crate::session::located(path, &e))?;
-    let header: Header = reader.header().clone();
-    let mut dec = ItemDecoder::default();
-    let it = reader.map(move |r| match r {
-        Ok(rec) => dec.item(rec).map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    });
+    let (header, it): (Header, _) =
+        crate::session::entry::items(path).map_err(|e| crate::session::located(path, &e))?;
     let origin = Origin {
         host: header.host.clone(),
         clock: header.wall_clock(),

@@ -4,6 +4,7 @@ pub mod alert;
 pub mod b64;
 pub mod errno;
 pub mod facts;
+pub mod hash;
 pub mod identity;
 pub mod proc;
 

@@ -51,7 +51,7 @@ pub struct Engine {
     /// Namespace pairs of containers, for processes entered from the host (`None`: no /proc).
     pub(super) ns: Option<crate::identity::nsindex::NsIndex>,
     /// Containers entered from the host, by full id.
-    pub(super) entered_meta: super::hash::FxMap<String, Arc<super::env::ContainerMeta>>,
+    pub(super) entered_meta: crate::model::hash::FxMap<String, Arc<super::env::ContainerMeta>>,
 }
 
 /// Counters.

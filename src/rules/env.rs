@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::hash::FxMap;
+use crate::model::hash::FxMap;
 use std::sync::Arc;
 
 use crate::identity::cgroup::parse_cgroup_path;

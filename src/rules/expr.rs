@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use super::ast::Op;
 use super::evtypes::TypeSet;
 use super::fields::FieldRef;
-use super::hash::FxSet;
+use crate::model::hash::FxSet;
 
 /// A compiled condition.
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::hash::FxMap;
+use crate::model::hash::FxMap;
 
 /// What an fd is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

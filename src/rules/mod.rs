@@ -24,7 +24,6 @@ mod extract;
 mod facts;
 mod fdtable;
 mod fields;
-mod hash;
 pub mod live;
 mod loader;
 pub use loader::ENGINE_VERSION;

@@ -3,11 +3,11 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::hash::FxSet;
 use super::proctable::{Proc, ProcTable};
 use crate::identity::Identity;
 use crate::identity::resolve::apply_identity;
 use crate::model::ProcInfo;
+use crate::model::hash::FxSet;
 
 /// A handle on one [`ProcTable`]; clones share it.
 #[derive(Clone, Debug, Default)]
@@ -51,7 +51,7 @@ impl ProcTable {
     /// `fresh` (full reads, see [`read_fresh`]) or else from the scan row; live processes
     /// absent from the scan whose /proc entry is gone exited at `now_ns`.
     pub fn merge_scan(&mut self, scanned: &[Scanned], fresh: Vec<Proc>, now_ns: u64) {
-        let mut fresh: super::hash::FxMap<u32, Proc> =
+        let mut fresh: crate::model::hash::FxMap<u32, Proc> =
             fresh.into_iter().map(|p| (p.pid, p)).collect();
         let mut seen = FxSet::default();
         for (info, ident) in scanned {

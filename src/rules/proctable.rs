@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::fdtable::FdTable;
-use super::hash::FxMap;
 use super::procread;
 use crate::model::SysEvent;
+use crate::model::hash::FxMap;
 
 /// What the rules know of one process.
 #[derive(Clone, Debug, Default)]

@@ -3,7 +3,7 @@
 use super::ast::Op;
 use super::expr::{Cidr, Glob, Value};
 use super::fields::{FType, FieldRef, ftype};
-use super::hash::FxSet;
+use crate::model::hash::FxSet;
 
 /// Why a right-hand side cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]

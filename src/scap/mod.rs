@@ -1,7 +1,11 @@
-//! Captures: sysdig/Falco `.scap` files read as a stream of blocks and mapped into ktriage's model (process table, kernel records), so replay, the rules and `count` take them like a session.
+//! Captures in the sysdig/Falco `.scap` format: [`read`] reads them as a stream of blocks mapped into ktriage's model (process table, kernel records), so replay, the rules and `count` take them like a session; [`write`] turns a session file into a capture `sysdig -r` reads.
+//!
+//! Layering: above `session` (imports `model`, `app`, `rules`, `session`, `safe_fs`, `redact`, `identity`);
+//! only `ui`, `cli` and `headless` import it.
 
 pub mod read;
 mod table;
+pub mod write;
 
 pub use table::{EVENTS, EventInfo, SYSCALLS};
 

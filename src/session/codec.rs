@@ -10,15 +10,15 @@
 //! process contexts (pid, tid, ppid, uid, cgroup, comm; `0` defines a new
 //! one inline), the syscall number, duration and return value when non-zero,
 //! a bitmask of the arguments that differ from the previous call of the same
-//! syscall in the chunk followed by their deltas, and the buffers.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+//! syscall in the chunk followed by their deltas, and the buffers. Argument
+//! registers nothing reads once decoded (the addresses of captured paths and
+//! sockaddrs, skipped arguments) are recorded as 0 ([`stored_args`]).
 
 use super::Record;
 use super::error::DecodeError;
 use super::frame::BATCH_CAP;
 use super::varint::{Cursor, put_bytes, put_i64, put_u64};
+use crate::model::hash::FxMap;
 use crate::model::{Captured, CgroupInfo, EventKind, KernelBatch, SysEvent};
 
 const TAG_KERNEL: u8 = 1;
@@ -59,29 +59,6 @@ impl Thread {
     }
 }
 
-/// FxHash: the interning table is on the recording hot path; SipHash is not needed here.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(u64::from(v));
-    }
-}
-
 /// The previous arguments of each syscall number in the chunk (the
 /// predictor of the next call's; numbers past 511, exits and forks share the
 /// last slot).
@@ -104,7 +81,7 @@ impl ArgsTable {
 /// Encoding state of the chunk being filled.
 #[derive(Default)]
 pub struct Encoder {
-    threads: HashMap<Thread, u32, BuildHasherDefault<Fx>>,
+    threads: FxMap<Thread, u32>,
     prev_ts: u64,
     args: ArgsTable,
     bufs: Vec<u8>,
@@ -225,22 +202,37 @@ impl Encoder {
         }
         // Arguments as deltas to the previous call of the same syscall in this
         // chunk; the mask says which differ.
+        let args = stored_args(e);
         let prev = self.args.slot(e.nr);
-        let mask = (0..6).fold(
-            0u8,
-            |m, i| if e.args[i] != prev[i] { m | 1 << i } else { m },
-        );
+        let mask = (0..6).fold(0u8, |m, i| if args[i] != prev[i] { m | 1 << i } else { m });
         out.push(mask);
         for i in (0..6).filter(|i| mask & (1 << i) != 0) {
-            put_i64(out, e.args[i].wrapping_sub(prev[i]) as i64);
+            put_i64(out, args[i].wrapping_sub(prev[i]) as i64);
         }
-        *prev = e.args;
+        *prev = args;
         for (i, b) in e.bufs.iter().enumerate() {
             if flags & (F_BUF0 << i) != 0 {
                 put_bytes(&mut self.bufs, &b.bytes);
             }
         }
     }
+}
+
+/// The argument registers as recorded: for a syscall, those nothing reads
+/// once it is decoded (skipped arguments, addresses of captured paths and
+/// sockaddrs) are 0 (see [`crate::collector::args::unread_registers`]).
+pub fn stored_args(e: &SysEvent) -> [u64; 6] {
+    let mut args = e.args;
+    if e.kind == EventKind::Syscall {
+        let captured = [!e.bufs[0].bytes.is_empty(), !e.bufs[1].bytes.is_empty()];
+        let unread = crate::collector::args::unread_registers(e.nr, captured);
+        for (i, a) in args.iter_mut().enumerate() {
+            if unread & (1 << i) != 0 {
+                *a = 0;
+            }
+        }
+    }
+    args
 }
 
 fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {

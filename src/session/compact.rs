@@ -1,6 +1,12 @@
-//! Compact records for the bulky periodic events: the in-kernel summary as the rows that changed since the previous one (new rows whole, changed ones as differences) (a full one every so often and at the start of each file), retired rows as varints; the reader rebuilds the full events.
+//! Compact records for the bulky periodic events: the in-kernel summary as the rows that changed since the previous one (a full one every so often and at the start of each file), retired rows as differences to what the summary last said of them; the reader rebuilds the full events.
+//!
+//! Rows are keyed by (tgid, syscall) and kept sorted on both sides, so keys
+//! are written as small differences to the previous key; a process whose
+//! rows all leave the summary is one entry; counters are written as
+//! differences to their previous values (a process that exited since the
+//! last summary retires rows that mostly equal what it said: zeros).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::varint::{Cursor, put_i64, put_u64};
 use super::{DecodeError, Record};
@@ -15,101 +21,164 @@ const TAG_RETIRED: u8 = 2;
 const FULL_EVERY: u32 = 60;
 
 type Key = (u32, u32);
+type Rows = BTreeMap<Key, AggRow>;
 /// Summary rows a reader keeps at most (the kernel map holds far fewer).
 const MAX_ROWS: usize = 1 << 20;
 
 /// The writer's side: the previous summary.
 #[derive(Default)]
 pub struct Compactor {
-    summary: HashMap<Key, AggRow>,
+    summary: Rows,
     since_full: u32,
-    part: usize,
+    part: u32,
 }
 
 /// The reader's side: the summary so far.
 #[derive(Default)]
 pub struct Expander {
-    summary: HashMap<Key, AggRow>,
+    summary: Rows,
 }
 
-fn put_row(out: &mut Vec<u8>, r: &AggRow) {
-    for v in [
-        u64::from(r.tgid),
-        u64::from(r.nr),
-        r.calls,
-        r.errors,
-        r.time_ns,
-    ] {
-        put_u64(out, v);
+/// Keys as differences to the previous key: the tgid's difference, then the
+/// syscall number (as a difference when the tgid is the same).
+#[derive(Default)]
+struct KeyCoder(Key);
+
+impl KeyCoder {
+    fn put(&mut self, out: &mut Vec<u8>, k: Key) {
+        put_i64(out, i64::from(k.0) - i64::from(self.0.0));
+        if k.0 == self.0.0 {
+            put_i64(out, i64::from(k.1) - i64::from(self.0.1));
+        } else {
+            put_u64(out, u64::from(k.1));
+        }
+        self.0 = k;
+    }
+
+    fn get(&mut self, c: &mut Cursor<'_>) -> Result<Key, DecodeError> {
+        let d = c.i64()?;
+        let tgid =
+            u32::try_from(i64::from(self.0.0) + d).map_err(|_| c.err("tgid out of range"))?;
+        let nr = if d == 0 {
+            u32::try_from(i64::from(self.0.1) + c.i64()?)
+                .map_err(|_| c.err("syscall number out of range"))?
+        } else {
+            c.u32()?
+        };
+        self.0 = (tgid, nr);
+        Ok(self.0)
     }
 }
 
-fn row(c: &mut Cursor<'_>) -> Result<AggRow, DecodeError> {
+/// A row's counters as differences to `base`'s.
+fn put_diff(out: &mut Vec<u8>, r: &AggRow, base: &AggRow) {
+    put_i64(out, r.calls.wrapping_sub(base.calls) as i64);
+    put_i64(out, r.errors.wrapping_sub(base.errors) as i64);
+    put_i64(out, r.time_ns.wrapping_sub(base.time_ns) as i64);
+}
+
+fn get_diff(c: &mut Cursor<'_>, k: Key, base: Option<&AggRow>) -> Result<AggRow, DecodeError> {
+    let b = base.copied().unwrap_or_default();
     Ok(AggRow {
-        tgid: c.u32()?,
-        nr: c.u32()?,
-        calls: c.u64()?,
-        errors: c.u64()?,
-        time_ns: c.u64()?,
+        tgid: k.0,
+        nr: k.1,
+        calls: b.calls.wrapping_add(c.i64()? as u64),
+        errors: b.errors.wrapping_add(c.i64()? as u64),
+        time_ns: b.time_ns.wrapping_add(c.i64()? as u64),
     })
 }
 
+fn tgid_rows(rows: &Rows, tgid: u32) -> impl Iterator<Item = (&Key, &AggRow)> {
+    rows.range((tgid, 0)..=(tgid, u32::MAX))
+}
+
 impl Compactor {
-    /// The compact record of `event` at `ts_ns`, when it has one; `part` is the writer's file count (a new file gets a full summary).
-    pub fn record(&mut self, ts_ns: u64, event: &Event, part: usize) -> Option<Record> {
+    /// The compact record of `event` at `ts_ns`, when it has one; `part` is
+    /// the file the record goes to (a new file starts from nothing: a full
+    /// summary, retired rows whole).
+    pub fn record(&mut self, ts_ns: u64, event: &Event, part: u32) -> Option<Record> {
+        if part != self.part {
+            self.part = part;
+            self.summary.clear();
+            self.since_full = 0;
+        }
         let mut out = vec![MARK];
         match event {
             Event::Summary(rows) => {
-                let full =
-                    self.since_full == 0 || self.since_full >= FULL_EVERY || part != self.part;
-                self.part = part;
+                let full = self.since_full == 0 || self.since_full >= FULL_EVERY;
                 self.since_full = if full { 1 } else { self.since_full + 1 };
+                if full {
+                    self.summary.clear();
+                }
                 out.push(TAG_SUMMARY);
                 out.push(u8::from(full));
-                let now: HashMap<Key, AggRow> = rows.iter().map(|r| ((r.tgid, r.nr), *r)).collect();
-                // new rows whole; rows that changed as differences to what they were (counters grow a little)
-                let (mut added, mut moved): (Vec<&AggRow>, Vec<(&AggRow, AggRow)>) =
-                    (Vec::new(), Vec::new());
-                for r in rows {
-                    match self.summary.get(&(r.tgid, r.nr)) {
-                        Some(p) if !full && p != r => moved.push((r, *p)),
-                        Some(_) if !full => {}
-                        _ => added.push(r),
-                    }
-                }
-                put_u64(&mut out, added.len() as u64);
-                added.iter().for_each(|r| put_row(&mut out, r));
-                put_u64(&mut out, moved.len() as u64);
-                for (r, p) in &moved {
-                    put_u64(&mut out, u64::from(r.tgid));
-                    put_u64(&mut out, u64::from(r.nr));
-                    put_i64(&mut out, r.calls.wrapping_sub(p.calls) as i64);
-                    put_i64(&mut out, r.errors.wrapping_sub(p.errors) as i64);
-                    put_i64(&mut out, r.time_ns.wrapping_sub(p.time_ns) as i64);
-                }
-                let removed: Vec<&Key> = if full {
-                    Vec::new()
-                } else {
-                    self.summary
-                        .keys()
-                        .filter(|k| !now.contains_key(k))
-                        .collect()
-                };
-                put_u64(&mut out, removed.len() as u64);
-                for (t, n) in removed {
-                    put_u64(&mut out, u64::from(*t));
-                    put_u64(&mut out, u64::from(*n));
+                let now: Rows = rows.iter().map(|r| ((r.tgid, r.nr), *r)).collect();
+                // what left first (a "whole process" entry is about the rows it had)
+                self.removed(&mut out, &now);
+                // changed and new rows, as differences (a new row: to zero)
+                let changed: Vec<(&Key, &AggRow)> = now
+                    .iter()
+                    .filter(|(k, r)| self.summary.get(k) != Some(r))
+                    .collect();
+                put_u64(&mut out, changed.len() as u64);
+                let mut kc = KeyCoder::default();
+                for (k, r) in changed {
+                    kc.put(&mut out, *k);
+                    put_diff(
+                        &mut out,
+                        r,
+                        &self.summary.get(k).copied().unwrap_or_default(),
+                    );
                 }
                 self.summary = now;
             }
             Event::Retired(rows) => {
                 out.push(TAG_RETIRED);
                 put_u64(&mut out, rows.len() as u64);
-                rows.iter().for_each(|r| put_row(&mut out, r));
+                let mut kc = KeyCoder::default();
+                for r in rows {
+                    let k = (r.tgid, r.nr);
+                    kc.put(&mut out, k);
+                    put_diff(
+                        &mut out,
+                        r,
+                        &self.summary.get(&k).copied().unwrap_or_default(),
+                    );
+                }
             }
             _ => return None,
         }
         Some(Record::Other { ts_ns, bytes: out })
+    }
+
+    /// The keys that left the summary: a process whose rows all left is its
+    /// tgid with a count of 0, otherwise the tgid, the count and the numbers.
+    fn removed(&self, out: &mut Vec<u8>, now: &Rows) {
+        let gone: Vec<Key> = self
+            .summary
+            .keys()
+            .filter(|k| !now.contains_key(k))
+            .copied()
+            .collect();
+        let mut groups: Vec<(u32, Vec<u32>)> = Vec::new();
+        for (t, n) in gone {
+            match groups.last_mut() {
+                Some((g, v)) if *g == t => v.push(n),
+                _ => groups.push((t, vec![n])),
+            }
+        }
+        put_u64(out, groups.len() as u64);
+        let mut prev = 0u32;
+        for (t, nrs) in groups {
+            put_i64(out, i64::from(t) - i64::from(prev));
+            prev = t;
+            if tgid_rows(&self.summary, t).count() == nrs.len() {
+                put_u64(out, 0);
+            } else {
+                put_u64(out, nrs.len() as u64);
+                nrs.iter().for_each(|n| put_u64(out, u64::from(*n)));
+            }
+        }
     }
 }
 
@@ -122,41 +191,52 @@ impl Expander {
         }
         match c.u8()? {
             TAG_SUMMARY => {
-                let full = c.u8()? != 0;
-                if full {
+                if c.u8()? != 0 {
                     self.summary.clear();
                 }
-                let n = c.count(5)?;
-                for _ in 0..n {
-                    let r = row(&mut c)?;
-                    self.summary.insert((r.tgid, r.nr), r);
+                let groups = c.count(2)?;
+                let mut prev = 0u32;
+                for _ in 0..groups {
+                    let t = u32::try_from(i64::from(prev) + c.i64()?)
+                        .map_err(|_| c.err("tgid out of range"))?;
+                    prev = t;
+                    match c.count(1)? {
+                        0 => {
+                            let ks: Vec<Key> =
+                                tgid_rows(&self.summary, t).map(|(k, _)| *k).collect();
+                            ks.iter().for_each(|k| {
+                                self.summary.remove(k);
+                            });
+                        }
+                        k => {
+                            for _ in 0..k {
+                                let nr = c.u32()?;
+                                self.summary.remove(&(t, nr));
+                            }
+                        }
+                    }
                 }
                 let n = c.count(5)?;
+                let mut kc = KeyCoder::default();
                 for _ in 0..n {
-                    let k = (c.u32()?, c.u32()?);
-                    let (dc, de, dt) = (c.i64()?, c.i64()?, c.i64()?);
-                    let Some(p) = self.summary.get_mut(&k) else {
-                        return Err(c.err("a summary row changed that was never there"));
-                    };
-                    p.calls = p.calls.wrapping_add(dc as u64);
-                    p.errors = p.errors.wrapping_add(de as u64);
-                    p.time_ns = p.time_ns.wrapping_add(dt as u64);
+                    let k = kc.get(&mut c)?;
+                    let r = get_diff(&mut c, k, self.summary.get(&k))?;
+                    self.summary.insert(k, r);
                 }
                 if self.summary.len() > MAX_ROWS {
                     return Err(c.err("summary grows past its cap (a hostile or corrupt file)"));
                 }
-                let gone = c.count(2)?;
-                for _ in 0..gone {
-                    let k = (c.u32()?, c.u32()?);
-                    self.summary.remove(&k);
-                }
-                let mut rows: Vec<AggRow> = self.summary.values().copied().collect();
-                rows.sort_unstable_by_key(|r| (r.tgid, r.nr));
-                Ok(Event::Summary(rows))
+                Ok(Event::Summary(self.summary.values().copied().collect()))
             }
             TAG_RETIRED => {
-                let n = c.count(5)?;
-                let rows = (0..n).map(|_| row(&mut c)).collect::<Result<_, _>>()?;
+                let n = c.count(4)?;
+                let mut kc = KeyCoder::default();
+                let rows = (0..n)
+                    .map(|_| {
+                        let k = kc.get(&mut c)?;
+                        get_diff(&mut c, k, self.summary.get(&k))
+                    })
+                    .collect::<Result<_, _>>()?;
                 Ok(Event::Retired(rows))
             }
             _ => Err(c.err("unknown compact entry")),
@@ -239,5 +319,66 @@ mod tests {
             x.event(&[MARK, TAG_SUMMARY, 0, 0xff, 0xff, 0xff, 0xff, 0x0f])
                 .is_err()
         );
+    }
+
+    /// Random churn (processes that come, go, gain and lose rows, retire): every summary and retired list comes back exactly.
+    #[test]
+    fn churning_summaries_and_retired_rows_round_trip() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut rnd = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let (mut c, mut e) = (Compactor::default(), Expander::default());
+        let mut state: Rows = Rows::new();
+        for i in 0..600u64 {
+            for _ in 0..rnd(12) {
+                let k = (rnd(30) as u32, rnd(8) as u32);
+                if rnd(3) == 0 {
+                    state.remove(&k);
+                } else {
+                    let r = state.entry(k).or_insert(AggRow {
+                        tgid: k.0,
+                        nr: k.1,
+                        ..AggRow::default()
+                    });
+                    r.calls += rnd(5);
+                    r.errors += rnd(2);
+                    r.time_ns += rnd(100_000);
+                }
+            }
+            if rnd(4) == 0 {
+                let t = rnd(30) as u32;
+                state.retain(|k, _| k.0 != t);
+            }
+            let part = (i / 250) as u32;
+            if rnd(5) == 0 {
+                let gone: Vec<AggRow> = state.values().filter(|_| rnd(3) == 0).copied().collect();
+                let Some(Record::Other { bytes, .. }) =
+                    c.record(i, &Event::Retired(gone.clone()), part)
+                else {
+                    panic!()
+                };
+                if part != (i.saturating_sub(1) / 250) as u32 {
+                    e = Expander::default();
+                }
+                let Event::Retired(back) = e.event(&bytes).unwrap() else {
+                    panic!()
+                };
+                assert_eq!(back, gone, "retired at {i}");
+            }
+            let rows: Vec<AggRow> = state.values().copied().collect();
+            let Some(Record::Other { bytes, .. }) =
+                c.record(i, &Event::Summary(rows.clone()), part)
+            else {
+                panic!()
+            };
+            let Event::Summary(back) = e.event(&bytes).unwrap() else {
+                panic!()
+            };
+            assert_eq!(back, rows, "summary at {i}");
+        }
     }
 }

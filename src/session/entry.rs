@@ -85,6 +85,21 @@ impl ItemDecoder {
     }
 }
 
+/// A session file's header and its items in order; reading stops being useful at the first `Err`
+/// (the damage: what came before it is whole).
+pub fn items(
+    path: &std::path::Path,
+) -> Result<(super::Header, impl Iterator<Item = Result<Item, String>>), super::SessionError> {
+    let reader = super::SessionReader::open(path)?;
+    let header = reader.header().clone();
+    let mut dec = ItemDecoder::default();
+    let it = reader.map(move |r| match r {
+        Ok(rec) => dec.item(rec).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    });
+    Ok((header, it))
+}
+
 /// Decodes a record that does not depend on the ones before it.
 fn item(record: Record) -> Result<Item, EntryError> {
     Ok(match record {

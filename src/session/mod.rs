@@ -1,7 +1,7 @@
 //! Session files: the chunked, compressed, hash-chained record of everything that entered the core; writer (with rotation), streaming reader, verification.
 //!
 //! A file is a header block (what, where, when, who), then chunks of records
-//! (zstd, each hash-chained to the one before and written whole, so a killed
+//! (one zstd stream flushed at every chunk's end, see [`zstream`]; each hash-chained to the one before and written whole, so a killed
 //! recorder leaves a file readable up to its last complete chunk), then, on a
 //! clean close, a trailer with the counts and the final hash. See [`frame`]
 //! for the byte layout and [`codec`] for the records inside a chunk.
@@ -24,6 +24,7 @@ pub mod report;
 mod varint;
 pub mod verify;
 pub mod writer;
+mod zstream;
 
 #[cfg(test)]
 mod tests;

@@ -38,7 +38,7 @@ pub struct SessionReader<R: Read> {
     next_seq: u64,
     comp: Vec<u8>,
     raw: Vec<u8>,
-    zstd: zstd::bulk::Decompressor<'static>,
+    zstd: super::zstream::Unpacker,
     dec: Decoder,
     chunk: Option<(ChunkInfo, u32)>,
     yielded: u32,
@@ -132,7 +132,7 @@ impl<R: Read> SessionReader<R> {
                     what: format!("not a valid header: {e}"),
                 }
             })?;
-        let zstd = zstd::bulk::Decompressor::new().map_err(|source| SessionError::Io {
+        let zstd = super::zstream::Unpacker::new().map_err(|source| SessionError::Io {
             what: "starting zstd",
             offset: 0,
             source,
@@ -285,18 +285,9 @@ impl<R: Read> SessionReader<R> {
                 frame.seq
             )));
         }
-        self.raw.clear();
-        self.raw.reserve(frame.raw_len as usize);
         self.zstd
-            .decompress_to_buffer(&self.comp, &mut self.raw)
-            .map_err(|e| bad(format!("does not decompress: {e}")))?;
-        if self.raw.len() != frame.raw_len as usize {
-            return Err(bad(format!(
-                "decompresses to {} bytes, its frame says {}",
-                self.raw.len(),
-                frame.raw_len
-            )));
-        }
+            .unpack(&self.comp, frame.raw_len as usize, &mut self.raw)
+            .map_err(bad)?;
         self.prev = h;
         self.next_seq += 1;
         self.dec.reset();

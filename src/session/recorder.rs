@@ -122,7 +122,9 @@ pub fn write_event(
             names: fresh,
         })?;
     }
-    let part = w.paths().count();
+    // the file this record goes to (a chunk is opened first: it may rotate)
+    w.open_chunk()?;
+    let part = w.part();
     match event {
         Event::Kernel(b) => w.write_kernel(b)?,
         e => match st.compact.record(now, e, part) {

@@ -72,13 +72,16 @@ pub struct SessionWriter {
     prev: Hash,
     seq: u64,
     enc: Encoder,
-    zstd: zstd::bulk::Compressor<'static>,
+    zstd: super::zstream::Packer,
+    comp: Vec<u8>,
     raw: Vec<u8>,
     scratch: Vec<u8>,
     buf: Vec<u8>,
     chunk_records: u32,
     chunk_ts: Option<(u64, u64)>,
     chunk_since: Instant,
+    /// Bytes of the biggest chunk written (what a file keeps room for before rotating).
+    max_chunk: u64,
     chunk_counts: Counts,
     file_counts: Counts,
     file_ts: Option<(u64, u64)>,
@@ -151,7 +154,7 @@ impl SessionWriter {
         header.part = 0;
         header.prev_part_hash = None;
         let (file, offset, prev) = open_part(path, &header)?;
-        let zstd = zstd::bulk::Compressor::new(opts.level).map_err(io_err("starting zstd", 0))?;
+        let zstd = super::zstream::Packer::new(opts.level).map_err(io_err("starting zstd", 0))?;
         Ok(Self {
             base: path.to_path_buf(),
             parts: VecDeque::from([path.to_path_buf()]),
@@ -163,12 +166,14 @@ impl SessionWriter {
             seq: 0,
             enc: Encoder::default(),
             zstd,
+            comp: Vec::new(),
             raw: Vec::new(),
             scratch: Vec::new(),
             buf: Vec::new(),
             chunk_records: 0,
             chunk_ts: None,
             chunk_since: Instant::now(),
+            max_chunk: 0,
             chunk_counts: Counts::default(),
             file_counts: Counts::default(),
             file_ts: None,
@@ -219,9 +224,7 @@ impl SessionWriter {
             }
         };
         check_size(size)?;
-        if self.raw.is_empty() {
-            self.chunk_since = Instant::now();
-        }
+        self.open_chunk()?;
         self.enc.record(&mut self.raw, r);
         self.chunk_counts.add(r);
         self.appended(r.time_range())
@@ -238,16 +241,14 @@ impl SessionWriter {
             .unwrap_or(0)
             .max(b.cgroups.iter().map(cgroup_bound).sum());
         check_size(size)?;
-        if self.raw.is_empty() {
-            self.chunk_since = Instant::now();
-        }
+        self.open_chunk()?;
         let mut cgroups = &b.cgroups[..];
         let mut events = &b.events[..];
         loop {
             if !events.is_empty() && self.chunk_len() >= self.opts.chunk_bytes {
                 // The chunk is full before this slice: write it first.
                 self.write_chunk()?;
-                self.chunk_since = Instant::now();
+                self.open_chunk()?;
             }
             self.scratch.clear();
             let mut n = 0;
@@ -268,10 +269,35 @@ impl SessionWriter {
             if events.is_empty() {
                 return Ok(());
             }
-            if self.raw.is_empty() {
-                self.chunk_since = Instant::now();
-            }
+            self.open_chunk()?;
         }
+    }
+
+    /// Starts a chunk if none is being filled: its clock starts, and when the
+    /// file has no room left for a chunk as big as its biggest so far, the
+    /// file is closed and the next part opened first. A chunk is thus always
+    /// written to the file it started in, so records that depend on earlier
+    /// ones (compact summaries) never cross a file; a file passes the cap
+    /// only by a chunk bigger than all before it.
+    pub fn open_chunk(&mut self) -> Result<(), SessionError> {
+        self.check_open()?;
+        if !self.raw.is_empty() {
+            return Ok(());
+        }
+        self.chunk_since = Instant::now();
+        if let Some(max) = self.opts.max_bytes
+            && self.seq > 0
+            && self.offset + self.max_chunk + TRAILER_ROOM > max
+        {
+            let r = self.rotate();
+            return self.fail(r);
+        }
+        Ok(())
+    }
+
+    /// The part (0, 1, …) that records written now go to.
+    pub fn part(&self) -> u32 {
+        self.header.part
     }
 
     /// Bookkeeping after a record was encoded and counted.
@@ -315,17 +341,19 @@ impl SessionWriter {
             return Ok(());
         }
         self.enc.assemble(&self.raw, &mut self.scratch);
-        let comp = self
-            .zstd
-            .compress(&self.scratch)
+        let mut comp = std::mem::take(&mut self.comp);
+        self.zstd
+            .pack(&self.scratch, &mut comp)
             .map_err(io_err("compressing a chunk", self.offset))?;
+        let r = self.frame_chunk(&comp);
+        self.comp = comp;
+        r
+    }
+
+    /// Writes the compressed chunk `comp` with its frame.
+    fn frame_chunk(&mut self, comp: &[u8]) -> Result<(), SessionError> {
         let next = (FRAME_LEN + comp.len()) as u64;
-        if let Some(max) = self.opts.max_bytes
-            && self.seq > 0
-            && self.offset + next + TRAILER_ROOM > max
-        {
-            self.rotate()?;
-        }
+        self.max_chunk = self.max_chunk.max(next);
         let (lo, hi) = self.chunk_ts.unwrap_or((0, 0));
         let frame = ChunkFrame {
             seq: self.seq,
@@ -335,12 +363,12 @@ impl SessionWriter {
             raw_len: self.scratch.len() as u32,
             comp_len: comp.len() as u32,
         };
-        let h = frame.hash(&self.prev, &comp);
+        let h = frame.hash(&self.prev, comp);
         self.buf.clear();
         self.buf.extend_from_slice(CHUNK_TAG);
         self.buf.extend_from_slice(&frame.fields());
         self.buf.extend_from_slice(&h);
-        self.buf.extend_from_slice(&comp);
+        self.buf.extend_from_slice(comp);
         self.file
             .write_all(&self.buf)
             .map_err(io_err("writing a chunk", self.offset))?;
@@ -406,6 +434,7 @@ impl SessionWriter {
         h.boot_start_ns = crate::collector::clock::boot_ns();
         let path = part_path(&self.base, part);
         let (file, offset, prev) = open_part(&path, &h)?;
+        self.zstd.restart().map_err(io_err("restarting zstd", 0))?;
         self.header = h;
         self.file = file;
         self.offset = offset;

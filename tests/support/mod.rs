@@ -29,23 +29,21 @@ pub fn bpf_available(test: &str) -> bool {
     }
 }
 
-/// True when `sysdig` runs (it reads captures without a kernel driver). Otherwise says why
-/// loudly; under CI=true that is a failure (.ci/run installs it).
+/// True when `sysdig` (reads .scap captures without a driver) runs. Otherwise says why loudly; under
+/// CI=true that is a failure (.ci/run installs it).
 pub fn sysdig_available(test: &str) -> bool {
-    match std::process::Command::new("sysdig")
+    let ok = std::process::Command::new("sysdig")
         .arg("--version")
         .output()
-    {
-        Ok(o) if o.status.success() => true,
-        r => {
-            let msg = format!("SKIPPED {test}: needs `sysdig` (apt-get install sysdig): {r:?}");
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("{msg} (a skip is a failure under CI=true)");
-            }
-            eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
-            false
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        let msg = format!("SKIPPED {test}: needs sysdig (apt-get install sysdig)");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{msg} (a skip is a failure under CI=true)");
         }
+        eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
     }
+    ok
 }
 
 /// Probes + reader thread + the core's state, pumped by the test.

@@ -16,7 +16,7 @@ use ktriage_common::{BUF_MAX, BUF_TRUNCATED, EventHeader};
 
 pub use decode::decode;
 pub use sockaddr::SockAddr;
-pub use spec::{MAX_CAPTURE_ARG, default_stream_set, stream_spec};
+pub use spec::{MAX_CAPTURE_ARG, default_stream_set, stream_spec, unread_registers};
 
 use super::syscalls;
 

@@ -77,6 +77,48 @@ pub fn stream_spec(nr: u32) -> StreamSpec {
     spec
 }
 
+/// Argument registers of a syscall record that decoding never reads, as a
+/// bit mask: skipped arguments, registers past the signature, and the pointers whose target the probe
+/// captured into a non-empty buffer (`captured[i]`: buffer `i` holds bytes;
+/// the address itself is never shown once its target is). A recording stores
+/// them as 0, so that what differs from call to call (stack and heap
+/// addresses) costs nothing; what `decode` shows is unchanged.
+pub fn unread_registers(nr: u32, captured: [bool; 2]) -> u8 {
+    static TABLE: std::sync::OnceLock<Vec<[u8; 3]>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=syscalls::max_nr())
+            .map(|nr| {
+                let mut m = [0u8; 3];
+                let Some(sig) = syscalls::name(nr).and_then(signature) else {
+                    return m;
+                };
+                let slots = buffer_slots(sig);
+                // registers past the signature hold leftovers
+                m[0] = (0x3fu8 >> sig.len().min(6)) << sig.len().min(6);
+                for (i, (_, kind)) in sig.iter().enumerate().take(6) {
+                    match (kind, slots[i]) {
+                        (Skip, _) => m[0] |= 1 << i,
+                        // AddrOut's register is read (a NULL peer is not shown)
+                        (Str | Addr | OpenHow, Some(s)) => m[1 + s] |= 1 << i,
+                        _ => {}
+                    }
+                }
+                m
+            })
+            .collect()
+    });
+    let Some(m) = usize::try_from(nr).ok().and_then(|n| table.get(n)) else {
+        return 0;
+    };
+    let mut mask = m[0];
+    for (s, present) in captured.iter().enumerate() {
+        if *present {
+            mask |= m[1 + s];
+        }
+    }
+    mask
+}
+
 /// How one argument is shown (and whether the probe captures what it points to).
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Kind {

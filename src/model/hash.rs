@@ -1,4 +1,4 @@
-//! A fast non-cryptographic hasher (the Fx algorithm) for the engine's pid maps and string sets.
+//! A fast non-cryptographic hasher (the Fx algorithm) for maps keyed by pids, cgroup ids, comms and rule strings (the rule engine, the event buffer, the session codec).
 //!
 //! Keys are pids, cgroup ids and rule-file strings compared with event data: a
 //! hostile workload can choose the strings it sends, but not the sets' contents,
