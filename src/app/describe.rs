@@ -13,6 +13,9 @@ pub fn syscall_name(ev: &EventRef<'_>) -> Cow<'static, str> {
     match ev.kind() {
         EventKind::Exit => Cow::Borrowed("procexit"),
         EventKind::Fork => Cow::Borrowed("clone"),
+        EventKind::Syscall if ev.nr() == crate::model::NR_CAPTURED => {
+            Cow::Owned(String::from_utf8_lossy(ev.buf(0).0).into_owned())
+        }
         EventKind::Syscall | EventKind::Exec => match syscalls::name(ev.nr()) {
             Some(n) => Cow::Borrowed(n),
             None => Cow::Owned(format!("syscall_{}", ev.nr())),
@@ -67,6 +70,9 @@ fn decoded(ev: &EventRef<'_>) -> Vec<(&'static str, args::ArgValue)> {
 /// One line of decoded arguments (untrusted text: sanitize before drawing).
 pub fn args_line(ev: &EventRef<'_>) -> String {
     match ev.kind() {
+        EventKind::Syscall if ev.nr() == crate::model::NR_CAPTURED => {
+            String::from_utf8_lossy(ev.buf(1).0).into_owned()
+        }
         EventKind::Syscall => args::format_args_line(&decoded(ev)),
         EventKind::Exec => {
             let (file, _) = ev.buf(0);
@@ -95,6 +101,9 @@ pub fn args_line(ev: &EventRef<'_>) -> String {
 pub fn args_json(ev: &EventRef<'_>) -> Map<String, Value> {
     let mut m = Map::new();
     match ev.kind() {
+        EventKind::Syscall if ev.nr() == crate::model::NR_CAPTURED => {
+            m.insert("params".into(), json!(String::from_utf8_lossy(ev.buf(1).0)));
+        }
         EventKind::Syscall => {
             for (k, v) in decoded(ev) {
                 m.insert(k.to_string(), v.to_json());

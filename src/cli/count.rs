@@ -34,11 +34,23 @@ pub struct CountArgs {
     /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
     #[arg(long)]
     cri_socket: Option<PathBuf>,
+    /// Count a sysdig/Falco capture (.scap, plain or gzip) instead of the live kernel (with
+    /// --container: only that container's processes).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["cmd", "pod", "duration"])]
+    from: Option<PathBuf>,
+    /// With --from: only this process.
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "from",
+        conflicts_with = "container"
+    )]
+    pid: Option<u32>,
     /// Let -o replace an existing regular file (never a symlink).
     #[arg(long, requires = "output")]
     force: bool,
     /// The command and its arguments.
-    #[arg(last = true, required_unless_present_any = ["container", "pod"])]
+    #[arg(last = true, required_unless_present_any = ["container", "pod", "from"])]
     cmd: Vec<String>,
 }
 
@@ -61,6 +73,9 @@ pub fn run(a: CountArgs) -> ExitCode {
         }
         Some(Err(e)) => return usage(e.to_string()),
     };
+    if let Some(file) = &a.from {
+        return count_capture(&a, file, out_file);
+    }
     let scope = match (&a.container, &a.pod) {
         (Some(id), _) => Some(CgroupScope::Container(id.clone())),
         (None, Some(p)) => match CgroupScope::pod(p) {
@@ -91,7 +106,16 @@ pub fn run(a: CountArgs) -> ExitCode {
     } else {
         title.map(|t| t + "\n").unwrap_or_default() + &report.table()
     };
-    let written = match (out_file, &a.output) {
+    if let Err(e) = write_report(out_file, &a, &text) {
+        note!("ktriage: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::from(report.exit_code.clamp(0, 255) as u8)
+}
+
+/// Writes the report to `-o FILE`, else the JSON to stdout and the table to stderr (as `strace -c`).
+fn write_report(out_file: Option<std::fs::File>, a: &CountArgs, text: &str) -> Result<(), String> {
+    match (out_file, &a.output) {
         (Some(mut f), Some(p)) => f
             .write_all(text.as_bytes())
             .map_err(|e| format!("-o {}: {e}", p.display())),
@@ -101,12 +125,55 @@ pub fn run(a: CountArgs) -> ExitCode {
         _ => std::io::stderr()
             .write_all(text.as_bytes())
             .map_err(|e| e.to_string()),
+    }
+}
+
+/// `count --from FILE`: the table of a capture (exit 2 when it cannot be read, 1 when damaged).
+fn count_capture(
+    a: &CountArgs,
+    file: &std::path::Path,
+    out_file: Option<std::fs::File>,
+) -> ExitCode {
+    let scope = ktriage::scap::read::count::Scope {
+        pid: a.pid,
+        container: a.container.clone(),
     };
-    if let Err(e) = written {
+    let c = match ktriage::scap::read::count::count(file, &scope) {
+        Ok(c) => c,
+        Err(e) => {
+            note!("ktriage: {}", ktriage::scap::read::located(file, &e));
+            return ExitCode::from(2);
+        }
+    };
+    let name = |nr: u32| c.names.get(nr as usize).cloned().unwrap_or_default();
+    let text = if a.json {
+        count::rows_json(&c.rows, name)
+    } else {
+        let covers = match (&a.pid, &a.container) {
+            (Some(p), _) => format!("pid {p}"),
+            (_, Some(c)) => format!("container {}", sanitize(c)),
+            _ => "all processes".into(),
+        };
+        format!(
+            "summary — {covers} of {}\n{}",
+            sanitize(&file.display().to_string()),
+            ktriage::app::summary::strace_table(&c.rows, |nr| sanitize(&name(nr)).into_owned())
+        )
+    };
+    if let Err(e) = write_report(out_file, a, &text) {
         note!("ktriage: {e}");
         return ExitCode::FAILURE;
     }
-    ExitCode::from(report.exit_code.clamp(0, 255) as u8)
+    match c.damage {
+        Some(d) => {
+            note!(
+                "ktriage: {}: damaged: {d} (counted up to there)",
+                file.display()
+            );
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    }
 }
 
 /// Counts a container or pod; the title says what and since when.

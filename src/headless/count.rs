@@ -44,20 +44,24 @@ impl CountReport {
 
     /// One JSON object per syscall, one per line.
     pub fn json_lines(&self) -> String {
-        self.rows
-            .iter()
-            .map(|r| {
-                json!({
-                    "syscall": syscall_name(r.nr),
-                    "calls": r.calls,
-                    "errors": r.errors,
-                    "usecs": r.time_ns / 1000,
-                })
-                .to_string()
-                    + "\n"
-            })
-            .collect()
+        rows_json(&self.rows, syscall_name)
     }
+}
+
+/// One JSON object per row (`syscall`, `calls`, `errors`, `usecs`), one per line; `name` names a row's `nr`.
+pub fn rows_json(rows: &[SummaryRow], name: impl Fn(u32) -> String) -> String {
+    rows.iter()
+        .map(|r| {
+            json!({
+                "syscall": name(r.nr),
+                "calls": r.calls,
+                "errors": r.errors,
+                "usecs": r.time_ns / 1000,
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect()
 }
 
 fn syscall_name(nr: u32) -> String {

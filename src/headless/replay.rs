@@ -9,6 +9,7 @@ use super::stream::{Format, Printer};
 use crate::alerts::Alert;
 use crate::app::event::Setup;
 use crate::app::{AppState, Core, Event};
+use crate::collector::clock::WallClock;
 use crate::model::{CgroupInfo, ProcInfo};
 use crate::rules::{ContainerLookup, ContainerMeta, Proc, ProcTable, SharedProcs, setup};
 use crate::session::Header;
@@ -23,16 +24,51 @@ pub struct ReplayEnd {
     pub damage: Option<String>,
 }
 
-/// The file's items in order, and the damage, if any, at the end.
-fn items(path: &Path) -> Result<(Header, impl Iterator<Item = Result<Item, String>>), String> {
-    crate::session::entry::items(path).map_err(|e| crate::session::located(path, &e))
+/// What a replayed file says about where it was taken.
+struct Origin {
+    host: String,
+    clock: WallClock,
+    /// A capture's processes, as its process list has them (exe, argv, cwd).
+    procs: Vec<Proc>,
+}
+
+type Items<'a> = Box<dyn Iterator<Item = Result<Item, String>> + 'a>;
+
+/// The file's items in order, and the damage, if any, at the end: a session file, or a scap
+/// capture (told by its magic, not its name) whose times are already wall-clock times.
+fn items(path: &Path) -> Result<(Origin, Items<'_>), String> {
+    if crate::scap::read::is_capture(path) {
+        let located = |e: crate::scap::read::ScapError| crate::scap::read::located(path, &e);
+        let (host, threads) = crate::scap::read::preamble(path).map_err(located)?;
+        let mut mapper = crate::scap::read::map::Mapper::default();
+        mapper.threads(&threads);
+        let mut feed = crate::scap::read::feed::Feed::open(path).map_err(located)?;
+        let it = std::iter::from_fn(move || feed.next_item()).map(|r| match r {
+            Ok((ts_ns, event)) => Ok(Item::Event { ts_ns, event }),
+            Err(e) => Err(e.to_string()),
+        });
+        let origin = Origin {
+            host,
+            clock: WallClock::with_offset(0),
+            procs: mapper.procs(),
+        };
+        return Ok((origin, Box::new(it)));
+    }
+    let (header, it): (Header, _) =
+        crate::session::entry::items(path).map_err(|e| crate::session::located(path, &e))?;
+    let origin = Origin {
+        host: header.host.clone(),
+        clock: header.wall_clock(),
+        procs: Vec::new(),
+    };
+    Ok((origin, Box::new(it)))
 }
 
 /// Prints the recording's kernel events like `stream` (`--json`: the same fields).
 pub fn events(path: &Path, format: Format, out: &mut impl Write) -> Result<ReplayEnd, String> {
-    let (header, items) = items(path)?;
+    let (origin, items) = items(path)?;
     let mut core = Core::new(AppState::new(crate::app::buffer::CHUNK * 16));
-    let mut printer = Printer::recorded(out, format, header.wall_clock());
+    let mut printer = Printer::recorded(out, format, origin.clock);
     let mut end = ReplayEnd::default();
     for it in items {
         match it {
@@ -99,7 +135,7 @@ pub fn alerts(
     mut emit: impl FnMut(&Alert) -> bool,
     mut diag: impl FnMut(&str),
 ) -> Result<ReplayEnd, String> {
-    let (header, items) = items(path)?;
+    let (origin, items) = items(path)?;
     // container names first, from every recorded poll: the engine names a cgroup once, at its first
     // event, which may come before the poll that saw that container
     let recorded = Recorded::default();
@@ -112,18 +148,20 @@ pub fn alerts(
             recorded.note(&rows);
         }
     }
-    let (mut engine, cov) = setup::build_replay_engine(
-        opts,
-        &header.host,
-        header.wall_clock(),
-        Box::new(recorded.clone()),
-    )?;
+    let (mut engine, cov) =
+        setup::build_replay_engine(opts, &origin.host, origin.clock, Box::new(recorded.clone()))?;
     for line in setup::rule_errors(&cov) {
         diag(&line);
     }
     // the engine's process table, fed by the recorded /proc polls as well as the kernel events
     let procs = SharedProcs::new(ProcTable::new(None));
     engine.share_procs(procs.clone());
+    {
+        let mut table = procs.lock();
+        for p in origin.procs {
+            table.insert(p);
+        }
+    }
     let mut end = ReplayEnd::default();
     let mut out = Vec::new();
     for it in items {

@@ -8,6 +8,11 @@ pub mod hash;
 pub mod identity;
 pub mod proc;
 
+/// Syscall number (it fits the buffer's 16 bits) of a record read from a capture file that live streaming has no decoder for:
+/// buffer 0 holds its event name (a trailing `>`: an enter event whose exit the capture lacks),
+/// buffer 1 its parameters rendered as `name=value` text.
+pub const NR_CAPTURED: u32 = 0xfffe;
+
 /// Records decoded from one drain of the ring buffer.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KernelBatch {

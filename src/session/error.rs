@@ -23,6 +23,9 @@ pub enum SessionError {
     /// The output or input could not be opened (symlink, exists, not a regular file…).
     #[error(transparent)]
     File(#[from] FileError),
+    /// A file of another format replayed like a session (a scap capture) could not be read.
+    #[error("{0}")]
+    Other(String),
     /// A read or write failed.
     #[error("{what} at byte {offset}: {source}")]
     Io {

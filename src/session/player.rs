@@ -1,4 +1,4 @@
-//! Replay: reads a session file's items in order and hands them out at the recording's pace (1×, 10×, as fast as possible), paused, or up to a time sought; the timeline's marks come from a first streaming pass.
+//! Replay: reads a session file's items (or another format's, through [`ItemSource`]) in order and hands them out at the recording's pace (1×, 10×, as fast as possible), paused, or up to a time sought; the timeline's marks come from a first streaming pass.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -14,11 +14,57 @@ use crate::app::{Action, Event, Fact};
 /// Marks kept at most (a hostile file cannot grow memory through them).
 const MAX_MARKS: usize = 10_000;
 
+/// The items of a file of another format (a scap capture), from its start.
+pub trait ItemSource {
+    /// The next item, the damage (as text), or `None` at the end.
+    fn next_item(&mut self) -> Option<Result<Item, String>>;
+}
+
+/// A file of another format opened at its start, with its header (or why it could not be).
+pub type OtherOpened = Result<(Box<dyn ItemSource>, Header), String>;
+
+/// Opens a file of another format; `None` when `path` is not of that format.
+pub type OpenOther = fn(&Path) -> Option<OtherOpened>;
+
+/// Where the items come from: a session file, or another format's source.
+enum Source {
+    Session {
+        reader: Box<SessionReader<BufReader<File>>>,
+        decoder: ItemDecoder,
+    },
+    Other(Box<dyn ItemSource>),
+}
+
+impl Source {
+    /// Opens `path` at its start, with its header (`other` first, when given).
+    fn open(path: &Path, other: Option<OpenOther>) -> Result<(Self, Header), SessionError> {
+        if let Some(r) = other.and_then(|open| open(path)) {
+            let (src, header) = r.map_err(SessionError::Other)?;
+            return Ok((Self::Other(src), header));
+        }
+        let reader = Box::new(SessionReader::open(path)?);
+        let header = reader.header().clone();
+        let decoder = ItemDecoder::default();
+        Ok((Self::Session { reader, decoder }, header))
+    }
+
+    /// The next item, the damage (as text), or `None` at the end.
+    fn next_item(&mut self) -> Option<Result<Item, String>> {
+        match self {
+            Self::Session { reader, decoder } => Some(match reader.next()? {
+                Ok(rec) => decoder.item(rec).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }),
+            Self::Other(src) => src.next_item(),
+        }
+    }
+}
+
 /// A recording being played.
 pub struct Player {
     path: PathBuf,
-    reader: SessionReader<BufReader<File>>,
-    decoder: ItemDecoder,
+    other: Option<OpenOther>,
+    source: Source,
     /// The next item, read but not yet due.
     next: Option<Item>,
     speed: Speed,
@@ -47,14 +93,15 @@ pub struct Opened {
 impl Player {
     /// Opens `path`: one streaming pass for the span and the marks, then positioned at the start.
     pub fn open(path: &Path) -> Result<Opened, SessionError> {
-        let reader = SessionReader::open(path)?;
-        let header = reader.header().clone();
+        Self::open_with(path, None)
+    }
+
+    /// Opens `path` as [`Player::open`] does, or through `other` when that format's opener takes it.
+    pub fn open_with(path: &Path, other: Option<OpenOther>) -> Result<Opened, SessionError> {
+        let (mut first, header) = Source::open(path, other)?;
         let (mut start, mut end) = (u64::MAX, 0u64);
         let mut marks = Vec::new();
-        let mut dec = ItemDecoder::default();
-        for rec in reader {
-            let Ok(rec) = rec else { break };
-            let Ok(it) = dec.item(rec) else { break };
+        while let Some(Ok(it)) = first.next_item() {
             let ts = it.ts_ns();
             if ts > 0 {
                 start = start.min(ts);
@@ -71,8 +118,8 @@ impl Player {
         marks.sort_by_key(|m: &Mark| m.ts_ns);
         let player = Player {
             path: path.to_path_buf(),
-            reader: SessionReader::open(path)?,
-            decoder: ItemDecoder::default(),
+            other,
+            source: Source::open(path, other)?.0,
             next: None,
             speed: Speed::X1,
             paused: false,
@@ -111,8 +158,7 @@ impl Player {
                 self.anchor = None;
                 self.target = Some(t);
                 if t < self.pos_ns {
-                    self.reader = SessionReader::open(&self.path)?;
-                    self.decoder = ItemDecoder::default();
+                    self.source = Source::open(&self.path, self.other)?.0;
                     self.next = None;
                     self.ended = false;
                     self.damage = None;
@@ -144,7 +190,7 @@ impl Player {
         let mut status = None;
         while out.len() < budget {
             if self.next.is_none() {
-                match self.reader.next() {
+                match self.source.next_item() {
                     None => {
                         if !self.ended {
                             self.ended = true;
@@ -154,18 +200,11 @@ impl Player {
                     }
                     Some(Err(e)) => {
                         self.ended = true;
-                        self.damage = Some(e.to_string());
-                        status = Some(ReplayStatus::Damaged(e.to_string()));
+                        status = Some(ReplayStatus::Damaged(e.clone()));
+                        self.damage = Some(e);
                         break;
                     }
-                    Some(Ok(rec)) => match self.decoder.item(rec) {
-                        Ok(it) => self.next = Some(it),
-                        Err(e) => {
-                            self.ended = true;
-                            status = Some(ReplayStatus::Damaged(e.to_string()));
-                            break;
-                        }
-                    },
+                    Some(Ok(it)) => self.next = Some(it),
                 }
             }
             let Some(next) = self.next.as_ref() else {

@@ -22,7 +22,9 @@ const BUDGET: usize = 200_000;
 
 /// Plays the recording at `path` until the user quits.
 pub fn run(path: &Path, keymap: Keymap, theme: Theme, buffer_cap: usize) -> Result<(), String> {
-    let opened = Player::open(path).map_err(|e| crate::session::located(path, &e))?;
+    // a scap capture plays like a session (told by its first bytes)
+    let opened = Player::open_with(path, Some(crate::scap::read::feed::replay_source))
+        .map_err(|e| crate::session::located(path, &e))?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

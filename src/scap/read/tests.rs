@@ -1,0 +1,266 @@
+//! Reader tests: the sample capture plain and gzipped, byte order, skipped and newer blocks, and damage (flipped length, truncation, gzip cut short, huge lengths) located, with the events before it.
+
+use std::io::{Cursor, Write};
+
+use super::{Block, ScapError, ScapReader};
+
+fn sample_gz() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/scap/curl_google.scap"
+    ))
+    .expect("fixture")
+}
+
+fn sample_plain() -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::MultiGzDecoder::new(&sample_gz()[..]),
+        &mut out,
+    )
+    .expect("gunzip");
+    out
+}
+
+fn gzip(b: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}
+
+/// Events read, and the error that ended the reading, if any.
+fn read(bytes: Vec<u8>) -> (usize, Option<ScapError>) {
+    let len = bytes.len() as u64;
+    let mut r = match ScapReader::from_buf_read(Cursor::new(bytes), Some(len)) {
+        Ok(r) => r,
+        Err(e) => return (0, Some(e)),
+    };
+    let mut n = 0;
+    while let Some(b) = r.next_block() {
+        match b {
+            Ok(Block::Event(_)) => n += 1,
+            Ok(_) => {}
+            Err(e) => return (n, Some(e)),
+        }
+    }
+    (n, None)
+}
+
+/// Offsets of the blocks of a plain little-endian capture.
+fn blocks(b: &[u8]) -> Vec<usize> {
+    let mut at = 0;
+    let mut out = Vec::new();
+    while at + 8 <= b.len() {
+        out.push(at);
+        at += u32::from_le_bytes(b[at + 4..at + 8].try_into().unwrap()) as usize;
+    }
+    out
+}
+
+const EVENTS: usize = 1536;
+
+#[test]
+fn the_sample_reads_whole_plain_and_gzipped() {
+    assert_eq!(read(sample_gz()).0, EVENTS);
+    let (n, err) = read(sample_plain());
+    assert_eq!((n, err.map(|e| e.to_string())), (EVENTS, None));
+}
+
+#[test]
+fn a_flipped_length_is_located_after_the_events_before_it() {
+    let mut b = sample_plain();
+    let bl = blocks(&b);
+    let at = bl[bl.len() - 100];
+    b[at + 4] ^= 0x04;
+    let (n, err) = read(b);
+    let msg = err.expect("an error").to_string();
+    assert!(msg.contains(&format!("at byte {at}")), "{msg}");
+    assert_eq!(n, EVENTS - 100, "{msg}");
+}
+
+#[test]
+fn a_truncated_block_says_how_much_is_missing() {
+    let b = sample_plain();
+    let bl = blocks(&b);
+    let at = bl[bl.len() - 10];
+    let (n, err) = read(b[..at + 20].to_vec());
+    let msg = err.expect("an error").to_string();
+    assert!(msg.contains(&format!("block 0x204 at byte {at}")), "{msg}");
+    assert!(msg.contains("past the end of the file"), "{msg}");
+    assert_eq!(n, EVENTS - 10);
+    // the same cut, gzipped: the length cannot be checked up front, the read comes short
+    let (n, err) = read(gzip(&b[..at + 20]));
+    let msg = err.expect("an error").to_string();
+    assert!(msg.contains("cut short, 20 of 56 bytes"), "{msg}");
+    assert_eq!(n, EVENTS - 10);
+}
+
+#[test]
+fn a_gzip_stream_cut_short_gives_the_events_before() {
+    let gz = sample_gz();
+    let (n, err) = read(gz[..gz.len() / 2].to_vec());
+    let msg = err.expect("an error").to_string();
+    assert!(n > 100 && n < EVENTS, "{n} events: {msg}");
+    assert!(msg.contains("byte"), "{msg}");
+}
+
+#[test]
+fn a_huge_declared_length_is_refused_before_allocating() {
+    let b = sample_plain();
+    let at = blocks(&b)[20];
+    for (len, why) in [
+        (u32::MAX, "over the 64 MiB"),
+        (32 << 20, "runs past the end of the file"),
+        (4, "smaller than a block"),
+    ] {
+        let mut m = b.clone();
+        m[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
+        let msg = read(m).1.expect("an error").to_string();
+        assert!(
+            msg.contains(&format!("at byte {at}: declared length {len}")),
+            "{msg}"
+        );
+        assert!(msg.contains(why), "{msg}");
+    }
+    // gzipped, 32 MiB declared but not there: cut short, memory only for what there is
+    let mut m = b.clone();
+    m[at + 4..at + 8].copy_from_slice(&(32u32 << 20).to_le_bytes());
+    let msg = read(gzip(&m)).1.expect("an error").to_string();
+    assert!(msg.contains("cut short"), "{msg}");
+}
+
+#[test]
+fn not_a_capture_says_so() {
+    let msg = read(b"KTRSESS\0 something else".to_vec())
+        .1
+        .unwrap()
+        .to_string();
+    assert!(msg.starts_with("not a scap capture"), "{msg}");
+    let msg = read(Vec::new()).1.unwrap().to_string();
+    assert!(msg.contains("0 bytes only"), "{msg}");
+}
+
+/// A block of `ty` with `body`, padded to 4 bytes, in either byte order.
+fn block(ty: u32, body: &[u8], be: bool) -> Vec<u8> {
+    let pad = (4 - body.len() % 4) % 4;
+    let len = (12 + body.len() + pad) as u32;
+    let w = |v: u32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+    let mut out = w(ty).to_vec();
+    out.extend_from_slice(&w(len));
+    out.extend_from_slice(body);
+    out.extend(std::iter::repeat_n(0, pad));
+    out.extend_from_slice(&w(len));
+    out
+}
+
+/// A capture with one `EVF_BLOCK_TYPE_V2_LARGE` open exit event (fd 3, name, flags), in either byte order.
+fn synthetic(be: bool) -> Vec<u8> {
+    let u16b = |v: u16| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+    let u32b = |v: u32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+    let u64b = |v: u64| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+    let mut shb = u32b(0x1A2B_3C4D).to_vec();
+    shb.extend_from_slice(&u16b(1));
+    shb.extend_from_slice(&u16b(2));
+    shb.extend_from_slice(&u64b(u64::MAX));
+    let mut out = block(0x0A0D_0D0A, &shb, be);
+    out.extend(block(0x999, b"unknown block", be));
+    let params: [&[u8]; 3] = [&3i64.to_le_bytes(), b"/etc/x\0", &4097u32.to_le_bytes()];
+    let mut ev = u16b(1).to_vec(); // cpu
+    ev.extend_from_slice(&u32b(0)); // flags
+    ev.extend_from_slice(&u64b(1_700_000_000_000_000_000));
+    ev.extend_from_slice(&u64b(42));
+    let len = 26 + 4 * 3 + params.iter().map(|p| p.len()).sum::<usize>();
+    ev.extend_from_slice(&u32b(len as u32));
+    ev.extend_from_slice(&u16b(3)); // open exit
+    ev.extend_from_slice(&u32b(3));
+    for p in params {
+        ev.extend_from_slice(&u32b(p.len() as u32));
+    }
+    for p in params {
+        ev.extend_from_slice(p);
+    }
+    out.extend(block(0x222, &ev, be));
+    out
+}
+
+#[test]
+fn either_byte_order_newer_blocks_and_unknown_blocks() {
+    for be in [false, true] {
+        let b = synthetic(be);
+        let mut r =
+            ScapReader::from_buf_read(Cursor::new(b.clone()), Some(b.len() as u64)).expect("opens");
+        let mut seen = Vec::new();
+        while let Some(bl) = r.next_block() {
+            match bl.expect("reads") {
+                Block::Section { major, minor } => seen.push(format!("section {major}.{minor}")),
+                Block::Skipped { block_type } => seen.push(format!("skipped {block_type:#x}")),
+                Block::Event(ev) => {
+                    assert_eq!(
+                        (ev.ts, ev.tid, ev.ty, ev.cpu),
+                        (1_700_000_000_000_000_000, 42, 3, 1)
+                    );
+                    assert_eq!(ev.params[1], b"/etc/x\0");
+                    seen.push(format!("event {}", ev.name()));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            seen,
+            ["section 1.2", "skipped 0x999", "event open"],
+            "be={be}"
+        );
+    }
+}
+
+#[test]
+fn secrets_in_buffers_are_masked_when_rendered() {
+    use crate::scap::{Fmt, ParamType};
+    let shown = super::params::render(
+        ParamType::ByteBuf,
+        Fmt::Dec,
+        b"mysql\0-u\0root\0--password=hunter2\0",
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.starts_with("mysql.-u.root."), "{shown}");
+    let shown = super::params::render(
+        ParamType::ByteBuf,
+        Fmt::Dec,
+        b"GET /?token=abcdef123456 HTTP/1.1",
+    );
+    assert!(!shown.contains("abcdef123456"), "{shown}");
+}
+
+#[test]
+fn a_threads_container_comes_from_the_cgroups_it_carries() {
+    let id = "4d3a8b2c1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c";
+    let t = |tid: u64, cgroups: String| super::ThreadInfo {
+        tid,
+        pid: tid,
+        ptid: 1,
+        comm: b"nginx".to_vec(),
+        cgroups: cgroups.into_bytes(),
+        ..Default::default()
+    };
+    let mut m = super::map::Mapper::default();
+    let rows = m.threads(&[
+        t(1, "cpuset=/\0pids=/init.scope\0".into()),
+        t(
+            42,
+            format!("cpuset=/\0pids=/kubepods/besteffort/pod1234/{id}\0memory=/kubepods\0"),
+        ),
+    ]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].container_id, None);
+    assert_eq!(rows[1].container_id.as_deref(), Some(id));
+    let cgroups = m.take_cgroups();
+    let with_id = cgroups
+        .iter()
+        .find(|c| c.container_id.is_some())
+        .expect("a container cgroup");
+    assert_eq!(
+        with_id.path.as_deref(),
+        Some(format!("/kubepods/besteffort/pod1234/{id}").as_str())
+    );
+    assert_eq!(m.thread(42).map(|t| t.cgroup_id), Some(with_id.id));
+}
