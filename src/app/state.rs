@@ -273,6 +273,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Whether syscall times are shown: asked for with the key, or the
+    /// source times syscalls anyway (its stats say so: a capture's
+    /// enter/exit pairs, `count`'s probes).
+    pub fn timing_shown(&self) -> bool {
+        self.timing || self.stats.timing
+    }
+
     /// Fresh state with a buffer of `cap` records.
     pub fn new(cap: usize) -> Self {
         Self {

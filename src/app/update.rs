@@ -231,7 +231,7 @@ pub(super) fn refresh_summary(state: &mut AppState) {
         state.agg.iter().filter(|r| keep(r.tgid)).chain(&retired),
         |_| true,
     );
-    if !state.timing {
+    if !state.timing_shown() {
         // no times to sort by: the busiest calls first
         state
             .summary

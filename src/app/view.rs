@@ -105,7 +105,7 @@ impl<'a> View<'a> {
             summary: &state.summary,
             summary_total: &state.summary_total,
             summary_scope: &state.summary_scope,
-            timing: state.timing,
+            timing: state.timing_shown(),
             summary_member: state
                 .summary_member
                 .and_then(|pid| state.process_by_pid(pid)),

@@ -99,6 +99,14 @@ impl<R: Read> Feed<R> {
         };
         out.queue
             .push_back((0, Event::Collector(CollectorState::Running)));
+        // a capture's enter/exit pairs give syscall times: the summary shows them
+        out.queue.push_back((
+            0,
+            Event::Stats(crate::model::CollectorStats {
+                timing: true,
+                ..Default::default()
+            }),
+        ));
         Self {
             reader,
             out,
