@@ -1,4 +1,4 @@
-//! Compact records for the bulky periodic events: the in-kernel summary as the rows that changed since the previous one (a full one every so often and at the start of each file), retired rows as differences to what the summary last said of them; the reader rebuilds the full events.
+//! Compact records for the bulky or frequent periodic events: the in-kernel summary as the rows that changed since the previous one (a full one every so often and at the start of each file), retired rows as differences to what the summary last said of them, clock ticks as differences to the previous tick; the reader rebuilds the full events.
 //!
 //! Rows are keyed by (tgid, syscall) and kept sorted on both sides, so keys
 //! are written as small differences to the previous key; a process whose
@@ -17,6 +17,7 @@ use crate::model::AggRow;
 pub const MARK: u8 = 0;
 const TAG_SUMMARY: u8 = 1;
 const TAG_RETIRED: u8 = 2;
+const TAG_TICK: u8 = 3;
 /// A full summary every this many (so a reader that starts late, or a cut file, is never far from one).
 const FULL_EVERY: u32 = 60;
 
@@ -31,12 +32,14 @@ pub struct Compactor {
     summary: Rows,
     since_full: u32,
     part: u32,
+    tick: u64,
 }
 
 /// The reader's side: the summary so far.
 #[derive(Default)]
 pub struct Expander {
     summary: Rows,
+    tick: u64,
 }
 
 /// Keys as differences to the previous key: the tgid's difference, then the
@@ -101,6 +104,7 @@ impl Compactor {
             self.part = part;
             self.summary.clear();
             self.since_full = 0;
+            self.tick = 0;
         }
         let mut out = vec![MARK];
         match event {
@@ -145,6 +149,11 @@ impl Compactor {
                         &self.summary.get(&k).copied().unwrap_or_default(),
                     );
                 }
+            }
+            Event::Tick(t) => {
+                out.push(TAG_TICK);
+                put_i64(&mut out, t.wrapping_sub(self.tick) as i64);
+                self.tick = *t;
             }
             _ => return None,
         }
@@ -238,6 +247,10 @@ impl Expander {
                     })
                     .collect::<Result<_, _>>()?;
                 Ok(Event::Retired(rows))
+            }
+            TAG_TICK => {
+                self.tick = self.tick.wrapping_add(c.i64()? as u64);
+                Ok(Event::Tick(self.tick))
             }
             _ => Err(c.err("unknown compact entry")),
         }
