@@ -62,10 +62,7 @@ fn mutate(rng: &mut Rng, valid: &[u8], blocks: &[usize]) -> Vec<u8> {
     let at = blocks[rng.below(blocks.len() as u64) as usize];
     match rng.below(7) {
         0 => {
-            for _ in 0..1 + rng.below(3) {
-                let i = rng.below(len) as usize;
-                b[i] ^= 1 << rng.below(8);
-            }
+            rng.blind_mutation(0, &mut b, 64);
         }
         1 => {
             // a block length, its trailer or an event's own length set to something wrong
@@ -79,17 +76,14 @@ fn mutate(rng: &mut Rng, valid: &[u8], blocks: &[usize]) -> Vec<u8> {
             };
             b[field..field + 4].copy_from_slice(&v.to_le_bytes());
         }
-        2 => b.truncate(rng.below(len) as usize),
+        2 => {
+            rng.blind_mutation(1, &mut b, 64);
+        }
         3 => {
-            let i = rng.below(len) as usize;
-            let n = 1 + rng.below(64) as usize;
-            let ins: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
-            b.splice(i..i, ins);
+            rng.blind_mutation(2, &mut b, 64);
         }
         4 => {
-            let i = rng.below(len) as usize;
-            let n = (1 + rng.below(64) as usize).min(b.len() - i);
-            b.drain(i..i + n);
+            rng.blind_mutation(3, &mut b, 64);
         }
         5 => {
             // an event's header garbled: its type, its parameter lengths

@@ -139,10 +139,7 @@ fn mutate(rng: &mut Rng, valid: &[u8]) -> (u64, Vec<u8>) {
     let kind = rng.below(8);
     match kind {
         0 => {
-            for _ in 0..1 + rng.below(3) {
-                let i = rng.below(len) as usize;
-                b[i] ^= 1 << rng.below(8);
-            }
+            rng.blind_mutation(0, &mut b, 256);
         }
         1 => {
             // a length field set huge: header, a chunk's raw or compressed length, the trailer's
@@ -156,17 +153,14 @@ fn mutate(rng: &mut Rng, valid: &[u8]) -> (u64, Vec<u8>) {
             };
             b[field..field + 4].copy_from_slice(&huge.to_le_bytes());
         }
-        2 => b.truncate(rng.below(len) as usize),
+        2 => {
+            rng.blind_mutation(1, &mut b, 256);
+        }
         3 => {
-            let i = rng.below(len) as usize;
-            let n = 1 + rng.below(64) as usize;
-            let ins: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
-            b.splice(i..i, ins);
+            rng.blind_mutation(2, &mut b, 256);
         }
         4 => {
-            let i = rng.below(len) as usize;
-            let n = (1 + rng.below(256) as usize).min(b.len() - i);
-            b.drain(i..i + n);
+            rng.blind_mutation(3, &mut b, 256);
         }
         5 => {
             // a whole chunk repeated or dropped (replay of old bytes)

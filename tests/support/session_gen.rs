@@ -21,6 +21,35 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
+
+    /// The file-format-blind mutations the fuzz tests share: 1–3 bit flips,
+    /// a cut, random bytes inserted, up to `max_removed` bytes removed
+    /// (`kind` 0..4); `None` for another kind, which the caller owns.
+    pub fn blind_mutation(&mut self, kind: u64, b: &mut Vec<u8>, max_removed: u64) -> Option<()> {
+        let len = b.len() as u64;
+        match kind {
+            0 => {
+                for _ in 0..1 + self.below(3) {
+                    let i = self.below(len) as usize;
+                    b[i] ^= 1 << self.below(8);
+                }
+            }
+            1 => b.truncate(self.below(len) as usize),
+            2 => {
+                let i = self.below(len) as usize;
+                let n = 1 + self.below(64) as usize;
+                let ins: Vec<u8> = (0..n).map(|_| self.next() as u8).collect();
+                b.splice(i..i, ins);
+            }
+            3 => {
+                let i = self.below(len) as usize;
+                let n = (1 + self.below(max_removed) as usize).min(b.len() - i);
+                b.drain(i..i + n);
+            }
+            _ => return None,
+        }
+        Some(())
+    }
 }
 
 fn event(r: &mut Rng, i: u64) -> SysEvent {
