@@ -100,6 +100,12 @@ impl Compactor {
     /// the file the record goes to (a new file starts from nothing: a full
     /// summary, retired rows whole).
     pub fn record(&mut self, ts_ns: u64, event: &Event, part: u32) -> Option<Record> {
+        if !matches!(
+            event,
+            Event::Summary(_) | Event::Retired(_) | Event::Tick(_)
+        ) {
+            return None;
+        }
         if part != self.part {
             self.part = part;
             self.summary.clear();
