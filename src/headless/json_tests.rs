@@ -66,7 +66,7 @@ fn event(rng: &mut Rng, kind: EventKind, nr: u32) -> SysEvent {
     comm[..name.len()].copy_from_slice(name);
     let buf = |rng: &mut Rng| Captured {
         bytes: BUFS[(rng.next() % BUFS.len() as u64) as usize].to_vec(),
-        truncated: rng.next() % 5 == 0,
+        truncated: rng.next().is_multiple_of(5),
     };
     SysEvent {
         ts_ns: rng.next() % (1 << 60),
