@@ -7,8 +7,8 @@
 //! `args.filename_b64`, `args.argv_b64` (one entry per argument; a masked
 //! argument is encoded masked).
 //!
-//! A record is written straight to the output ([`Record`] is serialized, no `Value` is
-//! built); its keys come in sorted order, as `serde_json`'s own maps print them.
+//! A record is written straight to the output by [`LineWriter`] (no `Value` is built); its keys
+//! come in sorted order, as `serde_json`'s own maps print them.
 
 use std::borrow::Cow;
 
@@ -26,39 +26,15 @@ use crate::collector::clock::{TsCache, WallClock};
 /// A record's container and pod names: `[container_name, pod_namespace, pod_name]`.
 pub type Names<'a> = [Option<&'a str>; 3];
 
-/// One record's JSON line, borrowed from the buffer and the state (fields in key order).
-#[derive(Serialize)]
-pub struct Record<'a> {
-    args: Args,
-    cgroup: Option<&'a str>,
-    cgroup_id: u64,
-    comm: Cow<'a, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    comm_b64: Option<String>,
-    container_id: Option<&'a str>,
-    container_name: Option<&'a str>,
-    duration_ns: u64,
-    kind: &'static str,
-    pid: u32,
-    pod_name: Option<&'a str>,
-    pod_namespace: Option<&'a str>,
-    ppid: u32,
-    ret: i64,
-    syscall: Cow<'static, str>,
-    tid: u32,
-    ts: &'a str,
-    uid: u32,
-}
-
 /// A record's decoded arguments: a syscall's (keys sorted, the last of a repeated name kept),
 /// a capture's rendered parameters, or the object built for exec, exit and fork records.
-enum Args {
+enum Args<'a> {
     Decoded(Vec<(&'static str, ArgValue)>),
-    Params(String),
+    Params(Cow<'a, str>),
     Object(Map<String, Value>),
 }
 
-impl Serialize for Args {
+impl Serialize for Args<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Args::Decoded(pairs) => {
@@ -81,10 +57,10 @@ impl Serialize for Args {
     }
 }
 
-fn args(ev: &EventRef<'_>) -> Args {
+fn args<'a>(ev: &EventRef<'a>) -> Args<'a> {
     match ev.kind() {
         EventKind::Syscall if ev.nr() == crate::model::NR_CAPTURED => {
-            Args::Params(String::from_utf8_lossy(ev.buf(1).0).into_owned())
+            Args::Params(String::from_utf8_lossy(ev.buf(1).0))
         }
         EventKind::Syscall => {
             let mut pairs = describe::decoded(ev);
@@ -96,60 +72,94 @@ fn args(ev: &EventRef<'_>) -> Args {
     }
 }
 
-/// The record of `ev` with its time text `ts` and container/pod `names`.
-pub fn record<'a>(
-    state: &'a AppState,
-    ev: &EventRef<'a>,
-    ts: &'a str,
-    names: Names<'a>,
-) -> Record<'a> {
-    let cg = state.cgroups.get(&ev.cgroup_id());
-    let [container_name, pod_namespace, pod_name] = names;
-    Record {
-        args: args(ev),
-        cgroup: cg.and_then(|c| c.path.as_deref()),
-        cgroup_id: ev.cgroup_id(),
-        comm: String::from_utf8_lossy(ev.comm_bytes()),
-        comm_b64: b64_if_not_utf8(ev.comm_bytes()),
-        container_id: cg.and_then(|c| c.container_id.as_deref()),
-        container_name,
-        duration_ns: ev.duration_ns(),
-        kind: ev.kind().name(),
-        pid: ev.pid(),
-        pod_name,
-        pod_namespace,
-        ppid: ev.ppid(),
-        ret: ev.ret(),
-        syscall: describe::syscall_name(ev),
-        tid: ev.tid(),
-        ts,
-        uid: ev.uid(),
+/// Writes records as JSON lines: the line is built in a reused buffer, keys in sorted order
+/// (as `serde_json` prints a map), and the time text is kept for the second.
+#[derive(Default)]
+pub struct LineWriter {
+    ts: TsCache,
+    buf: Vec<u8>,
+}
+
+impl LineWriter {
+    /// Writes the record's JSON line (with its newline) to `out`.
+    pub fn write(
+        &mut self,
+        out: &mut impl std::io::Write,
+        state: &AppState,
+        ev: &EventRef<'_>,
+        clock: &WallClock,
+        names: Names<'_>,
+    ) -> std::io::Result<()> {
+        let b = &mut self.buf;
+        b.clear();
+        let cg = state.cgroups.get(&ev.cgroup_id());
+        let [container_name, pod_namespace, pod_name] = names;
+        b.extend_from_slice(b"{\"args\":");
+        serde_json::to_writer(&mut *b, &args(ev))?;
+        b.extend_from_slice(b",\"cgroup\":");
+        opt_str(b, cg.and_then(|c| c.path.as_deref()))?;
+        b.extend_from_slice(b",\"cgroup_id\":");
+        uint(b, ev.cgroup_id());
+        b.extend_from_slice(b",\"comm\":");
+        serde_json::to_writer(&mut *b, &String::from_utf8_lossy(ev.comm_bytes()))?;
+        if let Some(enc) = b64_if_not_utf8(ev.comm_bytes()) {
+            b.extend_from_slice(b",\"comm_b64\":");
+            serde_json::to_writer(&mut *b, &enc)?;
+        }
+        b.extend_from_slice(b",\"container_id\":");
+        opt_str(b, cg.and_then(|c| c.container_id.as_deref()))?;
+        b.extend_from_slice(b",\"container_name\":");
+        opt_str(b, container_name)?;
+        b.extend_from_slice(b",\"duration_ns\":");
+        uint(b, ev.duration_ns());
+        b.extend_from_slice(b",\"kind\":\"");
+        b.extend_from_slice(ev.kind().name().as_bytes());
+        b.extend_from_slice(b"\",\"pid\":");
+        uint(b, ev.pid().into());
+        b.extend_from_slice(b",\"pod_name\":");
+        opt_str(b, pod_name)?;
+        b.extend_from_slice(b",\"pod_namespace\":");
+        opt_str(b, pod_namespace)?;
+        b.extend_from_slice(b",\"ppid\":");
+        uint(b, ev.ppid().into());
+        b.extend_from_slice(b",\"ret\":");
+        serde_json::to_writer(&mut *b, &ev.ret())?;
+        b.extend_from_slice(b",\"syscall\":");
+        serde_json::to_writer(&mut *b, &describe::syscall_name(ev))?;
+        b.extend_from_slice(b",\"tid\":");
+        uint(b, ev.tid().into());
+        b.extend_from_slice(b",\"ts\":\"");
+        b.extend_from_slice(clock.rfc3339_cached(ev.ts_ns(), &mut self.ts).as_bytes());
+        b.extend_from_slice(b"\",\"uid\":");
+        uint(b, ev.uid().into());
+        b.extend_from_slice(b"}\n");
+        out.write_all(b)
     }
 }
 
-/// Writes the record's JSON line (with its newline) to `out`.
-pub fn write_line(
-    out: &mut impl std::io::Write,
-    state: &AppState,
-    ev: &EventRef<'_>,
-    clock: &WallClock,
-    ts: &mut TsCache,
-    names: Names<'_>,
-) -> std::io::Result<()> {
-    let ts = clock.rfc3339_cached(ev.ts_ns(), ts);
-    serde_json::to_writer(&mut *out, &record(state, ev, ts, names))?;
-    out.write_all(b"\n")
+fn uint(b: &mut Vec<u8>, v: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = v;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    b.extend_from_slice(&digits[at..]);
 }
 
-/// The JSON object for one record, as a `Value` (its printed form equals [`write_line`]'s).
-pub fn event_json(
-    state: &AppState,
-    ev: &EventRef<'_>,
-    clock: &WallClock,
-    names: Names<'_>,
-) -> Value {
-    let ts = clock.rfc3339(ev.ts_ns());
-    serde_json::to_value(record(state, ev, &ts, names)).unwrap_or(Value::Null)
+fn opt_str(b: &mut Vec<u8>, s: Option<&str>) -> serde_json::Result<()> {
+    match s {
+        Some(s) => serde_json::to_writer(b, s),
+        None => {
+            b.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
 }
 
 pub use crate::model::b64::{b64, b64_if_not_utf8};

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
+use super::json::LineWriter;
 use crate::app::buffer::{CHUNK, EventRef};
 use crate::app::describe;
 use crate::app::event::Setup;
 use crate::app::filter::Filter;
 use crate::app::state::AppState;
 use crate::app::{Core, Event};
-use crate::collector::clock::{TsCache, WallClock};
+use crate::collector::clock::WallClock;
 use std::sync::Arc;
 
 use crate::collector::drive::drive_until;
@@ -140,7 +141,7 @@ fn write_record(
     ev: &EventRef<'_>,
     clock: &WallClock,
     names: &mut Names,
-    ts: &mut TsCache,
+    line: &mut LineWriter,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
@@ -152,7 +153,7 @@ fn write_record(
                 Some(id) => names.of(id, state),
                 None => Default::default(),
             };
-            super::json::write_line(out, state, ev, clock, ts, names)
+            line.write(out, state, ev, clock, names)
         }
         Format::Text => {
             let ctr = state
@@ -197,7 +198,7 @@ fn run_with(
     let clock = WallClock::now();
     let mut printed = 0u64;
     let mut names = Names::new(opts.cri.as_ref());
-    let mut ts = TsCache::default();
+    let mut line = LineWriter::default();
     let mut drop_records = 0u64;
     let stop = opts.stop.clone().unwrap_or_else(Stop::new);
     let out = std::cell::RefCell::new(out);
@@ -216,7 +217,7 @@ fn run_with(
                 out: &mut **out,
                 printed: &mut printed,
                 names: &mut names,
-                ts: &mut ts,
+                line: &mut line,
             };
             print_new(&mut core, ev, &clock, format, &mut sink)
         },
@@ -270,7 +271,7 @@ struct Sink<'a, W: Write> {
     out: &'a mut W,
     printed: &'a mut u64,
     names: &'a mut Names,
-    ts: &'a mut TsCache,
+    line: &'a mut LineWriter,
 }
 
 /// Feeds `ev` to the core and prints the records it added that pass the filter.
@@ -303,7 +304,7 @@ fn print_new<W: Write>(
         let Some(ev) = state.buffer.get(seq) else {
             continue;
         };
-        if write_record(sink.out, format, state, &ev, clock, sink.names, sink.ts).is_err() {
+        if write_record(sink.out, format, state, &ev, clock, sink.names, sink.line).is_err() {
             return false;
         }
         *sink.printed += 1;
@@ -317,7 +318,7 @@ pub struct Printer<'a, W: Write> {
     format: Format,
     clock: WallClock,
     names: Names,
-    ts: TsCache,
+    line: LineWriter,
     /// Records printed.
     pub printed: u64,
 }
@@ -330,7 +331,7 @@ impl<'a, W: Write> Printer<'a, W> {
             format,
             clock,
             names: Names::recorded(),
-            ts: TsCache::default(),
+            line: LineWriter::default(),
             printed: 0,
         }
     }
@@ -345,7 +346,7 @@ impl<'a, W: Write> Printer<'a, W> {
             out: &mut *self.out,
             printed: &mut self.printed,
             names: &mut self.names,
-            ts: &mut self.ts,
+            line: &mut self.line,
         };
         print_new(core, ev, &self.clock, self.format, &mut sink)
     }

@@ -1,7 +1,7 @@
 //! Value shapes that are credentials whatever their name: provider token prefixes, JWTs, PEM keys, URLs and connection strings with passwords, high-entropy tokens.
 
 /// Prefixes of provider tokens (followed by at least 10 token characters).
-const TOKEN_PREFIXES: &[&str] = &[
+pub(super) const TOKEN_PREFIXES: &[&str] = &[
     "ghp_",
     "gho_",
     "ghu_",
@@ -65,13 +65,37 @@ pub fn looks_like_secret_arg(value: &str) -> bool {
 fn shape(value: &str, hex: bool) -> bool {
     let v = value.trim();
     has_aws_key_id(v)
-        || (v.contains("-----BEGIN ") && v.contains("PRIVATE KEY"))
+        || (v.len() >= 11 && v.contains("-----BEGIN ") && v.contains("PRIVATE KEY"))
         || is_jwt(v.strip_prefix("Bearer ").unwrap_or(v))
-        || TOKEN_PREFIXES.iter().any(|p| has_token_prefix(v, p))
+        || has_any_token_prefix(v)
         || has_google_key(v)
         || url_has_password(v)
         || super::text::has_secret_pair(v)
         || is_high_entropy(v, hex)
+}
+
+/// Which bytes begin one of [`TOKEN_PREFIXES`] (a word is looked at only where one stands).
+const PREFIX_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < TOKEN_PREFIXES.len() {
+        t[TOKEN_PREFIXES[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// One of [`TOKEN_PREFIXES`] at a word start followed by a token ([`token_after`]), in one pass over `v`.
+pub(super) fn has_any_token_prefix(v: &str) -> bool {
+    let b = v.as_bytes();
+    (0..b.len()).any(|i| {
+        PREFIX_FIRST[b[i] as usize]
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            // an ASCII byte is a char boundary: `v[i..]` is a str
+            && TOKEN_PREFIXES
+                .iter()
+                .any(|p| b[i..].starts_with(p.as_bytes()) && token_after(&b[i + p.len()..], p))
+    })
 }
 
 fn has_aws_key_id(v: &str) -> bool {
@@ -86,32 +110,37 @@ fn has_aws_key_id(v: &str) -> bool {
 }
 
 fn has_google_key(v: &str) -> bool {
-    v.match_indices("AIza").any(|(i, _)| {
-        v[i + 4..]
-            .bytes()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
-            .count()
-            >= 35
-    })
+    // `AIza` and 35 more
+    v.len() >= 39
+        && v.match_indices("AIza").any(|(i, _)| {
+            v[i + 4..]
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+                .count()
+                >= 35
+        })
 }
 
-/// `prefix` (at a word start) followed by at least 10 token characters.
-fn has_token_prefix(v: &str, prefix: &str) -> bool {
-    v.match_indices(prefix).any(|(i, _)| {
-        let at_start = i == 0 || !v.as_bytes()[i - 1].is_ascii_alphanumeric();
-        let body: Vec<u8> = v[i + prefix.len()..]
-            .bytes()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
-            .collect();
-        // `sk-` alone is common in words (`task-runner`): demand a digit and a letter
-        let mixed = prefix != "sk-"
-            || (body.iter().any(u8::is_ascii_digit) && body.iter().any(u8::is_ascii_alphabetic));
-        at_start && body.len() >= 10 && mixed
-    })
+/// The bytes after a token prefix begin a token: at least 10 token characters (after `sk-`,
+/// common in words such as `task-runner`, with a digit and a letter among them).
+fn token_after(rest: &[u8], prefix: &str) -> bool {
+    let body = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-');
+    let (mut n, mut digit, mut alpha) = (0, false, false);
+    for c in body {
+        n += 1;
+        digit |= c.is_ascii_digit();
+        alpha |= c.is_ascii_alphabetic();
+    }
+    n >= 10 && (prefix != "sk-" || (digit && alpha))
 }
 
 /// `eyJ…` with three dot-separated base64url segments, the first two non-empty.
 pub(super) fn is_jwt(v: &str) -> bool {
+    if !v.starts_with("eyJ") {
+        return false;
+    }
     let parts: Vec<&str> = v.split('.').collect();
     v.starts_with("eyJ")
         && parts.len() == 3
@@ -124,6 +153,8 @@ pub(super) fn is_jwt(v: &str) -> bool {
 
 /// Where the password of `scheme://user:pass@host` is (byte range), if any.
 pub(super) fn url_password(v: &str) -> Option<(usize, usize)> {
+    // no `@`, no password (and no searcher built for `://`)
+    v.as_bytes().contains(&b'@').then_some(())?;
     let scheme_end = v.find("://")?;
     let start = scheme_end + 3;
     let rest = &v[start..];

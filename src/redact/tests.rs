@@ -258,3 +258,44 @@ fn text_keeps_its_spacing_and_masks_cmdlines() {
         "{\"password\": \"••••••••\", \"user\": \"a\"}"
     );
 }
+
+/// The one-pass prefix search finds what searching for each prefix on its own found.
+#[test]
+fn token_prefixes_in_one_pass_equal_one_search_per_prefix() {
+    fn per_prefix(v: &str, prefix: &str) -> bool {
+        v.match_indices(prefix).any(|(i, _)| {
+            let at_start = i == 0 || !v.as_bytes()[i - 1].is_ascii_alphanumeric();
+            let body: Vec<u8> = v[i + prefix.len()..]
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+                .collect();
+            let mixed = prefix != "sk-"
+                || (body.iter().any(u8::is_ascii_digit)
+                    && body.iter().any(u8::is_ascii_alphabetic));
+            at_start && body.len() >= 10 && mixed
+        })
+    }
+    let pieces = [
+        "ghp_", "sk-", "sk-proj-", "SG.", "xoxb-", "a", "b1", "9", "_", "-", " ", "=", "/", "é",
+        "Z", "abcdefgh", "12345", "task", "\n",
+    ];
+    let mut seed = 0x1234_5678_9abc_def1u64;
+    let (mut found, mut total) = (0, 0);
+    for _ in 0..30_000 {
+        let mut v = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut x = seed;
+        for _ in 0..(x % 12) + 1 {
+            x = x.rotate_left(7) ^ 0x9e37_79b9;
+            v.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            x /= 3;
+        }
+        let want = shapes::TOKEN_PREFIXES.iter().any(|p| per_prefix(&v, p));
+        assert_eq!(shapes::has_any_token_prefix(&v), want, "{v:?}");
+        found += usize::from(want);
+        total += 1;
+    }
+    assert!(found > 100 && found < total, "{found} of {total}");
+}
