@@ -138,18 +138,7 @@ impl LineWriter {
 }
 
 fn uint(b: &mut Vec<u8>, v: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = v;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    b.extend_from_slice(&digits[at..]);
+    b.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
 fn opt_str(b: &mut Vec<u8>, s: Option<&str>) -> serde_json::Result<()> {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 
 use super::stream::{Format, Printer};
 use crate::alerts::Alert;
@@ -64,33 +64,94 @@ fn items(path: &Path) -> Result<(Origin, Items<'_>), String> {
     Ok((origin, Box::new(it)))
 }
 
+/// Items sent from the reading thread at a time (fewer when they hold [`BATCH_EVENTS`] kernel events).
+const BATCH: usize = 64;
+/// Kernel events sent at a time, about: with the channel's few batches, what is read ahead stays bounded.
+const BATCH_EVENTS: usize = 4096;
+
+/// Runs `run` over the file's origin and items, read (decoded, mapped) on a second thread in
+/// batches, so reading overlaps what `run` does with them. Stopping early stops the reader.
+fn with_items<T>(
+    path: &Path,
+    run: impl FnOnce(Origin, &mut dyn Iterator<Item = Result<Item, String>>) -> T,
+) -> Result<T, String> {
+    std::thread::scope(|scope| {
+        let (origin_tx, origin_rx) = mpsc::sync_channel(1);
+        let (tx, rx) = mpsc::sync_channel::<Vec<Result<Item, String>>>(4);
+        scope.spawn(move || {
+            let (origin, items) = match items(path) {
+                Ok(x) => x,
+                Err(e) => return drop(origin_tx.send(Err(e))),
+            };
+            if origin_tx.send(Ok(origin)).is_err() {
+                return;
+            }
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut events = 0;
+            for it in items {
+                let damage = it.is_err();
+                if let Ok(Item::Event {
+                    event: Event::Kernel(k),
+                    ..
+                }) = &it
+                {
+                    events += k.events.len();
+                }
+                batch.push(it);
+                if (batch.len() == BATCH || events >= BATCH_EVENTS || damage)
+                    && tx
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                {
+                    return;
+                }
+                if batch.is_empty() {
+                    events = 0;
+                }
+                if damage {
+                    return;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+        let origin = origin_rx
+            .recv()
+            .map_err(|_| format!("{}: the reading thread ended", path.display()))??;
+        let mut items = rx.into_iter().flatten();
+        Ok(run(origin, &mut items))
+    })
+}
+
 /// Prints the recording's kernel events like `stream` (`--json`: the same fields).
 pub fn events(path: &Path, format: Format, out: &mut impl Write) -> Result<ReplayEnd, String> {
-    let (origin, items) = items(path)?;
-    let mut core = Core::new(AppState::new(crate::app::buffer::CHUNK * 16));
-    let mut printer = Printer::recorded(out, format, origin.clock);
-    let mut end = ReplayEnd::default();
-    for it in items {
-        match it {
-            // the operator's inputs and filters change the view, not what happened
-            Ok(Item::Event {
-                event: Event::Input(_) | Event::Setup(Setup::Filter(_)) | Event::Replay(_),
-                ..
-            }) => {}
-            Ok(Item::Event { event, .. }) => {
-                if !printer.feed(&mut core, event) {
+    with_items(path, |origin, items| {
+        let mut core = Core::new(AppState::new(crate::app::buffer::CHUNK * 16));
+        let mut printer = Printer::recorded(out, format, origin.clock);
+        let mut end = ReplayEnd::default();
+        for it in items {
+            match it {
+                // the operator's inputs and filters change the view, not what happened
+                Ok(Item::Event {
+                    event: Event::Input(_) | Event::Setup(Setup::Filter(_)) | Event::Replay(_),
+                    ..
+                }) => {}
+                Ok(Item::Event { event, .. }) => {
+                    if !printer.feed(&mut core, event) {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    end.damage = Some(e);
                     break;
                 }
             }
-            Ok(_) => {}
-            Err(e) => {
-                end.damage = Some(e);
-                break;
-            }
         }
-    }
-    end.printed = printer.printed;
-    Ok(end)
+        end.printed = printer.printed;
+        end
+    })
 }
 
 /// Container names as the recording's /proc polls gave them (shared with the engine's lookup).
@@ -135,7 +196,6 @@ pub fn alerts(
     mut emit: impl FnMut(&Alert) -> bool,
     mut diag: impl FnMut(&str),
 ) -> Result<ReplayEnd, String> {
-    let (origin, items) = items(path)?;
     // container names first, from every recorded poll: the engine names a cgroup once, at its first
     // event, which may come before the poll that saw that container
     let recorded = Recorded::default();
@@ -148,48 +208,54 @@ pub fn alerts(
             recorded.note(&rows);
         }
     }
-    let (mut engine, cov) =
-        setup::build_replay_engine(opts, &origin.host, origin.clock, Box::new(recorded.clone()))?;
-    for line in setup::rule_errors(&cov) {
-        diag(&line);
-    }
-    // the engine's process table, fed by the recorded /proc polls as well as the kernel events
-    let procs = SharedProcs::new(ProcTable::new(None));
-    engine.share_procs(procs.clone());
-    {
-        let mut table = procs.lock();
-        for p in origin.procs {
-            table.insert(p);
+    with_items(path, |origin, items| {
+        let (mut engine, cov) = setup::build_replay_engine(
+            opts,
+            &origin.host,
+            origin.clock,
+            Box::new(recorded.clone()),
+        )?;
+        for line in setup::rule_errors(&cov) {
+            diag(&line);
         }
-    }
-    let mut end = ReplayEnd::default();
-    let mut out = Vec::new();
-    for it in items {
-        match it {
-            Ok(Item::Event {
-                event: Event::Processes(rows),
-                ..
-            }) => known(&procs, &rows),
-            Ok(Item::Event {
-                event: Event::Kernel(batch),
-                ..
-            }) => {
-                engine.process_batch(&batch, &mut out);
-                for a in out.drain(..) {
-                    end.printed += 1;
-                    if !emit(&a) {
-                        return Ok(end);
+        // the engine's process table, fed by the recorded /proc polls as well as the kernel events
+        let procs = SharedProcs::new(ProcTable::new(None));
+        engine.share_procs(procs.clone());
+        {
+            let mut table = procs.lock();
+            for p in origin.procs {
+                table.insert(p);
+            }
+        }
+        let mut end = ReplayEnd::default();
+        let mut out = Vec::new();
+        for it in items {
+            match it {
+                Ok(Item::Event {
+                    event: Event::Processes(rows),
+                    ..
+                }) => known(&procs, &rows),
+                Ok(Item::Event {
+                    event: Event::Kernel(batch),
+                    ..
+                }) => {
+                    engine.process_batch(&batch, &mut out);
+                    for a in out.drain(..) {
+                        end.printed += 1;
+                        if !emit(&a) {
+                            return Ok(end);
+                        }
                     }
                 }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                end.damage = Some(e);
-                break;
+                Ok(_) => {}
+                Err(e) => {
+                    end.damage = Some(e);
+                    break;
+                }
             }
         }
-    }
-    Ok(end)
+        Ok(end)
+    })?
 }
 
 /// Processes of a recorded poll that the table does not know yet (those that were there before the recording).

@@ -5,6 +5,7 @@
 //! parameters rendered from the event table ([`crate::model::NR_CAPTURED`]).
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use super::params::{self, cstr, int};
 use super::{RawEvent, ThreadInfo};
@@ -29,6 +30,7 @@ pub struct Thread {
 }
 
 /// An enter event waiting for its exit.
+#[derive(Default)]
 struct Pending {
     ty: u16,
     ts: u64,
@@ -52,7 +54,12 @@ pub struct Mapper {
     cgroups: HashMap<String, u64>,
     new_cgroups: Vec<CgroupInfo>,
     pending: HashMap<u64, Pending>,
+    /// Joined enters, kept to hold the next ones (no allocation per event).
+    spare: Vec<Pending>,
 }
+
+/// Joined enters kept for reuse.
+const SPARE: usize = 64;
 
 /// Threads kept at most (a hostile capture cannot grow memory through them).
 const MAX_THREADS: usize = 1 << 18;
@@ -206,12 +213,10 @@ impl Mapper {
                 // its exit never came
                 out.push(self.lone_enter(ev.tid, p));
             }
-            let mut p = Pending {
-                ty: ev.ty,
-                ts: ev.ts,
-                data: Vec::new(),
-                ends: Vec::with_capacity(ev.params.len()),
-            };
+            let mut p = self.spare.pop().unwrap_or_default();
+            (p.ty, p.ts) = (ev.ty, ev.ts);
+            p.data.clear();
+            p.ends.clear();
             for b in &ev.params {
                 p.data.extend_from_slice(b);
                 p.ends.push(p.data.len());
@@ -247,6 +252,11 @@ impl Mapper {
                 self.other(ev.ty, ev.ts, ev.tid, &ev.params, enter_params, dur)
             }
         });
+        if let Some(p) = enter
+            && self.spare.len() < SPARE
+        {
+            self.spare.push(p);
+        }
     }
 
     /// Enter events still waiting for their exit (the capture's end), as records.
@@ -299,7 +309,7 @@ impl Mapper {
         enter: Option<(u16, &Pending)>,
         dur: u64,
     ) -> SysEvent {
-        let mut text = String::new();
+        let mut text = String::with_capacity(256);
         if let Some((ety, p)) = enter {
             let eparams: Vec<&[u8]> = (0..p.ends.len()).filter_map(|i| p.param(i)).collect();
             render_into(&mut text, ety, &eparams);
@@ -358,11 +368,11 @@ fn render_into(out: &mut String, ty: u16, params: &[&[u8]]) {
             Some((n, t, f)) => {
                 out.push_str(n);
                 out.push('=');
-                out.push_str(&params::render(*t, *f, b));
+                params::render_into(out, *t, *f, b);
             }
             None => {
-                out.push_str(&format!("arg{i}="));
-                out.push_str(&params::render(ParamType::ByteBuf, Fmt::Dec, b));
+                let _ = write!(out, "arg{i}=");
+                params::render_into(out, ParamType::ByteBuf, Fmt::Dec, b);
             }
         }
     }

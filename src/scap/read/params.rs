@@ -116,32 +116,38 @@ fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// A parameter as text (untrusted: sanitize before drawing). Strings and buffers are shown
+/// A parameter as text, appended to `out` (untrusted: sanitize before drawing). Strings and buffers are shown
 /// as text with NULs (and newlines) as `.` (as sysdig does), secrets in them masked; numbers in decimal (addresses in hex, modes in
 /// octal, as the table's format says), negative results with their errno name; what does not
 /// parse as its type, in hex.
-pub fn render(ty: ParamType, fmt: Fmt, b: &[u8]) -> String {
+pub fn render_into(out: &mut String, ty: ParamType, fmt: Fmt, b: &[u8]) {
     use ParamType as T;
-    let hex = || {
-        let mut s = String::with_capacity(2 + b.len() * 2);
-        s.push_str("0x");
+    let hex = |out: &mut String| {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        out.push_str("0x");
         for x in b.iter().take(64) {
-            let _ = write!(s, "{x:02x}");
+            out.push(DIGITS[usize::from(x >> 4)] as char);
+            out.push(DIGITS[usize::from(x & 15)] as char);
         }
-        s
     };
     let plain_number = matches!(
         ty,
         T::Int8 | T::Int16 | T::Int32 | T::Int64 | T::UInt8 | T::UInt16 | T::UInt32 | T::UInt64
     );
     if plain_number && fmt == Fmt::Hex {
-        return uint(b).map_or_else(hex, |v| format!("{v:X}"));
+        return match uint(b) {
+            Some(v) => drop(write!(out, "{v:X}")),
+            None => hex(out),
+        };
     }
     if plain_number && fmt == Fmt::Oct {
-        return uint(b).map_or_else(hex, |v| format!("{v:o}"));
+        return match uint(b) {
+            Some(v) => drop(write!(out, "{v:o}")),
+            None => hex(out),
+        };
     }
     match ty {
-        T::CharBuf | T::FsPath | T::FsRelPath => lossy(cstr(b)),
+        T::CharBuf | T::FsPath | T::FsRelPath => out.push_str(&String::from_utf8_lossy(cstr(b))),
         T::ByteBuf | T::CharBufArray | T::CharBufPairArray => {
             let end = if b.last() == Some(&0) {
                 b.len() - 1
@@ -153,38 +159,64 @@ pub fn render(ty: ParamType, fmt: Fmt, b: &[u8]) -> String {
                 .map(|c| if *c == 0 { b'\n' } else { *c })
                 .collect();
             // data and argument lists may carry secrets (a token written, `--password x`)
-            let text = lossy(&shown);
-            crate::redact::mask_text(&text).replace('\n', ".")
+            let text = String::from_utf8_lossy(&shown);
+            let masked = crate::redact::mask_text(&text);
+            out.extend(masked.chars().map(|c| if c == '\n' { '.' } else { c }));
         }
         T::Errno | T::Fd | T::Pid | T::Int8 | T::Int16 | T::Int32 | T::Int64 | T::RelTime => {
             match int(b) {
                 Some(v) if v < 0 && matches!(ty, T::Errno | T::Fd) => {
                     match v.checked_neg().and_then(crate::model::errno::name) {
-                        Some(n) => format!("{v}({n})"),
-                        None => v.to_string(),
+                        Some(n) => drop(write!(out, "{v}({n})")),
+                        None => drop(write!(out, "{v}")),
                     }
                 }
-                Some(v) => v.to_string(),
-                None => hex(),
+                Some(v) => out.push_str(itoa::Buffer::new().format(v)),
+                None => hex(out),
             }
         }
-        T::Mode => uint(b).map_or_else(hex, |v| format!("0{v:o}")),
-        T::SyscallId => uint(b)
-            .and_then(|v| {
-                crate::scap::SYSCALLS
-                    .get(v as usize)
-                    .filter(|n| !n.is_empty())
-            })
-            .map_or_else(
-                || uint(b).map_or_else(hex, |v| v.to_string()),
-                |n| n.to_string(),
-            ),
-        T::SockAddr | T::SockTuple => addr_text(ty, b).unwrap_or_else(hex),
-        T::Ipv4Addr if b.len() == 4 => Ipv4Addr::from([b[0], b[1], b[2], b[3]]).to_string(),
-        T::Ipv6Addr if b.len() == 16 => {
-            Ipv6Addr::from(<[u8; 16]>::try_from(b).unwrap_or_default()).to_string()
+        T::Mode => match uint(b) {
+            Some(v) => drop(write!(out, "0{v:o}")),
+            None => hex(out),
+        },
+        T::SyscallId => match uint(b) {
+            Some(v) => match crate::scap::SYSCALLS
+                .get(v as usize)
+                .filter(|n| !n.is_empty())
+            {
+                Some(n) => out.push_str(n),
+                None => drop(write!(out, "{v}")),
+            },
+            None => hex(out),
+        },
+        T::SockAddr | T::SockTuple => match addr_text(ty, b) {
+            Some(t) => out.push_str(&t),
+            None => hex(out),
+        },
+        T::Ipv4Addr if b.len() == 4 => {
+            let _ = write!(out, "{}", Ipv4Addr::from([b[0], b[1], b[2], b[3]]));
         }
-        T::Bool => uint(b).map_or_else(hex, |v| (v != 0).to_string()),
-        _ => uint(b).map_or_else(hex, |v| v.to_string()),
+        T::Ipv6Addr if b.len() == 16 => {
+            let _ = write!(
+                out,
+                "{}",
+                Ipv6Addr::from(<[u8; 16]>::try_from(b).unwrap_or_default())
+            );
+        }
+        T::Bool => match uint(b) {
+            Some(v) => drop(write!(out, "{}", v != 0)),
+            None => hex(out),
+        },
+        _ => match uint(b) {
+            Some(v) => out.push_str(itoa::Buffer::new().format(v)),
+            None => hex(out),
+        },
     }
+}
+
+/// [`render_into`] a new string.
+pub fn render(ty: ParamType, fmt: Fmt, b: &[u8]) -> String {
+    let mut s = String::new();
+    render_into(&mut s, ty, fmt, b);
+    s
 }
