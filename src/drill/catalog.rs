@@ -31,6 +31,22 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "usr-bin-writer",
         include_str!("../../drills/usr-bin-writer/drill.toml"),
     ),
+    (
+        "seccomp-caps",
+        include_str!("../../drills/seccomp-caps/drill.toml"),
+    ),
+    (
+        "immutable-pods",
+        include_str!("../../drills/immutable-pods/drill.toml"),
+    ),
+    (
+        "kill-caller",
+        include_str!("../../drills/kill-caller/drill.toml"),
+    ),
+    (
+        "deleted-binary",
+        include_str!("../../drills/deleted-binary/drill.toml"),
+    ),
 ];
 
 /// Cap of one `drill.toml`.

@@ -164,44 +164,116 @@ pub fn solve(name: &str, state: &LabState, drill: Drill, grade: Grade) {
             }
             return;
         }
+        "seccomp-caps" => {
+            wrong("the answer does not hold the seccomp mode of net-debug/debug");
+            let v = inspect(pid_of("net-debug", "sleep"), &[]);
+            let mode = v["security"]["seccomp_mode"].to_string();
+            let caps: Vec<&str> = v["security"]["caps"]["effective"]
+                .as_array()
+                .expect("caps")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            drill(&["answer", &mode, &caps.join(",")]);
+        }
+        "immutable-pods" => {
+            wrong("that is not the set of pods that are not immutable");
+            let m = LabDirs::default().manifests().display().to_string();
+            let out = ktriage(&[
+                "posture",
+                "--json",
+                "--pod-manifest",
+                &m,
+                "--cri-socket",
+                &socket(),
+            ]);
+            let mutable: Vec<String> = out
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .filter(|p| p["immutable"] == false)
+                .filter_map(|p| p["name"].as_str().map(str::to_string))
+                .collect();
+            let mut args = vec!["answer"];
+            args.extend(mutable.iter().map(String::as_str));
+            drill(&args);
+            fail_says(grade(), "is not immutable and still runs");
+            for pod in &mutable {
+                // SAFETY: kill(2) of a lab container's first process, from the state file.
+                unsafe {
+                    libc::kill(
+                        state.pod(pod).expect("pod").containers[0].pid as i32,
+                        libc::SIGKILL,
+                    )
+                };
+            }
+            wait_grade(grade);
+            return;
+        }
+        "kill-caller" => {
+            wrong("the answer does not hold the name of the pod asked for");
+            let cid = stream_find(&["--syscall", "kill"], |_| true);
+            let pod = ps()
+                .into_iter()
+                .find(|r| r["container_id"] == cid.as_str())
+                .expect("the caller in ps");
+            drill(&["answer", pod["pod_name"].as_str().expect("pod")]);
+        }
+        "deleted-binary" => {
+            wrong(
+                "the answer does not hold the name of the pod running a binary deleted from disk",
+            );
+            let pod = ps()
+                .into_iter()
+                .find(|r| {
+                    let v = inspect(r["pid"].as_u64().unwrap_or(0) as u32, &[]);
+                    v["overview"]["exe"]["deleted"] == true
+                })
+                .expect("a deleted exe");
+            drill(&["answer", pod["pod_name"].as_str().expect("pod")]);
+        }
         other => panic!("no reference solution for drill {other}"),
     }
     let (passed, out) = grade();
     assert!(passed, "{out}");
 }
 
-/// The writer's container id, from `ktriage stream` (opens below /usr/bin).
-fn writer_container() -> String {
+/// The container id of the first event of 3 s of `ktriage stream --json --containers-only FLAGS` that `pred` accepts.
+fn stream_find(flags: &[&str], pred: impl Fn(&Value) -> bool) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
         .args([
             "stream",
             "--json",
             "--containers-only",
-            "--syscall",
-            "openat",
             "--duration",
             "3",
             "--no-cri",
         ])
+        .args(flags)
         .output()
         .expect("stream runs");
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|v| {
-            ["path", "filename"].iter().any(|k| {
-                v["args"][k]
-                    .as_str()
-                    .is_some_and(|p| p.starts_with("/usr/bin/"))
-            })
-        })
+        .filter(|v| v["container_id"].is_string())
+        .find(|v| pred(v))
         .and_then(|v| v["container_id"].as_str().map(str::to_string))
         .unwrap_or_else(|| {
             panic!(
-                "no open below /usr/bin in 3 s of stream:\n{}",
+                "no such event in 3 s of stream {flags:?}:\n{}",
                 &text[..text.len().min(3000)]
             )
         })
+}
+
+/// The writer's container id, from `ktriage stream` (opens below /usr/bin).
+fn writer_container() -> String {
+    stream_find(&["--syscall", "openat"], |v| {
+        ["path", "filename"].iter().any(|k| {
+            v["args"][k]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/usr/bin/"))
+        })
+    })
 }
 
 /// Polls the grade (the runtime notices an exit within a moment) until it passes.
