@@ -94,7 +94,7 @@ pub fn run(a: DrillArgs) -> ExitCode {
                 ));
             };
             note!("ktriage: starting the lab for {} …", sanitize(&name));
-            match lab::start(&dirs, &d.name, &ktriage::drill::resolve(d)) {
+            match ktriage::drill::setup(&dirs, d) {
                 Ok(s) => {
                     print(&text::status(d, &s, &dirs));
                     ExitCode::SUCCESS
@@ -152,7 +152,7 @@ fn with_state(catalog: &Catalog, dirs: &LabDirs, cmd: DrillCmd) -> ExitCode {
                     "hint {}/{}: {}\n",
                     i + 1,
                     d.hints.len(),
-                    sanitize(&d.hints[i])
+                    text::fill(&d.hints[i], dirs)
                 ));
             }
         }

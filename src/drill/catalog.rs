@@ -47,6 +47,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "deleted-binary",
         include_str!("../../drills/deleted-binary/drill.toml"),
     ),
+    (
+        "falco-bin-dir",
+        include_str!("../../drills/falco-bin-dir/drill.toml"),
+    ),
 ];
 
 /// Cap of one `drill.toml`.

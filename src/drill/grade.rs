@@ -234,6 +234,43 @@ impl Ctx<'_> {
                     ))
                 }
             }
+            Check::RuleAlert {
+                pod,
+                container,
+                path,
+                rules_file,
+                reference,
+            } => {
+                let (_, pids) = self.pid(pod, container)?;
+                let argv = live::cmdline(pids[0]).ok_or("its command line cannot be read")?;
+                let events = || super::replay::write_events(pids[0], &argv, path);
+                let want = super::replay::run("reference", Err(reference), events())
+                    .map_err(|e| format!("the drill's reference rule does not load: {e}"))?;
+                let want = want
+                    .first()
+                    .ok_or("the drill's reference rule raises no alert")?;
+                let file = dirs.work().join(rules_file);
+                let got = super::replay::run("", Ok(&file), events())
+                    .map_err(|e| format!("{} does not load cleanly:\n{e}", file.display()))?;
+                if got
+                    .iter()
+                    .any(|a| a.priority == want.priority && a.output == want.output)
+                {
+                    return Ok(());
+                }
+                let seen: Vec<String> = got
+                    .iter()
+                    .map(|a| format!("{} {} [rule {}]", a.priority.name(), a.output, a.rule))
+                    .collect();
+                Err(if seen.is_empty() {
+                    format!("the replayed write to {path} by {pod}/{container} raised no alert")
+                } else {
+                    format!(
+                        "the replayed write to {path} raised other alerts: {}",
+                        seen.join("; ")
+                    )
+                })
+            }
             Check::Stopped { pod, container } => match self.running(pod, container)? {
                 false => Ok(()),
                 true => Err(format!("{pod}/{container} still runs")),
@@ -301,6 +338,9 @@ pub fn describe(check: &Check) -> String {
         Check::AnswerSeccomp { .. } => "answer: the seccomp mode".into(),
         Check::AnswerCaps { .. } => "answer: the effective capabilities".into(),
         Check::AnswerMutablePods => "answer: the pods that are not immutable".into(),
+        Check::RuleAlert { rules_file, .. } => {
+            format!("{rules_file}: the replayed write raises the asked alert")
+        }
         Check::Stopped { pod, container } => format!("{pod}/{container} is stopped"),
         Check::OthersRunning => "every other container still runs".into(),
         Check::MutablePodsStopped => "non-immutable pods stopped, immutable ones running".into(),

@@ -101,3 +101,14 @@ pub fn security(pid: u32) -> Option<(u8, Vec<String>)> {
     let s = inspect::status::read_status(Path::new(PROC), pid).ok()?;
     Some((s.seccomp, inspect::caps::decode(s.cap_eff)))
 }
+
+/// `pid`'s argv.
+pub fn cmdline(pid: u32) -> Option<Vec<String>> {
+    let raw = std::fs::read(format!("{PROC}/{pid}/cmdline")).ok()?;
+    Some(
+        raw.split(|b| *b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect(),
+    )
+}

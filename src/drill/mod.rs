@@ -9,12 +9,40 @@ pub mod catalog;
 pub mod grade;
 pub mod lab;
 pub mod live;
+pub mod replay;
 pub mod scores;
 pub mod spec;
 
 pub use catalog::{Catalog, CatalogError};
 pub use grade::{CheckResult, Grade, grade};
 pub use spec::{Check, Drill};
+
+/// Starts a fresh lab for `drill`: its pods (`{random}` resolved) and its work files.
+pub fn setup(dirs: &lab::LabDirs, drill: &Drill) -> Result<lab::LabState, lab::LabError> {
+    let state = lab::start(dirs, &drill.name, &resolve(drill))?;
+    let write = || -> Result<(), lab::LabError> {
+        for (name, content) in &drill.work_files {
+            if name.contains('/') || name.starts_with('.') {
+                return Err(lab::LabError::io(
+                    format!("work file {name:?}"),
+                    std::io::Error::other("want a plain file name"),
+                ));
+            }
+            let p = dirs.work().join(name);
+            std::io::Write::write_all(
+                &mut crate::safe_fs::create_output("", &p, crate::safe_fs::Existing::Truncate)?,
+                content.as_bytes(),
+            )
+            .map_err(|e| lab::LabError::io(format!("writing {}", p.display()), e))?;
+        }
+        Ok(())
+    };
+    if let Err(e) = write() {
+        let _ = lab::teardown(dirs);
+        return Err(e);
+    }
+    Ok(state)
+}
 
 /// A fresh random word for `{random}` in a drill's env values and files (12 hex digits).
 pub fn random_word() -> String {

@@ -20,6 +20,9 @@ pub struct Drill {
     /// Hints, shown one at a time.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// Files put in the lab's work directory at start (name -> content), e.g. a rules file to edit.
+    #[serde(default)]
+    pub work_files: BTreeMap<String, String>,
     /// The pods the lab runs for it.
     #[serde(default)]
     pub pods: Vec<PodSpec>,
@@ -118,6 +121,16 @@ pub enum Check {
     AnswerCaps { pod: String, container: String },
     /// The answer lists exactly the pods that are not immutable (from their manifests).
     AnswerMutablePods,
+    /// The container's first process's write below a binary directory (`path`), replayed
+    /// through the rule engine with the shipped rules and `rules_file` (in the lab's work
+    /// directory), raises the alert that `reference` (a rules file) raises: same priority, same output.
+    RuleAlert {
+        pod: String,
+        container: String,
+        path: String,
+        rules_file: String,
+        reference: String,
+    },
     /// These containers are stopped.
     Stopped { pod: String, container: String },
     /// Every other container of the lab still runs.

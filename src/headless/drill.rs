@@ -25,6 +25,11 @@ pub fn clock(secs: u64) -> String {
     format!("{:02}:{:02}", secs / 60, secs % 60)
 }
 
+/// Drill text (statement, hint) with `{lab}` filled in, sanitized (newlines kept).
+pub fn fill(text: &str, dirs: &LabDirs) -> String {
+    sanitize_multiline(&text.replace("{lab}", &dirs.run.display().to_string())).into_owned()
+}
+
 /// The statement with `{lab}` filled in.
 pub fn statement(d: &Drill, dirs: &LabDirs) -> String {
     sanitize_multiline(

@@ -140,11 +140,15 @@ pub fn solve(name: &str, state: &LabState, drill: Drill, grade: Grade) {
         "usr-bin-writer" => {
             fail_says(grade(), "web-2/web still runs");
             let cid = writer_container();
-            let init = ps()
+            // The container's first process: its parent (the shim) is outside the container.
+            let rows: Vec<Value> = ps()
                 .into_iter()
                 .filter(|r| r["container_id"] == cid.as_str())
-                .min_by_key(|r| r["pid"].as_u64())
-                .expect("the writer's processes");
+                .collect();
+            let init = rows
+                .iter()
+                .find(|r| !rows.iter().any(|o| o["pid"] == r["ppid"]))
+                .expect("the writer's first process");
             let pid = init["pid"].as_u64().expect("pid") as i32;
             // SAFETY: kill(2) of the lab container's first process, found above.
             unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -230,6 +234,28 @@ pub fn solve(name: &str, state: &LabState, drill: Drill, grade: Grade) {
                 })
                 .expect("a deleted exe");
             drill(&["answer", pod["pod_name"].as_str().expect("pod")]);
+        }
+        "falco-bin-dir" => {
+            fail_says(grade(), "raised no alert");
+            let file = LabDirs::default().work().join("falco_rules.local.yaml");
+            let rule = |priority: &str| {
+                format!(
+                    "- macro: bin_dir\n  condition: fd.directory in (/bin, /sbin, /usr/bin, /usr/sbin)\n\
+                     - rule: Write below binary dir\n  desc: writes below binary directories\n\
+                     \x20 condition: open_write and bin_dir\n\
+                     \x20 output: File below a known binary directory opened for writing \
+                     (user=%user.name file_updated=%fd.name command=%proc.cmdline)\n  priority: {priority}\n"
+                )
+            };
+            std::fs::write(&file, rule("ERROR")).expect("rules file");
+            let f = file.display().to_string();
+            let check = ktriage(&["rules", "check", "--with-defaults", &f]);
+            assert!(check.contains("Write below binary dir"), "{check}");
+            fail_says(
+                grade(),
+                "raised other alerts: Error File below a known binary directory",
+            );
+            std::fs::write(&file, rule("CRITICAL")).expect("rules file");
         }
         other => panic!("no reference solution for drill {other}"),
     }
