@@ -51,6 +51,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "falco-bin-dir",
         include_str!("../../drills/falco-bin-dir/drill.toml"),
     ),
+    (
+        "dev-mem-reader",
+        include_str!("../../drills/dev-mem-reader/drill.toml"),
+    ),
+    (
+        "mount-caller",
+        include_str!("../../drills/mount-caller/drill.toml"),
+    ),
 ];
 
 /// Cap of one `drill.toml`.

@@ -213,9 +213,15 @@ pub fn solve(name: &str, state: &LabState, drill: Drill, grade: Grade) {
             wait_grade(grade);
             return;
         }
-        "kill-caller" => {
+        "kill-caller" | "mount-caller" | "dev-mem-reader" => {
             wrong("the answer does not hold the name of the pod asked for");
-            let cid = stream_find(&["--syscall", "kill"], |_| true);
+            let cid = match name {
+                "kill-caller" => stream_find(&["--syscall", "kill"], |_| true),
+                "mount-caller" => stream_find(&["--syscall", "mount"], |_| true),
+                _ => stream_find(&["--syscall", "openat"], |v| {
+                    v["args"]["path"] == "/dev/mem"
+                }),
+            };
             let pod = ps()
                 .into_iter()
                 .find(|r| r["container_id"] == cid.as_str())
