@@ -127,3 +127,33 @@ fn stop_after_the_daemon_was_killed_leaves_nothing_behind() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("no drill lab is running"), "{}", text(&o));
 }
+
+#[test]
+fn drills_dir_adds_drills_and_a_bad_file_is_named_with_its_byte() {
+    let data = tempfile::tempdir().expect("tmp");
+    let dir = tempfile::tempdir().expect("tmp");
+    let mine = dir.path().join("my-drill");
+    std::fs::create_dir(&mine).expect("mkdir");
+    std::fs::write(
+        mine.join("drill.toml"),
+        "title = \"mine\"\ntime_limit = 60\nstatement = \"s\"\nhints = [\"h\"]\n[[checks]]\nkind = \"others_running\"\n",
+    )
+    .expect("write");
+    let d = dir.path().display().to_string();
+    let list = ok(data.path(), &["--drills", &d, "list"]);
+    assert!(
+        list.contains("my-drill") && list.contains("env-secret"),
+        "{list}"
+    );
+    let o = drill(data.path(), &["start", "no-such-drill"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no drill no-such-drill"), "{}", text(&o));
+    std::fs::write(
+        mine.join("drill.toml"),
+        "title = \"x\"\ntime_limit = \"soon\"\n",
+    )
+    .expect("write");
+    let o = drill(data.path(), &["--drills", &d, "list"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("drill.toml: byte "), "{}", text(&o));
+}

@@ -49,7 +49,7 @@ impl Scores {
         match safe_fs::read_input("", path, SCORES_CAP) {
             Ok(b) => serde_json::from_slice(&b).map_err(|e| LabError::State {
                 file: path.display().to_string(),
-                detail: format!("line {} column {}: {e}", e.line(), e.column()),
+                detail: e.to_string(),
             }),
             Err(e) if e.is_not_found() => Ok(Self::default()),
             Err(e) => Err(e.into()),

@@ -64,7 +64,7 @@ impl LabState {
         };
         serde_json::from_slice(&bytes).map_err(|e| LabError::State {
             file: path.display().to_string(),
-            detail: format!("line {} column {}: {e}", e.line(), e.column()),
+            detail: e.to_string(),
         })
     }
 
