@@ -9,8 +9,9 @@ use super::{LabDirs, LabError, PAUSE_IMAGE, procs};
 use crate::identity::cri::CriClient;
 use crate::safe_fs;
 
-/// containerd's config: every path under the lab's directories, runc as the runtime, no CNI.
-fn config(dirs: &LabDirs) -> String {
+/// containerd's config: every path (socket, ttrpc socket, root, state, runc root, CNI
+/// dirs) under `dirs`, runc as the runtime, no CNI, pods sandboxed by `sandbox_image`.
+pub fn config_toml(dirs: &LabDirs, sandbox_image: &str) -> String {
     let (run, root) = (dirs.run.display(), dirs.root.display());
     format!(
         r#"version = 2
@@ -27,7 +28,7 @@ state = "{run}/state"
   path = "{root}/opt"
 
 [plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "{PAUSE_IMAGE}"
+  sandbox_image = "{sandbox_image}"
   restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "{root}/cni/bin"
@@ -57,7 +58,7 @@ pub fn log_tail(dirs: &LabDirs) -> String {
 pub fn spawn(dirs: &LabDirs) -> Result<(i32, u64), LabError> {
     let cfg = dirs.config();
     safe_fs::create_output("", &cfg, safe_fs::Existing::Truncate)?
-        .write_all(config(dirs).as_bytes())
+        .write_all(config_toml(dirs, PAUSE_IMAGE).as_bytes())
         .map_err(|e| LabError::io(format!("writing {}", cfg.display()), e))?;
     let log = safe_fs::create_output("", &dirs.log(), safe_fs::Existing::Truncate)?;
     let log2 = log

@@ -17,7 +17,9 @@ mod teardown;
 
 use std::path::{Path, PathBuf};
 
+pub use daemon::config_toml;
 pub use error::LabError;
+pub use image::is_static_elf;
 pub use pods::{LabPods, image_name};
 pub use start::start;
 pub use state::{ContainerState, LabState, PodState, now_unix};
