@@ -17,15 +17,19 @@ pub fn start_ticks(pid: i32) -> Option<u64> {
     f.nth(18)?.parse().ok()
 }
 
-/// Pids whose command line mentions `needle` (the daemon's config, the shims' socket), never ours.
+/// Pids of containerd processes (the daemon, its shims: `comm` starts with `containerd`)
+/// whose command line mentions `needle` (our config or socket path); never ours. Other
+/// processes that name the lab's files (an editor on a rules file) are left alone.
 pub fn pids_mentioning(needle: &str) -> Vec<i32> {
     let me = std::process::id() as i32;
     all_pids()
         .into_iter()
         .filter(|&pid| pid != me)
         .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.starts_with("containerd"))
+                && std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
                 && start_ticks(*pid).is_some()
         })
         .collect()

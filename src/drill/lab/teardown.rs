@@ -23,7 +23,7 @@ pub fn teardown(dirs: &LabDirs) -> Result<(), LabError> {
         procs::stop_pid(s.daemon_pid, s.daemon_start_ticks, Duration::from_secs(5));
     }
     let run = dirs.run.to_string_lossy().into_owned();
-    for pid in procs::pids_mentioning(&run) {
+    for pid in procs::pids_mentioning(&format!("{run}/")) {
         if let Some(t) = procs::start_ticks(pid) {
             procs::stop_pid(pid, t, Duration::from_millis(500));
         }
@@ -85,7 +85,7 @@ pub fn teardown(dirs: &LabDirs) -> Result<(), LabError> {
 /// What of a lab is still there: processes, mounts, directories, cgroups. Empty when clean.
 pub fn leftovers(dirs: &LabDirs) -> Vec<String> {
     let mut out = Vec::new();
-    for pid in procs::pids_mentioning(&dirs.run.to_string_lossy()) {
+    for pid in procs::pids_mentioning(&format!("{}/", dirs.run.display())) {
         out.push(format!("process {pid}"));
     }
     for d in procs::lab_pod_cgroups() {
