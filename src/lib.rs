@@ -14,6 +14,7 @@
 //!   runtime      sources, /proc poller, effect runner, one CRI cache, one process table
 //!   session      record, verify, replay, report
 //!   scap         .scap captures: a session exported for sysdig (reads session files)
+//!   drill        CKS drills: a private containerd lab, drills as data, grading, scores
 //!   ui, headless, cli   the terminal edge (keys -> Input), commands
 //! ```
 //!
@@ -27,6 +28,7 @@
 pub mod alerts;
 pub mod app;
 pub mod collector;
+pub mod drill;
 pub mod headless;
 pub mod identity;
 pub mod inspect;

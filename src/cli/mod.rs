@@ -11,6 +11,7 @@ macro_rules! note {
 mod alerts;
 mod common;
 mod count;
+mod drill;
 mod export;
 mod inspect;
 mod intake;
@@ -72,6 +73,8 @@ enum Cmd {
     Report(report::ReportArgs),
     /// Write a session file as a .scap capture that `sysdig -r` reads.
     Export(export::ExportArgs),
+    /// CKS runtime-security drills on a private containerd lab: list, start, hint, answer, grade, stop, scores.
+    Drill(drill::DrillArgs),
     /// Check a session file: OK with counts and the final hash, or the first changed chunk, or truncated.
     Verify(verify::VerifyArgs),
 }
@@ -91,6 +94,7 @@ impl Cli {
             Some(Cmd::Rules(a)) => rules::run(a),
             Some(Cmd::Pods(a)) => pods::run(a),
             Some(Cmd::Verify(a)) => verify::run(a),
+            Some(Cmd::Drill(a)) => drill::run(a),
             Some(Cmd::Record(a)) => record::run(*a),
             Some(Cmd::Replay(a)) => replay::run(a),
             Some(Cmd::Report(a)) => report::run(a),

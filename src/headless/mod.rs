@@ -2,6 +2,7 @@
 
 pub mod count;
 pub mod count_cgroup;
+pub mod drill;
 pub mod export;
 pub mod inspect;
 mod inspect_text;

@@ -17,6 +17,7 @@
 //! [`pseudo_fs`] names the pseudo-filesystem (procfs, sysfs, ...) an open
 //! descriptor lives on, for readers that must never read such files.
 
+mod dir;
 mod read;
 mod statfs;
 #[cfg(test)]
@@ -27,6 +28,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use dir::{PRIVATE_DIR_MODE, create_private_dir};
 pub use read::{open_input, read_input};
 pub use statfs::pseudo_fs;
 pub use write::{Existing, OUTPUT_MODE, create_output, open_append};

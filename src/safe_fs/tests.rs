@@ -4,7 +4,7 @@ use std::ffi::CString;
 use std::io::Write;
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, symlink};
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
 
 use super::*;
@@ -178,4 +178,23 @@ fn pseudo_filesystems_are_named() {
     let d = tempfile::tempdir().unwrap();
     let f = std::fs::File::open(d.path()).unwrap();
     assert_eq!(pseudo_fs(f.as_fd()).unwrap(), None);
+}
+
+#[test]
+fn private_dirs_are_0700_and_refuse_symlinks() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("a/b");
+    create_private_dir("--lab", &p).unwrap();
+    assert_eq!(mode(&p), 0o700);
+    assert_eq!(mode(&d.path().join("a")), 0o700);
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    create_private_dir("--lab", &p).unwrap();
+    assert_eq!(mode(&p), 0o700, "narrowed");
+    let link = d.path().join("link");
+    symlink(&p, &link).unwrap();
+    let e = create_private_dir("--lab", &link).unwrap_err();
+    assert!(matches!(e, FileError::Symlink { .. }), "{e}");
+    let file = d.path().join("file");
+    std::fs::write(&file, b"x").unwrap();
+    assert!(create_private_dir("--lab", &file).is_err());
 }

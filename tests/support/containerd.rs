@@ -7,7 +7,6 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -73,29 +72,11 @@ fn why_unavailable() -> Option<String> {
 }
 
 fn which(bin: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin"].map(PathBuf::from))
-        .map(|d| d.join(bin))
-        .find(|p| p.is_file())
+    ktriage::drill::lab::which(bin)
 }
 
-/// An ELF without a `PT_INTERP` program header runs without a dynamic loader.
 fn is_static_elf(path: &Path) -> std::io::Result<bool> {
-    let mut head = Vec::new();
-    std::fs::File::open(path)?
-        .take(64 * 1024)
-        .read_to_end(&mut head)?;
-    let rd = |o: usize, n: usize| -> u64 {
-        head.get(o..o + n).map_or(0, |b| {
-            b.iter().rev().fold(0, |a, &x| (a << 8) | u64::from(x))
-        })
-    };
-    if head.get(..5) != Some(b"\x7fELF\x02") {
-        return Ok(false);
-    }
-    let (phoff, phentsize, phnum) = (rd(0x20, 8) as usize, rd(0x36, 2) as usize, rd(0x38, 2));
-    Ok((0..phnum as usize).all(|i| rd(phoff + i * phentsize, 4) != 3))
+    ktriage::drill::lab::is_static_elf(path)
 }
 
 /// One running pod `team-a/web-0` with one container `web` (`sleep 3600`) on a private containerd.
@@ -176,35 +157,12 @@ impl ContainerdPod {
     }
 
     fn spawn_daemon(&mut self) {
-        let d = self.dir.display();
-        let config = format!(
-            r#"version = 2
-root = "{d}/root"
-state = "{d}/state"
-
-[grpc]
-  address = "{d}/containerd.sock"
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "{d}/opt"
-
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "{PAUSE_IMAGE}"
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "{d}/cni/bin"
-    conf_dir = "{d}/cni/net.d"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        BinaryName = "runc"
-        Root = "{d}/runc"
-        SystemdCgroup = false
-"#
-        );
+        // The lab's config with every directory in ours (its own ttrpc socket too).
+        let dirs = ktriage::drill::lab::LabDirs {
+            run: self.dir.clone(),
+            root: self.dir.clone(),
+        };
+        let config = ktriage::drill::lab::config_toml(&dirs, PAUSE_IMAGE);
         let cfg = self.dir.join("config.toml");
         std::fs::write(&cfg, config).expect("write config.toml");
         let log = std::fs::File::create(self.dir.join("containerd.log")).expect("log file");

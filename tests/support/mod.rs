@@ -229,3 +229,17 @@ pub fn session_bytes(path: &std::path::Path) -> Vec<u8> {
 pub fn holds(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
+
+/// True when the drill lab (root, containerd, runc, busybox-static) can run. Otherwise says why
+/// loudly; under CI=true that is a failure (.ci/run installs the packages).
+pub fn lab_available(test: &str) -> bool {
+    let Some(why) = ktriage::drill::lab::unavailable() else {
+        return true;
+    };
+    let msg = format!("SKIPPED {test}: {why}");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{msg} (a skip is a failure under CI=true)");
+    }
+    eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+    false
+}

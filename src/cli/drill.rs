@@ -1,0 +1,195 @@
+//! `ktriage drill list | start NAME | status | hint | answer TEXT | grade | stop | scores`: CKS practice on a private lab.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use ktriage::drill::lab::{self, LabDirs, LabError, LabState};
+use ktriage::drill::scores::{Scores, scores_path};
+use ktriage::drill::{Catalog, grade};
+use ktriage::headless::drill as text;
+use ktriage::sanitize::sanitize;
+
+use super::common::usage;
+
+#[derive(Args)]
+#[command(
+    after_help = "Exit codes: 0 ok (grade: pass); 1 grade: fail, or teardown left something behind; 2 usage (unknown drill, no lab running, a bad --drills file); 3 the lab cannot run here (not root, containerd/runc/busybox-static missing: the message names the packages)."
+)]
+pub struct DrillArgs {
+    #[command(subcommand)]
+    cmd: DrillCmd,
+    /// More drills: DIR/<name>/drill.toml for each drill.
+    #[arg(long, global = true)]
+    drills: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum DrillCmd {
+    /// The drills, with their time limits.
+    List,
+    /// Start a drill on a fresh lab (an earlier lab is torn down first).
+    Start { name: String },
+    /// The running drill: statement, clock, pods.
+    Status,
+    /// The next hint.
+    Hint,
+    /// Give the answer (the last one is graded).
+    Answer {
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+    /// Grade the running drill against the live lab; each failed check says why.
+    Grade {
+        /// The grade as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tear the lab down (processes, mounts, cgroups, directories).
+    Stop,
+    /// Attempts, passes, best time and last result per drill.
+    Scores,
+}
+
+fn print(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn lab_error(e: &LabError) -> ExitCode {
+    match e {
+        LabError::Unavailable(_) => {
+            note!("ktriage: {}", sanitize(&e.to_string()));
+            ExitCode::from(3)
+        }
+        LabError::NotRunning => usage(e),
+        LabError::Leftovers(_) => {
+            note!("ktriage: {}", sanitize(&e.to_string()));
+            ExitCode::from(1)
+        }
+        _ => usage(sanitize(&e.to_string())),
+    }
+}
+
+pub fn run(a: DrillArgs) -> ExitCode {
+    let mut catalog = Catalog::shipped();
+    if let Some(dir) = &a.drills
+        && let Err(e) = catalog.load_dir(dir)
+    {
+        return usage(sanitize(&e.to_string()));
+    }
+    let dirs = LabDirs::default();
+    match a.cmd {
+        DrillCmd::List => {
+            print(&text::list(&catalog));
+            ExitCode::SUCCESS
+        }
+        DrillCmd::Start { name } => {
+            let Some(d) = catalog.get(&name) else {
+                return usage(format!(
+                    "no drill {} (see `ktriage drill list`)",
+                    sanitize(&name)
+                ));
+            };
+            note!("ktriage: starting the lab for {} …", sanitize(&name));
+            match ktriage::drill::setup(&dirs, d) {
+                Ok(s) => {
+                    print(&text::status(d, &s, &dirs));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => lab_error(&e),
+            }
+        }
+        DrillCmd::Stop => match lab::teardown(&dirs) {
+            Ok(()) => {
+                note!("ktriage: the drill lab is gone");
+                ExitCode::SUCCESS
+            }
+            Err(e) => lab_error(&e),
+        },
+        DrillCmd::Scores => {
+            let Some(path) = scores_path() else {
+                return usage("no XDG_DATA_HOME or HOME for the scores file");
+            };
+            match Scores::load(&path) {
+                Ok(s) => {
+                    print(&text::scores(&s));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => lab_error(&e),
+            }
+        }
+        cmd => with_state(&catalog, &dirs, cmd),
+    }
+}
+
+/// The commands about the running drill.
+fn with_state(catalog: &Catalog, dirs: &LabDirs, cmd: DrillCmd) -> ExitCode {
+    let mut state = match LabState::load(dirs) {
+        Ok(s) => s,
+        Err(e) => return lab_error(&e),
+    };
+    let Some(d) = catalog.get(&state.drill) else {
+        return usage(format!(
+            "the running lab is for drill {}, which is not known here (pass its --drills DIR)",
+            sanitize(&state.drill)
+        ));
+    };
+    match cmd {
+        DrillCmd::Status => print(&text::status(d, &state, dirs)),
+        DrillCmd::Hint => {
+            if d.hints.is_empty() {
+                print("no hints for this drill\n");
+            } else {
+                let i = state.hints_shown.min(d.hints.len() - 1);
+                state.hints_shown = (i + 1).max(state.hints_shown);
+                if let Err(e) = state.save(dirs) {
+                    return lab_error(&e);
+                }
+                print(&format!(
+                    "hint {}/{}: {}\n",
+                    i + 1,
+                    d.hints.len(),
+                    text::fill(&d.hints[i], dirs)
+                ));
+            }
+        }
+        DrillCmd::Answer { text: words } => {
+            state.answers.push(words.join(" "));
+            if let Err(e) = state.save(dirs) {
+                return lab_error(&e);
+            }
+            note!("ktriage: answer recorded; `ktriage drill grade` to grade it");
+        }
+        DrillCmd::Grade { json } => {
+            let g = match grade(dirs, d, &state) {
+                Ok(g) => g,
+                Err(e) => return lab_error(&e),
+            };
+            if json {
+                print(&format!(
+                    "{}\n",
+                    serde_json::to_string(&g).unwrap_or_default()
+                ));
+            } else {
+                print(&text::grade(&g));
+            }
+            if let Some(path) = scores_path() {
+                let mut s = Scores::load(&path).unwrap_or_default();
+                s.record(&g, lab::now_unix());
+                if let Err(e) = s.save(&path) {
+                    note!("ktriage: scores not saved: {}", sanitize(&e.to_string()));
+                }
+            }
+            return if g.passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            };
+        }
+        _ => {}
+    }
+    ExitCode::SUCCESS
+}

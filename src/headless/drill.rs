@@ -1,0 +1,119 @@
+//! Text of the `drill` commands: the list, the status line, a grade with each check's reason, the scores table.
+
+use crate::drill::grade::Grade;
+use crate::drill::lab::{LabDirs, LabState};
+use crate::drill::scores::Scores;
+use crate::drill::{Catalog, Drill};
+use crate::sanitize::{sanitize, sanitize_multiline};
+
+/// `drill list`: name, time limit, title.
+pub fn list(c: &Catalog) -> String {
+    let mut out = String::new();
+    for d in &c.drills {
+        out.push_str(&format!(
+            "{:<18} {:>4}s  {}\n",
+            sanitize(&d.name),
+            d.time_limit,
+            sanitize(&d.title)
+        ));
+    }
+    out
+}
+
+/// `mm:ss`.
+pub fn clock(secs: u64) -> String {
+    format!("{:02}:{:02}", secs / 60, secs % 60)
+}
+
+/// Drill text (statement, hint) with `{lab}` filled in, sanitized (newlines kept).
+pub fn fill(text: &str, dirs: &LabDirs) -> String {
+    sanitize_multiline(&text.replace("{lab}", &dirs.run.display().to_string())).into_owned()
+}
+
+/// The statement with `{lab}` filled in.
+pub fn statement(d: &Drill, dirs: &LabDirs) -> String {
+    sanitize_multiline(
+        &d.statement
+            .replace("{lab}", &dirs.run.display().to_string()),
+    )
+    .into_owned()
+}
+
+/// `drill start` / `drill status`: the task, the clock, where the lab is.
+pub fn status(d: &Drill, s: &LabState, dirs: &LabDirs) -> String {
+    let el = s.elapsed_secs();
+    let left = d.time_limit.saturating_sub(el);
+    let mut out = format!(
+        "drill {} — {}\n\n{}\n\nelapsed {} of {} ({} left{}); hints shown {}/{}\n",
+        sanitize(&d.name),
+        sanitize(&d.title),
+        statement(d, dirs).trim_end(),
+        clock(el),
+        clock(d.time_limit),
+        clock(left),
+        if left == 0 { ", over time" } else { "" },
+        s.hints_shown,
+        d.hints.len()
+    );
+    if let Some(a) = s.answers.last() {
+        out.push_str(&format!("last answer: {}\n", sanitize(a)));
+    }
+    out.push_str(&format!(
+        "lab: ktriage ... --cri-socket {s} --pod-manifest {m}\n     crictl --runtime-endpoint unix://{s}\n",
+        s = dirs.socket().display(),
+        m = dirs.manifests().display()
+    ));
+    for p in &s.pods {
+        for c in &p.containers {
+            out.push_str(&format!(
+                "  pod {}/{} container {} ({})\n",
+                sanitize(&p.namespace),
+                sanitize(&p.name),
+                sanitize(&c.name),
+                &c.id.get(..13).unwrap_or(&c.id)
+            ));
+        }
+    }
+    out
+}
+
+/// `drill grade`: PASS/FAIL, each check with its reason.
+pub fn grade(g: &Grade) -> String {
+    let mut out = format!(
+        "{} {} in {}\n",
+        if g.passed { "PASS" } else { "FAIL" },
+        sanitize(&g.drill),
+        clock(g.elapsed_secs)
+    );
+    for c in &g.checks {
+        if c.passed {
+            out.push_str(&format!("  ok    {}\n", sanitize(&c.what)));
+        } else {
+            out.push_str(&format!(
+                "  FAIL  {}: {}\n",
+                sanitize(&c.what),
+                sanitize(&c.why)
+            ));
+        }
+    }
+    out
+}
+
+/// `drill scores`: one row per drill.
+pub fn scores(s: &Scores) -> String {
+    let mut out = format!(
+        "{:<18} {:>8} {:>6} {:>6}  {}\n",
+        "drill", "attempts", "passes", "best", "last"
+    );
+    for (name, r) in &s.drills {
+        out.push_str(&format!(
+            "{:<18} {:>8} {:>6} {:>6}  {}\n",
+            sanitize(name),
+            r.attempts,
+            r.passes,
+            r.best_secs.map_or("-".into(), clock),
+            sanitize(&r.last_result)
+        ));
+    }
+    out
+}
