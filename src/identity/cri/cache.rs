@@ -17,6 +17,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// Past this many entries, a refresh forgets containers the runtime no longer lists.
 const MAX_ENTRIES: usize = 4096;
 
+/// How long a container whose bundle named nothing stays unnamed before the bundle is read again.
+pub const BUNDLE_RETRY: Duration = Duration::from_secs(5);
+
 type Entry = (ContainerInfo, Option<PodInfo>);
 
 /// Container id → (container, pod), for sync callers (TUI, headless commands).
@@ -40,6 +43,8 @@ pub struct CriCache {
     last_error: Option<CriError>,
     /// gRPC calls made by every connection this cache opened.
     calls: Arc<AtomicU64>,
+    /// Names read from bundles when the runtime did not know a container (and when they were read).
+    bundles: HashMap<String, (Instant, Option<Entry>)>,
 }
 
 impl CriCache {
@@ -68,6 +73,7 @@ impl CriCache {
             attempts: 0,
             last_error,
             calls: Arc::default(),
+            bundles: HashMap::new(),
         }
     }
 
@@ -83,6 +89,29 @@ impl CriCache {
         }
         self.refresh_if_due();
         self.entries.get(&id).cloned()
+    }
+
+    /// The names of container `id` from its bundle, read by `read` (see
+    /// [`crate::identity::bundle`]) at most once, or again after [`BUNDLE_RETRY`] when
+    /// nothing was found; for containers the runtime does not name (no socket answers).
+    pub fn lookup_bundle(
+        &mut self,
+        container_id: &str,
+        read: impl FnOnce() -> Option<Entry>,
+    ) -> Option<Entry> {
+        let id = container_id.to_ascii_lowercase();
+        let now = Instant::now();
+        match self.bundles.get(&id) {
+            Some((_, Some(e))) => return Some(e.clone()),
+            Some((at, None)) if now.duration_since(*at) < BUNDLE_RETRY => return None,
+            _ => {}
+        }
+        let found = read();
+        if self.bundles.len() >= MAX_ENTRIES {
+            self.bundles.clear();
+        }
+        self.bundles.insert(id, (now, found.clone()));
+        found
     }
 
     /// Asks the runtime again unless it was asked within the backoff; the error,
