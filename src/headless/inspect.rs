@@ -126,8 +126,9 @@ fn process(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdErr
         }
         _ => None,
     };
-    if let Some(pods) = pods {
-        super::posture::attach(&mut v, pods, &insp);
+    match pods {
+        Some(pods) => super::posture::attach(&mut v, pods, &insp),
+        None => super::posture::attach_applied(&mut v, &insp),
     }
     if opts.json {
         writeln!(out, "{v}")?;

@@ -14,7 +14,7 @@ const THEMES: [&str; 2] = ["dark", "mono"];
 
 /// Specs for the fixture's processes (`team-a/web-0`, container `web`), the
 /// inspected nginx (`shop/web-7c5b9f6d4-x2x9k`), and a pod with a hostile name.
-pub const PODS: &str = r#"
+pub(super) const PODS: &str = r#"
 apiVersion: v1
 kind: List
 items:
@@ -50,7 +50,7 @@ items:
     volumes: [{name: root, hostPath: {path: /}}]
 "#;
 
-fn with_pods(mut s: AppState) -> AppState {
+pub(super) fn with_pods(mut s: AppState) -> AppState {
     let pods = parse_manifest("pods.yaml", PODS).expect("fixture specs");
     update(&mut s, Event::Pods(PodUpdate::Replace(pods)));
     s
