@@ -1,4 +1,4 @@
-//! pid → container → pod: the cgroup path first, then names from the container runtime (CRI), else from the container's OCI bundle annotations.
+//! pid → container → pod: the cgroup path first, then names from the container runtime (CRI), else from the container's OCI bundle annotations, else from the API server by the cgroup's pod UID.
 
 use std::path::{Path, PathBuf};
 
@@ -115,7 +115,7 @@ impl Resolver {
                 })
             })
         });
-        let (mut container, pod) = match found {
+        let (mut container, mut pod) = match found {
             Some((c, p)) => (c, p),
             None => (
                 ContainerInfo {
@@ -125,6 +125,19 @@ impl Resolver {
                 None,
             ),
         };
+        // Last: the API server, by the pod UID of the cgroup.
+        if pod.as_ref().is_none_or(|p| p.name.is_none())
+            && let (Some(c), Some(uid)) = (self.cri.as_ref(), cg.pod_uid.as_deref())
+            && let Some((api_c, api_pod)) = c.lock().lookup_pod_uid(uid, Some(&id))
+        {
+            if container.name.is_none()
+                && let Some(ac) = api_c
+            {
+                container.name = ac.name;
+                container.image = container.image.or(ac.image);
+            }
+            pod = Some(api_pod);
+        }
         if container.runtime.is_none() {
             container.runtime = cg.runtime.map(|r| r.as_str().to_string());
         }

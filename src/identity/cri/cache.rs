@@ -45,6 +45,8 @@ pub struct CriCache {
     calls: Arc<AtomicU64>,
     /// Names read from bundles when the runtime did not know a container (and when they were read).
     bundles: HashMap<String, (Instant, Option<Entry>)>,
+    /// The API server's pods by UID, asked when neither the runtime nor a bundle names a pod.
+    api: Option<crate::identity::apipods::ApiPods>,
 }
 
 impl CriCache {
@@ -74,6 +76,7 @@ impl CriCache {
             last_error,
             calls: Arc::default(),
             bundles: HashMap::new(),
+            api: None,
         }
     }
 
@@ -112,6 +115,26 @@ impl CriCache {
         }
         self.bundles.insert(id, (now, found.clone()));
         found
+    }
+
+    /// Asks `api` for pods by UID when nothing else names them (see [`Self::lookup_pod_uid`]).
+    pub fn set_api(&mut self, api: crate::identity::apipods::ApiPods) {
+        self.api = Some(api);
+    }
+
+    /// The pod of `uid` (and container `container_id` in it) as the API server lists it;
+    /// `None` without an API server configured, or when it does not know the pod.
+    pub fn lookup_pod_uid(
+        &mut self,
+        uid: &str,
+        container_id: Option<&str>,
+    ) -> Option<(Option<ContainerInfo>, PodInfo)> {
+        self.api.as_mut()?.lookup(uid, container_id)
+    }
+
+    /// Lists made of the API server's pods (0 without one).
+    pub fn api_lists(&self) -> u64 {
+        self.api.as_ref().map_or(0, |a| a.lists())
     }
 
     /// Asks the runtime again unless it was asked within the backoff; the error,
