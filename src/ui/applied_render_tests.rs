@@ -1,15 +1,11 @@
 //! Snapshot tests of the Security tab's applied column (declared | applied | observed), with a pod spec and from the bundle alone, with hostile annotation text.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use super::posture_render_tests::with_pods;
-use super::test_support::{self as ts, draw, dump, press, text};
-use crate::app::inspect_view::Tab;
+use super::posture_render_tests::{security_tab, with_pods};
+use super::test_support::{self as ts, draw, dump, text};
 use crate::app::state::AppState;
-use crate::app::{Event, update};
 use crate::identity::bundle::{Applied, Found, read_applied};
-use crate::inspect::Inspection;
 use crate::posture::eval::RowVerdict;
 
 /// The fixture bundle (drop ALL + NET_BIND_SERVICE, RuntimeDefault, noNewPrivileges, `/` read-write).
@@ -20,25 +16,6 @@ fn bundle() -> Applied {
         runtime: "containerd",
     };
     read_applied(&f).expect("fixture bundle")
-}
-
-/// `state` with the inspect view of the fixture nginx open on its Security tab.
-fn security_tab(mut s: AppState, ins: Inspection) -> AppState {
-    let (view, _) = crate::app::inspect_view::InspectState::open(ts::INSPECT_PID);
-    s.inspect = Some(view);
-    update(
-        &mut s,
-        Event::Inspected {
-            pid: ts::INSPECT_PID,
-            result: Ok(Arc::new(ins)),
-        },
-    );
-    let steps = Tab::ALL
-        .iter()
-        .position(|t| *t == Tab::Security)
-        .unwrap_or(0);
-    press(&mut s, &"\t".repeat(steps));
-    s
 }
 
 fn snapshot_both(screen: &str, s: &AppState) {

@@ -56,6 +56,25 @@ pub(super) fn with_pods(mut s: AppState) -> AppState {
     s
 }
 
+/// `state` with the inspect view of `ins` (the fixture nginx) open on its Security tab.
+pub(super) fn security_tab(mut s: AppState, ins: crate::inspect::Inspection) -> AppState {
+    let (view, _) = crate::app::inspect_view::InspectState::open(ts::INSPECT_PID);
+    s.inspect = Some(view);
+    update(
+        &mut s,
+        Event::Inspected {
+            pid: ts::INSPECT_PID,
+            result: Ok(Arc::new(ins)),
+        },
+    );
+    let steps = Tab::ALL
+        .iter()
+        .position(|t| *t == Tab::Security)
+        .unwrap_or(0);
+    press(&mut s, &"\t".repeat(steps));
+    s
+}
+
 fn snapshot_all(screen: &str, state: &AppState) {
     for (w, h) in SIZES {
         for theme in THEMES {
@@ -169,22 +188,7 @@ fn pods_pane_sorted_by_severity() {
 
 #[test]
 fn security_tab_declared_observed_verdict() {
-    let ins = ts::inspection(ts::INSPECT_PID);
-    let mut s = with_pods(ts::state());
-    let (view, _) = crate::app::inspect_view::InspectState::open(ts::INSPECT_PID);
-    s.inspect = Some(view);
-    update(
-        &mut s,
-        Event::Inspected {
-            pid: ts::INSPECT_PID,
-            result: Ok(Arc::new(ins)),
-        },
-    );
-    let steps = Tab::ALL
-        .iter()
-        .position(|t| *t == Tab::Security)
-        .unwrap_or(0);
-    press(&mut s, &"\t".repeat(steps));
+    let s = security_tab(with_pods(ts::state()), ts::inspection(ts::INSPECT_PID));
     let p = s
         .inspect
         .as_ref()
