@@ -76,6 +76,14 @@ fn expected() -> Vec<(String, String)> {
     ]
 }
 
+/// What `inspect` finds: it also reads the container's bundle, and neither declaration
+/// was given to the runtime (KT-POS-008, applied ≠ declared).
+fn inspect_expected() -> Vec<(String, String)> {
+    let mut v = expected();
+    v.extend(["KT-POS-008", "KT-POS-008"].map(|id| (id.to_string(), CONTAINER_NAME.to_string())));
+    v
+}
+
 #[test]
 fn posture_names_the_declared_vs_observed_mismatches_of_a_real_pod() {
     if !containerd_available("posture_names_the_declared_vs_observed_mismatches_of_a_real_pod") {
@@ -174,7 +182,7 @@ fn posture_names_the_declared_vs_observed_mismatches_of_a_real_pod() {
     .expect("inspect JSON");
     assert_eq!(
         mismatches(&v["findings"]),
-        expected(),
+        inspect_expected(),
         "{:#}",
         v["findings"]
     );
@@ -268,7 +276,7 @@ fn through_the_api_server(pod: &ContainerdPod, sock: &str) {
         "node-e2e",
     ];
     let v: Value = serde_json::from_str(&ktriage_ok(&inspect)).expect("inspect JSON");
-    assert_eq!(mismatches(&v["findings"]), expected(), "{v:#}");
+    assert_eq!(mismatches(&v["findings"]), inspect_expected(), "{v:#}");
     assert_eq!(v["immutable"], false);
 
     fake.set_mode(Mode::Hang);
@@ -284,7 +292,9 @@ fn through_the_api_server(pod: &ContainerdPod, sock: &str) {
         "{:#}",
         v["posture_error"]
     );
-    assert!(v["findings"].is_null(), "no spec, no findings");
+    // no spec: only the bundle against the process, and nothing changed since it started
+    assert!(v["declared"].is_null(), "{v:#}");
+    assert_eq!(v["findings"], json!([]), "{v:#}");
     let t0 = std::time::Instant::now();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktriage"))
         .args(args)
