@@ -53,7 +53,8 @@ pub fn exit_status(raw: i64) -> (i64, i64) {
     ((raw >> 8) & 0xff, raw & 0x7f)
 }
 
-fn decoded(ev: &EventRef<'_>) -> Vec<(&'static str, args::ArgValue)> {
+/// The syscall's decoded arguments, in signature order.
+pub fn decoded(ev: &EventRef<'_>) -> Vec<(&'static str, args::ArgValue)> {
     let (buf0, trunc0) = ev.buf(0);
     let (buf1, trunc1) = ev.buf(1);
     args::decode(&args::RawSyscall {

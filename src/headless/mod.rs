@@ -6,6 +6,8 @@ pub mod export;
 pub mod inspect;
 mod inspect_text;
 pub mod json;
+#[cfg(test)]
+mod json_tests;
 pub mod out;
 pub mod posture;
 pub mod ps;

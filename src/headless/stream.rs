@@ -10,7 +10,7 @@ use crate::app::event::Setup;
 use crate::app::filter::Filter;
 use crate::app::state::AppState;
 use crate::app::{Core, Event};
-use crate::collector::clock::WallClock;
+use crate::collector::clock::{TsCache, WallClock};
 use std::sync::Arc;
 
 use crate::collector::drive::drive_until;
@@ -80,26 +80,30 @@ impl Names {
     }
 
     /// `[container_name, pod_namespace, pod_name]` of container `id`.
-    fn of(&mut self, id: &str, state: &AppState) -> [Option<String>; 3] {
-        if let Some(n) = self.known.get(id) {
-            return n.clone();
-        }
-        let n = if self.recorded {
-            Self::from_state(state, id)
-        } else {
-            let Some(r) = self.resolver.as_mut() else {
-                return Default::default();
+    fn of(&mut self, id: &str, state: &AppState) -> super::json::Names<'_> {
+        if !self.known.contains_key(id) {
+            let n = if self.recorded {
+                Self::from_state(state, id)
+            } else {
+                let Some(r) = self.resolver.as_mut() else {
+                    return Default::default();
+                };
+                let ident = r.identify_container(id);
+                let c = ident.container.and_then(|c| c.name);
+                let (ns, pod) = ident.pod.map_or((None, None), |p| (p.namespace, p.name));
+                [c, ns, pod]
             };
-            let ident = r.identify_container(id);
-            let c = ident.container.and_then(|c| c.name);
-            let (ns, pod) = ident.pod.map_or((None, None), |p| (p.namespace, p.name));
-            [c, ns, pod]
-        };
-        // a recording's answer holds until its next poll (misses too: no scan per event)
-        if self.recorded || n.iter().any(Option::is_some) {
-            self.known.insert(id.to_string(), n.clone());
+            // a recording's answer holds until its next poll (misses too: no scan per event);
+            // a live miss is asked again (the CRI cache rate-limits it)
+            if !self.recorded && n.iter().all(Option::is_none) {
+                return Default::default();
+            }
+            self.known.insert(id.to_string(), n);
         }
-        n
+        self.known
+            .get(id)
+            .map(|n| n.each_ref().map(Option::as_deref))
+            .unwrap_or_default()
     }
 }
 
@@ -136,21 +140,19 @@ fn write_record(
     ev: &EventRef<'_>,
     clock: &WallClock,
     names: &mut Names,
+    ts: &mut TsCache,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            let mut v = super::json::event_json(state, ev, clock);
-            let id = state
+            let names = match state
                 .cgroups
                 .get(&ev.cgroup_id())
-                .and_then(|c| c.container_id.clone());
-            let [c, ns, pod] = id.map(|id| names.of(&id, state)).unwrap_or_default();
-            if let Some(m) = v.as_object_mut() {
-                m.insert("container_name".into(), c.into());
-                m.insert("pod_namespace".into(), ns.into());
-                m.insert("pod_name".into(), pod.into());
-            }
-            writeln!(out, "{v}")
+                .and_then(|c| c.container_id.as_deref())
+            {
+                Some(id) => names.of(id, state),
+                None => Default::default(),
+            };
+            super::json::write_line(out, state, ev, clock, ts, names)
         }
         Format::Text => {
             let ctr = state
@@ -195,6 +197,7 @@ fn run_with(
     let clock = WallClock::now();
     let mut printed = 0u64;
     let mut names = Names::new(opts.cri.as_ref());
+    let mut ts = TsCache::default();
     let mut drop_records = 0u64;
     let stop = opts.stop.clone().unwrap_or_else(Stop::new);
     let out = std::cell::RefCell::new(out);
@@ -213,6 +216,7 @@ fn run_with(
                 out: &mut **out,
                 printed: &mut printed,
                 names: &mut names,
+                ts: &mut ts,
             };
             print_new(&mut core, ev, &clock, format, &mut sink)
         },
@@ -266,6 +270,7 @@ struct Sink<'a, W: Write> {
     out: &'a mut W,
     printed: &'a mut u64,
     names: &'a mut Names,
+    ts: &'a mut TsCache,
 }
 
 /// Feeds `ev` to the core and prints the records it added that pass the filter.
@@ -298,7 +303,7 @@ fn print_new<W: Write>(
         let Some(ev) = state.buffer.get(seq) else {
             continue;
         };
-        if write_record(sink.out, format, state, &ev, clock, sink.names).is_err() {
+        if write_record(sink.out, format, state, &ev, clock, sink.names, sink.ts).is_err() {
             return false;
         }
         *sink.printed += 1;
@@ -312,6 +317,7 @@ pub struct Printer<'a, W: Write> {
     format: Format,
     clock: WallClock,
     names: Names,
+    ts: TsCache,
     /// Records printed.
     pub printed: u64,
 }
@@ -324,6 +330,7 @@ impl<'a, W: Write> Printer<'a, W> {
             format,
             clock,
             names: Names::recorded(),
+            ts: TsCache::default(),
             printed: 0,
         }
     }
@@ -338,6 +345,7 @@ impl<'a, W: Write> Printer<'a, W> {
             out: &mut *self.out,
             printed: &mut self.printed,
             names: &mut self.names,
+            ts: &mut self.ts,
         };
         print_new(core, ev, &self.clock, self.format, &mut sink)
     }

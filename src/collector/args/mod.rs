@@ -96,21 +96,7 @@ impl ArgValue {
     /// strings otherwise (`"0x.."` for `Hex`/`Ptr`, `"0644"` for `Mode`), `null`
     /// for a NULL pointer. A string's truncation is not in its value: see [`args_json`].
     pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value;
-        match self {
-            ArgValue::Str { value, .. } => Value::from(value.as_str()),
-            ArgValue::Int(v) => Value::from(*v),
-            ArgValue::UInt(v) => Value::from(*v),
-            ArgValue::Id(v) if *v == u32::MAX => Value::from(-1),
-            ArgValue::Id(v) => Value::from(*v),
-            ArgValue::DirFd(AT_FDCWD) => Value::from("AT_FDCWD"),
-            ArgValue::DirFd(v) => Value::from(*v),
-            ArgValue::Ptr(0) => Value::Null,
-            ArgValue::Hex(_) | ArgValue::Ptr(_) | ArgValue::Mode(_) => {
-                Value::from(self.to_string())
-            }
-            ArgValue::Flags(s) | ArgValue::Sym(s) | ArgValue::Addr(s) => Value::from(s.as_str()),
-        }
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
     /// True for a string the probe cut at [`BUF_MAX`].
@@ -122,6 +108,25 @@ impl ArgValue {
                 ..
             }
         )
+    }
+}
+
+/// The JSON form of [`ArgValue::to_json`], written straight to a serializer (`stream --json`
+/// writes records without building a `Value`).
+impl serde::Serialize for ArgValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ArgValue::Str { value, .. } => s.serialize_str(value),
+            ArgValue::Int(v) => s.serialize_i64(*v),
+            ArgValue::UInt(v) => s.serialize_u64(*v),
+            ArgValue::Id(u32::MAX) => s.serialize_i64(-1),
+            ArgValue::Id(v) => s.serialize_u32(*v),
+            ArgValue::DirFd(AT_FDCWD) => s.serialize_str("AT_FDCWD"),
+            ArgValue::DirFd(v) => s.serialize_i32(*v),
+            ArgValue::Ptr(0) => s.serialize_none(),
+            ArgValue::Hex(_) | ArgValue::Ptr(_) | ArgValue::Mode(_) => s.collect_str(self),
+            ArgValue::Flags(v) | ArgValue::Sym(v) | ArgValue::Addr(v) => s.serialize_str(v),
+        }
     }
 }
 
