@@ -127,8 +127,12 @@ impl Resolver {
         };
         // Last: the API server, by the pod UID of the cgroup.
         if pod.as_ref().is_none_or(|p| p.name.is_none())
-            && let (Some(c), Some(uid)) = (self.cri.as_ref(), cg.pod_uid.as_deref())
-            && let Some((api_c, api_pod)) = c.lock().lookup_pod_uid(uid, Some(&id))
+            && let Some(uid) = cg.pod_uid.as_deref()
+            && let Some(api) = self.cri.as_ref().and_then(|c| c.lock().api())
+            && let Some((api_c, api_pod)) = api
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .lookup(uid, Some(&id))
         {
             if container.name.is_none()
                 && let Some(ac) = api_c

@@ -46,7 +46,8 @@ pub struct CriCache {
     /// Names read from bundles when the runtime did not know a container (and when they were read).
     bundles: HashMap<String, (Instant, Option<Entry>)>,
     /// The API server's pods by UID, asked when neither the runtime nor a bundle names a pod.
-    api: Option<crate::identity::apipods::ApiPods>,
+    /// Its own lock: a list in progress never holds this cache's.
+    api: Option<Arc<std::sync::Mutex<crate::identity::apipods::ApiPods>>>,
 }
 
 impl CriCache {
@@ -117,24 +118,21 @@ impl CriCache {
         found
     }
 
-    /// Asks `api` for pods by UID when nothing else names them (see [`Self::lookup_pod_uid`]).
+    /// Asks `api` for pods by UID when nothing else names them (see [`Self::api`]).
     pub fn set_api(&mut self, api: crate::identity::apipods::ApiPods) {
-        self.api = Some(api);
+        self.api = Some(Arc::new(std::sync::Mutex::new(api)));
     }
 
-    /// The pod of `uid` (and container `container_id` in it) as the API server lists it;
-    /// `None` without an API server configured, or when it does not know the pod.
-    pub fn lookup_pod_uid(
-        &mut self,
-        uid: &str,
-        container_id: Option<&str>,
-    ) -> Option<(Option<ContainerInfo>, PodInfo)> {
-        self.api.as_mut()?.lookup(uid, container_id)
+    /// The API server's pods by UID, when one is configured; lock it after releasing this cache.
+    pub fn api(&self) -> Option<Arc<std::sync::Mutex<crate::identity::apipods::ApiPods>>> {
+        self.api.clone()
     }
 
     /// Lists made of the API server's pods (0 without one).
     pub fn api_lists(&self) -> u64 {
-        self.api.as_ref().map_or(0, |a| a.lists())
+        self.api
+            .as_ref()
+            .map_or(0, |a| a.lock().unwrap_or_else(|p| p.into_inner()).lists())
     }
 
     /// Asks the runtime again unless it was asked within the backoff; the error,
