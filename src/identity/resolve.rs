@@ -111,7 +111,18 @@ impl Resolver {
                 c.lock().lookup_bundle(&id, || {
                     let f = search.find(&id, pid)?;
                     let config = bundle::read_config(&f.path).ok()?;
+                    // a bundle that names nothing (not a Kubernetes container) is kept as
+                    // such, not read again
+                    let unnamed = || {
+                        let c = ContainerInfo {
+                            id: id.clone(),
+                            runtime: Some(f.runtime.to_string()),
+                            ..ContainerInfo::default()
+                        };
+                        (c, None)
+                    };
                     bundle::identity_from(&id, f.runtime, &config.annotations)
+                        .or_else(|| Some(unnamed()))
                 })
             })
         });

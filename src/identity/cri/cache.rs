@@ -299,6 +299,43 @@ mod tests {
         assert_eq!(cache.lookup(""), None);
     }
 
+    #[test]
+    fn bundle_names_are_read_once_and_misses_retried_only_after_a_while() {
+        let mut cache = CriCache::new(Some(Path::new("/nonexistent/ktriage-cri.sock")));
+        let mut reads = 0;
+        let named = || {
+            let c = ContainerInfo {
+                id: "ab".into(),
+                name: Some("web".into()),
+                ..ContainerInfo::default()
+            };
+            Some((c, None))
+        };
+        for _ in 0..3 {
+            let got = cache.lookup_bundle("AB", || {
+                reads += 1;
+                named()
+            });
+            assert_eq!(got.and_then(|(c, _)| c.name).as_deref(), Some("web"));
+        }
+        assert_eq!(reads, 1, "a named container is read once");
+        let mut misses = 0;
+        for _ in 0..3 {
+            assert!(
+                cache
+                    .lookup_bundle("cd", || {
+                        misses += 1;
+                        None
+                    })
+                    .is_none()
+            );
+        }
+        assert_eq!(
+            misses, 1,
+            "a miss is not read again within {BUNDLE_RETRY:?}"
+        );
+    }
+
     #[tokio::test]
     async fn usable_and_droppable_inside_a_runtime() {
         let mut cache = CriCache::new(Some(Path::new("/nonexistent/ktriage-cri.sock")));
