@@ -322,12 +322,8 @@ pub fn on_inspected(state: &mut AppState, ins: &Inspection) -> Option<Arc<Inspec
     state.pods.observe(&key, &container, vec![obs.clone()]);
     let p = state.pods.get(&key)?;
     let c = p.container(&container)?;
-    let mut findings: Vec<Finding> = p.findings_for(&container).into_iter().cloned().collect();
-    if let Some(a) = applied {
-        let gaps = crate::posture::applied::gaps(Some(&c.declared), a, Some(&obs));
-        findings.extend(crate::posture::applied::findings(&container, &gaps));
-        findings.sort_by_key(|f| (f.severity, f.rule));
-    }
+    // the store's findings include the applied ones (the observation carries the bundle)
+    let findings: Vec<Finding> = p.findings_for(&container).into_iter().cloned().collect();
     Some(Arc::new(InspectPosture {
         pod: format!("{}/{}", p.namespace, p.name),
         container: container.clone(),

@@ -120,7 +120,7 @@ pub fn attach(v: &mut Value, pods: Vec<Pod>, ins: &Inspection) {
     let mut store = PostureStore::from_pods(pods);
     let Some((key, container)) = store.locate(&ins.identity) else {
         v["declared"] = Value::Null;
-        v["findings"] = applied_findings(None, ins, "");
+        v["findings"] = applied_findings(ins, "");
         v["posture"] = json!({"note": "no pod spec for this process's container"});
         return;
     };
@@ -129,15 +129,12 @@ pub fn attach(v: &mut Value, pods: Vec<Pod>, ins: &Inspection) {
     let Some(p) = store.get(&key) else { return };
     let declared = p.container(&container).map(|c| &c.declared);
     v["declared"] = declared.map_or(Value::Null, |d| json!(d));
-    let mut findings: Vec<Value> = p
+    // the applied ones included: the observation carries the bundle
+    v["findings"] = p
         .findings_for(&container)
         .into_iter()
         .map(Finding::to_json)
         .collect();
-    if let Value::Array(more) = applied_findings(declared, ins, &container) {
-        findings.extend(more);
-    }
-    v["findings"] = Value::Array(findings);
     v["immutable"] = json!(p.immutable);
     v["posture"] = json!({
         "pod": {"namespace": p.namespace, "name": p.name, "uid": p.uid},
@@ -160,7 +157,7 @@ pub fn attach_applied(v: &mut Value, ins: &Inspection) {
         .as_ref()
         .and_then(|c| c.name.clone())
         .unwrap_or_default();
-    v["findings"] = applied_findings(None, ins, &name);
+    v["findings"] = applied_findings(ins, &name);
     v["posture"] = json!({
         "note": "no pod spec for this process's container: applied (bundle) against observed",
         "container": name,
@@ -168,12 +165,8 @@ pub fn attach_applied(v: &mut Value, ins: &Inspection) {
     });
 }
 
-/// KT-POS-008/009 findings of the inspected process (none without a bundle or entered from the host).
-fn applied_findings(
-    d: Option<&crate::posture::Declared>,
-    ins: &Inspection,
-    container: &str,
-) -> Value {
+/// Without a pod spec: the KT-POS-009 findings of the inspected process (none without a bundle or entered from the host).
+fn applied_findings(ins: &Inspection, container: &str) -> Value {
     let Some(a) = ins
         .applied
         .as_ref()
@@ -182,7 +175,7 @@ fn applied_findings(
         return json!([]);
     };
     let obs = Observed::from_inspection(ins);
-    let gaps = crate::posture::applied::gaps(d, a, Some(&obs));
+    let gaps = crate::posture::applied::gaps(None, a, Some(&obs));
     crate::posture::applied::findings(container, &gaps)
         .iter()
         .map(Finding::to_json)

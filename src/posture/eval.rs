@@ -95,13 +95,37 @@ pub fn evaluate(pod: &Pod, observed: &HashMap<String, Vec<Observed>>) -> PodPost
 pub fn evaluate_container(d: Declared, observed: &[Observed]) -> ContainerPosture {
     let mut findings = rules::static_container(&d);
     let mut seen: Vec<(Mismatch, usize)> = Vec::new();
+    let mut gaps: Vec<(applied::Gap, usize)> = Vec::new();
     for o in observed {
+        for g in o
+            .applied
+            .as_ref()
+            .map(|a| applied::gaps(Some(&d), a, Some(o)))
+            .unwrap_or_default()
+        {
+            match gaps
+                .iter_mut()
+                .find(|(s, _)| (s.rule, s.field) == (g.rule, g.field))
+            {
+                Some((_, n)) => *n += 1,
+                None => gaps.push((g, 1)),
+            }
+        }
         for m in rules::mismatches(&d, o) {
             match seen.iter_mut().find(|(s, _)| s.rule == m.rule) {
                 Some((_, n)) => *n += 1,
                 None => seen.push((m, 1)),
             }
         }
+    }
+    for (g, n) in gaps {
+        let mut f = applied::findings(&d.container, std::slice::from_ref(&g));
+        if n > 1
+            && let Some(f) = f.first_mut()
+        {
+            f.message = format!("{} (and {} more processes)", f.message, n - 1);
+        }
+        findings.extend(f);
     }
     for (m, n) in seen {
         let message = if n > 1 {

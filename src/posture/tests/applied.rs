@@ -111,3 +111,22 @@ fn rows_carry_the_applied_cells_and_mark_any_disagreement() {
     let without = crate::posture::compare_rows(&d, None, &observed());
     assert!(without.iter().all(|r| r.applied == "-"));
 }
+
+#[test]
+fn the_store_evaluation_carries_the_applied_findings_once_per_gap() {
+    let mut d = declared();
+    d.read_only_root_filesystem = Some(true);
+    let o = |pid| Observed {
+        pid,
+        applied: Some(applied()),
+        ..observed()
+    };
+    let c = crate::posture::evaluate_container(d, &[o(7), o(8)]);
+    let not_applied: Vec<&Finding> = c
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::AppliedMismatch)
+        .collect();
+    assert_eq!(not_applied.len(), 1, "{:?}", c.findings);
+    assert!(not_applied[0].message.ends_with("(and 1 more processes)"));
+}
