@@ -74,6 +74,11 @@ pub fn start(
         }
     }
     if let Some(k) = opts.kube.take() {
+        // names by pod UID when neither the runtime nor a bundle gives them
+        if let Some(cri) = rt.cri() {
+            cri.lock()
+                .set_api(crate::identity::apipods::ApiPods::new(k.clone()));
+        }
         super::kube::spawn(k, tx.clone());
     }
     Ok(Sources { stop, handles })

@@ -1,5 +1,7 @@
 //! Terminal UI: panes, keymap, theme.
 
+#[cfg(test)]
+mod applied_render_tests;
 pub mod input;
 pub mod keymap;
 pub mod panes;
