@@ -1,5 +1,6 @@
 //! Headless commands (`stream`, `count`) on the same core the TUI uses.
 
+pub mod audit;
 pub mod count;
 pub mod count_cgroup;
 pub mod export;
