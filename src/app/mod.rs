@@ -14,6 +14,7 @@ pub mod core;
 mod core_tests;
 pub mod describe;
 pub mod event;
+pub mod exec_link;
 pub mod filter;
 pub mod finder;
 pub mod flight;

@@ -41,6 +41,15 @@ pub struct AuditArgs {
     /// Do not load the shipped audit rules.
     #[arg(long)]
     no_default_rules: bool,
+    /// Only the exec audit events linked to process PID: who ran `kubectl exec` that started it.
+    #[arg(long, value_name = "PID")]
+    pid: Option<u32>,
+    /// Do not link exec events to the processes they started (no /proc scan, no CRI).
+    #[arg(long, conflicts_with = "pid")]
+    no_link: bool,
+    /// Container runtime socket, to name the pods of processes (default: auto-detect).
+    #[arg(long, value_name = "PATH")]
+    cri_socket: Option<PathBuf>,
     /// Stop after SECS seconds (with --follow or --listen).
     #[arg(long)]
     duration: Option<f64>,
@@ -90,6 +99,12 @@ pub fn run(a: AuditArgs) -> ExitCode {
         engine,
         printed: 0,
         alerts: 0,
+        link: (!a.no_link).then(|| ktriage::headless::ps::PsOpts {
+            containers_only: false,
+            cri_socket: a.cri_socket.clone(),
+            no_cri: false,
+        }),
+        pid: a.pid,
     };
     let source = match (&a.listen, &a.file) {
         (Some(l), _) => match parse_listen(l) {

@@ -8,8 +8,9 @@ use crate::alerts::intake::headless::alert_line;
 use crate::alerts::intake::lines::{LineSplitter, Piece};
 use crate::alerts::intake::{LineError, MAX_LINE};
 use crate::app::audit_view::AuditFilter;
+use crate::app::exec_link;
 use crate::model::alert::{Alert, iso_time};
-use crate::model::audit::AuditEvent;
+use crate::model::audit::{AuditEvent, ExecCandidate, ExecLink};
 use crate::rules::Engine;
 use crate::sanitize::sanitize;
 
@@ -25,6 +26,33 @@ pub struct AuditPrinter {
     pub printed: u64,
     /// Alerts raised.
     pub alerts: u64,
+    /// Link exec events to the processes they started (the /proc scan's options); `None`: no links.
+    pub link: Option<crate::headless::ps::PsOpts>,
+    /// Only the exec events linked to this process (who ran `kubectl exec` for it).
+    pub pid: Option<u32>,
+}
+
+/// How a link is written after a text line.
+pub fn link_text(l: &ExecLink) -> String {
+    let pids = |cs: &[ExecCandidate]| {
+        cs.iter()
+            .map(|c| format!("{} ({})", c.pid, sanitize(&c.comm)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match l {
+        ExecLink::Exact(c) => format!("  -> pid {}", pids(std::slice::from_ref(c))),
+        ExecLink::Ambiguous(cs) => format!("  -> ambiguous: pids {}", pids(cs)),
+        ExecLink::None => "  -> no process found".to_string(),
+    }
+}
+
+fn names(l: &ExecLink, pid: u32) -> bool {
+    match l {
+        ExecLink::Exact(c) => c.pid == pid,
+        ExecLink::Ambiguous(cs) => cs.iter().any(|c| c.pid == pid),
+        ExecLink::None => false,
+    }
 }
 
 /// The column header of the text output.
@@ -64,25 +92,41 @@ pub fn text_line(e: &AuditEvent) -> String {
 }
 
 impl AuditPrinter {
-    /// Prints what passes the filter, then the alerts the batch raised; returns the alerts.
+    /// Prints what passes the filter, then the alerts those events raised; returns the alerts.
     pub fn batch(&mut self, batch: Vec<AuditEvent>, out: &mut impl Write) -> io::Result<u64> {
         let mut alerts: Vec<Alert> = Vec::new();
-        for e in &batch {
-            if let Some(engine) = self.engine.as_mut() {
-                engine.process_audit(e, &mut alerts);
+        let procs = match &self.link {
+            Some(o) if batch.iter().any(exec_link::is_exec_start) => {
+                crate::headless::audit_link::pod_processes(o)
             }
-            if !self.filter.matches(e) {
+            _ => Vec::new(),
+        };
+        for e in &batch {
+            let mut raised = Vec::new();
+            if let Some(engine) = self.engine.as_mut() {
+                engine.process_audit(e, &mut raised);
+            }
+            let link = self.link.as_ref().and_then(|_| exec_link::link(e, &procs));
+            let wanted = match self.pid {
+                Some(pid) => link.as_ref().is_some_and(|l| names(l, pid)),
+                None => true,
+            };
+            if !wanted || !self.filter.matches(e) {
                 continue;
             }
+            // the alerts of the events shown (the filter narrows both)
+            alerts.extend(raised);
             self.printed += 1;
             if self.json {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string(e).map_err(io::Error::other)?
-                )?;
+                let mut v = serde_json::to_value(e).map_err(io::Error::other)?;
+                if let (Some(l), Some(m)) = (&link, v.as_object_mut()) {
+                    let l = serde_json::to_value(l).map_err(io::Error::other)?;
+                    m.insert("exec_link".into(), l);
+                }
+                writeln!(out, "{v}")?;
             } else {
-                writeln!(out, "{}", text_line(e))?;
+                let tail = link.as_ref().map(link_text).unwrap_or_default();
+                writeln!(out, "{}{tail}", text_line(e))?;
             }
         }
         for a in &alerts {
