@@ -14,7 +14,7 @@ use ktriage::app::audit_view::AuditFilter;
 use ktriage::collector::stop::Stop;
 use ktriage::headless::audit::{AuditPrinter, HEADER, read_file};
 use ktriage::headless::out::StopAwareOut;
-use ktriage::rules::{self, Engine, Env, ProcTable, RuleSet};
+use ktriage::rules::{Engine, setup};
 use ktriage::sanitize::sanitize;
 
 use super::common::usage;
@@ -56,25 +56,7 @@ pub struct AuditArgs {
 }
 
 fn engine(a: &AuditArgs) -> Result<Option<Engine>, String> {
-    let mut set = RuleSet::default();
-    if !a.no_default_rules {
-        set.load_str(rules::AUDIT_RULES_NAME, rules::AUDIT_RULES);
-    }
-    for f in &a.rules {
-        set.load_file(f);
-    }
-    let (engine, cov) = Engine::build(
-        &set,
-        ProcTable::new(None),
-        Env::empty("audit"),
-        ktriage::collector::clock::WallClock::with_offset(0),
-    );
-    if !cov.files_ok() {
-        return Err(format!(
-            "a rules file could not be loaded:\n{}",
-            cov.to_text()
-        ));
-    }
+    let engine = setup::build_audit_engine(&a.rules, !a.no_default_rules)?;
     Ok((engine.audit_rule_count() > 0).then_some(engine))
 }
 
