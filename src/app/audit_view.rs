@@ -7,22 +7,73 @@ use crate::model::audit::AuditEvent;
 /// Audit events kept at most (the oldest go first).
 pub const AUDIT_CAP: usize = 10_000;
 
-/// Received audit events.
+/// Received audit events, and how the alerts pane shows them (its audit view).
 #[derive(Clone, Debug, Default)]
 pub struct AuditView {
     /// The events, oldest first.
     pub events: VecDeque<AuditEvent>,
     /// Events received in all (also those dropped for the cap).
     pub total: u64,
+    /// The alerts pane shows the audit trail instead of the alerts.
+    pub shown: bool,
+    /// The filter, and its text as typed.
+    pub filter: AuditFilter,
+    pub filter_text: String,
+    /// Selected row among the matching events (`None`: following the newest).
+    pub selected: Option<usize>,
 }
 
 impl AuditView {
+    /// Indices (into `events`) of the events that pass the filter, oldest first.
+    pub fn rows(&self) -> Vec<usize> {
+        (0..self.events.len())
+            .filter(|i| self.filter.matches(&self.events[*i]))
+            .collect()
+    }
+
+    /// The selected row's position among `rows` (the newest when following).
+    pub fn pos(&self, rows: usize) -> Option<usize> {
+        match self.selected {
+            _ if rows == 0 => None,
+            Some(s) => Some(s.min(rows - 1)),
+            None => Some(rows - 1),
+        }
+    }
+
+    /// The selected event.
+    pub fn selected_event(&self) -> Option<&AuditEvent> {
+        let rows = self.rows();
+        self.pos(rows.len()).map(|p| &self.events[rows[p]])
+    }
+
+    /// Moves the selection by `delta` rows; at the newest row it follows again.
+    pub fn step(&mut self, delta: isize) {
+        let n = self.rows().len();
+        let Some(cur) = self.pos(n) else {
+            return;
+        };
+        let next = (cur as isize)
+            .saturating_add(delta)
+            .clamp(0, n as isize - 1) as usize;
+        self.selected = (next + 1 < n).then_some(next);
+    }
+
+    /// Sets the filter (the selection follows the newest again).
+    pub fn set_filter(&mut self, text: &str) -> Result<(), AuditFilterError> {
+        self.filter = AuditFilter::parse(text)?;
+        self.filter_text = text.trim().to_string();
+        self.selected = None;
+        Ok(())
+    }
+
     /// Takes a batch (`Event::Audit`).
     pub fn on_audit(&mut self, batch: Vec<AuditEvent>) {
         self.total += batch.len() as u64;
         for e in batch {
             if self.events.len() >= AUDIT_CAP {
                 self.events.pop_front();
+                // a paused selection stays on its event
+                self.selected = self.selected.map(|s| s.saturating_sub(1));
             }
             self.events.push_back(e);
         }
