@@ -72,3 +72,24 @@ fn hostile_audit_text_is_sanitized() {
     );
     insta::assert_snapshot!("audit_hostile_80x24_mono", dump(&t));
 }
+
+#[test]
+fn audit_rule_alerts_show_their_source() {
+    let mut s = ts::state();
+    let log = include_str!("../../tests/fixtures/audit/audit.log");
+    let mut engine = crate::rules::setup::build_audit_engine(&[], true).expect("audit rules");
+    let mut alerts = Vec::new();
+    for l in log.lines() {
+        let e = crate::alerts::intake::audit::parse_line(l).expect("fixture line");
+        engine.process_audit(&e, &mut alerts);
+    }
+    assert_eq!(alerts.len(), 5);
+    // the machine's name is not the snapshot's
+    alerts.iter_mut().for_each(|a| a.hostname = "node-1".into());
+    crate::app::update(&mut s, Event::Alerts(alerts));
+    press(&mut s, "a");
+    let t = draw(&s, &ts::theme("mono"), 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("k8s_audit"), "{screen}");
+    insta::assert_snapshot!("audit_alerts_80x24_mono", dump(&t));
+}
