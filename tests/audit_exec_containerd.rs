@@ -2,9 +2,8 @@
 
 #[path = "support/containerd.rs"]
 mod containerd;
+mod support;
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use containerd::{ContainerdPod, containerd_available};
@@ -76,17 +75,9 @@ fn exec_event(pod: &ContainerdPod, id: &str, user: &str, t: u64) -> String {
 }
 
 fn audit(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_ktriage"))
-        .arg("audit")
-        .args(args)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let mut all = vec!["audit"];
+    all.extend_from_slice(args);
+    support::ktriage_ok(&all)
 }
 
 /// The `exec_link` of the event `id` in `audit --json` output.
@@ -169,5 +160,4 @@ fn kubectl_exec_and_its_shell_are_linked_both_ways() {
     ]);
     assert_eq!(link_of(&out, "exec-1"), "None");
     drop((first, second));
-    let _ = Path::new(&logs);
 }

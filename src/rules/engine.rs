@@ -23,6 +23,32 @@ struct Live {
     rule: CompiledRule,
 }
 
+impl Live {
+    /// This rule's alert (no process or container: the caller adds them).
+    fn alert(
+        &self,
+        time_ns: u64,
+        hostname: &str,
+        output: String,
+        output_fields: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Alert {
+        Alert {
+            time_ns,
+            rule: self.name.to_string(),
+            priority: self.priority,
+            source: self.source.to_string(),
+            hostname: hostname.to_string(),
+            output,
+            output_fields,
+            tags: self.tags.to_vec(),
+            origin: AlertOrigin::Engine,
+            pid: None,
+            container_id: None,
+            facts: None,
+        }
+    }
+}
+
 /// Evaluates a rule set on a stream of events.
 pub struct Engine {
     rules: Vec<Live>,
@@ -207,20 +233,7 @@ impl Engine {
             let (mut output, mut fields) = live.rule.output.render(&ctx);
             crate::redact::mask_output(&mut output, &mut fields);
             self.stats.alerts += 1;
-            out.push(Alert {
-                time_ns: ev.time_ns,
-                rule: live.name.to_string(),
-                priority: live.priority,
-                source: live.source.to_string(),
-                hostname: self.env.hostname.to_string(),
-                output,
-                output_fields: fields,
-                tags: live.tags.to_vec(),
-                origin: AlertOrigin::Engine,
-                pid: None,
-                container_id: None,
-                facts: None,
-            });
+            out.push(live.alert(ev.time_ns, &self.env.hostname, output, fields));
         }
     }
 
@@ -291,20 +304,11 @@ impl Engine {
                             a.apply(&ctx, &mut output, &mut fields, ctx.entered_from_host);
                         }
                         self.stats.alerts += 1;
-                        out.push(Alert {
-                            time_ns: wall,
-                            rule: live.name.to_string(),
-                            priority: live.priority,
-                            source: live.source.to_string(),
-                            hostname: self.env.hostname.to_string(),
-                            output,
-                            output_fields: fields,
-                            tags: live.tags.to_vec(),
-                            origin: AlertOrigin::Engine,
-                            pid: Some(ev.pid),
-                            container_id: ctx.container.map(|c| c.short.to_string()),
-                            facts: Some(Arc::new(super::facts::of(&ctx))),
-                        });
+                        let mut a = live.alert(wall, &self.env.hostname, output, fields);
+                        a.pid = Some(ev.pid);
+                        a.container_id = ctx.container.map(|c| c.short.to_string());
+                        a.facts = Some(Arc::new(super::facts::of(&ctx)));
+                        out.push(a);
                     }
                 }
             }
