@@ -147,39 +147,35 @@ pub fn run(a: AuditArgs) -> ExitCode {
     }
 }
 
-/// Reads the file to its end: exit 0, or 1 when it cannot be read.
+/// Reads the file to its end: exit 0, or 1 when it cannot be read (or printed).
 fn once(path: &std::path::Path, printer: &mut AuditPrinter) -> ExitCode {
-    let read = match read_file(path) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if !printer.json {
+        let _ = std::io::Write::write_all(&mut out, format!("{HEADER}\n").as_bytes());
+    }
+    let read = read_file(path, |batch| printer.batch(batch, &mut out).map(|_| ()));
+    let read = match read {
         Ok(r) => r,
+        Err(e) if e.ends_with("Broken pipe (os error 32)") => return ExitCode::SUCCESS,
         Err(e) => {
             note!("ktriage: {}", sanitize(&e));
             return ExitCode::FAILURE;
         }
     };
-    for (n, why, head) in &read.malformed {
+    for (n, why, head) in &read.samples {
         note!(
             "ktriage: {}: malformed line {n}: {why}: {}",
             sanitize(&path.display().to_string()),
             sanitize(head)
         );
     }
-    let total = read.events.len();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if !printer.json {
-        let _ = std::io::Write::write_all(&mut out, format!("{HEADER}\n").as_bytes());
-    }
-    if let Err(e) = printer.batch(read.events, &mut out)
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        note!("ktriage: {e}");
-        return ExitCode::FAILURE;
-    }
     note!(
-        "ktriage: {total} audit events, {} shown, {} alerts, {} malformed lines",
+        "ktriage: {} audit events, {} shown, {} alerts, {} malformed lines",
+        read.events,
         printer.printed,
         printer.alerts,
-        read.malformed.len()
+        read.malformed
     );
     ExitCode::SUCCESS
 }

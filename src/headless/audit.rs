@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::alerts::intake::audit::parse_line;
 use crate::alerts::intake::headless::alert_line;
 use crate::alerts::intake::lines::{LineSplitter, Piece};
-use crate::alerts::intake::{LineError, MAX_LINE};
+use crate::alerts::intake::{LineError, MALFORMED_SAMPLES, MAX_LINE};
 use crate::app::audit_view::AuditFilter;
 use crate::app::exec_link;
 use crate::model::alert::{Alert, iso_time};
@@ -138,22 +138,32 @@ impl AuditPrinter {
     }
 }
 
-/// What reading a file found.
+/// Events handed on at once while a file is read.
+const BATCH: usize = 1024;
+
+/// What reading a file found besides its events.
 #[derive(Debug, Default)]
 pub struct FileRead {
     /// Events parsed.
-    pub events: Vec<AuditEvent>,
-    /// Lines that are not audit events: (line number, why, first bytes).
-    pub malformed: Vec<(u64, LineError, String)>,
+    pub events: u64,
+    /// Lines that are not audit events.
+    pub malformed: u64,
+    /// The first [`MALFORMED_SAMPLES`] of them: (line number, why, first bytes with secrets masked).
+    pub samples: Vec<(u64, LineError, String)>,
 }
 
-/// Reads an audit log to its end (a regular file only: see [`crate::safe_fs`]).
-pub fn read_file(path: &Path) -> Result<FileRead, String> {
+/// Reads an audit log to its end (a regular file only: see [`crate::safe_fs`]),
+/// handing its events to `on_batch` a batch at a time (memory stays bounded).
+pub fn read_file(
+    path: &Path,
+    mut on_batch: impl FnMut(Vec<AuditEvent>) -> io::Result<()>,
+) -> Result<FileRead, String> {
     let mut f = crate::safe_fs::open_input("--file", path).map_err(|e| e.to_string())?;
     let mut split = LineSplitter::new(MAX_LINE);
     let mut r = FileRead::default();
+    let mut pending = Vec::new();
     let mut n = 0u64;
-    let mut take = |p: Piece<'_>, r: &mut FileRead| {
+    let mut take = |p: Piece<'_>, r: &mut FileRead, pending: &mut Vec<AuditEvent>| {
         n += 1;
         let (raw, res) = match p {
             Piece::Line(l) if l.iter().all(u8::is_ascii_whitespace) => return,
@@ -161,24 +171,36 @@ pub fn read_file(path: &Path) -> Result<FileRead, String> {
             Piece::TooLong(h) => (h, Err(LineError::TooLong(MAX_LINE))),
         };
         match res {
-            Ok(e) => r.events.push(e),
+            Ok(e) => {
+                r.events += 1;
+                pending.push(e);
+            }
             Err(e) => {
-                let head = String::from_utf8_lossy(&raw[..raw.len().min(200)]).into_owned();
-                r.malformed.push((n, e, head));
+                r.malformed += 1;
+                if r.samples.len() < MALFORMED_SAMPLES {
+                    let head = String::from_utf8_lossy(&raw[..raw.len().min(200)]).into_owned();
+                    let head = crate::redact::mask_text(&head).into_owned();
+                    r.samples.push((n, e, head));
+                }
             }
         }
     };
+    let io_err = |e: io::Error| format!("--file {}: {e}", path.display());
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let got = match f.read(&mut buf) {
             Ok(0) => break,
             Ok(k) => k,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("--file {}: {e}", path.display())),
+            Err(e) => return Err(io_err(e)),
         };
-        split.push(&buf[..got], |p| take(p, &mut r));
+        split.push(&buf[..got], |p| take(p, &mut r, &mut pending));
+        if pending.len() >= BATCH {
+            on_batch(std::mem::take(&mut pending)).map_err(io_err)?;
+        }
     }
-    split.finish(|p| take(p, &mut r));
+    split.finish(|p| take(p, &mut r, &mut pending));
+    on_batch(pending).map_err(io_err)?;
     Ok(r)
 }
 
