@@ -2,10 +2,12 @@
 //! General and pane strings in this file; the inspect view, pods pane and alerts pane have a file each.
 
 mod alerts;
+mod audit;
 mod inspect;
 mod pods;
 
 pub use alerts::*;
+pub use audit::*;
 pub use inspect::*;
 pub use pods::*;
 

@@ -11,6 +11,8 @@ pub mod render;
 #[cfg(test)]
 mod render_alerts_tests;
 #[cfg(test)]
+mod render_audit_tests;
+#[cfg(test)]
 mod render_capture_tests;
 #[cfg(test)]
 mod render_fds_tests;
