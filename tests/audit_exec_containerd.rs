@@ -150,7 +150,9 @@ fn kubectl_exec_and_its_shell_are_linked_both_ways() {
     let mut want: Vec<u64> = two.iter().map(|p| u64::from(*p)).collect();
     want.sort();
     assert_eq!(pids, want, "both candidates listed, none chosen");
-    // Without the pod's runtime no pod is known: no link, never a guess.
+    // Without the pod's runtime socket the pod is still known (from its OCI bundle): the same
+    // links, never a guess from elsewhere.
+    let with_socket = audit(&["--json", "--file", &logs, "--cri-socket", &sock]);
     let out = audit(&[
         "--json",
         "--file",
@@ -158,6 +160,24 @@ fn kubectl_exec_and_its_shell_are_linked_both_ways() {
         "--cri-socket",
         "/nonexistent.sock",
     ]);
-    assert_eq!(link_of(&out, "exec-1"), "None");
+    // the same kind of link to the same pids (start times are converted per run)
+    let shape = |v: serde_json::Value| -> String {
+        let mut v = v;
+        for c in v["Ambiguous"].as_array_mut().into_iter().flatten() {
+            c["start_ns"] = serde_json::Value::Null;
+        }
+        if let Some(c) = v.get_mut("Exact") {
+            c["start_ns"] = serde_json::Value::Null;
+        }
+        v.to_string()
+    };
+    for id in ["exec-1", "exec-2"] {
+        assert_ne!(link_of(&out, id), "None", "{id} linked without the socket");
+        assert_eq!(
+            shape(link_of(&out, id)),
+            shape(link_of(&with_socket, id)),
+            "{id}"
+        );
+    }
     drop((first, second));
 }
