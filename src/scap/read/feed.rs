@@ -9,8 +9,8 @@ use super::{Block, ScapError, ScapReader};
 use crate::app::Event;
 use crate::model::{AggRow, CollectorState, EventKind, KernelBatch, SysEvent};
 
-/// Records per kernel batch at most.
-const BATCH: usize = 1024;
+/// Records per kernel batch at most (a batch under the allocator's mmap threshold: no page faults per batch).
+const BATCH: usize = 256;
 /// Capture time a kernel batch spans at most (a replay at 1× paces the batches).
 const BATCH_NS: u64 = 10_000_000;
 
