@@ -74,6 +74,8 @@ pub enum Action {
     ReplayNextAction,
     /// Replay: jump back to the operator's previous action or note.
     ReplayPrevAction,
+    /// Drill mode: show the next hint.
+    DrillHint,
 }
 
 impl Action {
@@ -112,11 +114,12 @@ impl Action {
             Action::ReplayPrevAlert => "Replay: previous alert",
             Action::ReplayNextAction => "Replay: operator's next action or note",
             Action::ReplayPrevAction => "Replay: operator's previous action or note",
+            Action::DrillHint => "Drill: show the next hint",
         }
     }
 
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 32] = [
+    pub const ALL: [(Action, &'static str); 33] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -149,6 +152,7 @@ impl Action {
         (Action::ReplayPrevAlert, "replay_prev_alert"),
         (Action::ReplayNextAction, "replay_next_action"),
         (Action::ReplayPrevAction, "replay_prev_action"),
+        (Action::DrillHint, "drill_hint"),
     ];
 
     /// The keymap name of this action.

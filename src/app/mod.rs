@@ -12,6 +12,7 @@ pub mod core;
 #[cfg(test)]
 mod core_tests;
 pub mod describe;
+pub mod drill_task;
 pub mod event;
 pub mod filter;
 pub mod finder;

@@ -295,6 +295,11 @@ pub struct RecordFlags {
 }
 
 impl RecordFlags {
+    /// `--record FILE` was given.
+    pub fn given(&self) -> bool {
+        self.record.is_some()
+    }
+
     /// The recording these flags ask for (`None`: not recording); `output` is `record -o`.
     pub fn spec(
         &self,

@@ -1,5 +1,6 @@
 //! Terminal UI: panes, keymap, theme.
 
+pub mod drill;
 pub mod input;
 pub mod keymap;
 pub mod panes;
@@ -10,6 +11,8 @@ pub mod render;
 mod render_alerts_tests;
 #[cfg(test)]
 mod render_capture_tests;
+#[cfg(test)]
+mod render_drill_tests;
 #[cfg(test)]
 mod render_fds_tests;
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod alerts_detail;
 /// Moved to the leaf [`crate::model::errno`] (shared with the rule engine).
 pub use crate::model::errno;
 pub mod banner;
+pub mod drill;
 pub mod finder;
 pub mod help;
 pub mod input;
