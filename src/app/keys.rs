@@ -427,6 +427,7 @@ fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Quit => return on_action(state, Action::Quit),
+        Action::DrillHint => super::drill_task::hint(state),
         Action::ToggleHelp | Action::OpenFinder | Action::OpenCommand => {
             if action == Action::OpenFinder {
                 state.inspect = None;

@@ -20,12 +20,16 @@ pub struct TuiArgs {
     flight: super::session::FlightFlags,
 }
 
-pub fn run(a: TuiArgs) -> ExitCode {
+pub fn run(mut a: TuiArgs) -> ExitCode {
     let (keymap, theme) = match a.view.load() {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
     let drill = ktriage::ui::drill::running_task();
+    if drill.is_some() {
+        a.session
+            .drill_lab(&ktriage::drill::lab::LabDirs::default());
+    }
     // drill mode records the attempt, unless --record names another file
     let attempt: Option<(PathBuf, String)> = match &drill {
         Some(t) if !a.record.given() => match ktriage::drill::attempt::new_attempt_path(&t.name) {
