@@ -20,10 +20,7 @@ pub fn list(c: &Catalog) -> String {
     out
 }
 
-/// `mm:ss`.
-pub fn clock(secs: u64) -> String {
-    format!("{:02}:{:02}", secs / 60, secs % 60)
-}
+pub use crate::app::drill_task::clock;
 
 /// Drill text (statement, hint) with `{lab}` filled in, sanitized (newlines kept).
 pub fn fill(text: &str, dirs: &LabDirs) -> String {
