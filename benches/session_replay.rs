@@ -15,7 +15,7 @@ use ktriage::alerts::{Alert, AlertOrigin, Priority};
 use ktriage::app::{AppState, Core, Event};
 use ktriage::model::AggRow;
 use ktriage::session::entry::{Entry, other};
-use ktriage::session::{Header, ItemDecoder, Record, SessionReader, SessionWriter, WriterOpts};
+use ktriage::session::{Header, Record, SessionWriter, WriterOpts};
 
 use common::{Mix, median};
 
@@ -85,13 +85,14 @@ fn write(path: &Path, n: usize) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
-/// Decode + every event dispatched into a core, as replay at full speed does; events/s.
+/// Decode + every event dispatched into a core, as replay at full speed does (the file read ahead
+/// on a second thread, as `replay` and `alerts --from` read it); events/s.
 fn through_core(path: &Path, n: usize) -> f64 {
     let t = Instant::now();
     let mut core = Core::new(AppState::new(1_000_000));
-    let mut dec = ItemDecoder::default();
-    for r in SessionReader::open(path).expect("open") {
-        if let Ok(ktriage::session::Item::Event { event, .. }) = dec.item(r.expect("record")) {
+    let (_, items) = ktriage::session::read_ahead::session_items(path).expect("open");
+    for it in items {
+        if let Ok(ktriage::session::Item::Event { event, .. }) = it {
             let _ = core.dispatch(event);
         }
     }

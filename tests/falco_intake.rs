@@ -40,6 +40,7 @@ impl Seen {
     fn take(&mut self, ev: IntakeFeed) {
         match ev {
             IntakeFeed::Alerts(a) => self.alerts.extend(a),
+            IntakeFeed::Audit(_) => panic!("a Falco intake sent audit events"),
             IntakeFeed::Stats(s) => {
                 self.samples
                     .extend(s.samples.iter().map(|m| m.reason.clone()));

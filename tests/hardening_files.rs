@@ -397,6 +397,7 @@ fn release_binary_size(manifest: &Path) {
         return;
     }
     let len = std::fs::metadata(&bin).map(|m| m.len()).unwrap_or(0);
-    assert!(len <= 30 << 20, "{} is {len} bytes", bin.display());
+    // 26 MB when this bound was set; 31.5 MiB with drills, the audit intake and OCI bundles
+    assert!(len <= 36 << 20, "{} is {len} bytes", bin.display());
     let _ = writeln!(std::io::stderr(), "release binary: {len} bytes");
 }

@@ -69,11 +69,13 @@ fn mismatches(findings: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Declared vs observed (KT-POS-001, -004), and, the container's bundle read, declared vs
+/// applied: the fixture never gave the runtime runAsNonRoot or a read-only root (KT-POS-008),
+/// most severe first.
 fn expected() -> Vec<(String, String)> {
-    vec![
-        ("KT-POS-001".to_string(), CONTAINER_NAME.to_string()),
-        ("KT-POS-004".to_string(), CONTAINER_NAME.to_string()),
-    ]
+    ["KT-POS-001", "KT-POS-008", "KT-POS-004", "KT-POS-008"]
+        .map(|id| (id.to_string(), CONTAINER_NAME.to_string()))
+        .to_vec()
 }
 
 #[test]
@@ -128,10 +130,14 @@ fn posture_names_the_declared_vs_observed_mismatches_of_a_real_pod() {
                 "runAsNonRoot: true is declared but pid {} runs as uid 0",
                 pod.pid
             ),
+            "the runtime did not apply the spec: runAsNonRoot is declared but the bundle runs uid 0"
+                .to_string(),
             format!(
                 "readOnlyRootFilesystem: true is declared but / of pid {} is mounted read-write",
                 pod.pid
             ),
+            "the runtime did not apply the spec: readOnlyRootFilesystem: true is declared but the bundle's root is read-write"
+                .to_string(),
         ]
     );
     assert_eq!(
@@ -284,7 +290,9 @@ fn through_the_api_server(pod: &ContainerdPod, sock: &str) {
         "{:#}",
         v["posture_error"]
     );
-    assert!(v["findings"].is_null(), "no spec, no findings");
+    // no spec: only the bundle against the process, and nothing changed since it started
+    assert!(v["declared"].is_null(), "{v:#}");
+    assert_eq!(v["findings"], json!([]), "{v:#}");
     let t0 = std::time::Instant::now();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ktriage"))
         .args(args)

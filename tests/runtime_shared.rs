@@ -144,6 +144,7 @@ fn kernel_records_then_the_poll_feed_one_process_table() {
         collector: CollectorConfig::default(),
         no_bpf: false,
         engine: Some(engine),
+        audit_engine: None,
         intake: Vec::new(),
         kube: None,
         // one scan at the start, then none during the test: what comes later is the kernel's

@@ -59,6 +59,7 @@ impl Tui {
             collector,
             no_bpf: false,
             engine: Some(engine),
+            audit_engine: None,
             intake: Vec::new(),
             kube: None,
             proc_every: procpoll::EVERY,

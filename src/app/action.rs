@@ -60,6 +60,8 @@ pub enum Action {
     Pivot,
     /// Focus the alerts pane.
     FocusAlerts,
+    /// The alerts pane: show the Kubernetes audit trail / the alerts.
+    ToggleAudit,
     /// Replay: play / pause.
     ReplayPause,
     /// Replay: faster (1×, 10×, as fast as possible).
@@ -107,6 +109,7 @@ impl Action {
             Action::FileView => "Inspect root: text / strings / hex",
             Action::Pivot => "Alert → its process, events at that time, its pod",
             Action::FocusAlerts => "Focus the alerts pane",
+            Action::ToggleAudit => "Alerts pane: Kubernetes audit trail / alerts",
             Action::ReplayPause => "Replay: play / pause",
             Action::ReplayFaster => "Replay: faster (1×, 10×, max)",
             Action::ReplaySlower => "Replay: slower",
@@ -119,7 +122,7 @@ impl Action {
     }
 
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 33] = [
+    pub const ALL: [(Action, &'static str); 34] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -145,6 +148,7 @@ impl Action {
         (Action::FileView, "file_view"),
         (Action::Pivot, "pivot"),
         (Action::FocusAlerts, "alerts"),
+        (Action::ToggleAudit, "audit"),
         (Action::ReplayPause, "replay_pause"),
         (Action::ReplayFaster, "replay_faster"),
         (Action::ReplaySlower, "replay_slower"),

@@ -57,10 +57,19 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             state.focus = Pane::Alerts;
             return Some(Vec::new());
         }
+        Action::ToggleAudit => {
+            // from another pane: straight to the audit trail
+            state.audit.shown = state.focus != Pane::Alerts || !state.audit.shown;
+            state.focus = Pane::Alerts;
+            return Some(Vec::new());
+        }
         _ => {}
     }
     if state.focus != Pane::Alerts {
         return None;
+    }
+    if state.audit.shown {
+        return audit_action(state, action);
     }
     let page = state.page_rows() as isize;
     let v = &mut state.alerts;
@@ -229,4 +238,33 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
     }
     state.inspect = Some(view);
     vec![fact, effect]
+}
+
+/// The alerts pane's audit view: moving, filtering; other actions are the caller's.
+fn audit_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    let page = state.page_rows() as isize;
+    let v = &mut state.audit;
+    match action {
+        Action::Up => v.step(-1),
+        Action::Down => v.step(1),
+        Action::PageUp => v.step(-page),
+        Action::PageDown => v.step(page),
+        Action::Top => v.step(isize::MIN / 2),
+        Action::Bottom | Action::ToggleFollow => v.selected = None,
+        Action::OpenFilter => state.mode = Mode::Filter(v.filter_text.clone()),
+        Action::ClearFilter => {
+            let _ = v.set_filter("");
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// Applies a typed audit filter (the alerts pane's audit view).
+pub fn apply_audit_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
+    match state.audit.set_filter(text) {
+        Ok(()) => state.message = None,
+        Err(e) => state.message = Some((Severity::Error, format!("filter: {e}"))),
+    }
+    Vec::new()
 }

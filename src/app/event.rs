@@ -76,6 +76,8 @@ pub enum Event {
     Pods(crate::posture::store::PodUpdate),
     /// Alerts, from a Falco intake or the rule engine (both look the same).
     Alerts(Vec<crate::alerts::Alert>),
+    /// Kubernetes audit events, from the audit log or the audit webhook.
+    Audit(Vec<crate::model::audit::AuditEvent>),
     /// An alert intake's counters, state and new malformed lines.
     AlertIntake(crate::alerts::intake::IntakeStats),
     /// Drill mode: the running drill's task, a grade's result.

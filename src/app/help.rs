@@ -30,6 +30,7 @@ pub fn content(state: &View) -> Vec<HelpLine> {
         .collect();
     let filter = match (state.inspect.is_some(), state.focus) {
         (true, _) => None,
+        (false, Pane::Alerts) if state.audit.shown => Some((s::AUDIT_FILTER_SYNTAX, None)),
         (false, Pane::Alerts) => Some((s::ALERTS_FILTER_SYNTAX, None)),
         (false, Pane::Stream) => Some((s::FILTER_SYNTAX, None)),
         (false, _) => Some((s::FILTER_SYNTAX, Some(s::HELP_FILTER_STREAM_NOTE))),

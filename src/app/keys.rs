@@ -156,6 +156,9 @@ fn pivot(state: &mut AppState, target: Target) -> Vec<Effect> {
 }
 
 fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
+    if state.focus == Pane::Alerts && state.audit.shown {
+        return super::alerts_update::apply_audit_filter(state, text);
+    }
     if state.focus == Pane::Alerts {
         return super::alerts_update::apply_filter(state, text);
     }
@@ -248,7 +251,11 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.help_scroll = 0;
         }
         Action::Enter => return drill_in(state),
-        Action::RevealSecrets | Action::FileView | Action::Pivot | Action::FocusAlerts => {}
+        Action::RevealSecrets
+        | Action::FileView
+        | Action::Pivot
+        | Action::FocusAlerts
+        | Action::ToggleAudit => {}
         // replay keys were taken above (listed here so a new action is not forgotten)
         Action::ReplayPause
         | Action::ReplayFaster

@@ -85,7 +85,9 @@ pub struct InspectPosture {
     /// `namespace/name` of the pod.
     pub pod: String,
     pub container: String,
-    /// `field | declared | observed | verdict`.
+    /// A pod spec declares the container; `false`: only its bundle (applied) is known.
+    pub spec: bool,
+    /// `field | declared | applied | observed | verdict`.
     pub rows: Vec<CompareRow>,
     /// Findings of the container and the pod-level ones.
     pub findings: Vec<Finding>,
@@ -303,26 +305,63 @@ pub fn row_pod<'a>(state: &'a AppState, row: &PodRow) -> Option<&'a Arc<PodPostu
     }
 }
 
-/// Records what an inspection saw in the store, and gives the Security tab its posture.
+/// Records what an inspection saw in the store, and gives the Security tab its posture:
+/// the spec's (when a pod spec covers the container) with the applied column from its
+/// bundle, or the bundle's alone.
 pub fn on_inspected(state: &mut AppState, ins: &Inspection) -> Option<Arc<InspectPosture>> {
     // a process entered from the host has the host's credentials, not what the pod was given
     if ins.identity.entered_from_host {
         return None;
     }
-    let (key, container) = state.pods.locate(&ins.identity)?;
     let obs = Observed::from_inspection(ins);
+    let applied = ins.applied.as_ref();
+    let Some((key, container)) = state.pods.locate(&ins.identity) else {
+        return applied.map(|a| Arc::new(applied_only(ins, a, &obs)));
+    };
     // The inspected process is what is known of its container now.
     state.pods.observe(&key, &container, vec![obs.clone()]);
     let p = state.pods.get(&key)?;
     let c = p.container(&container)?;
+    // the store's findings include the applied ones (the observation carries the bundle)
+    let findings: Vec<Finding> = p.findings_for(&container).into_iter().cloned().collect();
     Some(Arc::new(InspectPosture {
         pod: format!("{}/{}", p.namespace, p.name),
         container: container.clone(),
-        rows: crate::posture::compare_rows(&c.declared, &obs),
-        findings: p.findings_for(&container).into_iter().cloned().collect(),
+        spec: true,
+        rows: crate::posture::compare_rows(&c.declared, applied, &obs),
+        findings,
         immutable: p.immutable,
         immutable_reasons: p.immutable_reasons.clone(),
     }))
+}
+
+/// The Security tab's posture from the bundle alone (no pod spec covers the container).
+fn applied_only(
+    ins: &Inspection,
+    a: &crate::identity::bundle::Applied,
+    obs: &Observed,
+) -> InspectPosture {
+    let pod = ins.identity.pod.as_ref();
+    let name = |v: Option<&String>| v.cloned().unwrap_or_else(|| "?".into());
+    let container = ins.identity.container.as_ref();
+    let container_name = container
+        .and_then(|c| c.name.clone())
+        .or_else(|| container.map(|c| c.id.chars().take(12).collect()))
+        .unwrap_or_default();
+    let gaps = crate::posture::applied::gaps(None, a, Some(obs));
+    InspectPosture {
+        pod: format!(
+            "{}/{}",
+            name(pod.and_then(|p| p.namespace.as_ref())),
+            name(pod.and_then(|p| p.name.as_ref()))
+        ),
+        findings: crate::posture::applied::findings(&container_name, &gaps),
+        container: container_name,
+        spec: false,
+        rows: crate::posture::eval::applied_rows(a, obs),
+        immutable: a.readonly_root && obs.root_readonly != Some(false),
+        immutable_reasons: Vec::new(),
+    }
 }
 
 #[cfg(test)]

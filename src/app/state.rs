@@ -266,6 +266,8 @@ pub struct AppState {
     pub quit: bool,
     /// Alerts pane: received alerts, counts, filter, intake status.
     pub alerts: super::alerts_view::AlertsView,
+    /// Kubernetes audit events received.
+    pub audit: super::audit_view::AuditView,
     /// Flight recorder: time retention of events and snapshots of alerted processes.
     pub flight: super::flight::FlightRecorder,
     /// The replay bar, when a recording is being played.
@@ -324,6 +326,7 @@ impl AppState {
             key_help: Default::default(),
             quit: false,
             alerts: Default::default(),
+            audit: Default::default(),
             flight: Default::default(),
             replay: None,
             drill: None,

@@ -160,6 +160,7 @@ pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Kube(k) => state.kube = k,
         Event::Alerts(alerts) => return super::alerts_update::on_alerts(state, alerts),
         Event::AlertIntake(stats) => state.alerts.on_intake(stats),
+        Event::Audit(batch) => state.audit.on_audit(batch),
         Event::Snapshot { pid, result } => super::alerts_update::on_snapshot(state, pid, result),
         Event::Drill(ev) => return super::drill_task::on_event(state, ev),
     }

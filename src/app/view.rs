@@ -75,6 +75,8 @@ pub struct View<'a> {
     pub kube: &'a KubeStatus,
     /// The alerts pane.
     pub alerts: &'a AlertsView,
+    /// The audit trail (the alerts pane's audit view).
+    pub audit: &'a super::audit_view::AuditView,
     /// Flight recorder (snapshot status of alerted processes).
     pub flight: &'a FlightRecorder,
     /// The inspect view, while open.
@@ -122,6 +124,7 @@ impl<'a> View<'a> {
             pods_view: &state.pods_view,
             kube: &state.kube,
             alerts: &state.alerts,
+            audit: &state.audit,
             flight: &state.flight,
             inspect: state.inspect.as_ref(),
             finder: state.finder.as_ref(),

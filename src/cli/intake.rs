@@ -67,6 +67,13 @@ pub struct FalcoArgs {
     /// Listen for Falco's http_output on ADDR (PORT alone binds 127.0.0.1).
     #[arg(long, value_name = "ADDR")]
     pub falco_listen: Option<String>,
+    /// Follow the API server's audit log like `tail -F` (default: --audit-log-path of
+    /// /etc/kubernetes/manifests/kube-apiserver.yaml, when that file names one).
+    #[arg(long, value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
+    /// Listen for the API server's audit webhook (EventList POSTs) on ADDR.
+    #[arg(long, value_name = "ADDR")]
+    pub audit_listen: Option<String>,
 }
 
 /// A followed file may not exist yet (it is waited for), but what is there
@@ -109,13 +116,29 @@ fn sources(
 impl FalcoArgs {
     /// The intake sources these flags ask for.
     pub fn sources(&self) -> Result<Vec<IntakeSource>, String> {
-        sources(
+        let mut out = sources(
             ("--falco-file", &self.falco_files),
             self.falco_from_start,
             self.falco_journald,
             &self.falco_unit,
             self.falco_listen.as_deref(),
-        )
+        )?;
+        let log = self.audit_log.clone().or_else(|| {
+            std::fs::read_to_string(ktriage::alerts::intake::audit::APISERVER_MANIFEST)
+                .ok()
+                .and_then(|m| ktriage::alerts::intake::audit::log_path_from_manifest(&m))
+        });
+        if let Some(path) = log {
+            check_followed("--audit-log", &path)?;
+            out.push(IntakeSource::AuditFile {
+                path,
+                from_start: self.falco_from_start,
+            });
+        }
+        if let Some(l) = &self.audit_listen {
+            out.push(IntakeSource::AuditHttp(parse_listen(l)?));
+        }
+        Ok(out)
     }
 }
 

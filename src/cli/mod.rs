@@ -9,6 +9,7 @@ macro_rules! note {
 }
 
 mod alerts;
+mod audit;
 mod common;
 mod count;
 mod drill;
@@ -61,6 +62,8 @@ enum Cmd {
     Intake(intake::IntakeArgs),
     /// Evaluate the Falco rules on live events; Falco text or JSON alert lines.
     Alerts(alerts::AlertsArgs),
+    /// The API server's audit trail (log file or webhook), filtered, with the k8s_audit rules' alerts.
+    Audit(audit::AuditArgs),
     /// Falco rule files: `rules check FILE...` reports what loads and what can run.
     Rules(rules::RulesArgs),
     /// List the pods scheduled on this node, from the Kubernetes API.
@@ -92,6 +95,7 @@ impl Cli {
             Some(Cmd::Intake(a)) => intake::run(a),
             Some(Cmd::Alerts(a)) => alerts::run(a),
             Some(Cmd::Rules(a)) => rules::run(a),
+            Some(Cmd::Audit(a)) => audit::run(a),
             Some(Cmd::Pods(a)) => pods::run(a),
             Some(Cmd::Verify(a)) => verify::run(a),
             Some(Cmd::Drill(a)) => drill::run(a),

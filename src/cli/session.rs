@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use ktriage::alerts::intake::IntakeSource;
 use ktriage::identity::cri::SharedCri;
 use ktriage::rules::{setup, syscall_set};
 use ktriage::runtime::live::LiveSession;
@@ -190,6 +191,20 @@ impl SessionArgs {
             Ok(s) => s,
             Err(e) => return Err(e.to_string()),
         };
+        let audit_engine = if self.no_rules
+            || !intake.iter().any(|s| {
+                matches!(
+                    s,
+                    IntakeSource::AuditFile { .. } | IntakeSource::AuditHttp(_)
+                )
+            }) {
+            None
+        } else {
+            Some(setup::build_audit_engine(
+                &self.rules,
+                !self.no_default_rules,
+            )?)
+        };
         if self.flight_seconds == Some(0) {
             return Err("--flight-seconds must be at least 1".into());
         }
@@ -203,6 +218,7 @@ impl SessionArgs {
                 intake,
                 flight_seconds: self.flight_seconds,
                 engine,
+                audit_engine,
                 kube: self.pod_manifest.is_none().then(|| self.kube.opts()),
             },
             rule_files: self.rules.clone(),

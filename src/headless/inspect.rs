@@ -105,7 +105,13 @@ fn process(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdErr
         None => None,
     };
     // The same effect the TUI's inspect view asks for, run by the runtime's runner.
-    let runner = Runtime::new(opts.cri_socket.as_deref(), true).effects();
+    let rt = Runtime::new(opts.cri_socket.as_deref(), true);
+    // names by pod UID from the API server when neither the runtime nor a bundle gives them
+    if let (Some(k), Some(cri)) = (&opts.kube, rt.cri()) {
+        cri.lock()
+            .set_api(crate::identity::apipods::ApiPods::new(k.clone()));
+    }
+    let runner = rt.effects();
     let insp = match runner.run(Effect::Inspect(opts.pid)) {
         Some(Event::Inspected { result: Ok(i), .. }) => i,
         Some(Event::Inspected { result: Err(e), .. }) => return Err(InspectCmdError::Failed(e)),
@@ -126,8 +132,9 @@ fn process(opts: &InspectOpts, out: &mut impl Write) -> Result<(), InspectCmdErr
         }
         _ => None,
     };
-    if let Some(pods) = pods {
-        super::posture::attach(&mut v, pods, &insp);
+    match pods {
+        Some(pods) => super::posture::attach(&mut v, pods, &insp),
+        None => super::posture::attach_applied(&mut v, &insp),
     }
     if opts.json {
         writeln!(out, "{v}")?;

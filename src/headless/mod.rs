@@ -1,5 +1,7 @@
 //! Headless commands (`stream`, `count`) on the same core the TUI uses.
 
+pub mod audit;
+pub mod audit_link;
 pub mod count;
 pub mod count_cgroup;
 pub mod drill;

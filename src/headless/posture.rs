@@ -120,15 +120,16 @@ pub fn attach(v: &mut Value, pods: Vec<Pod>, ins: &Inspection) {
     let mut store = PostureStore::from_pods(pods);
     let Some((key, container)) = store.locate(&ins.identity) else {
         v["declared"] = Value::Null;
-        v["findings"] = json!([]);
+        v["findings"] = applied_findings(ins, "");
         v["posture"] = json!({"note": "no pod spec for this process's container"});
         return;
     };
-    store.observe(&key, &container, vec![Observed::from_inspection(ins)]);
+    let obs = Observed::from_inspection(ins);
+    store.observe(&key, &container, vec![obs.clone()]);
     let Some(p) = store.get(&key) else { return };
-    v["declared"] = p
-        .container(&container)
-        .map_or(Value::Null, |c| json!(c.declared));
+    let declared = p.container(&container).map(|c| &c.declared);
+    v["declared"] = declared.map_or(Value::Null, |d| json!(d));
+    // the applied ones included: the observation carries the bundle
     v["findings"] = p
         .findings_for(&container)
         .into_iter()
@@ -139,7 +140,65 @@ pub fn attach(v: &mut Value, pods: Vec<Pod>, ins: &Inspection) {
         "pod": {"namespace": p.namespace, "name": p.name, "uid": p.uid},
         "container": container,
         "immutable_reasons": p.immutable_reasons,
+        "rows": declared.map(|d| rows_json(&crate::posture::compare_rows(d, ins.applied.as_ref(), &obs))),
     });
+}
+
+/// Without a pod spec: the applied view against the process (`findings`, `posture.rows`).
+pub fn attach_applied(v: &mut Value, ins: &Inspection) {
+    let Some(a) = &ins.applied else { return };
+    if ins.identity.entered_from_host {
+        return;
+    }
+    let obs = Observed::from_inspection(ins);
+    let name = ins
+        .identity
+        .container
+        .as_ref()
+        .and_then(|c| c.name.clone())
+        .unwrap_or_default();
+    v["findings"] = applied_findings(ins, &name);
+    v["posture"] = json!({
+        "note": "no pod spec for this process's container: applied (bundle) against observed",
+        "container": name,
+        "rows": rows_json(&crate::posture::eval::applied_rows(a, &obs)),
+    });
+}
+
+/// Without a pod spec: the KT-POS-009 findings of the inspected process (none without a bundle or entered from the host).
+fn applied_findings(ins: &Inspection, container: &str) -> Value {
+    let Some(a) = ins
+        .applied
+        .as_ref()
+        .filter(|_| !ins.identity.entered_from_host)
+    else {
+        return json!([]);
+    };
+    let obs = Observed::from_inspection(ins);
+    let gaps = crate::posture::applied::gaps(None, a, Some(&obs));
+    crate::posture::applied::findings(container, &gaps)
+        .iter()
+        .map(Finding::to_json)
+        .collect()
+}
+
+/// `[{field, declared, applied, observed, verdict}]`.
+fn rows_json(rows: &[crate::posture::eval::CompareRow]) -> Value {
+    rows.iter()
+        .map(|r| {
+            json!({
+                "field": r.field,
+                "declared": r.declared,
+                "applied": r.applied,
+                "observed": r.observed,
+                "verdict": match r.verdict {
+                    crate::posture::eval::RowVerdict::Ok => "ok",
+                    crate::posture::eval::RowVerdict::Mismatch => "mismatch",
+                    crate::posture::eval::RowVerdict::Unchecked => "unchecked",
+                },
+            })
+        })
+        .collect()
 }
 
 /// `critical 1 · high 2` (non-zero counts only; `no findings` when none).

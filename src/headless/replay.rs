@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 
 use super::stream::{Format, Printer};
 use crate::alerts::Alert;
@@ -32,11 +32,11 @@ struct Origin {
     procs: Vec<Proc>,
 }
 
-type Items<'a> = Box<dyn Iterator<Item = Result<Item, String>> + 'a>;
+type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
 
 /// The file's items in order, and the damage, if any, at the end: a session file, or a scap
 /// capture (told by its magic, not its name) whose times are already wall-clock times.
-fn items(path: &Path) -> Result<(Origin, Items<'_>), String> {
+fn items(path: &Path) -> Result<(Origin, Items), String> {
     if crate::scap::read::is_capture(path) {
         let located = |e: crate::scap::read::ScapError| crate::scap::read::located(path, &e);
         let (host, threads) = crate::scap::read::preamble(path).map_err(located)?;
@@ -64,64 +64,18 @@ fn items(path: &Path) -> Result<(Origin, Items<'_>), String> {
     Ok((origin, Box::new(it)))
 }
 
-/// Items sent from the reading thread at a time (fewer when they hold [`BATCH_EVENTS`] kernel events).
-const BATCH: usize = 64;
-/// Kernel events sent at a time, about: with the channel's few batches, what is read ahead stays bounded.
-const BATCH_EVENTS: usize = 4096;
-
-/// Runs `run` over the file's origin and items, read (decoded, mapped) on a second thread in
-/// batches, so reading overlaps what `run` does with them. Stopping early stops the reader.
+/// Runs `run` over the file's origin and items, read (decoded, mapped) on a second thread
+/// ([`crate::session::read_ahead`]). Stopping early stops the reader.
 fn with_items<T>(
     path: &Path,
     run: impl FnOnce(Origin, &mut dyn Iterator<Item = Result<Item, String>>) -> T,
 ) -> Result<T, String> {
-    std::thread::scope(|scope| {
-        let (origin_tx, origin_rx) = mpsc::sync_channel(1);
-        let (tx, rx) = mpsc::sync_channel::<Vec<Result<Item, String>>>(4);
-        scope.spawn(move || {
-            let (origin, items) = match items(path) {
-                Ok(x) => x,
-                Err(e) => return drop(origin_tx.send(Err(e))),
-            };
-            if origin_tx.send(Ok(origin)).is_err() {
-                return;
-            }
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut events = 0;
-            for it in items {
-                let damage = it.is_err();
-                if let Ok(Item::Event {
-                    event: Event::Kernel(k),
-                    ..
-                }) = &it
-                {
-                    events += k.events.len();
-                }
-                batch.push(it);
-                if (batch.len() == BATCH || events >= BATCH_EVENTS || damage)
-                    && tx
-                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                        .is_err()
-                {
-                    return;
-                }
-                if batch.is_empty() {
-                    events = 0;
-                }
-                if damage {
-                    return;
-                }
-            }
-            if !batch.is_empty() {
-                let _ = tx.send(batch);
-            }
-        });
-        let origin = origin_rx
-            .recv()
-            .map_err(|_| format!("{}: the reading thread ended", path.display()))??;
-        let mut items = rx.into_iter().flatten();
-        Ok(run(origin, &mut items))
-    })
+    let path = path.to_path_buf();
+    let (origin, mut items) = crate::session::read_ahead::read_ahead(
+        move || items(&path),
+        crate::session::read_ahead::item_weight,
+    )?;
+    Ok(run(origin, &mut items))
 }
 
 /// Prints the recording's kernel events like `stream` (`--json`: the same fields).

@@ -1,7 +1,8 @@
-//! pid → container → pod: the cgroup path first, then the container runtime (CRI) for names.
+//! pid → container → pod: the cgroup path first, then names from the container runtime (CRI), else from the container's OCI bundle annotations, else from the API server by the cgroup's pod UID.
 
 use std::path::{Path, PathBuf};
 
+use super::bundle::{self, BundleSearch};
 use super::cgroup::{CgroupIdentity, parse_cgroup_path, parse_proc_cgroup};
 use super::cri::SharedCri;
 use super::nsindex::NsIndex;
@@ -14,6 +15,7 @@ pub struct Resolver {
     proc_root: PathBuf,
     cri: Option<SharedCri>,
     ns: NsIndex,
+    bundles: BundleSearch,
 }
 
 impl Resolver {
@@ -33,6 +35,7 @@ impl Resolver {
             proc_root: proc_root.to_path_buf(),
             cri,
             ns: NsIndex::new(proc_root),
+            bundles: BundleSearch::new(proc_root),
         }
     }
 
@@ -56,7 +59,7 @@ impl Resolver {
         {
             return id;
         }
-        self.identify_cgroup(&cg)
+        self.identify_at(&cg, Some(pid))
     }
 
     /// The container `pid` was entered into from the host (see [`NsIndex::entered`]).
@@ -85,6 +88,12 @@ impl Resolver {
 
     /// The identity behind a parsed cgroup: runtime names when the runtime knows the container.
     pub fn identify_cgroup(&mut self, cg: &CgroupIdentity) -> Identity {
+        self.identify_at(cg, None)
+    }
+
+    /// [`Self::identify_cgroup`], `pid` (a process of the container, when known) helping
+    /// to find its bundle when the runtime does not answer.
+    fn identify_at(&mut self, cg: &CgroupIdentity, pid: Option<u32>) -> Identity {
         let Some(id) = cg.container_id.clone() else {
             return Identity {
                 container: None,
@@ -96,8 +105,28 @@ impl Resolver {
                 entered_from_host: false,
             };
         };
-        let found = self.cri.as_ref().and_then(|c| c.lookup(&id));
-        let (mut container, pod) = match found {
+        let found = self.cri.as_ref().and_then(|c| {
+            c.lookup(&id).or_else(|| {
+                let search = &self.bundles;
+                c.lock().lookup_bundle(&id, || {
+                    let f = search.find(&id, pid)?;
+                    let config = bundle::read_config(&f.path).ok()?;
+                    // a bundle that names nothing (not a Kubernetes container) is kept as
+                    // such, not read again
+                    let unnamed = || {
+                        let c = ContainerInfo {
+                            id: id.clone(),
+                            runtime: Some(f.runtime.to_string()),
+                            ..ContainerInfo::default()
+                        };
+                        (c, None)
+                    };
+                    bundle::identity_from(&id, f.runtime, &config.annotations)
+                        .or_else(|| Some(unnamed()))
+                })
+            })
+        });
+        let (mut container, mut pod) = match found {
             Some((c, p)) => (c, p),
             None => (
                 ContainerInfo {
@@ -107,6 +136,23 @@ impl Resolver {
                 None,
             ),
         };
+        // Last: the API server, by the pod UID of the cgroup.
+        if pod.as_ref().is_none_or(|p| p.name.is_none())
+            && let Some(uid) = cg.pod_uid.as_deref()
+            && let Some(api) = self.cri.as_ref().and_then(|c| c.lock().api())
+            && let Some((api_c, api_pod)) = api
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .lookup(uid, Some(&id))
+        {
+            if container.name.is_none()
+                && let Some(ac) = api_c
+            {
+                container.name = ac.name;
+                container.image = container.image.or(ac.image);
+            }
+            pod = Some(api_pod);
+        }
         if container.runtime.is_none() {
             container.runtime = cg.runtime.map(|r| r.as_str().to_string());
         }
@@ -128,6 +174,11 @@ impl Resolver {
             pod,
             entered_from_host: false,
         }
+    }
+
+    /// Where container bundles are looked for.
+    pub fn bundle_search(&self) -> &BundleSearch {
+        &self.bundles
     }
 
     /// Fills the container and pod fields of a /proc snapshot row.

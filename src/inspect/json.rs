@@ -85,6 +85,7 @@ impl Inspection {
             "fds": self.fds.as_ref().map(|f| f.iter().map(fd_json).collect::<Vec<_>>()),
             "mounts": self.mounts.as_ref().map(|m| m.iter().map(mount_json).collect::<Vec<_>>()),
             "namespaces": self.namespaces.as_ref().map(ns_json),
+            "applied": self.applied,
             "errors": errors,
             "revealed_secrets": reveal_secrets,
         })

@@ -75,6 +75,10 @@ pub struct Inspection {
     pub root_readonly: Option<bool>,
     pub namespaces: Option<Namespaces>,
     pub lsm: Option<Lsm>,
+    /// What the runtime was told for the container (its OCI bundle); `None` outside a
+    /// container, when no bundle was found (see `errors` under `applied`), or in old recordings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<crate::identity::bundle::Applied>,
     pub errors: Vec<SectionError>,
 }
 
@@ -94,6 +98,7 @@ impl Inspection {
             root_readonly: None,
             namespaces: None,
             lsm: None,
+            applied: None,
             errors: Vec::new(),
         }
     }
@@ -220,6 +225,21 @@ impl Inspector {
         }
         ins.fds = fds;
         ins.lsm = cx.take("lsm", lsm::read_lsm(root, pid))?;
+        if let Some(c) = &identity.container {
+            let search = crate::identity::bundle::BundleSearch::new(root);
+            match search
+                .find(&c.id, Some(pid))
+                .map(|f| crate::identity::bundle::read_applied(&f))
+            {
+                Some(Ok(a)) => ins.applied = Some(a),
+                Some(Err(e)) => cx.errors.push(SectionError {
+                    section: "applied",
+                    message: e.to_string(),
+                    permission_denied: false,
+                }),
+                None => {}
+            }
+        }
 
         if !cx.alive() {
             return Err(InspectError::Exited(pid));

@@ -1,6 +1,7 @@
 //! Shared data types (kernel stream, process table, identity, alerts, errno names): a leaf (no other ktriage module imported), used by every layer above it.
 
 pub mod alert;
+pub mod audit;
 pub mod b64;
 pub mod errno;
 pub mod facts;

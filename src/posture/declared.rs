@@ -18,10 +18,11 @@ pub const APPARMOR_CONTAINER_PREFIX: &str = "container.apparmor.security.beta.ku
 pub const SA_TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /// Which list of the pod spec a container is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ContainerKind {
     Init,
+    #[default]
     Regular,
     Ephemeral,
 }
@@ -110,8 +111,8 @@ pub struct SecretEnv {
 }
 
 /// The effective declared context of one container. `None` means not declared
-/// at either level (the runtime default applies).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// at either level (the runtime default applies). `Default`: nothing declared.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Declared {
     pub container: String,

@@ -4,10 +4,12 @@ use std::collections::HashMap;
 
 use k8s_openapi::api::core::v1::Pod;
 
+use super::applied;
 use super::declared::{Declared, VolumeKind, declare_pod};
 use super::finding::{Finding, Rule};
 use super::observed::Observed;
 use super::rules::{self, Mismatch};
+use crate::identity::bundle::Applied;
 use crate::inspect::caps;
 
 /// Namespace of a pod whose manifest names none.
@@ -93,13 +95,37 @@ pub fn evaluate(pod: &Pod, observed: &HashMap<String, Vec<Observed>>) -> PodPost
 pub fn evaluate_container(d: Declared, observed: &[Observed]) -> ContainerPosture {
     let mut findings = rules::static_container(&d);
     let mut seen: Vec<(Mismatch, usize)> = Vec::new();
+    let mut gaps: Vec<(applied::Gap, usize)> = Vec::new();
     for o in observed {
+        for g in o
+            .applied
+            .as_ref()
+            .map(|a| applied::gaps(Some(&d), a, Some(o)))
+            .unwrap_or_default()
+        {
+            match gaps
+                .iter_mut()
+                .find(|(s, _)| (s.rule, s.field) == (g.rule, g.field))
+            {
+                Some((_, n)) => *n += 1,
+                None => gaps.push((g, 1)),
+            }
+        }
         for m in rules::mismatches(&d, o) {
             match seen.iter_mut().find(|(s, _)| s.rule == m.rule) {
                 Some((_, n)) => *n += 1,
                 None => seen.push((m, 1)),
             }
         }
+    }
+    for (g, n) in gaps {
+        let mut f = applied::findings(&d.container, std::slice::from_ref(&g));
+        if n > 1
+            && let Some(f) = f.first_mut()
+        {
+            f.message = format!("{} (and {} more processes)", f.message, n - 1);
+        }
+        findings.extend(f);
     }
     for (m, n) in seen {
         let message = if n > 1 {
@@ -175,17 +201,51 @@ pub enum RowVerdict {
     Unchecked,
 }
 
-/// One `field | declared | observed | verdict` row of the Security tab.
+/// One `field | declared | applied | observed | verdict` row of the Security tab.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompareRow {
     pub field: &'static str,
     pub declared: String,
+    /// From the container's OCI bundle (`-` when none was found).
+    pub applied: String,
     pub observed: String,
     pub verdict: RowVerdict,
 }
 
-/// The rows for one process against its container's declaration.
-pub fn compare_rows(d: &Declared, o: &Observed) -> Vec<CompareRow> {
+/// The rows for one process against its container's declaration and what the runtime
+/// was told (`a`, when its bundle was read); a row is a mismatch when any two columns disagree.
+pub fn compare_rows(d: &Declared, a: Option<&Applied>, o: &Observed) -> Vec<CompareRow> {
+    let mut rows = declared_observed(d, o);
+    if let Some(a) = a {
+        let gaps = applied::gaps(Some(d), a, Some(o));
+        for r in &mut rows {
+            r.applied = applied::cell(r.field, a);
+            if gaps.iter().any(|g| g.field == r.field) {
+                r.verdict = RowVerdict::Mismatch;
+            }
+        }
+    }
+    rows
+}
+
+/// The rows of a process whose pod spec is unknown: applied | observed only (declared `-`).
+pub fn applied_rows(a: &Applied, o: &Observed) -> Vec<CompareRow> {
+    let gaps = applied::gaps(None, a, Some(o));
+    let mut rows = declared_observed(&Declared::default(), o);
+    for r in &mut rows {
+        r.declared = "-".into();
+        r.applied = applied::cell(r.field, a);
+        r.verdict = if gaps.iter().any(|g| g.field == r.field) {
+            RowVerdict::Mismatch
+        } else {
+            RowVerdict::Unchecked
+        };
+    }
+    rows
+}
+
+/// The rows without the applied column (`-`).
+fn declared_observed(d: &Declared, o: &Observed) -> Vec<CompareRow> {
     let fired: Vec<Rule> = rules::mismatches(d, o).iter().map(|m| m.rule).collect();
     let verdict = |declared: bool, rule: Rule| {
         if fired.contains(&rule) {
@@ -223,18 +283,21 @@ pub fn compare_rows(d: &Declared, o: &Observed) -> Vec<CompareRow> {
         CompareRow {
             field: "runAsNonRoot",
             declared: opt(d.run_as_non_root.map(|b| b.to_string())),
+            applied: unset(),
             observed: format!("uid {}", o.uid),
             verdict: verdict(d.run_as_non_root == Some(true), Rule::RunAsRootMismatch),
         },
         CompareRow {
             field: "runAsUser",
             declared: opt(d.run_as_user.map(|u| u.to_string())),
+            applied: unset(),
             observed: format!("uid {}", o.uid),
             verdict: verdict(d.run_as_user.is_some(), Rule::RunAsUserMismatch),
         },
         CompareRow {
             field: "runAsGroup",
             declared: opt(d.run_as_group.map(|g| g.to_string())),
+            applied: unset(),
             observed: format!("gid {}", o.gid),
             verdict: match d.run_as_group {
                 Some(g) if g != i64::from(o.gid) => RowVerdict::Mismatch,
@@ -245,6 +308,7 @@ pub fn compare_rows(d: &Declared, o: &Observed) -> Vec<CompareRow> {
         CompareRow {
             field: "privileged",
             declared: opt(d.privileged.map(|b| b.to_string())),
+            applied: unset(),
             observed: if o.full_bounding() {
                 "full bounding set".into()
             } else {
@@ -255,12 +319,14 @@ pub fn compare_rows(d: &Declared, o: &Observed) -> Vec<CompareRow> {
         CompareRow {
             field: "capabilities",
             declared: caps_decl,
+            applied: unset(),
             observed: caps_obs,
             verdict: verdict(true, Rule::CapabilitiesMismatch),
         },
         CompareRow {
             field: "readOnlyRootFilesystem",
             declared: opt(d.read_only_root_filesystem.map(|b| b.to_string())),
+            applied: unset(),
             observed: root_obs,
             verdict: verdict(
                 d.read_only_root_filesystem == Some(true),
@@ -270,6 +336,7 @@ pub fn compare_rows(d: &Declared, o: &Observed) -> Vec<CompareRow> {
         CompareRow {
             field: "seccompProfile",
             declared: opt(d.seccomp_profile.as_ref().map(|p| p.kind.clone())),
+            applied: unset(),
             observed: seccomp_obs,
             verdict: verdict(
                 d.seccomp_profile.as_ref().is_some_and(|p| !p.unconfined()),
@@ -279,6 +346,7 @@ pub fn compare_rows(d: &Declared, o: &Observed) -> Vec<CompareRow> {
         CompareRow {
             field: "allowPrivilegeEscalation",
             declared: opt(d.allow_privilege_escalation.map(|b| b.to_string())),
+            applied: unset(),
             observed: format!("NoNewPrivs {}", u8::from(o.no_new_privs)),
             verdict: verdict(
                 d.allow_privilege_escalation == Some(false),
@@ -294,6 +362,7 @@ pub fn compare_rows(d: &Declared, o: &Observed) -> Vec<CompareRow> {
                     Some(l) => format!("{} {l}", p.kind),
                     None => p.kind.clone(),
                 })),
+            applied: unset(),
             observed: opt(o.lsm.clone()),
             verdict: RowVerdict::Unchecked,
         },

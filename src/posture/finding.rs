@@ -44,7 +44,7 @@ impl Severity {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingKind {
-    /// Declared vs observed.
+    /// Declared vs observed, declared vs applied, applied vs observed.
     Mismatch,
     /// Spec only (kubesec-style).
     Static,
@@ -60,6 +60,8 @@ pub enum Rule {
     SeccompMismatch,
     NoNewPrivsMismatch,
     PrivilegedObserved,
+    AppliedMismatch,
+    ChangedSinceStart,
     Privileged,
     DangerousCapability,
     NoCapabilityDrop,
@@ -73,7 +75,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule in id order.
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 18] = [
         Rule::RunAsRootMismatch,
         Rule::RunAsUserMismatch,
         Rule::CapabilitiesMismatch,
@@ -81,6 +83,8 @@ impl Rule {
         Rule::SeccompMismatch,
         Rule::NoNewPrivsMismatch,
         Rule::PrivilegedObserved,
+        Rule::AppliedMismatch,
+        Rule::ChangedSinceStart,
         Rule::Privileged,
         Rule::DangerousCapability,
         Rule::NoCapabilityDrop,
@@ -102,6 +106,8 @@ impl Rule {
             Rule::SeccompMismatch => "KT-POS-005",
             Rule::NoNewPrivsMismatch => "KT-POS-006",
             Rule::PrivilegedObserved => "KT-POS-007",
+            Rule::AppliedMismatch => "KT-POS-008",
+            Rule::ChangedSinceStart => "KT-POS-009",
             Rule::Privileged => "KT-POS-101",
             Rule::DangerousCapability => "KT-POS-102",
             Rule::NoCapabilityDrop => "KT-POS-103",
@@ -124,6 +130,8 @@ impl Rule {
             Rule::SeccompMismatch => "seccomp-mismatch",
             Rule::NoNewPrivsMismatch => "no-new-privs-mismatch",
             Rule::PrivilegedObserved => "privileged-observed",
+            Rule::AppliedMismatch => "applied-mismatch",
+            Rule::ChangedSinceStart => "changed-since-start",
             Rule::Privileged => "privileged",
             Rule::DangerousCapability => "dangerous-capability",
             Rule::NoCapabilityDrop => "no-capability-drop",
@@ -145,7 +153,9 @@ impl Rule {
             | Rule::ReadOnlyRootMismatch
             | Rule::SeccompMismatch
             | Rule::NoNewPrivsMismatch
-            | Rule::PrivilegedObserved => FindingKind::Mismatch,
+            | Rule::PrivilegedObserved
+            | Rule::AppliedMismatch
+            | Rule::ChangedSinceStart => FindingKind::Mismatch,
             _ => FindingKind::Static,
         }
     }

@@ -20,6 +20,8 @@
 //! | KT-POS-005 | seccomp-mismatch | mismatch | high |
 //! | KT-POS-006 | no-new-privs-mismatch | mismatch | high |
 //! | KT-POS-007 | privileged-observed | mismatch | critical |
+//! | KT-POS-008 | applied-mismatch | mismatch | critical (runAsNonRoot) / high |
+//! | KT-POS-009 | changed-since-start | mismatch | critical (capabilities, uid 0) / high |
 //! | KT-POS-101 | privileged | static | critical |
 //! | KT-POS-102 | dangerous-capability | static | critical (SYS_ADMIN, ALL) / high |
 //! | KT-POS-103 | no-capability-drop | static | medium |
@@ -32,7 +34,11 @@
 //!
 //! "mismatch" findings compare the declaration with a running process and
 //! exist only when the container's processes were observed; "static" findings
-//! read the spec alone (in the spirit of kubesec).
+//! read the spec alone (in the spirit of kubesec). The applied column
+//! ([`applied`]) is what the runtime was told (the container's OCI bundle):
+//! KT-POS-008 when it differs from the declaration (the runtime did not apply
+//! the spec), KT-POS-009 when the process differs from it (it changed since it
+//! started).
 //!
 //! # Immutability
 //!
@@ -42,6 +48,7 @@
 //! is not declared `true`, or when a running process's `/` is mounted
 //! read-write. emptyDir, secret and configMap volumes do not break it.
 
+pub mod applied;
 pub mod declared;
 pub mod eval;
 pub mod finding;

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::identity::bundle::{Applied, BundleSearch, read_applied};
+use crate::identity::cgroup::parse_proc_cgroup;
 use crate::inspect::{Inspection, lsm, mounts, status};
 
 /// Every capability up to `CAP_AUDIT_READ` (bit 37, Linux 3.16): a bounding set
@@ -28,6 +30,9 @@ pub struct Observed {
     pub root_readonly: Option<bool>,
     /// LSM label (`cri-containerd.apparmor.d (enforce)`), when readable.
     pub lsm: Option<String>,
+    /// What the runtime was told for its container (the OCI bundle), when found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<Applied>,
 }
 
 impl Observed {
@@ -49,17 +54,23 @@ impl Observed {
             no_new_privs: st.no_new_privs,
             root_readonly: ins.root_readonly,
             lsm: ins.lsm.as_ref().map(lsm::Lsm::label),
+            applied: ins.applied.clone(),
         }
     }
 
-    /// Reads only what posture needs (status, mountinfo, LSM) of `pid` under `proc_root`.
-    /// `None` when the process is gone.
+    /// Reads only what posture needs (status, mountinfo, LSM, its container's bundle) of
+    /// `pid` under `proc_root`. `None` when the process is gone.
     pub fn read(proc_root: &Path, pid: u32) -> Option<Self> {
         let st = status::read_status(proc_root, pid).ok()?;
         let root_readonly = mounts::read_mountinfo(proc_root, pid)
             .ok()
             .and_then(|m| mounts::root_readonly(&m));
         let lsm = lsm::read_lsm(proc_root, pid).ok().map(|l| l.label());
+        let cgroup = std::fs::read_to_string(proc_root.join(pid.to_string()).join("cgroup"));
+        let applied = parse_proc_cgroup(&cgroup.unwrap_or_default())
+            .container_id
+            .and_then(|id| BundleSearch::new(proc_root).find(&id, Some(pid)))
+            .and_then(|f| read_applied(&f).ok());
         Some(Observed {
             pid,
             uid: st.uid.effective,
@@ -70,6 +81,7 @@ impl Observed {
             no_new_privs: st.no_new_privs,
             root_readonly,
             lsm,
+            applied,
         })
     }
 }

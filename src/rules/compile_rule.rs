@@ -73,7 +73,7 @@ impl Compiler<'_> {
             }
         }
         let types = types_of(&expr);
-        if types.is_all() && def.warn_evttypes {
+        if types.is_all() && def.warn_evttypes && def.source == "syscall" {
             self.diags.warn(
                 &def.condition.at,
                 Some(&label),

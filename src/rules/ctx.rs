@@ -101,6 +101,8 @@ pub struct Ctx<'a> {
     pub wall_ns: u64,
     /// Results of memoized checks for this event.
     pub memo: &'a super::optimize::Memo,
+    /// The audit event under evaluation (`k8s_audit` rules), `None` for kernel events.
+    pub audit: Option<&'a super::audit::KaView<'a>>,
     fd: OnceCell<FdView<'a>>,
     args: OnceCell<Vec<(&'static str, ArgValue)>>,
     arg_text: OnceCell<Vec<String>>,
@@ -141,6 +143,7 @@ impl<'a> Ctx<'a> {
             entered_from_host: entered.is_some(),
             wall_ns,
             memo,
+            audit: None,
             fd: OnceCell::new(),
             args: OnceCell::new(),
             arg_text: OnceCell::new(),

@@ -23,6 +23,32 @@ struct Live {
     rule: CompiledRule,
 }
 
+impl Live {
+    /// This rule's alert (no process or container: the caller adds them).
+    fn alert(
+        &self,
+        time_ns: u64,
+        hostname: &str,
+        output: String,
+        output_fields: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Alert {
+        Alert {
+            time_ns,
+            rule: self.name.to_string(),
+            priority: self.priority,
+            source: self.source.to_string(),
+            hostname: hostname.to_string(),
+            output,
+            output_fields,
+            tags: self.tags.to_vec(),
+            origin: AlertOrigin::Engine,
+            pid: None,
+            container_id: None,
+            facts: None,
+        }
+    }
+}
+
 /// Evaluates a rule set on a stream of events.
 pub struct Engine {
     rules: Vec<Live>,
@@ -30,6 +56,8 @@ pub struct Engine {
     by_type: Vec<Vec<u32>>,
     /// Event types some rule wants.
     wanted: TypeSet,
+    /// Rule indexes of the `k8s_audit` rules, in rule order.
+    audit_rules: Vec<u32>,
     /// The process table while a batch is evaluated (and between batches when not shared).
     pub procs: ProcTable,
     /// The session's table, when shared ([`Engine::share_procs`]): it is swapped into
@@ -53,6 +81,9 @@ pub struct Engine {
     /// Containers entered from the host, by full id.
     pub(super) entered_meta: crate::model::hash::FxMap<String, Arc<super::env::ContainerMeta>>,
 }
+
+/// The `source` of rules that run on Kubernetes audit events.
+pub const AUDIT_SOURCE: &str = "k8s_audit";
 
 /// Counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,7 +143,11 @@ impl Engine {
         }
         let mut by_type = vec![Vec::new(); evtypes::N];
         let mut wanted = TypeSet::empty();
+        let mut audit_rules = Vec::new();
         for (i, r) in rules.iter().enumerate() {
+            if r.source.as_ref() == AUDIT_SOURCE {
+                audit_rules.push(i as u32);
+            }
             if r.source.as_ref() != "syscall" {
                 continue;
             }
@@ -147,6 +182,7 @@ impl Engine {
             rules,
             by_type,
             wanted,
+            audit_rules,
             procs,
             shared: None,
             env,
@@ -162,6 +198,43 @@ impl Engine {
             entered_meta: Default::default(),
         };
         (engine, coverage)
+    }
+
+    /// Number of `k8s_audit` rules.
+    pub fn audit_rule_count(&self) -> usize {
+        self.audit_rules.len()
+    }
+
+    /// Runs the `k8s_audit` rules on one audit event (syscall rules never see it).
+    pub fn process_audit(&mut self, ev: &crate::model::audit::AuditEvent, out: &mut Vec<Alert>) {
+        if self.audit_rules.is_empty() {
+            return;
+        }
+        self.num += 1;
+        self.stats.events += 1;
+        let view = super::audit::KaView::new(ev);
+        let none = super::audit::no_kernel_event();
+        let mut ctx = Ctx::new(
+            &none,
+            u16::MAX,
+            self.num,
+            &self.procs,
+            &self.env,
+            ev.time_ns,
+            &self.memo,
+        );
+        ctx.audit = Some(&view);
+        for &i in &self.audit_rules {
+            let live = &self.rules[i as usize];
+            self.stats.evaluations += 1;
+            if !eval(&live.rule.expr, &ctx) {
+                continue;
+            }
+            let (mut output, mut fields) = live.rule.output.render(&ctx);
+            crate::redact::mask_output(&mut output, &mut fields);
+            self.stats.alerts += 1;
+            out.push(live.alert(ev.time_ns, &self.env.hostname, output, fields));
+        }
     }
 
     /// Number of rules evaluated.
@@ -231,20 +304,11 @@ impl Engine {
                             a.apply(&ctx, &mut output, &mut fields, ctx.entered_from_host);
                         }
                         self.stats.alerts += 1;
-                        out.push(Alert {
-                            time_ns: wall,
-                            rule: live.name.to_string(),
-                            priority: live.priority,
-                            source: live.source.to_string(),
-                            hostname: self.env.hostname.to_string(),
-                            output,
-                            output_fields: fields,
-                            tags: live.tags.to_vec(),
-                            origin: AlertOrigin::Engine,
-                            pid: Some(ev.pid),
-                            container_id: ctx.container.map(|c| c.short.to_string()),
-                            facts: Some(Arc::new(super::facts::of(&ctx))),
-                        });
+                        let mut a = live.alert(wall, &self.env.hostname, output, fields);
+                        a.pid = Some(ev.pid);
+                        a.container_id = ctx.container.map(|c| c.short.to_string());
+                        a.facts = Some(Arc::new(super::facts::of(&ctx)));
+                        out.push(a);
                     }
                 }
             }

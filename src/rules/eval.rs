@@ -31,6 +31,10 @@ fn check(chk: &Check, c: &Ctx<'_>) -> bool {
         if chk.op == Op::Exists {
             return !vals.is_empty();
         }
+        // Falco's list fields: `in` holds when every value is in the set
+        if chk.op == Op::In && super::audit::is_list(chk.field.f) {
+            return !vals.is_empty() && vals.iter().all(|v| compare(chk, v, c));
+        }
         return vals.iter().any(|v| compare(chk, v, c));
     }
     match extract::get(c, &chk.field) {

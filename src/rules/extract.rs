@@ -19,6 +19,14 @@ pub fn get<'c>(c: &'c Ctx<'_>, r: &FieldRef) -> Option<Val<'c>> {
     let p = c.proc;
     let s = |x: &'c str| Some(Val::Str(x));
     let int = |x: i64| Some(Val::Int(x));
+    if let Some(a) = c.audit {
+        return match r.f {
+            F::EvtSource => s("k8s_audit"),
+            F::EvtHostname => s(&c.env.hostname),
+            f if super::fields::is_audit(f) => super::audit::get(a, r),
+            _ => None,
+        };
+    }
     match r.f {
         F::EvtType => s(evtypes::name(c.etype)),
         F::EvtDir => s("<"),
@@ -80,6 +88,12 @@ pub fn get<'c>(c: &'c Ctx<'_>, r: &FieldRef) -> Option<Val<'c>> {
 
 /// Values of a multi-valued field (any ancestor, either end of a connection).
 pub fn get_multi<'c>(c: &'c Ctx<'_>, r: &FieldRef, out: &mut Vec<Val<'c>>) {
+    if super::fields::is_audit(r.f) {
+        if let Some(a) = c.audit {
+            super::audit::get_multi(a, r, out);
+        }
+        return;
+    }
     match r.f {
         F::FdIp | F::FdNet => {
             out.extend(fd_field(c, F::FdSip));

@@ -93,6 +93,30 @@ pub enum F {
     K8sPodName,
     K8sNsName,
     K8sPodUid,
+    KaVerb,
+    KaUserName,
+    KaUserGroups,
+    KaImpUserName,
+    KaTargetResource,
+    KaTargetSubresource,
+    KaTargetNamespace,
+    KaTargetName,
+    KaUri,
+    KaUriParam,
+    KaReqPodPrivileged,
+    KaReqPodImage,
+    KaReqPodImageRepository,
+    KaReqPodHostPid,
+    KaReqPodHostNetwork,
+    KaReqPodHostIpc,
+    KaReqPodHostPath,
+    KaResponseCode,
+    KaAuditId,
+    KaStage,
+    KaSourceIps,
+    KaUserAgent,
+    JevtTime,
+    JevtValue,
 }
 
 /// Value type of a field (decides how the right-hand side is parsed).
@@ -117,6 +141,8 @@ enum ArgKind {
     ArgName,
     /// Optional variable name (`proc.env[HOME]`); without it the whole environment.
     EnvName,
+    /// A required name, taken as written (`ka.uri.param[command]`, `jevt.value[/stage]`).
+    Key,
 }
 
 /// A field's argument after resolution.
@@ -145,7 +171,7 @@ impl FieldRef {
                 F::ProcAname | F::ProcApid | F::ProcAexe | F::ProcAexePath | F::ProcAcmdline,
                 FieldArg::None
             ) | (F::FdIp | F::FdPort | F::FdNet, _)
-        )
+        ) || super::audit::is_list(self.f)
     }
 }
 
@@ -255,7 +281,36 @@ const TABLE: &[(&str, F, FType, ArgKind)] = &[
     ("k8s.pod.name", F::K8sPodName, Str, ArgKind::None),
     ("k8s.ns.name", F::K8sNsName, Str, ArgKind::None),
     ("k8s.pod.uid", F::K8sPodUid, Str, ArgKind::None),
+    ("ka.verb", F::KaVerb, Str, ArgKind::None),
+    ("ka.user.name", F::KaUserName, Str, ArgKind::None),
+    ("ka.user.groups", F::KaUserGroups, Str, ArgKind::None),
+    ("ka.impuser.name", F::KaImpUserName, Str, ArgKind::None),
+    ("ka.target.resource", F::KaTargetResource, Str, ArgKind::None),
+    ("ka.target.subresource", F::KaTargetSubresource, Str, ArgKind::None),
+    ("ka.target.namespace", F::KaTargetNamespace, Str, ArgKind::None),
+    ("ka.target.name", F::KaTargetName, Str, ArgKind::None),
+    ("ka.uri", F::KaUri, Str, ArgKind::None),
+    ("ka.uri.param", F::KaUriParam, Str, ArgKind::Key),
+    ("ka.req.pod.containers.privileged", F::KaReqPodPrivileged, Str, ArgKind::None),
+    ("ka.req.pod.containers.image", F::KaReqPodImage, Str, ArgKind::None),
+    ("ka.req.pod.containers.image.repository", F::KaReqPodImageRepository, Str, ArgKind::None),
+    ("ka.req.pod.host_pid", F::KaReqPodHostPid, Str, ArgKind::None),
+    ("ka.req.pod.host_network", F::KaReqPodHostNetwork, Str, ArgKind::None),
+    ("ka.req.pod.host_ipc", F::KaReqPodHostIpc, Str, ArgKind::None),
+    ("ka.req.pod.volumes.hostpath", F::KaReqPodHostPath, Str, ArgKind::None),
+    ("ka.response.code", F::KaResponseCode, Str, ArgKind::None),
+    ("ka.auditid", F::KaAuditId, Str, ArgKind::None),
+    ("ka.stage", F::KaStage, Str, ArgKind::None),
+    ("ka.sourceips", F::KaSourceIps, Str, ArgKind::None),
+    ("ka.useragent", F::KaUserAgent, Str, ArgKind::None),
+    ("jevt.time", F::JevtTime, Str, ArgKind::None),
+    ("jevt.value", F::JevtValue, Str, ArgKind::Key),
 ];
+
+/// True for the fields of audit events (`ka.*`, `jevt.*`): only `k8s_audit` rules read them.
+pub fn is_audit(f: F) -> bool {
+    name(f).starts_with("ka.") || name(f).starts_with("jevt.")
+}
 
 /// Falco fields the engine knows of but cannot answer, with why.
 #[rustfmt::skip]
@@ -274,8 +329,6 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ("container.image.id", "image ids are not resolved"),
     ("k8s.pod.label", "pod labels are not resolved"),
     ("k8s.pod.labels", "pod labels are not resolved"),
-    ("ka.", "Kubernetes audit events are not a ktriage source"),
-    ("jevt.", "JSON plugin events are not a ktriage source"),
 ];
 
 /// The type of field `f`.
@@ -324,6 +377,8 @@ pub fn lookup(name: &str, arg: Option<&str>) -> Result<FieldRef, FieldError> {
         (ArgKind::EnvName, None) => FieldArg::None,
         (ArgKind::EnvName, Some(a)) if !a.trim().is_empty() => FieldArg::Name(a.trim().into()),
         (ArgKind::EnvName, Some(a)) => return Err(bad(a)),
+        (ArgKind::Key, Some(a)) if !a.trim().is_empty() => FieldArg::Name(a.trim().into()),
+        (ArgKind::Key, a) => return Err(bad(a.unwrap_or(""))),
         (ArgKind::ArgName, Some(a)) => match a.trim().parse::<usize>() {
             Ok(i) => FieldArg::Index(i),
             Err(_) if !a.trim().is_empty() => FieldArg::Name(a.trim().into()),
@@ -359,10 +414,20 @@ mod tests {
             lookup("proc.exe_ino.ctime", None),
             Err(FieldError::Unsupported(..))
         ));
+        assert_eq!(lookup("ka.verb", None).map(|r| r.f), Ok(F::KaVerb));
+        assert_eq!(
+            lookup("ka.uri.param", Some("command")).map(|r| r.arg),
+            Ok(FieldArg::Name("command".into()))
+        );
         assert!(matches!(
-            lookup("ka.verb", None),
-            Err(FieldError::Unsupported(..))
+            lookup("ka.uri.param", None),
+            Err(FieldError::BadArg(..))
         ));
+        assert!(matches!(
+            lookup("ka.nope", None),
+            Err(FieldError::Unknown(_))
+        ));
+        assert!(is_audit(F::JevtValue) && !is_audit(F::ProcName));
         assert!(matches!(
             lookup("proc.aname", Some("x")),
             Err(FieldError::BadArg(..))

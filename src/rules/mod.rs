@@ -8,6 +8,7 @@
 
 pub mod append;
 mod ast;
+mod audit;
 mod compile;
 mod compile_rule;
 mod ctx;
@@ -44,7 +45,7 @@ mod yaml;
 mod yaml_lenient;
 
 pub use diag::{Diagnostic, Location, Severity};
-pub use engine::{Engine, EngineStats};
+pub use engine::{AUDIT_SOURCE, Engine, EngineStats};
 pub use engine_update::{EXEC_EXT, EXEC_MEMFD};
 pub use env::{CgroupOnly, ContainerLookup, ContainerMeta, CriLookup, Env};
 pub use evtypes::TypeSet;
@@ -57,6 +58,10 @@ pub use report::{Coverage, RuleReport, RuleStatus, Totals};
 pub const DEFAULT_RULES: &str = include_str!("../../rules/falco_rules.yaml");
 /// Name under which the shipped rules are reported.
 pub const DEFAULT_RULES_NAME: &str = "falco_rules.yaml (shipped)";
+/// ktriage's Kubernetes audit rules (`source: k8s_audit`, in the style of Falco's k8s_audit_rules.yaml).
+pub const AUDIT_RULES: &str = include_str!("../../rules/k8s_audit_rules.yaml");
+/// Name under which the shipped audit rules are reported.
+pub const AUDIT_RULES_NAME: &str = "k8s_audit_rules.yaml (shipped)";
 /// Local overrides Falco loads after its rules, loaded too when present.
 pub const LOCAL_RULES: &str = "/etc/falco/falco_rules.local.yaml";
 

@@ -91,6 +91,13 @@ impl Template {
         for p in &self.pieces {
             match p {
                 Piece::Lit(s) => out.push_str(s),
+                Piece::Field(name, Some(r)) if super::audit::is_list(r.f) => {
+                    let mut v = Vec::new();
+                    extract::get_multi(c, r, &mut v);
+                    let text = super::audit::render_list(&v);
+                    out.push_str(&text);
+                    map.insert(name.clone(), Value::from(text));
+                }
                 Piece::Field(name, r) => {
                     let v = r.as_ref().and_then(|r| value(c, r));
                     match &v {

@@ -50,6 +50,26 @@ pub fn build_engine(opts: &EngineOpts) -> Result<(Engine, Coverage), String> {
     Ok((engine, cov))
 }
 
+/// The engine for audit events: the shipped `k8s_audit` rules (unless `defaults` is
+/// false), then `extra` (their `k8s_audit` rules run; syscall rules never see audit events).
+pub fn build_audit_engine(extra: &[std::path::PathBuf], defaults: bool) -> Result<Engine, String> {
+    let mut set = super::RuleSet::default();
+    if defaults {
+        set.load_str(super::AUDIT_RULES_NAME, super::AUDIT_RULES);
+    }
+    for f in extra {
+        set.load_file(f);
+    }
+    let (engine, cov) = Engine::build(&set, ProcTable::new(None), Env::host(), WallClock::now());
+    if !cov.files_ok() {
+        return Err(format!(
+            "a rules file could not be loaded:\n{}",
+            rule_errors(&cov).join("\n")
+        ));
+    }
+    Ok(engine)
+}
+
 /// The engine run over a recording (`alerts --from`): no /proc, no DNS, no runtime; the
 /// host name is the recording's, the clock the recording's, containers named by `lookup`.
 pub fn build_replay_engine(

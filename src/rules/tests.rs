@@ -6,6 +6,7 @@ use crate::collector::syscalls;
 use crate::model::alert::Alert;
 use crate::model::{CgroupInfo, EventKind, KernelBatch, SysEvent};
 
+mod audit;
 mod budget;
 mod engine;
 mod fuzz;

@@ -22,6 +22,7 @@ impl From<IntakeFeed> for Event {
         match f {
             IntakeFeed::Alerts(a) => Event::Alerts(a),
             IntakeFeed::Stats(s) => Event::AlertIntake(s),
+            IntakeFeed::Audit(a) => Event::Audit(a),
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct LiveSession {
     pub flight_seconds: Option<u64>,
     /// The Falco rule engine run on the kernel events (`None`: no engine).
     pub engine: Option<crate::rules::Engine>,
+    /// The `k8s_audit` rules run on the audit intakes' events (`None`: none).
+    pub audit_engine: Option<crate::rules::Engine>,
     /// This node's pods from the Kubernetes API (when no `--pod-manifest`).
     pub kube: Option<crate::kube::KubeOpts>,
 }
@@ -47,6 +49,7 @@ impl LiveSession {
             collector: self.collector.clone(),
             no_bpf: self.no_bpf,
             engine: self.engine.take(),
+            audit_engine: self.audit_engine.take(),
             intake: std::mem::take(&mut self.intake),
             // a manifest's pods are the pods: the API is not watched then
             kube: self.kube.take().filter(|_| self.pods.is_none()),

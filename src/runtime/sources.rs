@@ -21,6 +21,8 @@ pub struct SourceOpts {
     pub no_bpf: bool,
     /// The Falco rule engine run on the kernel events (`None`: no engine).
     pub engine: Option<crate::rules::Engine>,
+    /// The `k8s_audit` rules, run on the audit intakes' events in the names stage.
+    pub audit_engine: Option<crate::rules::Engine>,
     /// Falco alert intakes (their alerts are named through the runtime's CRI cache).
     pub intake: Vec<crate::alerts::intake::IntakeSource>,
     /// This node's pods from the Kubernetes API (`None`: not watched).
@@ -65,7 +67,8 @@ pub fn start(
         // Falco's alerts pass through a stage that names their containers and pods; it is
         // not joined: it ends with the intake tasks (at runtime shutdown) or on a closed core.
         let (itx, irx) = mpsc::channel(DEPTH);
-        let _detached = super::stages::spawn_names(irx, tx.clone(), rt.resolver())?;
+        let _detached =
+            super::stages::spawn_names(irx, tx.clone(), rt.resolver(), opts.audit_engine.take())?;
         for source in &opts.intake {
             tokio::spawn(crate::alerts::intake::run_source(
                 source.clone(),
@@ -74,6 +77,11 @@ pub fn start(
         }
     }
     if let Some(k) = opts.kube.take() {
+        // names by pod UID when neither the runtime nor a bundle gives them
+        if let Some(cri) = rt.cri() {
+            cri.lock()
+                .set_api(crate::identity::apipods::ApiPods::new(k.clone()));
+        }
         super::kube::spawn(k, tx.clone());
     }
     Ok(Sources { stop, handles })

@@ -1,4 +1,4 @@
-//! Stages between the sources and the core: the rule engine on the kernel events, and names for Falco's alerts.
+//! Stages between the sources and the core: the rule engine on the kernel events, names for Falco's alerts, the k8s_audit rules on audit events.
 
 use std::thread::JoinHandle;
 
@@ -47,6 +47,7 @@ pub fn spawn_names(
     mut rx: mpsc::Receiver<IntakeFeed>,
     tx: mpsc::Sender<Event>,
     mut resolver: Resolver,
+    mut audit: Option<Engine>,
 ) -> std::io::Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name("ktriage-intake-names".into())
@@ -57,7 +58,17 @@ pub fn spawn_names(
                         .iter_mut()
                         .for_each(|a| crate::alerts::intake::resolve::resolve(a, &mut resolver));
                 }
+                // audit events: the k8s_audit rules' alerts follow the events
+                let mut alerts = Vec::new();
+                if let (IntakeFeed::Audit(batch), Some(engine)) = (&feed, audit.as_mut()) {
+                    batch
+                        .iter()
+                        .for_each(|e| engine.process_audit(e, &mut alerts));
+                }
                 if tx.blocking_send(Event::from(feed)).is_err() {
+                    return;
+                }
+                if !alerts.is_empty() && tx.blocking_send(Event::Alerts(alerts)).is_err() {
                     return;
                 }
             }

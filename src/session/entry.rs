@@ -89,7 +89,13 @@ impl ItemDecoder {
 /// (the damage: what came before it is whole).
 pub fn items(
     path: &std::path::Path,
-) -> Result<(super::Header, impl Iterator<Item = Result<Item, String>>), super::SessionError> {
+) -> Result<
+    (
+        super::Header,
+        impl Iterator<Item = Result<Item, String>> + use<>,
+    ),
+    super::SessionError,
+> {
     let reader = super::SessionReader::open(path)?;
     let header = reader.header().clone();
     let mut dec = ItemDecoder::default();

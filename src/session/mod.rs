@@ -17,6 +17,7 @@ pub mod flight;
 pub mod frame;
 pub mod header;
 pub mod player;
+pub mod read_ahead;
 pub mod reader;
 pub mod recorder;
 pub mod recording;

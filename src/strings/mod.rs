@@ -2,11 +2,13 @@
 //! General and pane strings in this file; the inspect view, pods pane and alerts pane have a file each.
 
 mod alerts;
+mod audit;
 mod drill;
 mod inspect;
 mod pods;
 
 pub use alerts::*;
+pub use audit::*;
 pub use drill::*;
 pub use inspect::*;
 pub use pods::*;

@@ -54,6 +54,21 @@ pub fn sec_posture_title(pod: &str, container: &str) -> String {
 pub const SEC_POSTURE_FIELD: &str = "field";
 pub const SEC_POSTURE_DECLARED: &str = "declared";
 pub const SEC_POSTURE_OBSERVED: &str = "observed";
+pub const SEC_POSTURE_APPLIED: &str = "applied";
+/// Security tab: the header when only the container's bundle is known (no pod spec).
+pub fn sec_applied_title(pod: &str, container: &str) -> String {
+    format!("no pod spec · bundle of {pod} · container {container}")
+}
+/// Security tab: a field's label in a narrow terminal (the full name otherwise).
+pub fn sec_field_short(field: &str) -> &str {
+    match field {
+        "readOnlyRootFilesystem" => "readOnlyRoot",
+        "allowPrivilegeEscalation" => "allowPrivEsc",
+        "seccompProfile" => "seccomp",
+        "appArmorProfile" => "appArmor",
+        other => other,
+    }
+}
 pub const SEC_POSTURE_VERDICT: &str = "verdict";
 pub const SEC_VERDICT_OK: &str = "ok";
 pub const SEC_VERDICT_MISMATCH: &str = "MISMATCH";

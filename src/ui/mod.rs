@@ -1,5 +1,7 @@
 //! Terminal UI: panes, keymap, theme.
 
+#[cfg(test)]
+mod applied_render_tests;
 pub mod drill;
 pub mod input;
 pub mod keymap;
@@ -9,6 +11,8 @@ mod posture_render_tests;
 pub mod render;
 #[cfg(test)]
 mod render_alerts_tests;
+#[cfg(test)]
+mod render_audit_tests;
 #[cfg(test)]
 mod render_capture_tests;
 #[cfg(test)]

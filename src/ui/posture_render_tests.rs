@@ -14,7 +14,7 @@ const THEMES: [&str; 2] = ["dark", "mono"];
 
 /// Specs for the fixture's processes (`team-a/web-0`, container `web`), the
 /// inspected nginx (`shop/web-7c5b9f6d4-x2x9k`), and a pod with a hostile name.
-pub const PODS: &str = r#"
+pub(super) const PODS: &str = r#"
 apiVersion: v1
 kind: List
 items:
@@ -50,9 +50,28 @@ items:
     volumes: [{name: root, hostPath: {path: /}}]
 "#;
 
-fn with_pods(mut s: AppState) -> AppState {
+pub(super) fn with_pods(mut s: AppState) -> AppState {
     let pods = parse_manifest("pods.yaml", PODS).expect("fixture specs");
     update(&mut s, Event::Pods(PodUpdate::Replace(pods)));
+    s
+}
+
+/// `state` with the inspect view of `ins` (the fixture nginx) open on its Security tab.
+pub(super) fn security_tab(mut s: AppState, ins: crate::inspect::Inspection) -> AppState {
+    let (view, _) = crate::app::inspect_view::InspectState::open(ts::INSPECT_PID);
+    s.inspect = Some(view);
+    update(
+        &mut s,
+        Event::Inspected {
+            pid: ts::INSPECT_PID,
+            result: Ok(Arc::new(ins)),
+        },
+    );
+    let steps = Tab::ALL
+        .iter()
+        .position(|t| *t == Tab::Security)
+        .unwrap_or(0);
+    press(&mut s, &"\t".repeat(steps));
     s
 }
 
@@ -169,22 +188,7 @@ fn pods_pane_sorted_by_severity() {
 
 #[test]
 fn security_tab_declared_observed_verdict() {
-    let ins = ts::inspection(ts::INSPECT_PID);
-    let mut s = with_pods(ts::state());
-    let (view, _) = crate::app::inspect_view::InspectState::open(ts::INSPECT_PID);
-    s.inspect = Some(view);
-    update(
-        &mut s,
-        Event::Inspected {
-            pid: ts::INSPECT_PID,
-            result: Ok(Arc::new(ins)),
-        },
-    );
-    let steps = Tab::ALL
-        .iter()
-        .position(|t| *t == Tab::Security)
-        .unwrap_or(0);
-    press(&mut s, &"\t".repeat(steps));
+    let s = security_tab(with_pods(ts::state()), ts::inspection(ts::INSPECT_PID));
     let p = s
         .inspect
         .as_ref()

@@ -36,7 +36,8 @@ fn pid_of(pod: &str, comm: &str) -> u32 {
     let rows = ps();
     let row = rows
         .iter()
-        .find(|r| r["pod_name"] == pod && r["comm"] == comm)
+        // a sandbox (pause) process is named by its pod too (from its bundle), with no container
+        .find(|r| r["pod_name"] == pod && r["comm"] == comm && !r["container_name"].is_null())
         .unwrap_or_else(|| panic!("no {comm} in {pod}: {rows:?}"));
     row["pid"].as_u64().expect("pid") as u32
 }

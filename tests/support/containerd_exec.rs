@@ -34,3 +34,38 @@ impl ContainerdPod {
         })
     }
 }
+
+/// A process exec'd into the test pod's container with a terminal, as `kubectl exec -it`
+/// has the runtime do it (the shim starts it with `terminal: true`); killed on drop.
+pub struct TtyExec {
+    child: std::process::Child,
+}
+
+impl Drop for TtyExec {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ContainerdPod {
+    /// Starts `cmd` in the container through the runtime with a tty (`ctr task exec -t`
+    /// under `script` for the terminal); it runs until the returned handle is dropped.
+    #[allow(dead_code)]
+    pub fn exec_tty(&self, exec_id: &str, cmd: &[&str]) -> TtyExec {
+        let line = format!(
+            "ctr --address {} -n k8s.io task exec -t --exec-id {exec_id} {} {}",
+            self.socket.display(),
+            self.container_id,
+            cmd.join(" ")
+        );
+        let child = std::process::Command::new("script")
+            .args(["-qfc", &line, "/dev/null"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("script + ctr task exec -t");
+        TtyExec { child }
+    }
+}

@@ -36,7 +36,13 @@ pub struct Follower {
     file: Option<(File, (u64, u64))>,
     pos: u64,
     from_start: bool,
+    /// The last bytes read (up to [`TAIL`]): when they are no longer there, the
+    /// file was truncated and written again past the old length between two polls.
+    tail: Vec<u8>,
 }
+
+/// Bytes before the read position compared at each poll.
+const TAIL: usize = 64;
 
 fn id_of(m: &std::fs::Metadata) -> (u64, u64) {
     (m.dev(), m.ino())
@@ -51,6 +57,7 @@ impl Follower {
             file: None,
             pos: 0,
             from_start,
+            tail: Vec::new(),
         }
     }
 
@@ -70,6 +77,7 @@ impl Follower {
         };
         let m = f.metadata()?;
         self.pos = if at_end { m.len() } else { 0 };
+        self.tail.clear();
         self.file = Some((f, id_of(&m)));
         Ok(true)
     }
@@ -105,8 +113,9 @@ impl Follower {
         let Some((file, _)) = self.file.as_mut() else {
             return Ok(());
         };
-        if file.metadata()?.len() < self.pos {
+        if file.metadata()?.len() < self.pos || !still_there(file, self.pos, &self.tail)? {
             self.pos = 0;
+            self.tail.clear();
             f(Change::Truncated);
         }
         file.seek(SeekFrom::Start(self.pos))?;
@@ -121,10 +130,32 @@ impl Follower {
             };
             self.pos += n as u64;
             total += n;
+            keep_tail(&mut self.tail, &buf[..n]);
             f(Change::Data(&buf[..n]));
         }
         Ok(())
     }
+}
+
+/// True when the bytes before `pos` are still `tail` (a copytruncate followed by
+/// more writes than were read leaves the length past `pos`, not the content).
+fn still_there(file: &mut File, pos: u64, tail: &[u8]) -> io::Result<bool> {
+    if tail.is_empty() {
+        return Ok(true);
+    }
+    let mut now = vec![0u8; tail.len()];
+    file.seek(SeekFrom::Start(pos - tail.len() as u64))?;
+    match file.read_exact(&mut now) {
+        Ok(()) => Ok(now == tail),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+fn keep_tail(tail: &mut Vec<u8>, data: &[u8]) {
+    tail.extend_from_slice(&data[data.len().saturating_sub(TAIL)..]);
+    let extra = tail.len().saturating_sub(TAIL);
+    tail.drain(..extra);
 }
 
 #[cfg(test)]
@@ -133,6 +164,26 @@ mod tests {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     use std::time::Duration;
+
+    #[test]
+    fn a_copytruncate_overwritten_past_the_old_length_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.log");
+        std::fs::write(&path, "aaaa\n").unwrap();
+        let mut f = Follower::new(&path, true);
+        let mut got = Vec::new();
+        f.poll(|c| got.push(format!("{c:?}"))).unwrap();
+        std::fs::write(&path, "bbbbbbbbbb\n").unwrap();
+        got.clear();
+        let mut data = Vec::new();
+        f.poll(|c| match c {
+            Change::Data(d) => data.extend_from_slice(d),
+            other => got.push(format!("{other:?}")),
+        })
+        .unwrap();
+        assert_eq!(got, ["Truncated"]);
+        assert_eq!(data, b"bbbbbbbbbb\n");
+    }
 
     #[test]
     fn a_fifo_rotated_in_is_refused_at_once() {

@@ -82,6 +82,17 @@ pub fn run(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> io::Result<HeadlessReport> {
+    run_with(opts, out, err, |_, _| Ok(0))
+}
+
+/// [`run`], with the audit events of audit sources handed to `on_audit` (it
+/// prints what it wants and returns how many alerts it printed).
+pub fn run_with<W: Write>(
+    opts: &HeadlessOpts,
+    out: &mut W,
+    err: &mut impl Write,
+    mut on_audit: impl FnMut(Vec<crate::model::audit::AuditEvent>, &mut W) -> io::Result<u64>,
+) -> io::Result<HeadlessReport> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -122,6 +133,10 @@ pub fn run(
                     }
                     report.alerts += batch.len() as u64;
                 }
+                Some(IntakeFeed::Audit(batch)) => match on_audit(batch, out) {
+                    Ok(n) => report.alerts += n,
+                    Err(e) => break Err(e),
+                },
                 Some(IntakeFeed::Stats(mut s)) => {
                     malformed.insert(s.intake.clone(), s.malformed);
                     // Print a state only when it changes.

@@ -244,6 +244,9 @@ async fn read_body(
 
 /// Parses a body into the sink; 200 when all of it parsed, else 400 with the first reason.
 fn take_body(sink: &mut IntakeSink, bytes: &[u8]) -> Response<Full<Bytes>> {
+    if sink.is_audit() {
+        return take_audit_body(sink, bytes);
+    }
     let text = String::from_utf8_lossy(bytes);
     let ctx = sink.ctx();
     let mut first_err: Option<LineError> = None;
@@ -285,6 +288,33 @@ fn take_body(sink: &mut IntakeSink, bytes: &[u8]) -> Response<Full<Bytes>> {
             }
         }
     }
+    match first_err {
+        None => reply(StatusCode::OK, "ok"),
+        Some(e) => reply(StatusCode::BAD_REQUEST, e.to_string()),
+    }
+}
+
+/// An audit webhook body (EventList): 200 when every item parsed, else 400 with the first reason.
+fn take_audit_body(sink: &mut IntakeSink, bytes: &[u8]) -> Response<Full<Bytes>> {
+    let items = match super::audit::parse_body(&String::from_utf8_lossy(bytes)) {
+        Ok(items) => items,
+        Err(e) => {
+            sink.reject(bytes, e.clone());
+            return reply(StatusCode::BAD_REQUEST, e.to_string());
+        }
+    };
+    let mut first_err = None;
+    let mut good = Vec::new();
+    for item in items {
+        match item {
+            Ok(e) => good.push(e),
+            Err((raw, e)) => {
+                first_err.get_or_insert(e.clone());
+                sink.reject(raw.as_bytes(), e);
+            }
+        }
+    }
+    sink.accept_audit(good);
     match first_err {
         None => reply(StatusCode::OK, "ok"),
         Some(e) => reply(StatusCode::BAD_REQUEST, e.to_string()),

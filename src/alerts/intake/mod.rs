@@ -6,6 +6,7 @@
 //! does not parse is counted and kept (capped) as a [`Malformed`] sample; it
 //! never stops the source.
 
+pub mod audit;
 pub mod fields;
 pub mod follow;
 pub mod headless;
@@ -27,6 +28,8 @@ pub enum IntakeFeed {
     Alerts(Vec<Alert>),
     /// The intake's counters and state.
     Stats(IntakeStats),
+    /// Kubernetes audit events read since the last report.
+    Audit(Vec<crate::model::audit::AuditEvent>),
 }
 
 #[cfg(test)]
@@ -128,7 +131,7 @@ pub struct IntakeStats {
     pub state: IntakeState,
     /// Lines (or HTTP bodies) read.
     pub lines: u64,
-    /// Alerts parsed.
+    /// Alerts parsed (an audit intake: audit events parsed).
     pub alerts: u64,
     /// Lines that did not parse.
     pub malformed: u64,

@@ -8,6 +8,7 @@ use super::{
     Malformed, ParseCtx, now_ns, parse_line,
 };
 use crate::alerts::Alert;
+use crate::model::audit::AuditEvent;
 
 /// How a line becomes an alert (Falco line, or a journal record around one).
 pub type LineParser = fn(&str, &ParseCtx) -> Result<Alert, LineError>;
@@ -20,6 +21,8 @@ pub struct IntakeSink {
     pending: Vec<Alert>,
     parser: LineParser,
     dirty: bool,
+    /// An audit intake: lines are audit events ([`IntakeSink::audit`]).
+    audit: Option<Vec<AuditEvent>>,
 }
 
 impl IntakeSink {
@@ -34,7 +37,27 @@ impl IntakeSink {
             pending: Vec::new(),
             parser: parse_line,
             dirty: true,
+            audit: None,
         }
+    }
+
+    /// The same reading Kubernetes audit events instead of Falco alerts.
+    pub fn audit(mut self) -> Self {
+        self.audit = Some(Vec::new());
+        self
+    }
+
+    /// True for an audit intake.
+    pub fn is_audit(&self) -> bool {
+        self.audit.is_some()
+    }
+
+    /// Counts one input unit that gave `events` (audit intake).
+    pub fn accept_audit(&mut self, events: Vec<AuditEvent>) {
+        self.stats.lines += 1;
+        self.stats.alerts += events.len() as u64;
+        self.audit.get_or_insert_with(Vec::new).extend(events);
+        self.dirty = true;
     }
 
     /// The same with another line parser (journal records).
@@ -65,6 +88,12 @@ impl IntakeSink {
     pub fn piece(&mut self, piece: Piece<'_>) {
         match piece {
             Piece::Line(l) if l.iter().all(u8::is_ascii_whitespace) => {}
+            Piece::Line(l) if self.audit.is_some() => {
+                match super::audit::parse_line(&String::from_utf8_lossy(l)) {
+                    Ok(e) => self.accept_audit(vec![e]),
+                    Err(e) => self.reject(l, e),
+                }
+            }
             Piece::Line(l) => {
                 let text = String::from_utf8_lossy(l);
                 let ctx = self.ctx();
@@ -121,6 +150,12 @@ impl IntakeSink {
         if !self.pending.is_empty() {
             let batch = std::mem::take(&mut self.pending);
             if self.tx.send(IntakeFeed::Alerts(batch)).await.is_err() {
+                return false;
+            }
+        }
+        if let Some(events) = self.audit.as_mut().filter(|a| !a.is_empty()) {
+            let batch = std::mem::take(events);
+            if self.tx.send(IntakeFeed::Audit(batch)).await.is_err() {
                 return false;
             }
         }

@@ -32,6 +32,15 @@ pub enum IntakeSource {
     Journald(JournaldConfig),
     /// An HTTP listener for Falco's `http_output`.
     Http(SocketAddr),
+    /// The API server's audit log (audit events, not alerts), followed like `tail -F`.
+    AuditFile {
+        /// The log.
+        path: PathBuf,
+        /// Read what is already in it first.
+        from_start: bool,
+    },
+    /// A listener for the API server's audit webhook backend (EventList POSTs).
+    AuditHttp(SocketAddr),
 }
 
 impl IntakeSource {
@@ -42,6 +51,8 @@ impl IntakeSource {
             Self::Stdin => "stdin".into(),
             Self::Journald(c) => format!("journald:{}", c.unit),
             Self::Http(a) => format!("http:{a}"),
+            Self::AuditFile { path, .. } => format!("audit:file:{}", path.display()),
+            Self::AuditHttp(a) => format!("audit:http:{a}"),
         }
     }
 }
@@ -50,20 +61,30 @@ impl IntakeSource {
 /// are reported as the intake's state.
 pub async fn run_source(source: IntakeSource, tx: Sender<IntakeFeed>) {
     let mut sink = IntakeSink::new(source.name(), tx);
+    if matches!(
+        source,
+        IntakeSource::AuditFile { .. } | IntakeSource::AuditHttp(_)
+    ) {
+        sink = sink.audit();
+    }
     match source {
-        IntakeSource::File { path, from_start } => follow_file(path, from_start, sink).await,
         IntakeSource::Stdin => read_stdin(sink).await,
         IntakeSource::Journald(cfg) => {
             let mut sink = sink.with_parser(journald::parse_record);
             journald::run(cfg, &mut sink).await;
         }
-        IntakeSource::Http(addr) => match HttpIntake::bind(addr).await {
-            Ok(h) => h.serve(sink).await,
-            Err(e) => {
-                sink.set_state(IntakeState::Failed(format!("cannot listen on {addr}: {e}")));
-                sink.flush().await;
+        IntakeSource::File { path, from_start } | IntakeSource::AuditFile { path, from_start } => {
+            follow_file(path, from_start, sink).await
+        }
+        IntakeSource::Http(addr) | IntakeSource::AuditHttp(addr) => {
+            match HttpIntake::bind(addr).await {
+                Ok(h) => h.serve(sink).await,
+                Err(e) => {
+                    sink.set_state(IntakeState::Failed(format!("cannot listen on {addr}: {e}")));
+                    sink.flush().await;
+                }
             }
-        },
+        }
     }
 }
 

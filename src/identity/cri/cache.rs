@@ -17,6 +17,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// Past this many entries, a refresh forgets containers the runtime no longer lists.
 const MAX_ENTRIES: usize = 4096;
 
+/// How long a container whose bundle named nothing stays unnamed before the bundle is read again.
+pub const BUNDLE_RETRY: Duration = Duration::from_secs(5);
+
 type Entry = (ContainerInfo, Option<PodInfo>);
 
 /// Container id → (container, pod), for sync callers (TUI, headless commands).
@@ -40,6 +43,11 @@ pub struct CriCache {
     last_error: Option<CriError>,
     /// gRPC calls made by every connection this cache opened.
     calls: Arc<AtomicU64>,
+    /// Names read from bundles when the runtime did not know a container (and when they were read).
+    bundles: HashMap<String, (Instant, Option<Entry>)>,
+    /// The API server's pods by UID, asked when neither the runtime nor a bundle names a pod.
+    /// Its own lock: a list in progress never holds this cache's.
+    api: Option<Arc<std::sync::Mutex<crate::identity::apipods::ApiPods>>>,
 }
 
 impl CriCache {
@@ -68,6 +76,8 @@ impl CriCache {
             attempts: 0,
             last_error,
             calls: Arc::default(),
+            bundles: HashMap::new(),
+            api: None,
         }
     }
 
@@ -83,6 +93,46 @@ impl CriCache {
         }
         self.refresh_if_due();
         self.entries.get(&id).cloned()
+    }
+
+    /// The names of container `id` from its bundle, read by `read` (see
+    /// [`crate::identity::bundle`]) at most once, or again after [`BUNDLE_RETRY`] when
+    /// nothing was found; for containers the runtime does not name (no socket answers).
+    pub fn lookup_bundle(
+        &mut self,
+        container_id: &str,
+        read: impl FnOnce() -> Option<Entry>,
+    ) -> Option<Entry> {
+        let id = container_id.to_ascii_lowercase();
+        let now = Instant::now();
+        match self.bundles.get(&id) {
+            Some((_, Some(e))) => return Some(e.clone()),
+            Some((at, None)) if now.duration_since(*at) < BUNDLE_RETRY => return None,
+            _ => {}
+        }
+        let found = read();
+        if self.bundles.len() >= MAX_ENTRIES {
+            self.bundles.clear();
+        }
+        self.bundles.insert(id, (now, found.clone()));
+        found
+    }
+
+    /// Asks `api` for pods by UID when nothing else names them (see [`Self::api`]).
+    pub fn set_api(&mut self, api: crate::identity::apipods::ApiPods) {
+        self.api = Some(Arc::new(std::sync::Mutex::new(api)));
+    }
+
+    /// The API server's pods by UID, when one is configured; lock it after releasing this cache.
+    pub fn api(&self) -> Option<Arc<std::sync::Mutex<crate::identity::apipods::ApiPods>>> {
+        self.api.clone()
+    }
+
+    /// Lists made of the API server's pods (0 without one).
+    pub fn api_lists(&self) -> u64 {
+        self.api
+            .as_ref()
+            .map_or(0, |a| a.lock().unwrap_or_else(|p| p.into_inner()).lists())
     }
 
     /// Asks the runtime again unless it was asked within the backoff; the error,
@@ -247,6 +297,43 @@ mod tests {
         assert!(cache.last_error().is_some_and(CriError::is_unavailable));
         assert!(cache.refresh().is_err());
         assert_eq!(cache.lookup(""), None);
+    }
+
+    #[test]
+    fn bundle_names_are_read_once_and_misses_retried_only_after_a_while() {
+        let mut cache = CriCache::new(Some(Path::new("/nonexistent/ktriage-cri.sock")));
+        let mut reads = 0;
+        let named = || {
+            let c = ContainerInfo {
+                id: "ab".into(),
+                name: Some("web".into()),
+                ..ContainerInfo::default()
+            };
+            Some((c, None))
+        };
+        for _ in 0..3 {
+            let got = cache.lookup_bundle("AB", || {
+                reads += 1;
+                named()
+            });
+            assert_eq!(got.and_then(|(c, _)| c.name).as_deref(), Some("web"));
+        }
+        assert_eq!(reads, 1, "a named container is read once");
+        let mut misses = 0;
+        for _ in 0..3 {
+            assert!(
+                cache
+                    .lookup_bundle("cd", || {
+                        misses += 1;
+                        None
+                    })
+                    .is_none()
+            );
+        }
+        assert_eq!(
+            misses, 1,
+            "a miss is not read again within {BUNDLE_RETRY:?}"
+        );
     }
 
     #[tokio::test]

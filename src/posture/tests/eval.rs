@@ -110,7 +110,7 @@ fn observed_processes_add_mismatches_and_can_break_immutability() {
         ]
     );
     assert_eq!(pp.containers[0].pids, vec![41, 42]);
-    let rows = compare_rows(&pp.containers[0].declared, &obs(41));
+    let rows = compare_rows(&pp.containers[0].declared, None, &obs(41));
     let verdicts: Vec<(&str, RowVerdict)> = rows.iter().map(|r| (r.field, r.verdict)).collect();
     assert_eq!(
         verdicts,

@@ -53,12 +53,12 @@ pub fn count(path: &Path, scope: &Scope) -> Result<CaptureCount, super::ScapErro
                 continue;
             }
             let Some(name) = syscall_of(ev) else { continue };
-            let i = match index.get(&name) {
+            let i = match index.get(name.as_ref()) {
                 Some(i) => *i,
                 None => {
                     let i = out.names.len();
-                    index.insert(name.clone(), i);
-                    out.names.push(name);
+                    index.insert(name.to_string(), i);
+                    out.names.push(name.into_owned());
                     out.rows.push(SummaryRow {
                         nr: i as u32,
                         ..SummaryRow::default()
@@ -94,17 +94,18 @@ fn in_scope(ev: &SysEvent, scope: &Scope, containers: &HashMap<u64, Option<Strin
 
 /// The syscall a record counts as; `None` for what is no syscall call (process exits, context
 /// switches, samples, enter events without their exit, a child's return from clone).
-pub(super) fn syscall_of(ev: &SysEvent) -> Option<String> {
+pub(super) fn syscall_of(ev: &SysEvent) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
     match ev.kind {
         EventKind::Exit => None,
-        EventKind::Fork => Some("clone".into()),
+        EventKind::Fork => Some(Cow::Borrowed("clone")),
         EventKind::Syscall if ev.nr == NR_CAPTURED => {
-            let name = String::from_utf8_lossy(&ev.bufs[0].bytes).into_owned();
+            let name = String::from_utf8_lossy(&ev.bufs[0].bytes);
             let skip = name.ends_with('>')
-                || super::map::STANDALONE.contains(&name.as_str())
-                || matches!(name.as_str(), "clone" | "fork" | "vfork" | "clone3");
+                || super::map::STANDALONE.contains(&name.as_ref())
+                || matches!(name.as_ref(), "clone" | "fork" | "vfork" | "clone3");
             (!skip).then_some(name)
         }
-        _ => crate::collector::syscalls::name(ev.nr).map(str::to_string),
+        _ => crate::collector::syscalls::name(ev.nr).map(Cow::Borrowed),
     }
 }

@@ -75,6 +75,9 @@ pub fn title(v: &AlertsView) -> String {
 
 /// Draws the pane in `area`.
 pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    if view.audit.shown {
+        return super::audit::render(frame, area, view, theme);
+    }
     let focused = view.focus == Pane::Alerts;
     let v = view.alerts;
     frame.render_widget(pane_block(title(v), focused, theme), area);

@@ -175,11 +175,15 @@ pub fn detail_lines(view: &View, theme: &Theme, width: u16) -> Vec<Line<'static>
             AlertOrigin::Engine => "ktriage rules".to_string(),
             AlertOrigin::Falco(name) => format!("falco {}", sanitize(name)),
         };
-        let host = if a.hostname.is_empty() {
+        let mut host = if a.hostname.is_empty() {
             String::new()
         } else {
             format!(" @ {}", sanitize(&a.hostname))
         };
+        // the event source, when not the kernel's (k8s_audit)
+        if !a.source.is_empty() && a.source != "syscall" {
+            host = format!("{host}, {}", sanitize(&a.source));
+        }
         lines.push(fit_spans(
             vec![
                 Span::styled(

@@ -36,7 +36,9 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
         typed.remove(0);
     }
     let used = width_of(&typed) + 1;
-    let syntax = if view.focus == Pane::Alerts {
+    let syntax = if view.focus == Pane::Alerts && view.audit.shown {
+        s::AUDIT_FILTER_SYNTAX
+    } else if view.focus == Pane::Alerts {
         s::ALERTS_FILTER_SYNTAX
     } else {
         s::FILTER_SYNTAX

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod alerts_detail;
+pub mod audit;
 /// Moved to the leaf [`crate::model::errno`] (shared with the rule engine).
 pub use crate::model::errno;
 pub mod banner;

@@ -1,4 +1,4 @@
-//! Security tab, top: the pod spec's declaration beside what this process has (`field | declared | observed | verdict`), the pod's immutability and its findings.
+//! Security tab, top: the pod spec's declaration, what the runtime was told (the bundle) and what this process has (`field | declared | applied | observed | verdict`), the pod's immutability and its findings.
 
 use ratatui::text::{Line, Span};
 
@@ -12,6 +12,10 @@ use crate::ui::theme::Role;
 
 /// Width of the field column (`allowPrivilegeEscalation` + a space).
 const FIELD_W: u16 = 25;
+/// Width of the field column with short labels (narrow terminals).
+const FIELD_W_SHORT: u16 = 13;
+/// Below this width the fields take their short labels.
+const WIDE: u16 = 120;
 /// Width of the verdict column.
 const VERDICT_W: u16 = 8;
 /// Width of the label column of the findings and reasons.
@@ -25,26 +29,32 @@ pub(super) fn lines(p: Option<&InspectPosture>, cx: &Cx, width: u16) -> Vec<Line
         return Vec::new();
     };
     let mut out = Vec::new();
-    let (verdict, role) = if p.immutable {
-        (s::SEC_IMMUTABLE, Role::Ok)
+    let (pod, container) = (clean(&p.pod, width), clean(&p.container, width));
+    if p.spec {
+        let (verdict, role) = if p.immutable {
+            (s::SEC_IMMUTABLE, Role::Ok)
+        } else {
+            (s::SEC_NOT_IMMUTABLE, Role::Warning)
+        };
+        out.push(fit_spans(
+            vec![
+                cx.span(s::sec_posture_title(&pod, &container), Role::Title),
+                cx.span(" · ", Role::TextDim),
+                cx.span(verdict, role),
+            ],
+            width,
+        ));
     } else {
-        (s::SEC_NOT_IMMUTABLE, Role::Warning)
-    };
-    out.push(fit_spans(
-        vec![
-            cx.span(
-                s::sec_posture_title(&clean(&p.pod, width), &clean(&p.container, width)),
-                Role::Title,
-            ),
-            cx.span(" · ", Role::TextDim),
-            cx.span(verdict, role),
-        ],
-        width,
-    ));
-    let rest = width.saturating_sub(FIELD_W + VERDICT_W + 3);
-    let decl_w = rest / 2;
-    let obs_w = rest - decl_w;
-    let row = |cells: [(&str, Role, u16); 4]| -> Line<'static> {
+        let title = s::sec_applied_title(&pod, &container);
+        out.push(fit_spans(vec![cx.span(title, Role::Title)], width));
+    }
+    let wide = width >= WIDE;
+    let field_w = if wide { FIELD_W } else { FIELD_W_SHORT };
+    let rest = width.saturating_sub(field_w + VERDICT_W + 4);
+    let decl_w = rest / 3;
+    let appl_w = (rest - decl_w) / 2;
+    let obs_w = rest - decl_w - appl_w;
+    let row = |cells: [(&str, Role, u16); 5]| -> Line<'static> {
         let mut spans = Vec::new();
         for (i, (text, role, w)) in cells.into_iter().enumerate() {
             if i > 0 {
@@ -55,8 +65,9 @@ pub(super) fn lines(p: Option<&InspectPosture>, cx: &Cx, width: u16) -> Vec<Line
         fit_spans(spans, width)
     };
     out.push(row([
-        (s::SEC_POSTURE_FIELD, Role::Header, FIELD_W),
+        (s::SEC_POSTURE_FIELD, Role::Header, field_w),
         (s::SEC_POSTURE_DECLARED, Role::Header, decl_w),
+        (s::SEC_POSTURE_APPLIED, Role::Header, appl_w),
         (s::SEC_POSTURE_OBSERVED, Role::Header, obs_w),
         (s::SEC_POSTURE_VERDICT, Role::Header, VERDICT_W),
     ]));
@@ -67,10 +78,17 @@ pub(super) fn lines(p: Option<&InspectPosture>, cx: &Cx, width: u16) -> Vec<Line
             RowVerdict::Unchecked => (s::SEC_VERDICT_UNCHECKED, Role::TextDim),
         };
         let declared = clean(&r.declared, width);
+        let applied = clean(&r.applied, width);
         let observed = clean(&r.observed, width);
+        let field = if wide {
+            r.field
+        } else {
+            s::sec_field_short(r.field)
+        };
         out.push(row([
-            (r.field, Role::Text, FIELD_W),
+            (field, Role::Text, field_w),
             (&declared, Role::Text, decl_w),
+            (&applied, Role::Text, appl_w),
             (&observed, Role::Text, obs_w),
             (v, role, VERDICT_W),
         ]));
