@@ -76,6 +76,8 @@ pub enum Action {
     ReplayNextAction,
     /// Replay: jump back to the operator's previous action or note.
     ReplayPrevAction,
+    /// Drill mode: show the next hint.
+    DrillHint,
 }
 
 impl Action {
@@ -115,11 +117,12 @@ impl Action {
             Action::ReplayPrevAlert => "Replay: previous alert",
             Action::ReplayNextAction => "Replay: operator's next action or note",
             Action::ReplayPrevAction => "Replay: operator's previous action or note",
+            Action::DrillHint => "Drill: show the next hint",
         }
     }
 
     /// Every action with its keymap name, in help order.
-    pub const ALL: [(Action, &'static str); 33] = [
+    pub const ALL: [(Action, &'static str); 34] = [
         (Action::Quit, "quit"),
         (Action::Back, "back"),
         (Action::OpenFilter, "filter"),
@@ -153,6 +156,7 @@ impl Action {
         (Action::ReplayPrevAlert, "replay_prev_alert"),
         (Action::ReplayNextAction, "replay_next_action"),
         (Action::ReplayPrevAction, "replay_prev_action"),
+        (Action::DrillHint, "drill_hint"),
     ];
 
     /// The keymap name of this action.

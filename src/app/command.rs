@@ -27,6 +27,12 @@ pub enum Command {
     Seek(String),
     /// `:note TEXT`: a note kept in the session (and its recording).
     Note(String),
+    /// `:answer TEXT` (drill mode).
+    Answer(String),
+    /// `:grade` (drill mode).
+    Grade,
+    /// `:hint` (drill mode): the next hint.
+    Hint,
 }
 
 /// A command that could not be understood.
@@ -59,6 +65,13 @@ pub fn parse_command(text: &str) -> Result<Command, CommandError> {
             "expected the note's text".to_string(),
         )),
         "note" => Ok(Command::Note(rest.to_string())),
+        "answer" if rest.is_empty() => Err(CommandError::BadArg(
+            cmd.to_string(),
+            "expected the answer's text".to_string(),
+        )),
+        "answer" => Ok(Command::Answer(rest.to_string())),
+        "grade" => Ok(Command::Grade),
+        "hint" => Ok(Command::Hint),
         "seek" => Ok(Command::Seek(rest.to_string())),
         "summary" | "sum" => match rest {
             "" | "all" => Ok(Command::SummaryAll),

@@ -80,6 +80,8 @@ pub enum Event {
     Audit(Vec<crate::model::audit::AuditEvent>),
     /// An alert intake's counters, state and new malformed lines.
     AlertIntake(crate::alerts::intake::IntakeStats),
+    /// Drill mode: the running drill's task, a grade's result.
+    Drill(super::drill_task::DrillEvent),
     /// A flight-recorder snapshot of a process an alert named (`Effect::Snapshot`).
     Snapshot {
         /// The process.

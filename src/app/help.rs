@@ -25,6 +25,7 @@ pub fn content(state: &View) -> Vec<HelpLine> {
         .iter()
         .filter(|(_, keys)| !keys.is_empty())
         .filter(|(a, _)| state.replay.is_some() || !super::replay_update::is_replay_action(*a))
+        .filter(|(a, _)| state.drill.is_some() || *a != super::Action::DrillHint)
         .map(|(a, keys)| line(keys, a.description()))
         .collect();
     let filter = match (state.inspect.is_some(), state.focus) {

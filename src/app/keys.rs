@@ -192,6 +192,9 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
             state.message = Some((Severity::Info, crate::strings::note_kept(&text)));
             return vec![Effect::Fact(Fact::Note { text })];
         }
+        Ok(Command::Answer(text)) => return super::drill_task::answer(state, text),
+        Ok(Command::Grade) => return super::drill_task::grade(state),
+        Ok(Command::Hint) => super::drill_task::hint(state),
         Err(e) => state.message = Some((Severity::Error, e.to_string())),
     }
     Vec::new()
@@ -261,6 +264,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::ReplayPrevAlert
         | Action::ReplayNextAction
         | Action::ReplayPrevAction => {}
+        Action::DrillHint => super::drill_task::hint(state),
         Action::ToggleFollow => {
             state.stream.follow = !state.stream.follow;
             if state.stream.follow {
@@ -430,6 +434,7 @@ fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Quit => return on_action(state, Action::Quit),
+        Action::DrillHint => super::drill_task::hint(state),
         Action::ToggleHelp | Action::OpenFinder | Action::OpenCommand => {
             if action == Action::OpenFinder {
                 state.inspect = None;

@@ -13,6 +13,7 @@ pub mod core;
 #[cfg(test)]
 mod core_tests;
 pub mod describe;
+pub mod drill_task;
 pub mod event;
 pub mod exec_link;
 pub mod filter;

@@ -272,6 +272,8 @@ pub struct AppState {
     pub flight: super::flight::FlightRecorder,
     /// The replay bar, when a recording is being played.
     pub replay: Option<super::replay::ReplayView>,
+    /// Drill mode: the running drill's task panel.
+    pub drill: Option<super::drill_task::DrillState>,
 }
 
 impl AppState {
@@ -327,6 +329,7 @@ impl AppState {
             audit: Default::default(),
             flight: Default::default(),
             replay: None,
+            drill: None,
         }
     }
 

@@ -30,6 +30,14 @@ pub enum Effect {
     /// Turn the collector's syscall timing on or off (no answer: the summary's
     /// times start growing, or stop).
     SetTiming(bool),
+    /// Grade the running drill with this answer against the live lab (the terminal edge
+    /// runs the grader; answered by `Event::Drill(DrillEvent::Graded)`).
+    DrillGrade {
+        /// The drill.
+        drill: String,
+        /// The answer given with `:answer`.
+        answer: Option<String>,
+    },
 }
 
 /// What the operator did, kept by a recording for the timeline of the report (never secret values).
@@ -53,6 +61,20 @@ pub enum Fact {
         rule: String,
         /// Its process, when the alert names one.
         pid: Option<u32>,
+    },
+    /// Drill mode: `:answer TEXT`.
+    DrillAnswer {
+        /// The drill.
+        drill: String,
+        /// The answer.
+        answer: String,
+    },
+    /// Drill mode: a grade came back.
+    DrillGraded {
+        /// The drill.
+        drill: String,
+        /// PASS/FAIL and each failed check's reason, on one line.
+        result: String,
     },
 }
 
@@ -140,6 +162,7 @@ pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::AlertIntake(stats) => state.alerts.on_intake(stats),
         Event::Audit(batch) => state.audit.on_audit(batch),
         Event::Snapshot { pid, result } => super::alerts_update::on_snapshot(state, pid, result),
+        Event::Drill(ev) => return super::drill_task::on_event(state, ev),
     }
     Vec::new()
 }
@@ -279,6 +302,7 @@ fn on_setup(state: &mut AppState, setup: super::event::Setup) -> Vec<Effect> {
 }
 
 fn on_tick(state: &mut AppState, now: u64) {
+    super::drill_task::on_tick(state, now);
     let count = state.buffer.next_seq();
     if let Some(last) = state.rate.last_tick_ns {
         let dt = now.saturating_sub(last);

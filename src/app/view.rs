@@ -87,6 +87,8 @@ pub struct View<'a> {
     pub key_help: &'a KeyHelp,
     /// The replay player, while replaying.
     pub replay: Option<&'a ReplayView>,
+    /// Drill mode: the task panel.
+    pub drill: Option<&'a super::drill_task::DrillState>,
 }
 
 impl<'a> View<'a> {
@@ -128,6 +130,7 @@ impl<'a> View<'a> {
             finder: state.finder.as_ref(),
             key_help: &state.key_help,
             replay: state.replay.as_ref(),
+            drill: state.drill.as_ref(),
         }
     }
 

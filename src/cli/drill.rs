@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use ktriage::drill::Catalog;
 use ktriage::drill::lab::{self, LabDirs, LabError, LabState};
 use ktriage::drill::scores::{Scores, scores_path};
-use ktriage::drill::{Catalog, grade};
 use ktriage::headless::drill as text;
 use ktriage::sanitize::sanitize;
 
@@ -164,7 +164,7 @@ fn with_state(catalog: &Catalog, dirs: &LabDirs, cmd: DrillCmd) -> ExitCode {
             note!("ktriage: answer recorded; `ktriage drill grade` to grade it");
         }
         DrillCmd::Grade { json } => {
-            let g = match grade(dirs, d, &state) {
+            let (g, unsaved) = match ktriage::drill::attempt::grade_answer(dirs, catalog, None) {
                 Ok(g) => g,
                 Err(e) => return lab_error(&e),
             };
@@ -176,12 +176,8 @@ fn with_state(catalog: &Catalog, dirs: &LabDirs, cmd: DrillCmd) -> ExitCode {
             } else {
                 print(&text::grade(&g));
             }
-            if let Some(path) = scores_path() {
-                let mut s = Scores::load(&path).unwrap_or_default();
-                s.record(&g, lab::now_unix());
-                if let Err(e) = s.save(&path) {
-                    note!("ktriage: scores not saved: {}", sanitize(&e.to_string()));
-                }
+            if let Some(e) = unsaved {
+                note!("ktriage: scores not saved: {}", sanitize(&e));
             }
             return if g.passed {
                 ExitCode::SUCCESS

@@ -138,6 +138,12 @@ impl Setup {
 }
 
 impl SessionArgs {
+    /// Drill mode: the lab's CRI socket and pod manifests, unless other ones were given.
+    pub fn drill_lab(&mut self, dirs: &ktriage::drill::lab::LabDirs) {
+        self.cri_socket.get_or_insert_with(|| dirs.socket());
+        self.pod_manifest.get_or_insert_with(|| dirs.manifests());
+    }
+
     /// The session these flags ask for; `Err`: a usage error.
     pub fn build(&self) -> Result<Setup, String> {
         let mut collector = match self.filters.collector_config() {
@@ -311,6 +317,11 @@ pub struct RecordFlags {
 }
 
 impl RecordFlags {
+    /// `--record FILE` was given.
+    pub fn given(&self) -> bool {
+        self.record.is_some()
+    }
+
     /// The recording these flags ask for (`None`: not recording); `output` is `record -o`.
     pub fn spec(
         &self,

@@ -5,6 +5,7 @@
 //! brings up the [`lab`] (a private containerd) with the drill's pods;
 //! `drill grade` runs the [`grade`] checks against the live lab.
 
+pub mod attempt;
 pub mod catalog;
 pub mod grade;
 pub mod lab;
@@ -42,6 +43,11 @@ pub fn setup(dirs: &lab::LabDirs, drill: &Drill) -> Result<lab::LabState, lab::L
         return Err(e);
     }
     Ok(state)
+}
+
+/// Drill text (statement, hint) with `{lab}` filled in (not sanitized).
+pub fn fill_lab(text: &str, dirs: &lab::LabDirs) -> String {
+    text.replace("{lab}", &dirs.run.display().to_string())
 }
 
 /// A fresh random word for `{random}` in a drill's env values and files (12 hex digits).

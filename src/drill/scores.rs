@@ -26,6 +26,9 @@ pub struct Score {
     pub last_result: String,
     /// When last graded (Unix seconds).
     pub last_unix: u64,
+    /// The last TUI attempt's recording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_attempt: Option<String>,
 }
 
 /// All drills' records.

@@ -20,23 +20,16 @@ pub fn list(c: &Catalog) -> String {
     out
 }
 
-/// `mm:ss`.
-pub fn clock(secs: u64) -> String {
-    format!("{:02}:{:02}", secs / 60, secs % 60)
-}
+pub use crate::app::drill_task::clock;
 
 /// Drill text (statement, hint) with `{lab}` filled in, sanitized (newlines kept).
 pub fn fill(text: &str, dirs: &LabDirs) -> String {
-    sanitize_multiline(&text.replace("{lab}", &dirs.run.display().to_string())).into_owned()
+    sanitize_multiline(&crate::drill::fill_lab(text, dirs)).into_owned()
 }
 
 /// The statement with `{lab}` filled in.
 pub fn statement(d: &Drill, dirs: &LabDirs) -> String {
-    sanitize_multiline(
-        &d.statement
-            .replace("{lab}", &dirs.run.display().to_string()),
-    )
-    .into_owned()
+    fill(&d.statement, dirs)
 }
 
 /// `drill start` / `drill status`: the task, the clock, where the lab is.
@@ -114,6 +107,15 @@ pub fn scores(s: &Scores) -> String {
             r.best_secs.map_or("-".into(), clock),
             sanitize(&r.last_result)
         ));
+    }
+    for (name, r) in &s.drills {
+        if let Some(a) = &r.last_attempt {
+            out.push_str(&format!(
+                "last attempt of {}: {}\n",
+                sanitize(name),
+                sanitize(a)
+            ));
+        }
     }
     out
 }

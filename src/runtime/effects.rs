@@ -28,7 +28,11 @@ impl EffectRunner {
     pub fn perform(&self, effect: Effect, tx: Sender<Event>) {
         if matches!(
             effect,
-            Effect::Quit | Effect::Fact(_) | Effect::Replay(_) | Effect::SetTiming(_)
+            Effect::Quit
+                | Effect::Fact(_)
+                | Effect::Replay(_)
+                | Effect::SetTiming(_)
+                | Effect::DrillGrade { .. }
         ) {
             // SetTiming is a switch flip: no thread needed
             let _ = self.run(effect);
@@ -51,7 +55,8 @@ impl EffectRunner {
     /// Runs one effect on this thread (headless commands and tests call this directly).
     pub fn run(&self, effect: Effect) -> Option<Event> {
         match effect {
-            Effect::Quit | Effect::Fact(_) | Effect::Replay(_) => None,
+            // a drill is graded by the terminal edge (the drill layer sits above the runtime)
+            Effect::Quit | Effect::Fact(_) | Effect::Replay(_) | Effect::DrillGrade { .. } => None,
             Effect::SetTiming(on) => {
                 self.rt.timing().set(on);
                 None

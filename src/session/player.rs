@@ -270,6 +270,12 @@ pub fn mark_of(it: &Item) -> Vec<Mark> {
                 MarkKind::Action,
                 format!("revealed secrets of pid {pid}"),
             ),
+            Fact::DrillAnswer { drill, .. } => {
+                mk(*ts_ns, MarkKind::Action, format!("drill {drill}: answer"))
+            }
+            Fact::DrillGraded { drill, result } => {
+                mk(*ts_ns, MarkKind::Action, format!("drill {drill}: {result}"))
+            }
         }],
         _ => Vec::new(),
     }

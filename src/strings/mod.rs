@@ -3,11 +3,13 @@
 
 mod alerts;
 mod audit;
+mod drill;
 mod inspect;
 mod pods;
 
 pub use alerts::*;
 pub use audit::*;
+pub use drill::*;
 pub use inspect::*;
 pub use pods::*;
 
@@ -146,7 +148,7 @@ pub const HELP_FILTER: &str = "filter";
 /// Help overlay: label of the command list.
 pub const HELP_COMMANDS: &str = "commands";
 /// The `:` commands, one per help line: (command, what it does).
-pub const HELP_COMMANDS_LIST: [(&str, &str); 9] = [
+pub const HELP_COMMANDS_LIST: [(&str, &str); 11] = [
     (":q", "quit"),
     (":filter EXPR", "filter, as / does"),
     (":summary PID", "summary of one process"),
@@ -162,6 +164,11 @@ pub const HELP_COMMANDS_LIST: [(&str, &str); 9] = [
     (":stream  :ps", "focus the stream / processes pane"),
     (":pods  :alerts", "focus the pods / alerts pane"),
     (":help", "this help"),
+    (":answer TEXT", "drill mode: the answer to grade"),
+    (
+        ":grade  :hint",
+        "drill mode: grade it against the lab / next hint",
+    ),
 ];
 /// Help overlay: what `/` filters in the pods and summary panes (the stream).
 pub const HELP_FILTER_STREAM_NOTE: &str = "(/ filters the stream)";

@@ -2,6 +2,7 @@
 
 #[cfg(test)]
 mod applied_render_tests;
+pub mod drill;
 pub mod input;
 pub mod keymap;
 pub mod panes;
@@ -14,6 +15,8 @@ mod render_alerts_tests;
 mod render_audit_tests;
 #[cfg(test)]
 mod render_capture_tests;
+#[cfg(test)]
+mod render_drill_tests;
 #[cfg(test)]
 mod render_fds_tests;
 #[cfg(test)]

@@ -42,6 +42,8 @@ pub struct Areas {
     pub status: Option<Rect>,
     /// Replay bar (above the status bar, while replaying).
     pub replay: Option<Rect>,
+    /// Drill mode: the task panel (above the input line).
+    pub drill: Option<Rect>,
 }
 
 /// Computes the layout for `area`. The focused pane is always given room.
@@ -60,6 +62,11 @@ pub fn layout(area: Rect, view: &View) -> Areas {
         if typing {
             a.input = Some(take_bottom(&mut rest, 1));
         }
+    }
+    let want = super::panes::drill::height(view, rest.width);
+    if want > 0 && rest.height > MIN_BODY + 3 {
+        let rows = want.clamp(3, rest.height / 2);
+        a.drill = Some(take_bottom(&mut rest, rows));
     }
     let banner_rows = banner::height(view, rest.width).min(rest.height.saturating_sub(MIN_BODY));
     if banner_rows > 0 {
@@ -205,6 +212,9 @@ pub fn render(frame: &mut Frame, view: &View, theme: &Theme, clock: &WallClock) 
         if let Some(r) = a.alerts {
             alerts::render(frame, r, view, theme);
         }
+    }
+    if let Some(r) = a.drill {
+        super::panes::drill::render(frame, r, view, theme);
     }
     if let Some(r) = a.status {
         status::render(frame, r, view, theme);

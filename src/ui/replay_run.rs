@@ -64,6 +64,9 @@ fn not_recorded(effect: &Effect) -> Option<Event> {
             path: path.clone(),
             result: Err(err()),
         }),
+        Effect::DrillGrade { .. } => Some(Event::Drill(
+            crate::app::drill_task::DrillEvent::Graded(Err(err().message)),
+        )),
         _ => None,
     }
 }

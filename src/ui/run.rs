@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::keymap::Keymap;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
+use crate::app::drill_task::DrillEvent;
 use crate::app::event::Setup;
 use crate::app::{AppState, Core, Effect, Event};
 use crate::collector::clock::monotonic_ns;
@@ -33,12 +34,16 @@ pub struct TuiOpts {
     pub record: Option<Recording>,
     /// The flight recorder to disk (`--flight-dir`).
     pub flight: Option<FlightOpts>,
+    /// Drill mode: the running drill's task (the panel shows it; `:grade` grades it).
+    pub drill: Option<crate::app::drill_task::DrillTask>,
 }
 
-/// How a session ended: its recording, and what the flight recorder wrote.
+/// How a session ended: its recording, what the flight recorder wrote, and
+/// in drill mode whether the last grade passed (`None`: not graded).
 pub type Ended = (
     Option<Result<WriterSummary, String>>,
     Option<Arc<Mutex<FlightLog>>>,
+    Option<bool>,
 );
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -64,6 +69,9 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<Ended> {
         log
     });
     core.dispatch(Event::Setup(Setup::KeyHelp(opts.keymap.key_help())));
+    if let Some(task) = opts.drill.take() {
+        core.dispatch(Event::Drill(DrillEvent::Task(task)));
+    }
     let started = opts.session.start(&mut core, &tx)?;
     let runner = started.runtime.effects();
     let clock = started.clock;
@@ -109,7 +117,9 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<Ended> {
                 break;
             }
             for e in effects {
-                runner.perform(e, effects_tx.clone());
+                if let Some(e) = super::drill::perform(e, &effects_tx) {
+                    runner.perform(e, effects_tx.clone());
+                }
             }
             dirty = true;
         }
@@ -118,8 +128,13 @@ async fn run_async(mut opts: TuiOpts) -> std::io::Result<Ended> {
     drop(effects_tx);
     drop(rx);
     started.sources.stop();
+    let graded = core
+        .state()
+        .drill
+        .as_ref()
+        .and_then(|d| d.grade.as_ref()?.as_ref().ok().map(|g| g.passed));
     let recorded = opts.record.map(|r| r.finish(&mut core));
     // the flight recorder finishes an open file when its tap goes
     drop(core.take_taps());
-    Ok((recorded, flight))
+    Ok((recorded, flight, graded))
 }

@@ -120,6 +120,10 @@ impl FirstPass {
                     Ok(_) => line("inspection", format!("pid {pid} inspected")),
                     Err(e) => line("inspection", format!("pid {pid}: {}", e.message)),
                 },
+                Event::Drill(crate::app::drill_task::DrillEvent::Task(t)) => line(
+                    "drill",
+                    format!("{}: {} ({}s allowed)", t.name, t.title, t.time_limit),
+                ),
                 Event::Summary(rows) => self.last_summary = rows,
                 Event::Retired(rows) => {
                     for row in rows {
@@ -152,6 +156,12 @@ impl FirstPass {
                     "revealed",
                     format!("secrets of pid {pid} shown on screen: {}", names.join(", ")),
                 ),
+                Fact::DrillAnswer { drill, answer } => {
+                    line("answer", format!("drill {drill}: {answer}"))
+                }
+                Fact::DrillGraded { drill, result } => {
+                    line("grade", format!("drill {drill}: {result}"))
+                }
             },
             Item::Redacted { names, .. } => {
                 for n in names {

@@ -133,7 +133,7 @@ fn labelled(label: &str, text: String, role: Role, theme: &Theme, width: u16) ->
 
 /// `text` wrapped at spaces (words longer than a line are cut) into at most
 /// `rows` lines of `width` cells.
-fn wrap(text: &str, width: u16, rows: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: u16, rows: usize) -> Vec<String> {
     let width = usize::from(width);
     let mut out: Vec<String> = vec![String::new()];
     let mut tmp = [0u8; 4];

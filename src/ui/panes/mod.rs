@@ -6,6 +6,7 @@ pub mod audit;
 /// Moved to the leaf [`crate::model::errno`] (shared with the rule engine).
 pub use crate::model::errno;
 pub mod banner;
+pub mod drill;
 pub mod finder;
 pub mod help;
 pub mod input;
