@@ -46,37 +46,16 @@ pub fn containerd_available(test: &str) -> bool {
 }
 
 fn why_unavailable() -> Option<String> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("not root".into());
-    }
-    for bin in [
-        "containerd",
-        "containerd-shim-runc-v2",
-        "runc",
-        "ctr",
-        "tar",
-        "sha256sum",
-    ] {
-        if which(bin).is_none() {
-            return Some(format!("`{bin}` not in PATH"));
-        }
-    }
-    match is_static_elf(Path::new(BUSYBOX)) {
-        Ok(true) => None,
-        Ok(false) => Some(format!(
-            "{BUSYBOX} is dynamically linked (want busybox-static)"
-        )),
-        Err(e) => Some(format!("{BUSYBOX}: {e}")),
-    }
+    // what the drill lab needs (root, containerd, runc, ctr, tar, a static busybox), and sha256sum
+    ktriage::drill::lab::unavailable().or_else(|| {
+        which("sha256sum")
+            .is_none()
+            .then(|| "`sha256sum` not in PATH".to_string())
+    })
 }
 
 fn which(bin: &str) -> Option<PathBuf> {
     ktriage::drill::lab::which(bin)
-}
-
-fn is_static_elf(path: &Path) -> std::io::Result<bool> {
-    ktriage::drill::lab::is_static_elf(path)
 }
 
 /// One running pod `team-a/web-0` with one container `web` (`sleep 3600`) on a private containerd.
