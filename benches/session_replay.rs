@@ -19,6 +19,10 @@ use ktriage::session::{Header, Record, SessionWriter, WriterOpts};
 
 use common::{Mix, median};
 
+/// The binary's allocator (`src/main.rs`), so the through-the-core figure is what `replay` runs.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()

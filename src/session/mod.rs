@@ -9,6 +9,7 @@
 //! Layering: imports `model`, `app` (the events it records), `safe_fs`, `redact` and
 //! the collector's clock; only `cli`, `headless` and `ui` import it.
 
+mod blocks;
 pub mod codec;
 pub mod compact;
 pub mod entry;

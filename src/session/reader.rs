@@ -1,16 +1,16 @@
-//! Reading a session file as a stream of records: one chunk in memory at a time, every length checked against a cap and the file size before anything is allocated, the hash chain checked as it goes, and an error (with offset and chunk) at the first damage.
+//! Reading a session file as a stream of records: the chunks read, checked and decompressed by [`super::blocks`] (on a second thread for files, a chunk ahead), their records decoded here, and an error (with offset and chunk) at the first damage.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+
 use super::Record;
+use super::blocks::{Block, Blocks, fill};
 use super::codec::Decoder;
 use super::error::SessionError;
-use super::frame::{
-    CHUNK_CAP, CHUNK_TAG, ChunkFrame, Counts, FRAME_LEN, HEADER_CAP, Hash, MAGIC, PREAMBLE_LEN,
-    TRAILER_CAP, TRAILER_TAG, Trailer, VERSION, header_hash, trailer_hash,
-};
+use super::frame::{Counts, HEADER_CAP, Hash, MAGIC, PREAMBLE_LEN, Trailer, VERSION, header_hash};
 use super::header::{Header, hex};
 use crate::safe_fs::open_input;
 
@@ -30,15 +30,9 @@ pub struct ChunkInfo {
 /// A streaming reader: an iterator of records that ends with `None` after
 /// the trailer, or with one `Err` at the first damage (then `None`).
 pub struct SessionReader<R: Read> {
-    src: R,
-    offset: u64,
-    file_len: Option<u64>,
+    blocks: Source<R>,
     header: Header,
-    prev: Hash,
-    next_seq: u64,
-    comp: Vec<u8>,
     raw: Vec<u8>,
-    zstd: super::zstream::Unpacker,
     dec: Decoder,
     chunk: Option<(ChunkInfo, u32)>,
     yielded: u32,
@@ -48,8 +42,22 @@ pub struct SessionReader<R: Read> {
     done: bool,
 }
 
+/// Where the blocks come from: read here, or by a thread a chunk ahead.
+enum Source<R> {
+    Here(Box<Blocks<R>>),
+    Ahead(Ahead),
+}
+
+/// A block reader on its own thread. Its buffers come back to it once decoded, so at most three
+/// chunks' records are held (one decoded, one queued, one being read); dropping this stops it.
+struct Ahead {
+    blocks: Receiver<(Result<Block, SessionError>, Vec<u8>)>,
+    spent: SyncSender<Vec<u8>>,
+}
+
 impl SessionReader<BufReader<File>> {
-    /// Opens the session file `path` (a regular file; FIFOs and devices refused).
+    /// Opens the session file `path` (a regular file; FIFOs and devices refused); its chunks are
+    /// read and decompressed on a second thread while this one decodes the records.
     pub fn open(path: &Path) -> Result<Self, SessionError> {
         let f = open_input("", path)?;
         let len = f.metadata().map_err(|source| SessionError::Io {
@@ -57,96 +65,55 @@ impl SessionReader<BufReader<File>> {
             offset: 0,
             source,
         })?;
-        Self::new(BufReader::with_capacity(256 << 10, f), Some(len.len()))
-    }
-}
-
-/// Reads until `buf` is full or the input ends; returns how much was read.
-fn fill(src: &mut impl Read, buf: &mut [u8], offset: u64) -> Result<usize, SessionError> {
-    let mut got = 0;
-    while got < buf.len() {
-        match src.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(source) => {
-                return Err(SessionError::Io {
-                    what: "reading",
-                    offset: offset + got as u64,
-                    source,
-                });
-            }
-        }
-    }
-    Ok(got)
-}
-
-impl<R: Read> SessionReader<R> {
-    /// Reads and checks the header block from `src` (`file_len`: its size, when known).
-    pub fn new(mut src: R, file_len: Option<u64>) -> Result<Self, SessionError> {
-        let end = |got: usize| file_len.unwrap_or(got as u64);
-        let mut pre = [0u8; PREAMBLE_LEN];
-        let got = fill(&mut src, &mut pre, 0)?;
-        if got < MAGIC.len() || &pre[..8] != MAGIC {
-            if got > 0 && got < MAGIC.len() && pre[..got] == MAGIC[..got] {
-                return Err(truncated(0, end(got), "header incomplete", None));
-            }
-            return Err(SessionError::NotSession);
-        }
-        if got < PREAMBLE_LEN {
-            return Err(truncated(0, end(got), "header incomplete", None));
-        }
-        let version = u16::from_le_bytes([pre[8], pre[9]]);
-        if version != VERSION {
-            return Err(SessionError::Version {
-                found: version,
-                supported: VERSION,
-            });
-        }
-        let len = u64::from(u32::from_le_bytes([pre[10], pre[11], pre[12], pre[13]]));
-        if len > HEADER_CAP {
-            return Err(SessionError::Header {
-                offset: 10,
-                what: format!("declares {len} bytes, over the {HEADER_CAP}-byte cap"),
-            });
-        }
-        let mut block = pre.to_vec();
-        block.resize(PREAMBLE_LEN + len as usize + 32, 0);
-        let got = fill(&mut src, &mut block[PREAMBLE_LEN..], PREAMBLE_LEN as u64)?;
-        if got < len as usize + 32 {
-            let e = end(PREAMBLE_LEN + got);
-            return Err(truncated(0, e, "header incomplete", None));
-        }
-        let body_end = PREAMBLE_LEN + len as usize;
-        let h = header_hash(&block[..body_end]);
-        if h[..] != block[body_end..] {
-            return Err(SessionError::Header {
-                offset: 0,
-                what: "hash mismatch, the header's bytes were changed after it was written".into(),
-            });
-        }
-        let header: Header =
-            serde_json::from_slice(&block[PREAMBLE_LEN..body_end]).map_err(|e| {
-                SessionError::Header {
-                    offset: PREAMBLE_LEN as u64,
-                    what: format!("not a valid header: {e}"),
-                }
-            })?;
-        let zstd = super::zstream::Unpacker::new().map_err(|source| SessionError::Io {
-            what: "starting zstd",
+        let (header, blocks) =
+            read_header(BufReader::with_capacity(256 << 10, f), Some(len.len()))?;
+        let ahead = Ahead::spawn(blocks).map_err(|source| SessionError::Io {
+            what: "starting the chunk reading thread",
             offset: 0,
             source,
         })?;
-        Ok(Self {
-            src,
-            offset: block.len() as u64,
-            file_len,
+        Ok(Self::from_parts(header, Source::Ahead(ahead)))
+    }
+}
+
+impl Ahead {
+    /// Starts the reading thread.
+    fn spawn<R: Read + Send + 'static>(mut b: Blocks<R>) -> std::io::Result<Self> {
+        let (tx, blocks) = sync_channel(1);
+        let (spent, spent_rx) = sync_channel::<Vec<u8>>(3);
+        std::thread::Builder::new()
+            .name("session-chunks".into())
+            .spawn(move || {
+                loop {
+                    let mut raw = match spent_rx.try_recv() {
+                        Ok(v) => v,
+                        Err(TryRecvError::Empty) => Vec::new(),
+                        Err(TryRecvError::Disconnected) => return,
+                    };
+                    let r = b.next_block(&mut raw);
+                    let last = !matches!(r, Ok(Block::Chunk { .. }));
+                    if tx.send((r, raw)).is_err() || last {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Self { blocks, spent })
+    }
+}
+
+impl<R: Read> SessionReader<R> {
+    /// Reads and checks the header block from `src` (`file_len`: its size, when known); the
+    /// chunks are then read on this thread.
+    pub fn new(src: R, file_len: Option<u64>) -> Result<Self, SessionError> {
+        let (header, blocks) = read_header(src, file_len)?;
+        Ok(Self::from_parts(header, Source::Here(Box::new(blocks))))
+    }
+
+    fn from_parts(header: Header, blocks: Source<R>) -> Self {
+        Self {
+            blocks,
             header,
-            prev: h,
-            next_seq: 0,
-            comp: Vec::new(),
             raw: Vec::new(),
-            zstd,
             dec: Decoder::default(),
             chunk: None,
             yielded: 0,
@@ -154,7 +121,7 @@ impl<R: Read> SessionReader<R> {
             counts: Counts::default(),
             trailer: None,
             done: false,
-        })
+        }
     }
 
     /// The file's header.
@@ -187,195 +154,23 @@ impl<R: Read> SessionReader<R> {
         self.chunk.as_ref().map(|c| &c.0)
     }
 
-    fn truncated(&self, at: u64, what: String) -> SessionError {
-        SessionError::Truncated {
-            offset: at,
-            file_end: self.file_len.unwrap_or(self.offset),
-            what,
-            last_good: self.last_good.map(|c| c.seq),
-            last_good_ts: self.last_good.map(|c| c.last_ts),
-        }
-    }
-
-    fn read_into(&mut self, buf: &mut [u8]) -> Result<usize, SessionError> {
-        let n = fill(&mut self.src, buf, self.offset)?;
-        self.offset += n as u64;
-        Ok(n)
-    }
-
-    /// Reads the next block: a chunk (then `Ok(true)`) or the trailer (`Ok(false)`).
-    fn next_block(&mut self) -> Result<bool, SessionError> {
-        let at = self.offset;
-        let seq = self.next_seq;
-        let mut tag = [0u8; 4];
-        match self.read_into(&mut tag)? {
-            0 => {
-                return Err(
-                    self.truncated(at, "no trailer (the writer did not close the file)".into())
-                );
+    /// The next block from wherever blocks are read; a chunk's records land in `self.raw`.
+    fn next_block(&mut self) -> Result<Block, SessionError> {
+        match &mut self.blocks {
+            Source::Here(b) => b.next_block(&mut self.raw),
+            Source::Ahead(a) => {
+                let Ok((r, raw)) = a.blocks.recv() else {
+                    return Err(SessionError::Io {
+                        what: "reading chunks (the reading thread stopped)",
+                        offset: self.last_good.map_or(0, |c| c.offset),
+                        source: std::io::Error::other("reading thread gone"),
+                    });
+                };
+                let spent = std::mem::replace(&mut self.raw, raw);
+                let _ = a.spent.try_send(spent);
+                r
             }
-            4 => {}
-            _ => return Err(self.truncated(at, format!("chunk {seq} incomplete"))),
         }
-        if &tag == TRAILER_TAG {
-            self.read_trailer(at)?;
-            return Ok(false);
-        }
-        if &tag != CHUNK_TAG {
-            return Err(SessionError::BadTag {
-                chunk: seq,
-                offset: at,
-            });
-        }
-        let mut rest = [0u8; FRAME_LEN - 4];
-        if self.read_into(&mut rest)? < rest.len() {
-            return Err(self.truncated(at, format!("chunk {seq} incomplete (its frame)")));
-        }
-        let mut fields = [0u8; 36];
-        fields.copy_from_slice(&rest[..36]);
-        let frame = ChunkFrame::parse(&fields);
-        let too_large = |what, declared: u32| SessionError::TooLarge {
-            chunk: seq,
-            offset: at,
-            what,
-            declared: u64::from(declared),
-            cap: CHUNK_CAP,
-        };
-        if u64::from(frame.raw_len) > CHUNK_CAP {
-            return Err(too_large("records", frame.raw_len));
-        }
-        if u64::from(frame.comp_len) > CHUNK_CAP {
-            return Err(too_large("compressed records", frame.comp_len));
-        }
-        let comp_len = u64::from(frame.comp_len);
-        if let Some(len) = self.file_len
-            && self.offset + comp_len > len
-        {
-            return Err(self.past_end(at, seq, comp_len, len));
-        }
-        self.comp.clear();
-        let got = (&mut self.src)
-            .take(comp_len)
-            .read_to_end(&mut self.comp)
-            .map_err(|source| SessionError::Io {
-                what: "reading a chunk",
-                offset: self.offset,
-                source,
-            })?;
-        self.offset += got as u64;
-        if (got as u64) < comp_len {
-            return Err(self.truncated(at, format!("chunk {seq} incomplete")));
-        }
-        let h = frame.hash(&self.prev, &self.comp);
-        if h[..] != rest[36..] {
-            return Err(SessionError::HashMismatch {
-                chunk: seq,
-                offset: at,
-                first_ts: frame.first_ts,
-            });
-        }
-        let bad = |what: String| SessionError::BadChunk {
-            chunk: seq,
-            offset: at,
-            what,
-        };
-        if frame.seq != seq {
-            return Err(bad(format!(
-                "sequence number {} where {seq} was expected",
-                frame.seq
-            )));
-        }
-        self.zstd
-            .unpack(&self.comp, frame.raw_len as usize, &mut self.raw)
-            .map_err(bad)?;
-        self.prev = h;
-        self.next_seq += 1;
-        self.dec.reset();
-        self.yielded = 0;
-        let info = ChunkInfo {
-            seq,
-            offset: at,
-            first_ts: frame.first_ts,
-            last_ts: frame.last_ts,
-        };
-        self.chunk = Some((info, frame.records));
-        Ok(true)
-    }
-
-    /// A chunk declares more bytes than the file has: the file was cut there
-    /// (a killed writer), unless later blocks follow (then its frame changed).
-    fn past_end(&mut self, at: u64, seq: u64, declared: u64, len: u64) -> SessionError {
-        let mut rest = Vec::new();
-        let _ = (&mut self.src).take(CHUNK_CAP).read_to_end(&mut rest);
-        let later = rest
-            .windows(4)
-            .any(|w| w == CHUNK_TAG.as_slice() || w == TRAILER_TAG.as_slice());
-        if later {
-            SessionError::BadChunk {
-                chunk: seq,
-                offset: at,
-                what: format!(
-                    "declares {declared} compressed bytes, past the end of the file, yet later blocks follow: its frame was changed"
-                ),
-            }
-        } else {
-            let left = len.saturating_sub(self.offset);
-            self.truncated(
-                at,
-                format!("chunk {seq} incomplete ({left} of its {declared} bytes)"),
-            )
-        }
-    }
-
-    fn read_trailer(&mut self, at: u64) -> Result<(), SessionError> {
-        let mut len = [0u8; 4];
-        if self.read_into(&mut len)? < 4 {
-            return Err(self.truncated(at, "trailer incomplete".into()));
-        }
-        let n = u64::from(u32::from_le_bytes(len));
-        let bad = |what: String| SessionError::Trailer { offset: at, what };
-        if n > TRAILER_CAP {
-            return Err(bad(format!(
-                "declares {n} bytes, over the {TRAILER_CAP}-byte cap"
-            )));
-        }
-        let mut b = len.to_vec();
-        b.resize(4 + n as usize + 32, 0);
-        if self.read_into(&mut b[4..])? < n as usize + 32 {
-            return Err(self.truncated(at, "trailer incomplete".into()));
-        }
-        let body_end = 4 + n as usize;
-        let h = trailer_hash(&self.prev, &b[..body_end]);
-        if h[..] != b[body_end..] {
-            return Err(bad(
-                "hash mismatch, the trailer's bytes were changed after it was written".into(),
-            ));
-        }
-        let t: Trailer = serde_json::from_slice(&b[4..body_end])
-            .map_err(|e| bad(format!("not a valid trailer: {e}")))?;
-        if t.chunks != self.next_seq {
-            return Err(bad(format!(
-                "says {} chunks, the file has {}",
-                t.chunks, self.next_seq
-            )));
-        }
-        if t.counts != self.counts {
-            return Err(bad("its counts differ from the records read".into()));
-        }
-        if t.last_chunk_hash != hex(&self.prev) {
-            return Err(bad("its last chunk hash differs from the chain".into()));
-        }
-        let mut one = [0u8; 1];
-        let extra_at = self.offset;
-        if self.read_into(&mut one)? > 0 {
-            let extra = self.file_len.map_or(1, |l| l.saturating_sub(extra_at));
-            return Err(SessionError::TrailingBytes {
-                offset: extra_at,
-                extra,
-            });
-        }
-        self.trailer = Some((t, h));
-        Ok(())
     }
 
     fn step(&mut self) -> Result<Option<Record>, SessionError> {
@@ -410,11 +205,82 @@ impl<R: Read> SessionReader<R> {
                     }
                 }
             }
-            if !self.next_block()? {
-                return Ok(None);
+            match self.next_block()? {
+                Block::Chunk { info, records } => {
+                    self.dec.reset();
+                    self.yielded = 0;
+                    self.chunk = Some((info, records));
+                }
+                Block::Trailer { trailer, hash, at } => {
+                    if trailer.counts != self.counts {
+                        return Err(SessionError::Trailer {
+                            offset: at,
+                            what: "its counts differ from the records read".into(),
+                        });
+                    }
+                    self.trailer = Some((trailer, hash));
+                    return Ok(None);
+                }
             }
         }
     }
+}
+
+/// Reads and checks the header block from `src` (`file_len`: its size, when known): the header, and
+/// the blocks that follow it.
+fn read_header<R: Read>(
+    mut src: R,
+    file_len: Option<u64>,
+) -> Result<(Header, Blocks<R>), SessionError> {
+    let end = |got: usize| file_len.unwrap_or(got as u64);
+    let mut pre = [0u8; PREAMBLE_LEN];
+    let got = fill(&mut src, &mut pre, 0)?;
+    if got < MAGIC.len() || &pre[..8] != MAGIC {
+        if got > 0 && got < MAGIC.len() && pre[..got] == MAGIC[..got] {
+            return Err(truncated(0, end(got), "header incomplete", None));
+        }
+        return Err(SessionError::NotSession);
+    }
+    if got < PREAMBLE_LEN {
+        return Err(truncated(0, end(got), "header incomplete", None));
+    }
+    let version = u16::from_le_bytes([pre[8], pre[9]]);
+    if version != VERSION {
+        return Err(SessionError::Version {
+            found: version,
+            supported: VERSION,
+        });
+    }
+    let len = u64::from(u32::from_le_bytes([pre[10], pre[11], pre[12], pre[13]]));
+    if len > HEADER_CAP {
+        return Err(SessionError::Header {
+            offset: 10,
+            what: format!("declares {len} bytes, over the {HEADER_CAP}-byte cap"),
+        });
+    }
+    let mut block = pre.to_vec();
+    block.resize(PREAMBLE_LEN + len as usize + 32, 0);
+    let got = fill(&mut src, &mut block[PREAMBLE_LEN..], PREAMBLE_LEN as u64)?;
+    if got < len as usize + 32 {
+        let e = end(PREAMBLE_LEN + got);
+        return Err(truncated(0, e, "header incomplete", None));
+    }
+    let body_end = PREAMBLE_LEN + len as usize;
+    let h = header_hash(&block[..body_end]);
+    if h[..] != block[body_end..] {
+        return Err(SessionError::Header {
+            offset: 0,
+            what: "hash mismatch, the header's bytes were changed after it was written".into(),
+        });
+    }
+    let header: Header = serde_json::from_slice(&block[PREAMBLE_LEN..body_end]).map_err(|e| {
+        SessionError::Header {
+            offset: PREAMBLE_LEN as u64,
+            what: format!("not a valid header: {e}"),
+        }
+    })?;
+    let blocks = Blocks::new(src, block.len() as u64, file_len, h)?;
+    Ok((header, blocks))
 }
 
 fn truncated(offset: u64, file_end: u64, what: &str, last: Option<ChunkInfo>) -> SessionError {
