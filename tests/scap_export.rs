@@ -10,13 +10,15 @@ mod scap;
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 
 use ktriage::model::EventKind;
-use scap::{BIN, CONTAINER, dump, export, ktriage, made_up_session, s, scap_name, sysdig, tid};
+use scap::{
+    CONTAINER, Recording, dump, export, ktriage, made_up_session, python3, s, scap_name, sysdig,
+    tid,
+};
 use serde_json::Value;
 use support::{bpf_available, sysdig_available};
 
@@ -28,18 +30,7 @@ fn a_live_session_exported_shows_the_same_events_in_sysdig() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (ktr, scap) = (dir.path().join("live.ktr"), dir.path().join("live.scap"));
-    let mut rec = Command::new(BIN)
-        .args(["record", "-o", ktr.to_str().unwrap(), "--duration", "120"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("record runs");
-    let mut lines = BufReader::new(rec.stderr.take().unwrap()).lines();
-    for l in lines.by_ref() {
-        if l.expect("stderr").contains("sources started") {
-            break;
-        }
-    }
-    let drain = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let rec = Recording::start(&ktr);
 
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
@@ -53,12 +44,7 @@ fn a_live_session_exported_shows_the_same_events_in_sysdig() {
          if pid == 0:\n    os.execv('/bin/echo', ['echo', '{argv}'])\n\
          os.waitpid(pid, 0)\n"
     );
-    // the interpreter itself (not a wrapper script that execs it)
-    let exe = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3");
-    let exe = String::from_utf8_lossy(&exe.stdout).trim().to_string();
+    let exe = python3();
     let py = Command::new(&exe)
         .args(["-c", &script])
         .stdout(Stdio::null())
@@ -67,9 +53,7 @@ fn a_live_session_exported_shows_the_same_events_in_sysdig() {
     assert!(py.success());
     drop(listener);
     let _ = std::fs::remove_file(&uniq);
-    // SAFETY: kill() on our own child's pid; no memory is involved.
-    unsafe { libc::kill(rec.id() as i32, libc::SIGINT) };
-    assert!(rec.wait().expect("wait").success(), "{:?}", drain.join());
+    rec.stop();
 
     let (code, err) = export(&ktr, &scap);
     assert!(code == 0 || code == 1, "{err}");

@@ -226,6 +226,11 @@ fn every_syscall() -> Vec<(SysEvent, &'static str, &'static str)> {
             "res=0",
         ),
         (
+            s("ptrace", 0, [16, 42, 0x401000, 0x90, 0, 0], b"", b""),
+            "ptrace",
+            "addr=401000 data=90",
+        ),
+        (
             s("bpf", 7, [5, 0, 0, 0, 0, 0], b"", b""),
             "bpf",
             "",

@@ -276,3 +276,53 @@ fn count_from_a_capture_equals_sysdigs_exit_events() {
         }
     }
 }
+
+#[test]
+fn user_names_come_from_the_captures_user_list() {
+    if !sysdig_available("user_names_come_from_the_captures_user_list") {
+        return;
+    }
+    let file = sample("curl_google.scap");
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("r.yaml");
+    std::fs::write(
+        &rules,
+        "- rule: c\n  desc: t\n  condition: evt.type = connect\n  output: \"u=%user.name uid=%user.uid\"\n  priority: NOTICE\n",
+    )
+    .unwrap();
+    let out = ktriage_ok(&[
+        "alerts",
+        "--from",
+        &file.display().to_string(),
+        "--rules",
+        &rules.display().to_string(),
+        "--no-default-rules",
+    ]);
+    let ours: Vec<String> = out
+        .lines()
+        .filter_map(|l| l.split_once("Notice ").map(|(_, r)| r.to_string()))
+        .map(|r| r.split(" container_id").next().unwrap_or("").to_string())
+        .collect();
+    let theirs: Vec<String> = sysdig(
+        &file,
+        "u=%user.name uid=%user.uid",
+        "evt.type=connect and evt.dir=<",
+    )
+    .into_iter()
+    .map(|l| l.trim().to_string())
+    .collect();
+    // the capture's user (uid 1000 is `ubuntu` there, whoever it is here), where sysdig knows the thread
+    assert_eq!(ours.len(), theirs.len(), "{ours:?} {theirs:?}");
+    let known: Vec<(&String, &String)> = ours
+        .iter()
+        .zip(&theirs)
+        .filter(|(_, t)| !t.contains("<NA>"))
+        .collect();
+    assert!(known.len() >= 3, "{theirs:?}");
+    for (o, t) in known {
+        assert_eq!(
+            (o.as_str(), t.as_str()),
+            ("u=ubuntu uid=1000", "u=ubuntu uid=1000")
+        );
+    }
+}

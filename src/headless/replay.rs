@@ -30,6 +30,8 @@ struct Origin {
     clock: WallClock,
     /// A capture's processes, as its process list has them (exe, argv, cwd).
     procs: Vec<Proc>,
+    /// A capture's users and groups (`user.name`, `group.name`).
+    users: crate::scap::read::UserList,
 }
 
 type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
@@ -39,18 +41,19 @@ type Items = Box<dyn Iterator<Item = Result<Item, String>>>;
 fn items(path: &Path) -> Result<(Origin, Items), String> {
     if crate::scap::read::is_capture(path) {
         let located = |e: crate::scap::read::ScapError| crate::scap::read::located(path, &e);
-        let (host, threads) = crate::scap::read::preamble(path).map_err(located)?;
+        let pre = crate::scap::read::preamble(path).map_err(located)?;
         let mut mapper = crate::scap::read::map::Mapper::default();
-        mapper.threads(&threads);
+        mapper.threads(&pre.threads);
         let mut feed = crate::scap::read::feed::Feed::open(path).map_err(located)?;
         let it = std::iter::from_fn(move || feed.next_item()).map(|r| match r {
             Ok((ts_ns, event)) => Ok(Item::Event { ts_ns, event }),
             Err(e) => Err(e.to_string()),
         });
         let origin = Origin {
-            host,
+            host: pre.host,
             clock: WallClock::with_offset(0),
             procs: mapper.procs(),
+            users: pre.users,
         };
         return Ok((origin, Box::new(it)));
     }
@@ -60,6 +63,7 @@ fn items(path: &Path) -> Result<(Origin, Items), String> {
         host: header.host.clone(),
         clock: header.wall_clock(),
         procs: Vec::new(),
+        users: Default::default(),
     };
     Ok((origin, Box::new(it)))
 }
@@ -172,6 +176,22 @@ pub fn alerts(
         for line in setup::rule_errors(&cov) {
             diag(&line);
         }
+        // a capture's users: the machine it was taken on, not this one
+        let env = &mut engine.env;
+        env.users.extend(
+            origin
+                .users
+                .users
+                .iter()
+                .map(|(id, n)| (*id, n.as_str().into())),
+        );
+        env.groups.extend(
+            origin
+                .users
+                .groups
+                .iter()
+                .map(|(id, n)| (*id, n.as_str().into())),
+        );
         // the engine's process table, fed by the recorded /proc polls as well as the kernel events
         let procs = SharedProcs::new(ProcTable::new(None));
         engine.share_procs(procs.clone());

@@ -212,3 +212,50 @@ pub fn dump(events: &[Value], a: u64, b: u64) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A `ktriage record -o FILE` running, its sources started.
+pub struct Recording {
+    child: std::process::Child,
+    drain: Option<std::thread::JoinHandle<Vec<String>>>,
+}
+
+impl Recording {
+    /// Starts the recorder and waits for it to say its sources started.
+    pub fn start(out: &Path) -> Recording {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(BIN)
+            .args(["record", "-o", out.to_str().unwrap(), "--duration", "120"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("record runs");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        for l in lines.by_ref() {
+            if l.expect("stderr").contains("sources started") {
+                break;
+            }
+        }
+        let drain = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+        Recording {
+            child,
+            drain: Some(drain),
+        }
+    }
+
+    /// Stops it (SIGINT) and asserts it finished well.
+    pub fn stop(mut self) {
+        // SAFETY: kill() on our own child's pid; no memory is involved.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
+        let ok = self.child.wait().expect("wait").success();
+        let err = self.drain.take().map(|d| d.join());
+        assert!(ok, "record: {err:?}");
+    }
+}
+
+/// The python3 interpreter itself (not a wrapper script that execs it).
+pub fn python3() -> String {
+    let exe = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3");
+    String::from_utf8_lossy(&exe.stdout).trim().to_string()
+}

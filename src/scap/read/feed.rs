@@ -184,7 +184,7 @@ pub fn replay_source(path: &Path) -> Option<crate::session::player::OtherOpened>
     if !super::is_capture(path) {
         return None;
     }
-    let opened = super::preamble(path).and_then(|(host, _)| Ok((host, Feed::open(path)?)));
+    let opened = super::preamble(path).and_then(|p| Ok((p.host, Feed::open(path)?)));
     Some(match opened {
         Ok((host, feed)) => {
             let header = crate::session::Header {

@@ -1,6 +1,7 @@
 //! A capture's threads and events mapped into ktriage's model: the process list fills the process
 //! rows (container ids from the cgroups it carries), the syscalls ktriage streams live (exec, the
-//! open family, connect/accept/bind, clone/fork, exits) become the records the collector makes,
+//! open family, connect/accept/bind, clone/fork, exits, and the file, permission, credential,
+//! signal, ptrace, mount and namespace calls of `calls.rs`) become the records the collector makes,
 //! enter/exit pairs joined; every other event is kept as a record carrying its name and its
 //! parameters rendered from the event table ([`crate::model::NR_CAPTURED`]).
 
@@ -239,7 +240,7 @@ impl Mapper {
             "open" | "openat" | "openat2" | "creat" => self.open(ev, name, enter.as_ref()),
             "connect" | "accept" | "accept4" | "bind" => self.net(ev, name, enter.as_ref()),
             "clone" | "fork" | "vfork" | "clone3" => self.clone_exit(ev),
-            _ => None,
+            _ => calls::spec(ev.ty).and_then(|s| self.call(ev, s, enter.as_ref())),
         };
         let dur = enter.as_ref().map_or(0, |p| ev.ts.saturating_sub(p.ts));
         out.push(match rec {
@@ -411,4 +412,7 @@ fn captured(b: &[u8]) -> Captured {
     }
 }
 
+mod calls;
+#[cfg(test)]
+mod calls_tests;
 mod decode;

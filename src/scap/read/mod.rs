@@ -13,6 +13,7 @@ pub mod params;
 mod proclist;
 #[cfg(test)]
 mod tests;
+mod userlist;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -21,6 +22,7 @@ use std::path::Path;
 pub use error::ScapError;
 pub use event::{MAX_PARAMS, RawEvent};
 pub use proclist::ThreadInfo;
+pub use userlist::UserList;
 
 /// Section header block type (`\r\n\n\r`, the same in both byte orders).
 pub const SHB_TYPE: u32 = 0x0A0D_0D0A;
@@ -50,9 +52,11 @@ pub enum Block<'a> {
     },
     /// Threads that existed when the capture started.
     Threads(Vec<ThreadInfo>),
+    /// The machine's users and groups.
+    Users(UserList),
     /// One event.
     Event(RawEvent<'a>),
-    /// A block this reader does not use (interface, user or fd lists, unknown types), skipped by its length.
+    /// A block this reader does not use (interface and fd lists, unknown types), skipped by its length.
     Skipped { block_type: u32 },
 }
 
@@ -296,10 +300,22 @@ impl<R: Read> ScapReader<R> {
     fn decode(&self, ty: u32, offset: u64) -> Result<Block<'_>, ScapError> {
         let data = &self.buf[..];
         if let Some(lay) = event::layout(ty) {
+            if self.swap {
+                // numbers inside parameters are in the writer's byte order, by type: refused, never misread
+                return Err(ScapError::corrupt(
+                    offset,
+                    ty,
+                    "an event of a big-endian section (byte-order magic 0x4d3c2b1a): \
+                     its parameters are not read",
+                ));
+            }
             return event::parse(data, lay, self.swap, offset, ty).map(Block::Event);
         }
         if let Some(v) = proclist::version(ty) {
             return proclist::parse(data, v, self.swap, offset, ty).map(Block::Threads);
+        }
+        if let Some(v2) = userlist::version(ty) {
+            return userlist::parse(data, v2, self.swap, offset, ty).map(Block::Users);
         }
         let mut c = cursor::Cursor::new(data, self.swap);
         if ty == SHB_TYPE {
@@ -341,21 +357,32 @@ pub fn is_capture(path: &Path) -> bool {
     f.read_exact(&mut head).is_ok() && looks_like_scap(&head)
 }
 
-/// What a capture says before its first event: the machine's hostname (empty when it has no
-/// machine block) and the threads of its process lists; damage stops it quietly (reading the
-/// events reports it). An error only when the file cannot be opened or is no capture.
-pub fn preamble(path: &Path) -> Result<(String, Vec<ThreadInfo>), ScapError> {
+/// What a capture says before its first event.
+#[derive(Debug, Default)]
+pub struct Preamble {
+    /// The machine's hostname (empty when it has no machine block).
+    pub host: String,
+    /// The threads of its process lists.
+    pub threads: Vec<ThreadInfo>,
+    /// Its users and groups (the last user list).
+    pub users: UserList,
+}
+
+/// What a capture says before its first event; damage stops it quietly (reading the events
+/// reports it). An error only when the file cannot be opened or is no capture.
+pub fn preamble(path: &Path) -> Result<Preamble, ScapError> {
     let mut r = ScapReader::open(path)?;
-    let (mut host, mut threads) = (String::new(), Vec::new());
+    let mut out = Preamble::default();
     while let Some(Ok(b)) = r.next_block() {
         match b {
-            Block::Machine { hostname } => host = hostname,
-            Block::Threads(t) => threads.extend(t),
+            Block::Machine { hostname } => out.host = hostname,
+            Block::Threads(t) => out.threads.extend(t),
+            Block::Users(u) => out.users = u,
             Block::Event(_) => break,
             _ => {}
         }
     }
-    Ok((host, threads))
+    Ok(out)
 }
 
 /// The error with the capture's path in front (an unopenable file's error names it already).

@@ -1,4 +1,4 @@
-//! Reader tests: the sample capture plain and gzipped, byte order, skipped and newer blocks, and damage (flipped length, truncation, gzip cut short, huge lengths) located, with the events before it.
+//! Reader tests: the sample capture plain and gzipped, byte order (a big-endian section's lists read, its events refused), skipped and newer blocks, and damage (flipped length, truncation, gzip cut short, huge lengths) located, with the events before it.
 
 use std::io::{Cursor, Write};
 
@@ -164,6 +164,7 @@ fn synthetic(be: bool) -> Vec<u8> {
     shb.extend_from_slice(&u64b(u64::MAX));
     let mut out = block(0x0A0D_0D0A, &shb, be);
     out.extend(block(0x999, b"unknown block", be));
+    out.extend(block(0x220, &user_list(be, 0), be));
     let params: [&[u8]; 3] = [&3i64.to_le_bytes(), b"/etc/x\0", &4097u32.to_le_bytes()];
     let mut ev = u16b(1).to_vec(); // cpu
     ev.extend_from_slice(&u32b(0)); // flags
@@ -191,9 +192,14 @@ fn either_byte_order_newer_blocks_and_unknown_blocks() {
             ScapReader::from_buf_read(Cursor::new(b.clone()), Some(b.len() as u64)).expect("opens");
         let mut seen = Vec::new();
         while let Some(bl) = r.next_block() {
-            match bl.expect("reads") {
+            let Ok(bl) = bl else {
+                seen.push(bl.unwrap_err().to_string());
+                continue;
+            };
+            match bl {
                 Block::Section { major, minor } => seen.push(format!("section {major}.{minor}")),
                 Block::Skipped { block_type } => seen.push(format!("skipped {block_type:#x}")),
+                Block::Users(u) => seen.push(format!("users {:?} {:?}", u.users, u.groups)),
                 Block::Event(ev) => {
                     assert_eq!(
                         (ev.ts, ev.tid, ev.ty, ev.cpu),
@@ -205,62 +211,87 @@ fn either_byte_order_newer_blocks_and_unknown_blocks() {
                 other => panic!("{other:?}"),
             }
         }
+        let last = if be {
+            "block 0x222 at byte 160: an event of a big-endian section (byte-order magic \
+             0x4d3c2b1a): its parameters are not read"
+        } else {
+            "event open"
+        };
         assert_eq!(
             seen,
-            ["section 1.2", "skipped 0x999", "event open"],
+            [
+                "section 1.2",
+                "skipped 0x999",
+                r#"users [(0, "root"), (1000, "\u{1b}[31mbob")] [(27, "sudo")]"#,
+                last
+            ],
             "be={be}"
         );
     }
 }
 
-#[test]
-fn secrets_in_buffers_are_masked_when_rendered() {
-    use crate::scap::{Fmt, ParamType};
-    let shown = super::params::render(
-        ParamType::ByteBuf,
-        Fmt::Dec,
-        b"mysql\0-u\0root\0--password=hunter2\0",
-    );
-    assert!(!shown.contains("hunter2"), "{shown}");
-    assert!(shown.starts_with("mysql.-u.root."), "{shown}");
-    let shown = super::params::render(
-        ParamType::ByteBuf,
-        Fmt::Dec,
-        b"GET /?token=abcdef123456 HTTP/1.1",
-    );
-    assert!(!shown.contains("abcdef123456"), "{shown}");
+/// A `UL_BLOCK_TYPE_V2` body: root, a user with a hostile name, a group; each entry's declared
+/// length `extra` bytes longer than what it holds (a newer writer's fields, skipped).
+fn user_list(be: bool, extra: u32) -> Vec<u8> {
+    let u16b = |v: u16| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+    let u32b = |v: u32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+    let s = |out: &mut Vec<u8>, t: &[u8]| {
+        out.extend_from_slice(&u16b(t.len() as u16));
+        out.extend_from_slice(t);
+    };
+    let mut out = Vec::new();
+    let mut entry = |kind: u8, id: u32, name: &[u8]| {
+        let mut e = vec![kind];
+        e.extend_from_slice(&u32b(id));
+        if kind == 0 {
+            e.extend_from_slice(&u32b(id));
+            s(&mut e, name);
+            s(&mut e, b"/home");
+            s(&mut e, b"/bin/sh");
+        } else {
+            s(&mut e, name);
+        }
+        e.extend(std::iter::repeat_n(0xee, extra as usize));
+        out.extend_from_slice(&u32b(e.len() as u32 + 4));
+        out.extend_from_slice(&e);
+    };
+    entry(0, 0, b"root");
+    entry(0, 1000, b"\x1b[31mbob");
+    entry(1, 27, b"sudo");
+    out
 }
 
 #[test]
-fn a_threads_container_comes_from_the_cgroups_it_carries() {
-    let id = "4d3a8b2c1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c";
-    let t = |tid: u64, cgroups: String| super::ThreadInfo {
-        tid,
-        pid: tid,
-        ptid: 1,
-        comm: b"nginx".to_vec(),
-        cgroups: cgroups.into_bytes(),
-        ..Default::default()
+fn user_lists_skip_newer_fields_and_refuse_overlong_entries() {
+    let read = |body: Vec<u8>| -> Result<super::UserList, ScapError> {
+        let mut b = synthetic(false);
+        let shb_len = u32::from_le_bytes(b[4..8].try_into().unwrap()) as usize;
+        b.splice(shb_len..shb_len, block(0x220, &body, false));
+        let mut r =
+            ScapReader::from_buf_read(Cursor::new(b.clone()), Some(b.len() as u64)).expect("opens");
+        while let Some(bl) = r.next_block() {
+            if let Block::Users(u) = bl? {
+                return Ok(u);
+            }
+        }
+        panic!("no user list");
     };
-    let mut m = super::map::Mapper::default();
-    let rows = m.threads(&[
-        t(1, "cpuset=/\0pids=/init.scope\0".into()),
-        t(
-            42,
-            format!("cpuset=/\0pids=/kubepods/besteffort/pod1234/{id}\0memory=/kubepods\0"),
-        ),
-    ]);
-    assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].container_id, None);
-    assert_eq!(rows[1].container_id.as_deref(), Some(id));
-    let cgroups = m.take_cgroups();
-    let with_id = cgroups
-        .iter()
-        .find(|c| c.container_id.is_some())
-        .expect("a container cgroup");
-    assert_eq!(
-        with_id.path.as_deref(),
-        Some(format!("/kubepods/besteffort/pod1234/{id}").as_str())
-    );
-    assert_eq!(m.thread(42).map(|t| t.cgroup_id), Some(with_id.id));
+    let u = read(user_list(false, 6)).expect("newer fields skipped");
+    assert_eq!(u.users.len(), 2);
+    assert_eq!(u.groups, [(27, "sudo".to_string())]);
+    // an entry declaring fewer bytes than it holds, one cut short, a name over 255 bytes
+    let mut short = user_list(false, 0);
+    short[0] = 3;
+    let e = read(short).unwrap_err().to_string();
+    assert!(e.contains("bytes read of an entry of 3"), "{e}");
+    let e = read(user_list(false, 0)[..20].to_vec())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("cut short") && e.contains("at byte 28"), "{e}");
+    let mut long = vec![0u8; 5]; // no declared length, a user
+    long.extend_from_slice(&[0; 8]);
+    long.extend_from_slice(&300u16.to_le_bytes());
+    long.extend(std::iter::repeat_n(b'a', 300));
+    let e = read(long).unwrap_err().to_string();
+    assert!(e.contains("300-byte string"), "{e}");
 }

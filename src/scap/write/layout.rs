@@ -32,6 +32,7 @@ pub mod ev {
     pub const READ: (u16, u16) = (6, 7);
     pub const WRITE: (u16, u16) = (8, 9);
     pub const PROCEXIT_1: u16 = 186;
+    pub const PTRACE: (u16, u16) = (168, 169);
     pub const SOCKET: (u16, u16) = (18, 19);
     pub const SENDTO: (u16, u16) = (30, 31);
     pub const RECVFROM: (u16, u16) = (34, 35);
@@ -82,7 +83,6 @@ pub mod ev {
 /// its own (only those ktriage streams by default and that the table of March 2022 names).
 pub fn ppm_sc(name: &str) -> Option<u16> {
     Some(match name {
-        "ptrace" => 18,
         "init_module" => 76,
         "delete_module" => 77,
         "capset" => 115,
@@ -136,35 +136,90 @@ pub fn open_flags(linux: u64) -> u32 {
     f
 }
 
+/// Linux `CLONE_*` flags and the libs' `PPM_CL_*` bits they stand for.
+pub const CLONE_FLAGS: &[(u64, u32)] = &[
+    (0x400, 1 << 0),        // CLONE_FILES
+    (0x200, 1 << 1),        // CLONE_FS
+    (0x8000_0000, 1 << 2),  // CLONE_IO
+    (0x0800_0000, 1 << 3),  // CLONE_NEWIPC
+    (0x4000_0000, 1 << 4),  // CLONE_NEWNET
+    (0x0002_0000, 1 << 5),  // CLONE_NEWNS
+    (0x2000_0000, 1 << 6),  // CLONE_NEWPID
+    (0x0400_0000, 1 << 7),  // CLONE_NEWUTS
+    (0x8000, 1 << 8),       // CLONE_PARENT
+    (0x0010_0000, 1 << 9),  // CLONE_PARENT_SETTID
+    (0x2000, 1 << 10),      // CLONE_PTRACE
+    (0x800, 1 << 11),       // CLONE_SIGHAND
+    (0x0004_0000, 1 << 12), // CLONE_SYSVSEM
+    (0x0001_0000, 1 << 13), // CLONE_THREAD
+    (0x0080_0000, 1 << 14), // CLONE_UNTRACED
+    (0x100, 1 << 15),       // CLONE_VM
+    (0x1000_0000, 1 << 20), // CLONE_NEWUSER
+    (0x0020_0000, 1 << 23), // CLONE_CHILD_CLEARTID
+    (0x0100_0000, 1 << 24), // CLONE_CHILD_SETTID
+    (0x0008_0000, 1 << 25), // CLONE_SETTLS
+    (0x4000, 1 << 27),      // CLONE_VFORK
+    (0x0200_0000, 1 << 28), // CLONE_NEWCGROUP
+];
+
 /// Linux `CLONE_*` flags → the libs' `PPM_CL_*` bits.
 pub fn clone_flags(linux: u64) -> u32 {
-    const MAP: &[(u64, u32)] = &[
-        (0x400, 1 << 0),        // CLONE_FILES
-        (0x200, 1 << 1),        // CLONE_FS
-        (0x8000_0000, 1 << 2),  // CLONE_IO
-        (0x0800_0000, 1 << 3),  // CLONE_NEWIPC
-        (0x4000_0000, 1 << 4),  // CLONE_NEWNET
-        (0x0002_0000, 1 << 5),  // CLONE_NEWNS
-        (0x2000_0000, 1 << 6),  // CLONE_NEWPID
-        (0x0400_0000, 1 << 7),  // CLONE_NEWUTS
-        (0x8000, 1 << 8),       // CLONE_PARENT
-        (0x0010_0000, 1 << 9),  // CLONE_PARENT_SETTID
-        (0x2000, 1 << 10),      // CLONE_PTRACE
-        (0x800, 1 << 11),       // CLONE_SIGHAND
-        (0x0004_0000, 1 << 12), // CLONE_SYSVSEM
-        (0x0001_0000, 1 << 13), // CLONE_THREAD
-        (0x0080_0000, 1 << 14), // CLONE_UNTRACED
-        (0x100, 1 << 15),       // CLONE_VM
-        (0x1000_0000, 1 << 20), // CLONE_NEWUSER
-        (0x0020_0000, 1 << 23), // CLONE_CHILD_CLEARTID
-        (0x0100_0000, 1 << 24), // CLONE_CHILD_SETTID
-        (0x0008_0000, 1 << 25), // CLONE_SETTLS
-        (0x4000, 1 << 27),      // CLONE_VFORK
-        (0x0200_0000, 1 << 28), // CLONE_NEWCGROUP
-    ];
-    MAP.iter()
+    CLONE_FLAGS
+        .iter()
         .filter(|(l, _)| linux & l != 0)
         .fold(0, |acc, (_, p)| acc | p)
+}
+
+/// Linux `ptrace` requests, indexed by the libs' `PPM_PTRACE_*` code (0 is `PPM_PTRACE_UNKNOWN`).
+pub const PTRACE_REQUESTS: [u64; 39] = [
+    u64::MAX, // unknown
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9, // TRACEME, PEEK*, POKE*, CONT, KILL, SINGLESTEP
+    16,
+    17,
+    24, // ATTACH, DETACH, SYSCALL
+    0x4200,
+    0x4201,
+    0x4202,
+    0x4203,
+    0x4204,
+    0x4205,
+    0x4206,
+    0x4207,
+    0x4208,
+    0x4209,
+    0x420a,
+    0x420b, // SETOPTIONS .. SETSIGMASK
+    12,
+    13,
+    14,
+    15,
+    18,
+    19, // GETREGS, SETREGS, GETFPREGS, SETFPREGS, GETFPXREGS, SETFPXREGS
+    21,
+    25,
+    26,
+    30,
+    31,
+    32,
+    33, // OLDSETOPTIONS .. SINGLEBLOCK
+];
+
+/// Linux `ptrace` request → `PPM_PTRACE_*` (0 when the libs have no code for it).
+pub fn ptrace_request(linux: u64) -> u16 {
+    PTRACE_REQUESTS
+        .iter()
+        .skip(1)
+        .position(|r| *r == linux)
+        .map_or(0, |i| i as u16 + 1)
 }
 
 /// `PPM_CL_*` of a new thread sharing its creator's process (what sysdig reads a thread from).

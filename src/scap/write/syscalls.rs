@@ -134,6 +134,17 @@ impl Mapper {
                 let enter = p().i64(fd(a[0])).i64(fd(a[1])).u8(a[2] as u8);
                 self.pair(e, ev::TGKILL, enter, res())
             }
+            "ptrace" => {
+                // addr and data: DYNAMIC, index 0 (a UINT64) and the register
+                let word = |v: u64| {
+                    let mut b = vec![0u8];
+                    b.extend_from_slice(&v.to_le_bytes());
+                    b
+                };
+                let enter = p().u16(layout::ptrace_request(a[0])).i64(fd(a[1]));
+                let exit = res().bytes(&word(a[2])).bytes(&word(a[3]));
+                self.pair(e, ev::PTRACE, enter, exit)
+            }
             "mount" => {
                 let exit = res().str(s0).str(s1).str(b"");
                 self.pair(e, ev::MOUNT, p().u32(a[3] as u32), exit)

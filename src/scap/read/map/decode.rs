@@ -38,12 +38,16 @@ pub fn open_flags(ppm: u64) -> u64 {
     out
 }
 
-fn nr(name: &str) -> u32 {
+pub(super) fn nr(name: &str) -> u32 {
     crate::collector::syscalls::number(name).unwrap_or(crate::model::NR_CAPTURED)
 }
 
 /// A parameter of the exit, else of the enter.
-fn either<'a>(ev: &RawEvent<'a>, enter: Option<&'a Pending>, name: &str) -> Option<&'a [u8]> {
+pub(super) fn either<'a>(
+    ev: &RawEvent<'a>,
+    enter: Option<&'a Pending>,
+    name: &str,
+) -> Option<&'a [u8]> {
     param(ev.ty, &ev.params, name).or_else(|| enter.and_then(|p| pending_param(p, name)))
 }
 
