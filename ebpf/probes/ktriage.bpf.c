@@ -58,14 +58,24 @@ struct {
 	__type(value, __u64);
 } COUNTERS SEC(".maps");
 
-/* Syscall entry time of the current thread, only while timing is on (flag
- * KT_TIMING; the entry program is attached only then). A time older than
- * timed_since_ns is left over from an earlier timing period and not used. */
+/* Syscall entry times, only while timing is on (flag KT_TIMING; the entry
+ * program is attached only then), indexed by thread id modulo KT_ENTRY_SLOTS:
+ * an inlined array lookup on both sides, where task-local storage costs two
+ * calls on each. The record names its thread: a thread whose record another
+ * thread (same index) took over meanwhile is counted untimed. A time older
+ * than timed_since_ns is left over from an earlier timing period. */
+#define KT_ENTRY_SLOTS 65536
+struct kt_entry {
+	__u64 ts;
+	__u32 tid;
+	__u32 _pad;
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KT_ENTRY_SLOTS);
+	__type(key, __u32);
+	__type(value, struct kt_entry);
 } ENTER_TS SEC(".maps");
 
 struct {
@@ -331,33 +341,38 @@ int BPF_PROG(kt_sys_enter, struct pt_regs *regs, long id)
 	struct kt_config *cfg = config();
 	if (!cfg || !(cfg->flags & KT_TIMING))
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
 	if (tgid == cfg->self_tgid || !agg_wanted(cfg, tgid))
 		return 0;
 	if ((cfg->flags & KT_FILTER_CGROUPS) && !cgroup_wanted())
 		return 0;
-	__u64 *ts = bpf_task_storage_get(&ENTER_TS, bpf_get_current_task_btf(), 0,
-					 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (ts) {
-		*ts = bpf_ktime_get_ns();
+	__u32 i = (__u32)pid_tgid & (KT_ENTRY_SLOTS - 1);
+	struct kt_entry *e = bpf_map_lookup_elem(&ENTER_TS, &i);
+	if (e) {
+		e->ts = bpf_ktime_get_ns();
+		e->tid = (__u32)pid_tgid;
 		count(KT_CTR_ENTRIES);
 	}
 	return 0;
 }
 
-/* Entry-to-exit time of the current call: 0 when timing is off, the thread is
- * not timed, or its entry came before timing was turned on (counted). */
-static __always_inline __u64 took(struct kt_config *cfg)
+/* Entry-to-exit time of the current call: 0 when timing is off, and 0 counted
+ * untimed when the thread has no entry time of this timing period (its call
+ * began before timing was turned on, or another thread took its record). */
+static __always_inline __u64 took(struct kt_config *cfg, __u64 pid_tgid)
 {
 	if (!(cfg->flags & KT_TIMING))
 		return 0;
-	__u64 *ts = bpf_task_storage_get(&ENTER_TS, bpf_get_current_task_btf(), 0, 0);
-	if (!ts)
+	__u32 i = (__u32)pid_tgid & (KT_ENTRY_SLOTS - 1);
+	struct kt_entry *e = bpf_map_lookup_elem(&ENTER_TS, &i);
+	if (!e)
 		return 0;
-	__u64 t0 = *ts;
-	*ts = 0;
-	if (t0 && t0 >= cfg->timed_since_ns)
+	__u64 t0 = e->ts;
+	if (e->tid == (__u32)pid_tgid && t0 && t0 >= cfg->timed_since_ns) {
+		e->ts = 0;
 		return bpf_ktime_get_ns() - t0;
+	}
 	count(KT_CTR_UNTIMED);
 	return 0;
 }
@@ -377,7 +392,7 @@ int BPF_PROG(kt_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	__u64 dur = 0;
 	if (agg_wanted(cfg, tgid)) {
-		dur = took(cfg);
+		dur = took(cfg, pid_tgid);
 		/* a new task's own return from clone/fork is not a call (strace
 		 * counts the parent's only) */
 		if (ret != 0 || !is_fork_nr(nr))

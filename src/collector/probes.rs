@@ -94,8 +94,6 @@ impl Probes {
         let mut ebpf = EbpfLoader::new()
             .btf(Some(&btf))
             .map_max_entries("EVENTS", cfg.ring_bytes)
-            // ENTER_TS is task-local storage: the kernel manages it, user space never reads it
-            .allow_unsupported_maps()
             .load(PROBE_OBJECT)
             .map_err(|e| refused("the probe object", format!("{e:#}")))?;
 
