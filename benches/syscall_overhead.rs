@@ -10,7 +10,8 @@
 //! `cargo bench --bench syscall_overhead` (as root). Environment:
 //! `KT_ROUNDS` (default 7), `KT_LOOP_N` (default 3000000), `KT_OPEN_N` (default
 //! 200000), `KT_STRACE_N` (default 25000), `KT_CONDS` (subset of short names),
-//! `KT_EXTRA_OBJ` + `KT_EXTRA_PROGS` (a candidate object, see benches/README.md).
+//! `KT_EXTRA_OBJ` + `KT_EXTRA_PROGS` (a candidate object, see benches/README.md),
+//! `KT_BPF_STATS=0` (no pass with the kernel's per-program run-time statistics).
 
 mod common;
 #[path = "syscall_overhead/progstats.rs"]
