@@ -5,10 +5,9 @@
 
 mod support;
 
-use ktriage::collector::CollectorConfig;
 use ktriage::collector::probes::Probes;
 use ktriage_common::TGID_SLOTS;
-use support::{Held, bpf_available};
+use support::{Held, bpf_available, counting_probes};
 
 /// A Python process that says `done` at its first `go` (its start-up over),
 /// makes `calls` getppid calls at the second, and ends at the third.
@@ -73,12 +72,7 @@ fn processes_sharing_a_slot_are_counted_apart_and_a_freed_slot_starts_clean() {
     if !bpf_available("processes_sharing_a_slot_are_counted_apart_and_a_freed_slot_starts_clean") {
         return;
     }
-    let mut probes = Probes::load(&CollectorConfig {
-        stream_syscalls: Vec::new(),
-        ring_bytes: 64 * 1024,
-        ..CollectorConfig::default()
-    })
-    .expect("loading the probes");
+    let mut probes = counting_probes();
 
     let mut a = caller(1000);
     let a_pid = a.pid();
