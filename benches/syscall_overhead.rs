@@ -10,9 +10,12 @@
 //! `cargo bench --bench syscall_overhead` (as root). Environment:
 //! `KT_ROUNDS` (default 7), `KT_LOOP_N` (default 3000000), `KT_OPEN_N` (default
 //! 200000), `KT_STRACE_N` (default 25000), `KT_CONDS` (subset of short names),
-//! `KT_EXTRA_OBJ` + `KT_EXTRA_PROGS` (a candidate object, see benches/README.md).
+//! `KT_EXTRA_OBJ` + `KT_EXTRA_PROGS` (a candidate object, see benches/README.md),
+//! `KT_BPF_STATS=0` (no pass with the kernel's per-program run-time statistics).
 
 mod common;
+#[path = "syscall_overhead/progstats.rs"]
+mod progstats;
 #[path = "syscall_overhead/tracers.rs"]
 mod tracers;
 #[path = "syscall_overhead/tui.rs"]
@@ -206,7 +209,9 @@ fn check_tui_getppid(t: &Tui, want: u64, timed: bool) {
 /// sets the tracer up, runs the loops, checks the tracer saw them, tears it down.
 fn measure(cond: Cond, w: Workload, n: u64, strace_n: u64, cpus: usize) -> Vec<f64> {
     let loops = |n: u64, wrap: Option<&[&str]>| -> Vec<(f64, u32)> {
-        (0..cpus).map(|cpu| run_child(n, wrap, cpu, w)).collect()
+        progstats::around(cond.short(), || {
+            (0..cpus).map(|cpu| run_child(n, wrap, cpu, w)).collect()
+        })
     };
     let ns = |v: &[(f64, u32)]| v.iter().map(|(ns, _)| *ns).collect::<Vec<f64>>();
     let want = n * cpus as u64;
@@ -422,6 +427,23 @@ impl Samples {
     }
 }
 
+/// One more run of each BPF condition with the kernel's BPF statistics on: each
+/// program's own ns per run (load-independent; not part of the timed rounds).
+fn bpf_stats_pass(getppid: &[Cond], open: &[Cond], n: u64, open_n: u64, cpus: usize) {
+    let bpf = |c: &&Cond| !matches!(c, Cond::None | Cond::Strace);
+    println!("\nbpf_stats pass (kernel BPF run-time statistics on; programs run >= N times):");
+    let Some(pass) = progstats::Pass::start(n.min(open_n)) else {
+        return;
+    };
+    for c in getppid.iter().filter(bpf) {
+        measure(*c, Workload::Getppid, n, 0, cpus);
+    }
+    for c in open.iter().filter(bpf) {
+        measure(*c, Workload::Open, open_n, 0, cpus);
+    }
+    pass.finish();
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child-loop") {
@@ -481,6 +503,12 @@ fn main() {
             "{line}  (other processes: {:.0}% of a CPU)",
             watch.foreign_pct()
         );
+    }
+    if std::env::var("KT_BPF_STATS").as_deref() != Ok("0") {
+        bpf_stats_pass(&g.conds, &o.conds, n, open_n, cpus);
+    }
+    if rounds == 0 {
+        return;
     }
     println!("\ngetppid (not streamed): added ns per syscall");
     g.table(&[Cond::Floor, Cond::Bpftrace]);

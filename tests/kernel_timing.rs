@@ -6,7 +6,7 @@ mod support;
 
 use ktriage::collector::CollectorConfig;
 use ktriage::collector::probes::Probes;
-use support::{Held, bpf_available};
+use support::{Held, bpf_available, counting_probes};
 
 /// Sleeps of 5 ms, then a failing open (an error to count).
 const SLEEPS: u64 = 20;
@@ -39,12 +39,7 @@ fn timing_off_means_no_entry_work_and_on_gives_times() {
     if !bpf_available("timing_off_means_no_entry_work_and_on_gives_times") {
         return;
     }
-    let mut probes = Probes::load(&CollectorConfig {
-        stream_syscalls: Vec::new(),
-        ring_bytes: 64 * 1024,
-        ..CollectorConfig::default()
-    })
-    .expect("loading the probes");
+    let mut probes = counting_probes();
     assert!(!probes.timing(), "timing is off by default");
 
     let off = workload();

@@ -58,14 +58,24 @@ struct {
 	__type(value, __u64);
 } COUNTERS SEC(".maps");
 
-/* Syscall entry time of the current thread, only while timing is on (flag
- * KT_TIMING; the entry program is attached only then). A time older than
- * timed_since_ns is left over from an earlier timing period and not used. */
+/* Syscall entry times, only while timing is on (flag KT_TIMING; the entry
+ * program is attached only then), indexed by thread id modulo KT_ENTRY_SLOTS:
+ * an inlined array lookup on both sides, where task-local storage costs two
+ * calls on each. The record names its thread: a thread whose record another
+ * thread (same index) took over meanwhile is counted untimed. A time older
+ * than timed_since_ns is left over from an earlier timing period. */
+#define KT_ENTRY_SLOTS 65536
+struct kt_entry {
+	__u64 ts;
+	__u32 tid;
+	__u32 _pad;
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KT_ENTRY_SLOTS);
+	__type(key, __u32);
+	__type(value, struct kt_entry);
 } ENTER_TS SEC(".maps");
 
 struct {
@@ -74,6 +84,25 @@ struct {
 	__type(key, struct kt_agg_key);
 	__type(value, struct kt_agg_val);
 } AGG SEC(".maps");
+
+/* The fast path of the aggregation: a process owns slot tgid % KT_TGID_SLOTS
+ * (claimed when free, freed by user space after the process exited) and its
+ * counts are at slot * KT_NR_SLOTS + nr: two array lookups the verifier
+ * inlines, where a hash lookup is a call (two on this kernel: the lookup and
+ * its memcmp), each ~30 ns with the return-thunk mitigations of this CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KT_TGID_SLOTS);
+	__type(key, __u32);
+	__type(value, struct kt_slot_owner);
+} SLOT_OWNERS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KT_TGID_SLOTS * KT_NR_SLOTS);
+	__type(key, __u32);
+	__type(value, struct kt_agg_val);
+} SLOT_AGG SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -121,10 +150,10 @@ static __always_inline int tgid_filtered_in(__u32 tgid)
 	return bpf_map_lookup_elem(&TGID_FILTER, &tgid) != 0;
 }
 
-static __always_inline void agg_add(__u32 tgid, __u32 nr, long ret, __u64 dur)
+/* The slow path: processes whose slot another process owns. */
+static __always_inline void agg_add_hash(__u32 tgid, __u32 nr, __u64 err, __u64 dur)
 {
 	struct kt_agg_key k = { .tgid = tgid, .nr = nr };
-	__u64 err = (ret < 0 && ret >= -4095) ? 1 : 0;
 	struct kt_agg_val *v = bpf_map_lookup_elem(&AGG, &k);
 	if (!v) {
 		struct kt_agg_val nv = { .calls = 1, .errors = err, .time_ns = dur };
@@ -139,6 +168,34 @@ static __always_inline void agg_add(__u32 tgid, __u32 nr, long ret, __u64 dur)
 	v->calls += 1;
 	v->errors += err;
 	v->time_ns += dur;
+}
+
+/* One call of `nr` by `tgid` (nr < KT_NR_SLOTS): in the process's slot when it
+ * owns (or can claim) it, else in the hash map. */
+static __always_inline void agg_add(__u32 tgid, __u32 nr, long ret, __u64 dur)
+{
+	__u64 err = (ret < 0 && ret >= -4095) ? 1 : 0;
+	__u32 slot = tgid % KT_TGID_SLOTS;
+	struct kt_slot_owner *o = bpf_map_lookup_elem(&SLOT_OWNERS, &slot);
+	if (o && tgid) {
+		if (o->tgid != tgid && o->tgid == 0)
+			__sync_val_compare_and_swap(&o->tgid, 0, (__u64)tgid);
+		if (o->tgid == tgid) {
+			__u32 n = nr & (KT_NR_SLOTS - 1);
+			__u32 idx = slot * KT_NR_SLOTS + n;
+			struct kt_agg_val *v = bpf_map_lookup_elem(&SLOT_AGG, &idx);
+			if (v) {
+				__u64 bit = 1ULL << (n & 63);
+				if (!(o->seen[n >> 6] & bit))
+					__sync_fetch_and_or(&o->seen[n >> 6], bit);
+				v->calls += 1;
+				v->errors += err;
+				v->time_ns += dur;
+				return;
+			}
+		}
+	}
+	agg_add_hash(tgid, nr, err, dur);
 }
 
 static __always_inline int is_fork_nr(__u64 nr)
@@ -284,33 +341,38 @@ int BPF_PROG(kt_sys_enter, struct pt_regs *regs, long id)
 	struct kt_config *cfg = config();
 	if (!cfg || !(cfg->flags & KT_TIMING))
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
 	if (tgid == cfg->self_tgid || !agg_wanted(cfg, tgid))
 		return 0;
 	if ((cfg->flags & KT_FILTER_CGROUPS) && !cgroup_wanted())
 		return 0;
-	__u64 *ts = bpf_task_storage_get(&ENTER_TS, bpf_get_current_task_btf(), 0,
-					 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (ts) {
-		*ts = bpf_ktime_get_ns();
+	__u32 i = (__u32)pid_tgid & (KT_ENTRY_SLOTS - 1);
+	struct kt_entry *e = bpf_map_lookup_elem(&ENTER_TS, &i);
+	if (e) {
+		e->ts = bpf_ktime_get_ns();
+		e->tid = (__u32)pid_tgid;
 		count(KT_CTR_ENTRIES);
 	}
 	return 0;
 }
 
-/* Entry-to-exit time of the current call: 0 when timing is off, the thread is
- * not timed, or its entry came before timing was turned on (counted). */
-static __always_inline __u64 took(struct kt_config *cfg)
+/* Entry-to-exit time of the current call: 0 when timing is off, and 0 counted
+ * untimed when the thread has no entry time of this timing period (its call
+ * began before timing was turned on, or another thread took its record). */
+static __always_inline __u64 took(struct kt_config *cfg, __u64 pid_tgid)
 {
 	if (!(cfg->flags & KT_TIMING))
 		return 0;
-	__u64 *ts = bpf_task_storage_get(&ENTER_TS, bpf_get_current_task_btf(), 0, 0);
-	if (!ts)
+	__u32 i = (__u32)pid_tgid & (KT_ENTRY_SLOTS - 1);
+	struct kt_entry *e = bpf_map_lookup_elem(&ENTER_TS, &i);
+	if (!e)
 		return 0;
-	__u64 t0 = *ts;
-	*ts = 0;
-	if (t0 && t0 >= cfg->timed_since_ns)
+	__u64 t0 = e->ts;
+	if (e->tid == (__u32)pid_tgid && t0 && t0 >= cfg->timed_since_ns) {
+		e->ts = 0;
 		return bpf_ktime_get_ns() - t0;
+	}
 	count(KT_CTR_UNTIMED);
 	return 0;
 }
@@ -330,7 +392,7 @@ int BPF_PROG(kt_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	__u64 dur = 0;
 	if (agg_wanted(cfg, tgid)) {
-		dur = took(cfg);
+		dur = took(cfg, pid_tgid);
 		/* a new task's own return from clone/fork is not a call (strace
 		 * counts the parent's only) */
 		if (ret != 0 || !is_fork_nr(nr))

@@ -7,6 +7,8 @@
 #define KT_BUF_TRUNCATED 0x8000
 #define KT_NR_SLOTS 512
 #define KT_NR_NONE 0xffffffffu
+/* direct-mapped process slots of the fast aggregation path (see lib.rs TGID_SLOTS) */
+#define KT_TGID_SLOTS 64
 
 #define KT_KIND_SYSCALL 1
 #define KT_KIND_EXEC 2
@@ -65,6 +67,11 @@ struct kt_agg_val {
 	__u64 time_ns;
 };
 
+struct kt_slot_owner {
+	__u64 tgid;
+	__u64 seen[KT_NR_SLOTS / 64];
+};
+
 struct kt_header {
 	__u64 ts_ns;
 	__u64 cgroup_id;
@@ -92,6 +99,7 @@ _Static_assert(sizeof(struct kt_config) == 40, "config size");
 _Static_assert(__builtin_offsetof(struct kt_config, timed_since_ns) == 32, "timed_since offset");
 _Static_assert(sizeof(struct kt_stream_spec) == 8, "spec size");
 _Static_assert(sizeof(struct kt_agg_val) == 24, "agg val size");
+_Static_assert(sizeof(struct kt_slot_owner) == 72, "slot owner size");
 _Static_assert(__builtin_offsetof(struct kt_header, kind) == 80, "kind offset");
 _Static_assert(__builtin_offsetof(struct kt_header, buf_len) == 108, "buf_len offset");
 _Static_assert(__builtin_offsetof(struct kt_header, comm) == 112, "comm offset");

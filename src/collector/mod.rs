@@ -9,6 +9,7 @@ pub mod error;
 pub mod probes;
 pub mod procfs;
 pub mod reader;
+mod slots;
 pub mod source;
 pub mod stop;
 mod syscall_table;

@@ -1,5 +1,6 @@
 //! Loading and attaching the embedded probe object, and the typed handles to its maps.
 
+use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 
 use aya::maps::{Array, HashMap, MapData, PerCpuArray, PerCpuHashMap, RingBuf};
@@ -9,6 +10,7 @@ use aya::{Btf, Ebpf, EbpfLoader};
 use ktriage_common::{AggKey, AggVal, Config, NR_SLOTS, StreamSpec, counter, flag};
 
 use super::error::CollectorError;
+use super::slots::{Slots, add_row};
 use super::{args, config::CollectorConfig};
 use crate::model::{AggRow, CollectorStats};
 
@@ -35,6 +37,7 @@ pub struct Probes {
     pub drop_counter: Option<PerCpuArray<MapData, u64>>,
     counters: PerCpuArray<MapData, u64>,
     agg: PerCpuHashMap<MapData, AggKey, AggVal>,
+    slots: Slots,
     tgid_filter: HashMap<MapData, u32, u8>,
     pending: HashMap<MapData, u32, u8>,
     config: Array<MapData, Config>,
@@ -91,8 +94,6 @@ impl Probes {
         let mut ebpf = EbpfLoader::new()
             .btf(Some(&btf))
             .map_max_entries("EVENTS", cfg.ring_bytes)
-            // ENTER_TS is task-local storage: the kernel manages it, user space never reads it
-            .allow_unsupported_maps()
             .load(PROBE_OBJECT)
             .map_err(|e| refused("the probe object", format!("{e:#}")))?;
 
@@ -122,6 +123,10 @@ impl Probes {
             drop_counter,
             counters: take(&mut ebpf, "COUNTERS")?,
             agg: take(&mut ebpf, "AGG")?,
+            slots: Slots {
+                owners: take(&mut ebpf, "SLOT_OWNERS")?,
+                counts: take(&mut ebpf, "SLOT_AGG")?,
+            },
             tgid_filter: take(&mut ebpf, "TGID_FILTER")?,
             pending: take(&mut ebpf, "PENDING")?,
             config: take(&mut ebpf, "CONFIG")?,
@@ -264,31 +269,21 @@ impl Probes {
         })
     }
 
-    /// The aggregation map, summed over CPUs, for tgids accepted by `keep`.
+    /// The aggregation (process slots and the hash map), summed over CPUs,
+    /// one row per (tgid, syscall), for tgids accepted by `keep`.
     pub fn agg_rows(&self, mut keep: impl FnMut(u32) -> bool) -> Vec<AggRow> {
-        let mut out = Vec::new();
-        for item in self.agg.iter().filter_map(Result::ok) {
-            let (k, vals) = item;
-            if !keep(k.tgid) {
-                continue;
+        let mut rows = BTreeMap::new();
+        for (k, vals) in self.agg.iter().filter_map(Result::ok) {
+            if keep(k.tgid) {
+                add_row(&mut rows, k, &vals);
             }
-            let mut row = AggRow {
-                tgid: k.tgid,
-                nr: k.nr,
-                ..AggRow::default()
-            };
-            for v in vals.iter() {
-                row.calls += v.calls;
-                row.errors += v.errors;
-                row.time_ns += v.time_ns;
-            }
-            out.push(row);
         }
-        out
+        self.slots.read(keep, &mut rows);
+        rows.into_values().collect()
     }
 
-    /// Removes aggregation entries of tgids accepted by `gone` (exited processes)
-    /// and returns what they held, so totals can be kept in user space.
+    /// Removes the aggregation of tgids accepted by `gone` (exited processes)
+    /// and returns what it held, so totals can be kept in user space.
     pub fn prune_agg(&mut self, mut gone: impl FnMut(u32) -> bool) -> Vec<AggRow> {
         let keys: Vec<AggKey> = self
             .agg
@@ -296,31 +291,16 @@ impl Probes {
             .filter_map(Result::ok)
             .filter(|k| gone(k.tgid))
             .collect();
-        let mut out = Vec::with_capacity(keys.len());
+        let mut rows = BTreeMap::new();
         for k in keys {
             if let Ok(vals) = self.agg.get(&k, 0) {
-                out.push(sum_cpus(k, &vals));
+                add_row(&mut rows, k, &vals);
             }
             let _ = self.agg.remove(&k);
         }
-        out
+        self.slots.prune(gone, &mut rows);
+        rows.into_values().collect()
     }
-}
-
-fn sum_cpus(k: AggKey, vals: &aya::maps::PerCpuValues<AggVal>) -> AggRow {
-    vals.iter().fold(
-        AggRow {
-            tgid: k.tgid,
-            nr: k.nr,
-            ..AggRow::default()
-        },
-        |mut row, v| {
-            row.calls += v.calls;
-            row.errors += v.errors;
-            row.time_ns += v.time_ns;
-            row
-        },
-    )
 }
 
 /// cgroup v2 ids of the directories under which container runtimes put containers.

@@ -29,6 +29,16 @@ pub fn bpf_available(test: &str) -> bool {
     }
 }
 
+/// The probes with nothing streamed (a 64 KiB ring): counting and timing only.
+pub fn counting_probes() -> Probes {
+    Probes::load(&CollectorConfig {
+        stream_syscalls: Vec::new(),
+        ring_bytes: 64 * 1024,
+        ..CollectorConfig::default()
+    })
+    .expect("loading the probes")
+}
+
 /// True when `sysdig` (reads .scap captures without a driver) runs. Otherwise says why loudly; under
 /// CI=true that is a failure (.ci/run installs it).
 pub fn sysdig_available(test: &str) -> bool {

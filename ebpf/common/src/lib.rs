@@ -125,7 +125,25 @@ pub struct AggKey {
     pub nr: u32,
 }
 
-/// Per-CPU value of the aggregation map.
+/// Direct-mapped process slots of the fast aggregation path: a process owns
+/// slot `tgid % TGID_SLOTS` (map `SLOT_OWNERS`) while it lives, and its counts
+/// go to the per-CPU array `SLOT_AGG` at `slot * NR_SLOTS + nr`, found with two
+/// inlined array lookups instead of a hash lookup. A process whose slot is taken
+/// by another is counted in the hash map `AGG` (the slow path). User space
+/// frees the slot of an exited process after reading and zeroing its counts.
+pub const TGID_SLOTS: u32 = 64;
+
+/// Value of `SLOT_OWNERS` (array map, [`TGID_SLOTS`] entries).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlotOwner {
+    /// The owning tgid, 0 when free (claimed with a compare-and-swap from 0).
+    pub tgid: u64,
+    /// Bit `nr` set once syscall `nr` was counted in the slot (what user space reads).
+    pub seen: [u64; (NR_SLOTS / 64) as usize],
+}
+
+/// Per-CPU value of the aggregation maps (`AGG` and `SLOT_AGG`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AggVal {
@@ -179,6 +197,7 @@ const _: () = assert!(core::mem::size_of::<Config>() == 40);
 const _: () = assert!(core::mem::size_of::<StreamSpec>() == 8);
 const _: () = assert!(core::mem::size_of::<AggKey>() == 8);
 const _: () = assert!(core::mem::size_of::<AggVal>() == 24);
+const _: () = assert!(core::mem::size_of::<SlotOwner>() == 72);
 const _: () = assert!(core::mem::offset_of!(Config, timed_since_ns) == 32);
 const _: () = assert!(core::mem::offset_of!(EventHeader, kind) == 80);
 const _: () = assert!(core::mem::offset_of!(EventHeader, buf_len) == 108);
@@ -191,6 +210,7 @@ mod pod {
     unsafe impl aya::Pod for super::StreamSpec {}
     unsafe impl aya::Pod for super::AggKey {}
     unsafe impl aya::Pod for super::AggVal {}
+    unsafe impl aya::Pod for super::SlotOwner {}
 }
 
 #[cfg(test)]
@@ -216,11 +236,12 @@ mod tests {
     fn c_header_mirrors_the_rust_constants() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../probes/ktriage.h");
         let h: String = std::fs::read_to_string(path).expect("ebpf/probes/ktriage.h");
-        let pairs: [(&str, u64); 24] = [
+        let pairs: [(&str, u64); 25] = [
             ("KT_BUF_MAX", super::BUF_MAX as u64),
             ("KT_BUF_TRUNCATED", super::BUF_TRUNCATED as u64),
             ("KT_NR_SLOTS", super::NR_SLOTS as u64),
             ("KT_NR_NONE", super::NR_NONE as u64),
+            ("KT_TGID_SLOTS", super::TGID_SLOTS as u64),
             ("KT_KIND_SYSCALL", super::kind::SYSCALL as u64),
             ("KT_KIND_EXEC", super::kind::EXEC as u64),
             ("KT_KIND_EXIT", super::kind::EXIT as u64),
@@ -256,6 +277,10 @@ mod tests {
         assert!(
             h.contains("offsetof(struct kt_config, timed_since_ns) == 32"),
             "C asserts where the timing start is"
+        );
+        assert!(
+            h.contains("sizeof(struct kt_slot_owner) == 72"),
+            "C asserts the slot owner size"
         );
         assert_eq!(super::HEADER_SIZE, 128);
     }
