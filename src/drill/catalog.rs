@@ -16,6 +16,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../drills/root-secret/drill.toml"),
     ),
     (
+        "etcd-syscalls",
+        include_str!("../../drills/etcd-syscalls/drill.toml"),
+    ),
+    (
         "etcd-data-fd",
         include_str!("../../drills/etcd-data-fd/drill.toml"),
     ),

@@ -161,6 +161,29 @@ impl Ctx<'_> {
                 };
                 self.expect(&fd.to_string(), &format!("the fd number of {path}"))
             }
+            Check::AnswerSyscallCount {
+                pod,
+                container,
+                syscall,
+                per_second_file,
+                window_secs,
+                tolerance_pct,
+            } => {
+                let (_, pids) = self.pid(pod, container)?;
+                let rate = live::file_in_root(pids[0], per_second_file)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .ok_or_else(|| {
+                        format!("{pod}/{container} does not say its rate in {per_second_file}")
+                    })?;
+                super::grade_syscall::check(
+                    self.answer,
+                    syscall,
+                    rate,
+                    *window_secs,
+                    *tolerance_pct,
+                    &format!("{pod}/{container}"),
+                )
+            }
             Check::AnswerTtyPod => self.pod_where("with a process on a terminal", live::has_tty),
             Check::AnswerDeletedExePod => {
                 self.pod_where("running a binary deleted from disk", live::exe_deleted)
@@ -331,6 +354,9 @@ pub fn describe(check: &Check) -> String {
         Check::AnswerEnv { var, .. } => format!("answer: the value of {var}"),
         Check::AnswerFile { path, .. } => format!("answer: the content of {path}"),
         Check::AnswerFd { path, .. } => format!("answer: the fd of {path}"),
+        Check::AnswerSyscallCount { window_secs, .. } => {
+            format!("answer: the most frequent syscall and its count in {window_secs} s")
+        }
         Check::AnswerTtyPod => "answer: the pod with a terminal shell".into(),
         Check::AnswerListener { port } => format!("answer: pod and pid listening on {port}"),
         Check::AnswerDeletedExePod => "answer: the pod running a deleted binary".into(),

@@ -8,6 +8,7 @@
 pub mod attempt;
 pub mod catalog;
 pub mod grade;
+pub mod grade_syscall;
 pub mod lab;
 pub mod live;
 pub mod replay;

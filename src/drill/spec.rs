@@ -107,6 +107,17 @@ pub enum Check {
         container: String,
         path: String,
     },
+    /// The answer names `syscall` (the container's most frequent one) and a count within
+    /// `tolerance_pct` of its calls in `window_secs`: the container writes its rate (calls of
+    /// `syscall` per second, a number) to `per_second_file` at start.
+    AnswerSyscallCount {
+        pod: String,
+        container: String,
+        syscall: String,
+        per_second_file: String,
+        window_secs: u64,
+        tolerance_pct: u64,
+    },
     /// The answer names the pod whose process runs on a terminal.
     AnswerTtyPod,
     /// The answer names the pod whose process listens on TCP `port`, and that process's pid.

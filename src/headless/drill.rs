@@ -52,7 +52,7 @@ pub fn status(d: &Drill, s: &LabState, dirs: &LabDirs) -> String {
         out.push_str(&format!("last answer: {}\n", sanitize(a)));
     }
     out.push_str(&format!(
-        "lab: ktriage ... --cri-socket {s} --pod-manifest {m}\n     crictl --runtime-endpoint unix://{s}\n",
+        "lab: ktriage ... --cri-socket {s} --pod-manifest {m}\n     crictl --runtime-endpoint unix://{s}\n     ctr --address {s} --namespace k8s.io containers ls\n",
         s = dirs.socket().display(),
         m = dirs.manifests().display()
     ));
