@@ -22,6 +22,8 @@ pub struct Grade {
     pub drill: String,
     pub passed: bool,
     pub elapsed_secs: u64,
+    /// Hints revealed before this grade (`drill hint` and the TUI's).
+    pub hints_shown: usize,
     pub checks: Vec<CheckResult>,
 }
 
@@ -294,6 +296,16 @@ impl Ctx<'_> {
                     )
                 })
             }
+            Check::VerifyScript {
+                name,
+                script,
+                timeout_secs,
+            } => {
+                let t = std::time::Duration::from_secs(*timeout_secs);
+                let v = super::verify::run(dirs, name, script, self.answer, t)
+                    .map_err(|e| format!("{name} cannot run: {e}"))?;
+                super::verify::outcome(name, &v, t)
+            }
             Check::Stopped { pod, container } => match self.running(pod, container)? {
                 false => Ok(()),
                 true => Err(format!("{pod}/{container} still runs")),
@@ -370,6 +382,7 @@ pub fn describe(check: &Check) -> String {
         Check::Stopped { pod, container } => format!("{pod}/{container} is stopped"),
         Check::OthersRunning => "every other container still runs".into(),
         Check::MutablePodsStopped => "non-immutable pods stopped, immutable ones running".into(),
+        Check::VerifyScript { name, .. } => format!("{name} exits 0"),
     }
 }
 
@@ -398,6 +411,7 @@ pub fn grade(dirs: &LabDirs, drill: &Drill, state: &LabState) -> Result<Grade, L
         drill: drill.name.clone(),
         passed: checks.iter().all(|c| c.passed),
         elapsed_secs: state.elapsed_secs(),
+        hints_shown: state.hints_shown,
         checks,
     })
 }

@@ -148,4 +148,16 @@ pub enum Check {
     OthersRunning,
     /// Every non-immutable pod is stopped, every immutable one still runs.
     MutablePodsStopped,
+    /// A shell script exits 0 (an imported killercoda step's `verify`; see [`super::verify`]
+    /// for its environment). `name` names it in reasons.
+    VerifyScript {
+        name: String,
+        script: String,
+        #[serde(default = "default_verify_timeout")]
+        timeout_secs: u64,
+    },
+}
+
+fn default_verify_timeout() -> u64 {
+    30
 }
