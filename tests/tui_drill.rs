@@ -52,6 +52,30 @@ fn shown_secret(screen: &str) -> Option<String> {
     (!v.is_empty() && !v.contains('•')).then_some(v)
 }
 
+/// The TUI in tmux session `name` at 80x24, its data in `data`; prints `EXIT=code` when it ends.
+fn tui(data: &Path, name: &str) -> Tmux {
+    let tm = Tmux::start(
+        name,
+        &format!(
+            "XDG_DATA_HOME={} HOME=/nonexistent {BIN}; echo EXIT=$?",
+            data.display()
+        ),
+    );
+    assert!(
+        tm.cmd(&["resize-window", "-t", "t", "-x", "80", "-y", "24"])
+            .status
+            .success()
+    );
+    tm
+}
+
+/// `:grade` in the TUI; the screen once it shows `want`.
+fn grade_key(tm: &Tmux, want: &str) -> String {
+    tm.keys(&["-l", ":grade"]);
+    tm.keys(&["Enter"]);
+    tm.wait_for(want, |s| s.contains(want))
+}
+
 fn attempts(data: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(data.join("ktriage/drills/attempts"))
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
@@ -71,18 +95,7 @@ fn a_drill_solved_in_the_tui_grades_pass_and_its_attempt_verifies() {
     let state = LabState::load(&dirs).expect("lab state");
     let pid = state.container("web-frontend", "web").expect("web pod").pid;
 
-    let tm = Tmux::start(
-        "drill",
-        &format!(
-            "XDG_DATA_HOME={} HOME=/nonexistent {BIN}; echo EXIT=$?",
-            d.display()
-        ),
-    );
-    assert!(
-        tm.cmd(&["resize-window", "-t", "t", "-x", "80", "-y", "24"])
-            .status
-            .success()
-    );
+    let tm = tui(d, "drill");
     tm.wait_for("the task panel", |s| {
         s.contains("drill env-secret") && s.contains("DB_PASSWORD") && s.contains(" left")
     });
@@ -121,15 +134,11 @@ fn a_drill_solved_in_the_tui_grades_pass_and_its_attempt_verifies() {
 
     tm.keys(&["-l", ":answer not-the-secret"]);
     tm.keys(&["Enter"]);
-    tm.keys(&["-l", ":grade"]);
-    tm.keys(&["Enter"]);
-    let failed = tm.wait_for("a FAIL", |s| s.contains("FAIL in"));
+    let failed = grade_key(&tm, "FAIL in");
     assert!(failed.contains("the answer does not hold"), "{failed}");
     tm.keys(&["-l", &format!(":answer {secret}")]);
     tm.keys(&["Enter"]);
-    tm.keys(&["-l", ":grade"]);
-    tm.keys(&["Enter"]);
-    tm.wait_for("a PASS", |s| s.contains("PASS in"));
+    grade_key(&tm, "PASS in");
     tm.keys(&["q"]);
     tm.wait_for("ktriage exited", |s| s.contains("EXIT=0"));
 
@@ -192,32 +201,17 @@ fn an_imported_killercoda_step_gets_drill_mode_and_grades_by_its_verify_script()
         &["drill", "--drills", scenario, "start", "node-basics-step1"],
     );
     // no --drills from here on: the lab keeps the drill it started
-    let tm = Tmux::start(
-        "kc",
-        &format!(
-            "XDG_DATA_HOME={} HOME=/nonexistent {BIN}; echo EXIT=$?",
-            d.display()
-        ),
-    );
-    assert!(
-        tm.cmd(&["resize-window", "-t", "t", "-x", "80", "-y", "24"])
-            .status
-            .success()
-    );
+    let tm = tui(d, "kc");
     tm.wait_for("the imported task panel", |s| {
         s.contains("drill node-basics-step1") && s.contains(" left")
     });
-    tm.keys(&["-l", ":grade"]);
-    tm.keys(&["Enter"]);
-    let failed = tm.wait_for("a FAIL", |s| s.contains("FAIL in"));
+    let failed = grade_key(&tm, "FAIL in");
     assert!(
         failed.contains("step1/verify.sh exited with status 1"),
         "{failed}"
     );
     std::fs::write(dirs.work().join("marker.txt"), "triaged\n").expect("marker");
-    tm.keys(&["-l", ":grade"]);
-    tm.keys(&["Enter"]);
-    tm.wait_for("a PASS", |s| s.contains("PASS in"));
+    grade_key(&tm, "PASS in");
     tm.keys(&["q"]);
     tm.wait_for("ktriage exited", |s| s.contains("EXIT=0"));
     let files = attempts(d);

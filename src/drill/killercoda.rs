@@ -23,6 +23,8 @@ pub const INDEX_CAP: u64 = 1 << 20;
 pub const TEXT_CAP: u64 = 256 << 10;
 /// A script is passed as one argument (`sh -c`): below the kernel's 128 KiB per argument.
 pub const SCRIPT_CAP: u64 = 64 << 10;
+/// Steps of one scenario (each may read a text and a script under their caps).
+pub const MAX_STEPS: usize = 64;
 /// Time limit of an imported step (killercoda steps have none).
 pub const TIME_LIMIT: u64 = 900;
 
@@ -171,6 +173,15 @@ pub fn import(dir: &Path) -> Result<Imported, CatalogError> {
         Some(rel) => plain(&read_rel(&canon, &index_path, "intro text", rel, TEXT_CAP)?),
         None => String::new(),
     };
+    if index.details.steps.len() > MAX_STEPS {
+        return Err(located(
+            &index_path,
+            format!(
+                "{} steps; at most {MAX_STEPS} are imported from one scenario",
+                index.details.steps.len()
+            ),
+        ));
+    }
     let mut out = Imported::default();
     for (i, step) in index.details.steps.iter().enumerate() {
         let n = i + 1;

@@ -111,6 +111,16 @@ fn missing_huge_and_special_files_are_named() {
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     let e = err(t.path());
     assert!(e.contains("s.md: is a FIFO"), "{e}");
+    let many = format!(
+        r#"{{"details":{{"steps":[{}]}}}}"#,
+        vec!["{}"; MAX_STEPS + 1].join(",")
+    );
+    let t = scenario(&many, &[]);
+    assert!(
+        err(t.path()).contains("65 steps; at most 64"),
+        "{}",
+        err(t.path())
+    );
     // truncated: located at its end
     let t = scenario(r#"{"title": "x", "details": {"st"#, &[]);
     let e = err(t.path());
