@@ -41,19 +41,39 @@ fn interpreter(script: &str) -> &'static str {
     }
 }
 
-fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+/// Reads `r` on a thread of its own: its chunks (up to the cap) on the channel, then `None` at its end.
+fn drain(mut r: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<Option<Vec<u8>>> {
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let mut kept = Vec::new();
         let mut buf = [0u8; 8192];
+        let mut room = OUTPUT_CAP;
         while let Ok(n) = r.read(&mut buf) {
             if n == 0 {
                 break;
             }
-            let room = OUTPUT_CAP.saturating_sub(kept.len());
-            kept.extend_from_slice(&buf[..n.min(room)]);
+            if room > 0 {
+                let k = n.min(room);
+                room -= k;
+                let _ = tx.send(Some(buf[..k].to_vec()));
+            }
         }
-        kept
-    })
+        let _ = tx.send(None);
+    });
+    rx
+}
+
+/// What `rx` brought until its end or `until`; a note when it had not ended.
+fn collect(rx: &std::sync::mpsc::Receiver<Option<Vec<u8>>>, until: Instant, out: &mut Vec<u8>) {
+    loop {
+        match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(Some(b)) => out.extend(b),
+            Ok(None) => return,
+            Err(_) => {
+                out.extend_from_slice(b"\n(output cut: a process the script left holds it open)\n");
+                return;
+            }
+        }
+    }
 }
 
 /// Runs `script` (called `name` in `$0`) against the lab in `dirs`, `answer` in `KTRIAGE_ANSWER`.
@@ -112,9 +132,11 @@ pub fn run(
     // Kill what the script left running in its group, so the pipes close.
     // SAFETY: as above; the group may be gone already (ESRCH is fine).
     unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+    // A process that left the group (setsid) may hold the pipes open: wait a moment, no more.
     let mut output = Vec::new();
-    for h in [out, err].into_iter().flatten() {
-        output.extend(h.join().unwrap_or_default());
+    let grace = Instant::now() + Duration::from_secs(1);
+    for rx in [out, err].iter().flatten() {
+        collect(rx, grace, &mut output);
     }
     let code = status.map(|st| {
         use std::os::unix::process::ExitStatusExt;

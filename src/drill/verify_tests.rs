@@ -83,3 +83,13 @@ fn a_flood_of_output_is_cut_at_the_cap() {
     assert_eq!(v.code, Some(1));
     assert!(v.output.len() <= 2 * OUTPUT_CAP, "{}", v.output.len());
 }
+
+#[test]
+fn a_process_that_escapes_the_group_does_not_hold_the_grade() {
+    let (_t, dirs) = lab();
+    let t0 = Instant::now();
+    let v = run(&dirs, "esc.sh", "echo bye; setsid sleep 30 & exit 0", "", T).unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    assert_eq!(v.code, Some(0));
+    assert!(v.output.contains("bye"), "{}", v.output);
+}
