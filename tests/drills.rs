@@ -157,3 +157,76 @@ fn drills_dir_adds_drills_and_a_bad_file_is_named_with_its_byte() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("drill.toml: byte "), "{}", text(&o));
 }
+
+#[test]
+fn a_killercoda_scenario_imports_and_its_steps_grade_by_their_verify_scripts() {
+    let data = tempfile::tempdir().expect("tmp");
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/killercoda/node-basics"
+    );
+    let list = ok(data.path(), &["import", scenario]);
+    assert!(
+        list.contains("node-basics-step1")
+            && list.contains("node-basics-step3")
+            && list.contains("skipped: step 2 (Look around): no verify script"),
+        "{list}"
+    );
+    // a scenario whose verify script is a symlink out of its directory is refused, exit 2
+    let bad = tempfile::tempdir().expect("tmp");
+    let sc = bad.path().join("evil");
+    std::fs::create_dir(&sc).expect("mkdir");
+    std::fs::write(
+        sc.join("index.json"),
+        r#"{"title":"e","details":{"steps":[{"text":"t.md","verify":"v.sh"}]}}"#,
+    )
+    .expect("index");
+    std::fs::write(sc.join("t.md"), "t").expect("text");
+    std::os::unix::fs::symlink("/etc/shadow", sc.join("v.sh")).expect("symlink");
+    let o = drill(
+        data.path(),
+        &["--drills", &bad.path().display().to_string(), "list"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("leads out of the scenario directory"),
+        "{}",
+        text(&o)
+    );
+
+    if !lab_available("a_killercoda_scenario_imports_and_its_steps_grade_by_their_verify_scripts") {
+        return;
+    }
+    let _g = LAB.lock().unwrap_or_else(|e| e.into_inner());
+    let dirs = LabDirs::default();
+    let t = Instant::now();
+    ok(
+        data.path(),
+        &["--drills", scenario, "start", "node-basics-step1"],
+    );
+    // graded without --drills: the lab keeps the drill it started
+    let (passed, out) = grade(data.path());
+    assert!(
+        !passed && out.contains("no marker.txt in the work directory"),
+        "{out}"
+    );
+    std::fs::write(dirs.work().join("marker.txt"), "triaged\n").expect("marker");
+    let (passed, out) = grade(data.path());
+    assert!(passed, "{out}");
+
+    // step 3: the answer is checked by a script that asks the lab's socket with `ctr`
+    ok(
+        data.path(),
+        &["--drills", scenario, "start", "node-basics-step3"],
+    );
+    ok(data.path(), &["answer", "/run/containerd/containerd.sock"]);
+    let (passed, out) = grade(data.path());
+    assert!(!passed, "{out}");
+    let socket = dirs.socket().display().to_string();
+    ok(data.path(), &["answer", &socket]);
+    let (passed, out) = grade(data.path());
+    assert!(passed, "{out}");
+    ok(data.path(), &["stop"]);
+    assert_clean(&dirs);
+    eprintln!("killercoda steps: {:.1}s", t.elapsed().as_secs_f64());
+}

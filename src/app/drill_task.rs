@@ -72,6 +72,8 @@ pub enum DrillEvent {
     Task(DrillTask),
     /// The answer to `Effect::DrillGrade`: the grade, or why grading failed.
     Graded(Result<DrillGrade, String>),
+    /// `Effect::DrillHint` could not be written to the lab's state: why.
+    HintNotCounted(String),
 }
 
 /// The task panel's state.
@@ -113,6 +115,10 @@ pub(super) fn on_event(state: &mut AppState, ev: DrillEvent) -> Vec<Effect> {
             });
             Vec::new()
         }
+        DrillEvent::HintNotCounted(why) => {
+            state.message = Some((Severity::Error, s::drill_hint_not_counted(&why)));
+            Vec::new()
+        }
         DrillEvent::Graded(result) => {
             let Some(d) = state.drill.as_mut() else {
                 return Vec::new();
@@ -151,17 +157,30 @@ pub(super) fn on_tick(state: &mut AppState, now: u64) {
     }
 }
 
-/// The hint key / `:hint`: the next hint.
-pub(super) fn hint(state: &mut AppState) {
-    let msg = match state.drill.as_mut() {
-        None => s::DRILL_NONE.to_string(),
-        Some(d) if d.hints_shown >= d.task.hints.len() => s::DRILL_NO_MORE_HINTS.to_string(),
+/// The hint key / `:hint`: the next hint (counted by the lab and kept by a recording).
+pub(super) fn hint(state: &mut AppState) -> Vec<Effect> {
+    let (msg, effects) = match state.drill.as_mut() {
+        None => (s::DRILL_NONE.to_string(), Vec::new()),
+        Some(d) if d.hints_shown >= d.task.hints.len() => {
+            (s::DRILL_NO_MORE_HINTS.to_string(), Vec::new())
+        }
         Some(d) => {
             d.hints_shown += 1;
-            s::drill_hint_shown(d.hints_shown, d.task.hints.len())
+            let (drill, shown, of) = (d.task.name.clone(), d.hints_shown, d.task.hints.len());
+            (
+                s::drill_hint_shown(shown, of),
+                vec![
+                    Effect::DrillHint {
+                        drill: drill.clone(),
+                        shown,
+                    },
+                    Effect::Fact(Fact::DrillHint { drill, shown, of }),
+                ],
+            )
         }
     };
     state.message = Some((Severity::Info, msg));
+    effects
 }
 
 /// `:answer TEXT`: the answer the next `:grade` grades.
@@ -220,10 +239,24 @@ mod tests {
         e(&mut st, crate::app::Event::Tick(5_000_000_000));
         e(&mut st, crate::app::Event::Tick(15_000_000_000));
         assert_eq!(st.drill.as_ref().unwrap().left(), 560);
-        for _ in 0..3 {
-            hint(&mut st);
-        }
+        let fx: Vec<Vec<Effect>> = (0..3).map(|_| hint(&mut st)).collect();
         assert_eq!(st.drill.as_ref().unwrap().hints_shown, 2);
+        // each revealed hint is counted by the lab and kept by a recording; the third reveals nothing
+        assert!(
+            matches!(
+                &fx[1][..],
+                [
+                    Effect::DrillHint { shown: 2, .. },
+                    Effect::Fact(Fact::DrillHint {
+                        shown: 2,
+                        of: 2,
+                        ..
+                    })
+                ]
+            ),
+            "{fx:?}"
+        );
+        assert!(fx[2].is_empty());
         assert_eq!(
             parse_command("answer  s3cr3t x"),
             Ok(crate::app::command::Command::Answer("s3cr3t x".into()))

@@ -194,7 +194,7 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         }
         Ok(Command::Answer(text)) => return super::drill_task::answer(state, text),
         Ok(Command::Grade) => return super::drill_task::grade(state),
-        Ok(Command::Hint) => super::drill_task::hint(state),
+        Ok(Command::Hint) => return super::drill_task::hint(state),
         Err(e) => state.message = Some((Severity::Error, e.to_string())),
     }
     Vec::new()
@@ -264,7 +264,7 @@ fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::ReplayPrevAlert
         | Action::ReplayNextAction
         | Action::ReplayPrevAction => {}
-        Action::DrillHint => super::drill_task::hint(state),
+        Action::DrillHint => return super::drill_task::hint(state),
         Action::ToggleFollow => {
             state.stream.follow = !state.stream.follow;
             if state.stream.follow {
@@ -434,7 +434,7 @@ fn on_inspect_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Quit => return on_action(state, Action::Quit),
-        Action::DrillHint => super::drill_task::hint(state),
+        Action::DrillHint => return super::drill_task::hint(state),
         Action::ToggleHelp | Action::OpenFinder | Action::OpenCommand => {
             if action == Action::OpenFinder {
                 state.inspect = None;

@@ -38,6 +38,14 @@ pub enum Effect {
         /// The answer given with `:answer`.
         answer: Option<String>,
     },
+    /// The drill's hints shown so far, for the lab to count (`drill status`, the grade,
+    /// the scores); the terminal edge writes it, no answer.
+    DrillHint {
+        /// The drill.
+        drill: String,
+        /// Hints shown.
+        shown: usize,
+    },
 }
 
 /// What the operator did, kept by a recording for the timeline of the report (never secret values).
@@ -68,6 +76,15 @@ pub enum Fact {
         drill: String,
         /// The answer.
         answer: String,
+    },
+    /// Drill mode: a hint was revealed.
+    DrillHint {
+        /// The drill.
+        drill: String,
+        /// Its number (1-based).
+        shown: usize,
+        /// Of how many.
+        of: usize,
     },
     /// Drill mode: a grade came back.
     DrillGraded {

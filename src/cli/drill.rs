@@ -1,4 +1,4 @@
-//! `ktriage drill list | start NAME | status | hint | answer TEXT | grade | stop | scores`: CKS practice on a private lab.
+//! `ktriage drill list | start NAME | status | hint | answer TEXT | grade | stop | scores | import DIR`: CKS practice on a private lab.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use ktriage::drill::Catalog;
-use ktriage::drill::lab::{self, LabDirs, LabError, LabState};
+use ktriage::drill::lab::{self, LabDirs, LabError};
 use ktriage::drill::scores::{Scores, scores_path};
 use ktriage::headless::drill as text;
 use ktriage::sanitize::sanitize;
@@ -20,7 +20,7 @@ use super::common::usage;
 pub struct DrillArgs {
     #[command(subcommand)]
     cmd: DrillCmd,
-    /// More drills: DIR/<name>/drill.toml for each drill.
+    /// More drills: DIR/<name>/drill.toml for each drill; killercoda scenarios (DIR or DIR/<name> with an index.json) too.
     #[arg(long, global = true)]
     drills: Option<PathBuf>,
 }
@@ -50,6 +50,9 @@ enum DrillCmd {
     Stop,
     /// Attempts, passes, best time and last result per drill.
     Scores,
+    /// The drills a killercoda scenario directory makes (one per step with a verify script;
+    /// use them with `--drills DIR`).
+    Import { dir: PathBuf },
 }
 
 fn print(s: &str) {
@@ -109,6 +112,13 @@ pub fn run(a: DrillArgs) -> ExitCode {
             }
             Err(e) => lab_error(&e),
         },
+        DrillCmd::Import { dir } => match ktriage::drill::killercoda::import(&dir) {
+            Ok(got) => {
+                print(&text::imported(&got, &dir));
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage(sanitize(&e.to_string())),
+        },
         DrillCmd::Scores => {
             let Some(path) = scores_path() else {
                 return usage("no XDG_DATA_HOME or HOME for the scores file");
@@ -127,16 +137,11 @@ pub fn run(a: DrillArgs) -> ExitCode {
 
 /// The commands about the running drill.
 fn with_state(catalog: &Catalog, dirs: &LabDirs, cmd: DrillCmd) -> ExitCode {
-    let mut state = match LabState::load(dirs) {
+    let (mut state, d) = match ktriage::drill::attempt::running(dirs, catalog) {
         Ok(s) => s,
         Err(e) => return lab_error(&e),
     };
-    let Some(d) = catalog.get(&state.drill) else {
-        return usage(format!(
-            "the running lab is for drill {}, which is not known here (pass its --drills DIR)",
-            sanitize(&state.drill)
-        ));
-    };
+    let d = &d;
     match cmd {
         DrillCmd::Status => print(&text::status(d, &state, dirs)),
         DrillCmd::Hint => {

@@ -8,20 +8,35 @@ use super::scores::{Scores, scores_path};
 use super::{Catalog, Drill};
 use crate::safe_fs;
 
-/// The running drill's lab state and its drill (from `catalog`).
-pub fn running<'c>(
-    dirs: &LabDirs,
-    catalog: &'c Catalog,
-) -> Result<(LabState, &'c Drill), LabError> {
+/// The running drill's lab state and its drill: the copy the lab saved at start, else
+/// (a lab started by an older ktriage) the drill of that name in `catalog`.
+pub fn running(dirs: &LabDirs, catalog: &Catalog) -> Result<(LabState, Drill), LabError> {
     let state = LabState::load(dirs)?;
-    let d = catalog.get(&state.drill).ok_or_else(|| LabError::State {
-        file: dirs.state_file().display().to_string(),
-        detail: format!(
-            "the running lab is for drill {:?}, which is not known here (pass its --drills DIR)",
-            state.drill
-        ),
-    })?;
+    let d = match &state.spec {
+        Some(d) if d.name == state.drill => d.clone(),
+        _ => catalog
+            .get(&state.drill)
+            .cloned()
+            .ok_or_else(|| LabError::State {
+                file: dirs.state_file().display().to_string(),
+                detail: format!(
+                    "the running lab is for drill {:?}, which is not known here (pass its --drills DIR)",
+                    state.drill
+                ),
+            })?,
+    };
     Ok((state, d))
+}
+
+/// The TUI showed hints up to `shown` of drill `drill`: the lab state counts them
+/// (never fewer than before; nothing when another drill runs now).
+pub fn hints_shown(dirs: &LabDirs, drill: &str, shown: usize) -> Result<(), LabError> {
+    let mut state = LabState::load(dirs)?;
+    if state.drill != drill || state.hints_shown >= shown {
+        return Ok(());
+    }
+    state.hints_shown = shown;
+    state.save(dirs)
 }
 
 /// Grades the running drill: `answer` (when given and new) becomes its last answer first;
@@ -36,7 +51,7 @@ pub fn grade_answer(
         state.answers.push(a.to_string());
         state.save(dirs)?;
     }
-    let g = grade(dirs, d, &state)?;
+    let g = grade(dirs, &d, &state)?;
     let unsaved = scores_path().and_then(|path| {
         let mut s = Scores::load(&path).unwrap_or_default();
         s.record(&g, now_unix());

@@ -16,6 +16,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../drills/root-secret/drill.toml"),
     ),
     (
+        "etcd-syscalls",
+        include_str!("../../drills/etcd-syscalls/drill.toml"),
+    ),
+    (
         "etcd-data-fd",
         include_str!("../../drills/etcd-data-fd/drill.toml"),
     ),
@@ -110,8 +114,21 @@ impl Catalog {
         Self { drills }
     }
 
-    /// Adds `DIR/<name>/drill.toml` for each subdirectory (a drill of the same name replaces the shipped one).
+    /// Adds a drill (a drill of the same name replaces the one known before).
+    fn add(&mut self, d: Drill) {
+        self.drills.retain(|x| x.name != d.name);
+        self.drills.push(d);
+    }
+
+    /// Adds `DIR/<name>/drill.toml` for each subdirectory, and the drills of killercoda
+    /// scenarios: `DIR` itself or a subdirectory with an `index.json` (see [`super::killercoda`]).
     pub fn load_dir(&mut self, dir: &Path) -> Result<(), CatalogError> {
+        if super::killercoda::is_scenario(dir) {
+            for d in super::killercoda::import(dir)?.drills {
+                self.add(d);
+            }
+            return Ok(());
+        }
         let derr = |source| CatalogError::Dir {
             dir: dir.display().to_string(),
             source,
@@ -119,20 +136,27 @@ impl Catalog {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .map_err(derr)?
             .flatten()
-            .filter(|e| e.path().join("drill.toml").is_file())
+            .filter(|e| {
+                e.path().join("drill.toml").is_file() || super::killercoda::is_scenario(&e.path())
+            })
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
         for name in names {
             let path = dir.join(&name).join("drill.toml");
+            if !path.is_file() {
+                for d in super::killercoda::import(&dir.join(&name))?.drills {
+                    self.add(d);
+                }
+                continue;
+            }
             let bytes = safe_fs::read_input("--drills", &path, DRILL_CAP)?;
             let d = parse(
                 &name,
                 &path.display().to_string(),
                 &String::from_utf8_lossy(&bytes),
             )?;
-            self.drills.retain(|x| x.name != d.name);
-            self.drills.push(d);
+            self.add(d);
         }
         Ok(())
     }

@@ -22,6 +22,8 @@ pub struct Grade {
     pub drill: String,
     pub passed: bool,
     pub elapsed_secs: u64,
+    /// Hints revealed before this grade (`drill hint` and the TUI's).
+    pub hints_shown: usize,
     pub checks: Vec<CheckResult>,
 }
 
@@ -161,6 +163,29 @@ impl Ctx<'_> {
                 };
                 self.expect(&fd.to_string(), &format!("the fd number of {path}"))
             }
+            Check::AnswerSyscallCount {
+                pod,
+                container,
+                syscall,
+                per_second_file,
+                window_secs,
+                tolerance_pct,
+            } => {
+                let (_, pids) = self.pid(pod, container)?;
+                let rate = live::file_in_root(pids[0], per_second_file)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .ok_or_else(|| {
+                        format!("{pod}/{container} does not say its rate in {per_second_file}")
+                    })?;
+                super::grade_syscall::check(
+                    self.answer,
+                    syscall,
+                    rate,
+                    *window_secs,
+                    *tolerance_pct,
+                    &format!("{pod}/{container}"),
+                )
+            }
             Check::AnswerTtyPod => self.pod_where("with a process on a terminal", live::has_tty),
             Check::AnswerDeletedExePod => {
                 self.pod_where("running a binary deleted from disk", live::exe_deleted)
@@ -271,6 +296,16 @@ impl Ctx<'_> {
                     )
                 })
             }
+            Check::VerifyScript {
+                name,
+                script,
+                timeout_secs,
+            } => {
+                let t = std::time::Duration::from_secs(*timeout_secs);
+                let v = super::verify::run(dirs, name, script, self.answer, t)
+                    .map_err(|e| format!("{name} cannot run: {e}"))?;
+                super::verify::outcome(name, &v, t)
+            }
             Check::Stopped { pod, container } => match self.running(pod, container)? {
                 false => Ok(()),
                 true => Err(format!("{pod}/{container} still runs")),
@@ -331,6 +366,9 @@ pub fn describe(check: &Check) -> String {
         Check::AnswerEnv { var, .. } => format!("answer: the value of {var}"),
         Check::AnswerFile { path, .. } => format!("answer: the content of {path}"),
         Check::AnswerFd { path, .. } => format!("answer: the fd of {path}"),
+        Check::AnswerSyscallCount { window_secs, .. } => {
+            format!("answer: the most frequent syscall and its count in {window_secs} s")
+        }
         Check::AnswerTtyPod => "answer: the pod with a terminal shell".into(),
         Check::AnswerListener { port } => format!("answer: pod and pid listening on {port}"),
         Check::AnswerDeletedExePod => "answer: the pod running a deleted binary".into(),
@@ -344,6 +382,7 @@ pub fn describe(check: &Check) -> String {
         Check::Stopped { pod, container } => format!("{pod}/{container} is stopped"),
         Check::OthersRunning => "every other container still runs".into(),
         Check::MutablePodsStopped => "non-immutable pods stopped, immutable ones running".into(),
+        Check::VerifyScript { name, .. } => format!("{name} exits 0"),
     }
 }
 
@@ -372,6 +411,7 @@ pub fn grade(dirs: &LabDirs, drill: &Drill, state: &LabState) -> Result<Grade, L
         drill: drill.name.clone(),
         passed: checks.iter().all(|c| c.passed),
         elapsed_secs: state.elapsed_secs(),
+        hints_shown: state.hints_shown,
         checks,
     })
 }

@@ -8,11 +8,14 @@
 pub mod attempt;
 pub mod catalog;
 pub mod grade;
+pub mod grade_syscall;
+pub mod killercoda;
 pub mod lab;
 pub mod live;
 pub mod replay;
 pub mod scores;
 pub mod spec;
+pub mod verify;
 
 pub use catalog::{Catalog, CatalogError};
 pub use grade::{CheckResult, Grade, grade};
@@ -20,8 +23,10 @@ pub use spec::{Check, Drill};
 
 /// Starts a fresh lab for `drill`: its pods (`{random}` resolved) and its work files.
 pub fn setup(dirs: &lab::LabDirs, drill: &Drill) -> Result<lab::LabState, lab::LabError> {
-    let state = lab::start(dirs, &drill.name, &resolve(drill))?;
-    let write = || -> Result<(), lab::LabError> {
+    let mut state = lab::start(dirs, &drill.name, &resolve(drill))?;
+    let write = |state: &mut lab::LabState| -> Result<(), lab::LabError> {
+        state.spec = Some(drill.clone());
+        state.save(dirs)?;
         for (name, content) in &drill.work_files {
             if name.contains('/') || name.starts_with('.') {
                 return Err(lab::LabError::io(
@@ -38,7 +43,7 @@ pub fn setup(dirs: &lab::LabDirs, drill: &Drill) -> Result<lab::LabState, lab::L
         }
         Ok(())
     };
-    if let Err(e) = write() {
+    if let Err(e) = write(&mut state) {
         let _ = lab::teardown(dirs);
         return Err(e);
     }

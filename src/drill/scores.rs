@@ -26,6 +26,12 @@ pub struct Score {
     pub last_result: String,
     /// When last graded (Unix seconds).
     pub last_unix: u64,
+    /// Hints revealed before the last grade (`drill hint` and the TUI's hint key).
+    #[serde(default)]
+    pub last_hints: usize,
+    /// Hints revealed before the fastest pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_hints: Option<usize>,
     /// The last TUI attempt's recording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_attempt: Option<String>,
@@ -76,12 +82,13 @@ impl Scores {
         s.attempts += 1;
         s.last_unix = now;
         s.last_result = if g.passed { "pass" } else { "fail" }.into();
+        s.last_hints = g.hints_shown;
         if g.passed {
             s.passes += 1;
-            s.best_secs = Some(
-                s.best_secs
-                    .map_or(g.elapsed_secs, |b| b.min(g.elapsed_secs)),
-            );
+            if s.best_secs.is_none_or(|b| g.elapsed_secs < b) {
+                s.best_secs = Some(g.elapsed_secs);
+                s.best_hints = Some(g.hints_shown);
+            }
         }
     }
 }
@@ -95,6 +102,7 @@ mod tests {
             drill: "d".into(),
             passed,
             elapsed_secs: secs,
+            hints_shown: (secs / 30) as usize,
             checks: Vec::new(),
         }
     }
@@ -113,6 +121,7 @@ mod tests {
         let r = &back.drills["d"];
         assert_eq!((r.attempts, r.passes, r.best_secs), (3, 2, Some(60)));
         assert_eq!(r.last_result, "pass");
+        assert_eq!((r.last_hints, r.best_hints), (2, Some(2)));
         assert_eq!(std::fs::metadata(&p).unwrap().mode() & 0o777, 0o600);
         assert_eq!(
             std::fs::metadata(p.parent().unwrap()).unwrap().mode() & 0o777,

@@ -107,6 +107,17 @@ pub enum Check {
         container: String,
         path: String,
     },
+    /// The answer names `syscall` (the container's most frequent one) and a count within
+    /// `tolerance_pct` of its calls in `window_secs`: the container writes its rate (calls of
+    /// `syscall` per second, a number) to `per_second_file` at start.
+    AnswerSyscallCount {
+        pod: String,
+        container: String,
+        syscall: String,
+        per_second_file: String,
+        window_secs: u64,
+        tolerance_pct: u64,
+    },
     /// The answer names the pod whose process runs on a terminal.
     AnswerTtyPod,
     /// The answer names the pod whose process listens on TCP `port`, and that process's pid.
@@ -137,4 +148,16 @@ pub enum Check {
     OthersRunning,
     /// Every non-immutable pod is stopped, every immutable one still runs.
     MutablePodsStopped,
+    /// A shell script exits 0 (an imported killercoda step's `verify`; see [`super::verify`]
+    /// for its environment). `name` names it in reasons.
+    VerifyScript {
+        name: String,
+        script: String,
+        #[serde(default = "default_verify_timeout")]
+        timeout_secs: u64,
+    },
+}
+
+fn default_verify_timeout() -> u64 {
+    30
 }

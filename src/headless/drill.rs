@@ -52,7 +52,7 @@ pub fn status(d: &Drill, s: &LabState, dirs: &LabDirs) -> String {
         out.push_str(&format!("last answer: {}\n", sanitize(a)));
     }
     out.push_str(&format!(
-        "lab: ktriage ... --cri-socket {s} --pod-manifest {m}\n     crictl --runtime-endpoint unix://{s}\n",
+        "lab: ktriage ... --cri-socket {s} --pod-manifest {m}\n     crictl --runtime-endpoint unix://{s}\n     ctr --address {s} --namespace k8s.io containers ls\n",
         s = dirs.socket().display(),
         m = dirs.manifests().display()
     ));
@@ -73,10 +73,12 @@ pub fn status(d: &Drill, s: &LabState, dirs: &LabDirs) -> String {
 /// `drill grade`: PASS/FAIL, each check with its reason.
 pub fn grade(g: &Grade) -> String {
     let mut out = format!(
-        "{} {} in {}\n",
+        "{} {} in {} ({} hint{} shown)\n",
         if g.passed { "PASS" } else { "FAIL" },
         sanitize(&g.drill),
-        clock(g.elapsed_secs)
+        clock(g.elapsed_secs),
+        g.hints_shown,
+        if g.hints_shown == 1 { "" } else { "s" }
     );
     for c in &g.checks {
         if c.passed {
@@ -92,20 +94,51 @@ pub fn grade(g: &Grade) -> String {
     out
 }
 
+/// `drill import DIR`: the drills made (name, time limit, title, what grades them) and the steps skipped.
+pub fn imported(got: &crate::drill::killercoda::Imported, dir: &std::path::Path) -> String {
+    let mut out = String::new();
+    for d in &got.drills {
+        let checks: Vec<String> = d
+            .checks
+            .iter()
+            .map(|c| sanitize(&crate::drill::grade::describe(c)).into_owned())
+            .collect();
+        out.push_str(&format!(
+            "{:<18} {:>4}s  {}\n{:<25}graded by: {}\n",
+            sanitize(&d.name),
+            d.time_limit,
+            sanitize(&d.title),
+            "",
+            checks.join("; ")
+        ));
+    }
+    for s in &got.skipped {
+        out.push_str(&format!("skipped: {}\n", sanitize(s)));
+    }
+    out.push_str(&format!(
+        "{} drill(s); start one with `ktriage drill --drills {} start NAME`\n",
+        got.drills.len(),
+        crate::sanitize::quote_arg(&dir.display().to_string())
+    ));
+    out
+}
+
 /// `drill scores`: one row per drill.
 pub fn scores(s: &Scores) -> String {
     let mut out = format!(
-        "{:<18} {:>8} {:>6} {:>6}  {}\n",
-        "drill", "attempts", "passes", "best", "last"
+        "{:<18} {:>8} {:>6} {:>6} {:>10}  {}\n",
+        "drill", "attempts", "passes", "best", "best hints", "last (hints)"
     );
     for (name, r) in &s.drills {
         out.push_str(&format!(
-            "{:<18} {:>8} {:>6} {:>6}  {}\n",
+            "{:<18} {:>8} {:>6} {:>6} {:>10}  {} ({})\n",
             sanitize(name),
             r.attempts,
             r.passes,
             r.best_secs.map_or("-".into(), clock),
-            sanitize(&r.last_result)
+            r.best_hints.map_or("-".into(), |h| h.to_string()),
+            sanitize(&r.last_result),
+            r.last_hints
         ));
     }
     for (name, r) in &s.drills {

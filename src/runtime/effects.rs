@@ -33,6 +33,7 @@ impl EffectRunner {
                 | Effect::Replay(_)
                 | Effect::SetTiming(_)
                 | Effect::DrillGrade { .. }
+                | Effect::DrillHint { .. }
         ) {
             // SetTiming is a switch flip: no thread needed
             let _ = self.run(effect);
@@ -56,7 +57,11 @@ impl EffectRunner {
     pub fn run(&self, effect: Effect) -> Option<Event> {
         match effect {
             // a drill is graded by the terminal edge (the drill layer sits above the runtime)
-            Effect::Quit | Effect::Fact(_) | Effect::Replay(_) | Effect::DrillGrade { .. } => None,
+            Effect::Quit
+            | Effect::Fact(_)
+            | Effect::Replay(_)
+            | Effect::DrillGrade { .. }
+            | Effect::DrillHint { .. } => None,
             Effect::SetTiming(on) => {
                 self.rt.timing().set(on);
                 None

@@ -273,6 +273,11 @@ pub fn mark_of(it: &Item) -> Vec<Mark> {
             Fact::DrillAnswer { drill, .. } => {
                 mk(*ts_ns, MarkKind::Action, format!("drill {drill}: answer"))
             }
+            Fact::DrillHint { drill, shown, of } => mk(
+                *ts_ns,
+                MarkKind::Action,
+                format!("drill {drill}: hint {shown}/{of}"),
+            ),
             Fact::DrillGraded { drill, result } => {
                 mk(*ts_ns, MarkKind::Action, format!("drill {drill}: {result}"))
             }

@@ -42,6 +42,11 @@ pub fn drill_grade_head(passed: bool, time: &str) -> String {
     format!("{} in {time}", if passed { "PASS" } else { "FAIL" })
 }
 
+/// Panel: a hint the lab's state file did not take.
+pub fn drill_hint_not_counted(why: &str) -> String {
+    format!("hint shown, but the lab did not count it: {why}")
+}
+
 /// Panel: grading failed.
 pub fn drill_not_graded(why: &str) -> String {
     format!("not graded: {why}")

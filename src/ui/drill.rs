@@ -47,10 +47,19 @@ pub fn grade(answer: Option<&str>) -> Event {
     Event::Drill(DrillEvent::Graded(result))
 }
 
-/// Runs `effect` if it is a drill grade (on its own thread; the result goes to `tx`); else gives it back.
+/// Runs `effect` if it is a drill grade (on its own thread; the result goes to `tx`) or a
+/// hint to count (the lab's state file, written here: a small file, no answer); else gives it back.
 pub fn perform(effect: Effect, tx: &tokio::sync::mpsc::Sender<Event>) -> Option<Effect> {
-    let Effect::DrillGrade { answer, .. } = effect else {
-        return Some(effect);
+    let answer = match effect {
+        Effect::DrillGrade { answer, .. } => answer,
+        Effect::DrillHint { drill, shown } => {
+            if let Err(e) = crate::drill::attempt::hints_shown(&LabDirs::default(), &drill, shown) {
+                let ev = Event::Drill(DrillEvent::HintNotCounted(e.to_string()));
+                let _ = tx.try_send(ev);
+            }
+            return None;
+        }
+        other => return Some(other),
     };
     let (tx, on_error) = (tx.clone(), tx.clone());
     let spawned = std::thread::Builder::new()

@@ -102,6 +102,30 @@ pub fn solve(name: &str, state: &LabState, drill: Drill, grade: Grade) {
                 .to_string();
             drill(&["answer", "fd", &fd]);
         }
+        "etcd-syscalls" => {
+            wrong("the answer does not name the syscall etcd-main/etcd calls most often");
+            drill(&["answer", "write", "3"]);
+            fail_says(grade(), "the count 3 is not within 20% of the calls");
+            // strace as the notes do it: -c -f -p PID for 10 s, its answer graded first.
+            let (name, calls) = strace_top(pid_of("etcd-main", "etcd"));
+            drill(&["answer", &name, &calls.to_string()]);
+            let (passed, out) = grade();
+            assert!(passed, "strace's top syscall {name} {calls}: {out}");
+            // Then ktriage's: count the container's cgroup for 10 s.
+            let cid = state
+                .container("etcd-main", "etcd")
+                .expect("etcd")
+                .id
+                .clone();
+            let rows = ktriage(&["count", "--container", &cid, "--duration", "10", "--json"]);
+            let top = rows
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .max_by_key(|v| v["calls"].as_u64().unwrap_or(0))
+                .expect("count rows");
+            let calls = top["calls"].to_string();
+            drill(&["answer", top["syscall"].as_str().expect("name"), &calls]);
+        }
         "port-owner" => {
             wrong("the answer does not hold the pod listening on port 38473");
             let found = ps().into_iter().find_map(|r| {
@@ -268,6 +292,29 @@ pub fn solve(name: &str, state: &LabState, drill: Drill, grade: Grade) {
     }
     let (passed, out) = grade();
     assert!(passed, "{out}");
+}
+
+/// `strace -c -f -p PID` for 10 s (then SIGINT, as Ctrl-C): the syscall with the most calls and its count.
+fn strace_top(pid: u32) -> (String, u64) {
+    let out = tempfile::NamedTempFile::new().expect("tmp");
+    let st = Command::new("timeout")
+        .args(["-s", "INT", "10", "strace", "-c", "-f", "-o"])
+        .arg(out.path())
+        .args(["-p", &pid.to_string()])
+        .status()
+        .expect("strace is installed (.ci/run installs it)");
+    // timeout exits 124 when it had to send the signal: that is the 10 s window ending.
+    assert!(matches!(st.code(), Some(0 | 124)), "strace: {st:?}");
+    let text = std::fs::read_to_string(out.path()).expect("strace table");
+    text.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let name = *f.last()?;
+            let calls = f.get(3)?.parse::<u64>().ok()?;
+            (name != "total").then(|| (name.to_string(), calls))
+        })
+        .max_by_key(|(_, c)| *c)
+        .unwrap_or_else(|| panic!("no rows in strace's table:\n{text}"))
 }
 
 /// The container id of the first event of 3 s of `ktriage stream --json --containers-only FLAGS` that `pred` accepts.

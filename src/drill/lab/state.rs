@@ -27,9 +27,13 @@ pub struct LabState {
     /// Answers given so far (the last one is graded).
     #[serde(default)]
     pub answers: Vec<String>,
-    /// How many hints were shown.
+    /// How many hints were shown (`drill hint`, and the TUI's hint key).
     #[serde(default)]
     pub hints_shown: usize,
+    /// The drill as it was started (a `--drills DIR` or imported drill runs and grades
+    /// from this copy, also in the TUI, without naming its directory again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<crate::drill::spec::Drill>,
 }
 
 /// A pod of the lab.

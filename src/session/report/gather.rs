@@ -159,6 +159,9 @@ impl FirstPass {
                 Fact::DrillAnswer { drill, answer } => {
                     line("answer", format!("drill {drill}: {answer}"))
                 }
+                Fact::DrillHint { drill, shown, of } => {
+                    line("hint", format!("drill {drill}: hint {shown}/{of} shown"))
+                }
                 Fact::DrillGraded { drill, result } => {
                     line("grade", format!("drill {drill}: {result}"))
                 }
