@@ -159,4 +159,4 @@ fn boot_of(wall_ns: u64, off: i128) -> u64 {
 
 #[cfg(test)]
 #[path = "exec_track_tests.rs"]
-mod tests;
+pub(crate) mod tests;
