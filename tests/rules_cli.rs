@@ -320,3 +320,80 @@ fn rules_check_counts_every_broken_item_and_loads_the_rest() {
     assert!(text.contains("6 error(s), 1 warning(s) in all"), "{text}");
     assert_eq!(run(&["--allow-errors"]).status.code(), Some(0));
 }
+
+/// `alerts --audit-log`: the k8s_audit rules' alerts and the kernel rules' alerts out of one
+/// command, each saying its source (JSON `source`; text lines `source=`).
+#[test]
+fn alerts_take_the_audit_log_beside_the_kernel() {
+    if !bpf_available("alerts_take_the_audit_log_beside_the_kernel") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let log = dir.path().join("audit.log");
+    let alerts = dir.path().join("alerts.json");
+    std::fs::write(&log, "").expect("log");
+    let mut child = Command::new(BIN)
+        .args([
+            "alerts",
+            "--no-cri",
+            "--json",
+            "--duration",
+            "30",
+            "--audit-log",
+        ])
+        .arg(&log)
+        .arg("--alerts-file")
+        .arg(&alerts)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ktriage alerts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let end = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.contains("watching with")) {
+        let left = end.saturating_duration_since(Instant::now());
+        seen.push(rx.recv_timeout(left).unwrap_or_else(|_| panic!("{seen:?}")));
+    }
+    // the audit log grows (followed from its end) and a process reads /etc/shadow
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/audit.log");
+    let end = Instant::now() + Duration::from_secs(15);
+    let (mut audit, mut kernel) = (0, 0);
+    while Instant::now() < end && (audit == 0 || kernel == 0) {
+        let text = std::fs::read_to_string(&fixture).expect("fixture");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log)
+            .expect("log");
+        std::io::Write::write_all(&mut f, text.as_bytes()).expect("append");
+        let cat = Command::new("cat")
+            .arg("/etc/shadow")
+            .stdout(Stdio::null())
+            .status()
+            .expect("cat");
+        assert!(cat.success());
+        std::thread::sleep(Duration::from_millis(300));
+        let got = std::fs::read_to_string(&alerts).unwrap_or_default();
+        let sources: Vec<String> = got
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| v["source"].as_str().unwrap_or("").to_string())
+            .collect();
+        audit = sources.iter().filter(|s| *s == "k8s_audit").count();
+        kernel = sources.iter().filter(|s| *s == "syscall").count();
+    }
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status}");
+    assert!(
+        audit > 0 && kernel > 0,
+        "k8s_audit {audit}, syscall {kernel}"
+    );
+}
