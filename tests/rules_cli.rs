@@ -124,24 +124,13 @@ fn whoami() -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-#[test]
-fn mock_exam_write_below_binary_dir_and_output_override() {
-    if !bpf_available("mock_exam_write_below_binary_dir_and_output_override") {
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    let local = dir.path().join("falco_rules.local.yaml");
-    let over = dir.path().join("override.yaml");
-    let alerts = dir.path().join("alerts.txt");
-    std::fs::write(&local, BIN_DIR_RULES).expect("write");
-    std::fs::write(&over, OUTPUT_OVERRIDE).expect("write");
+/// `ktriage alerts ARGS` with its stdout dropped and its stderr lines sent on the channel.
+fn spawn_alerts(
+    args: &[&std::ffi::OsStr],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(BIN)
-        .args(["alerts", "--no-cri", "--duration", "30", "--rules"])
-        .arg(&local)
-        .arg("--rules")
-        .arg(&over)
-        .arg("--alerts-file")
-        .arg(&alerts)
+        .arg("alerts")
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -153,6 +142,31 @@ fn mock_exam_write_below_binary_dir_and_output_override() {
             let _ = tx.send(line);
         }
     });
+    (child, rx)
+}
+
+#[test]
+fn mock_exam_write_below_binary_dir_and_output_override() {
+    if !bpf_available("mock_exam_write_below_binary_dir_and_output_override") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let local = dir.path().join("falco_rules.local.yaml");
+    let over = dir.path().join("override.yaml");
+    let alerts = dir.path().join("alerts.txt");
+    std::fs::write(&local, BIN_DIR_RULES).expect("write");
+    std::fs::write(&over, OUTPUT_OVERRIDE).expect("write");
+    let (mut child, rx) = spawn_alerts(&[
+        "--no-cri".as_ref(),
+        "--duration".as_ref(),
+        "30".as_ref(),
+        "--rules".as_ref(),
+        local.as_os_str(),
+        "--rules".as_ref(),
+        over.as_os_str(),
+        "--alerts-file".as_ref(),
+        alerts.as_os_str(),
+    ]);
     let ready = rx
         .recv_timeout(Duration::from_secs(20))
         .expect("ktriage starts");
@@ -332,29 +346,16 @@ fn alerts_take_the_audit_log_beside_the_kernel() {
     let log = dir.path().join("audit.log");
     let alerts = dir.path().join("alerts.json");
     std::fs::write(&log, "").expect("log");
-    let mut child = Command::new(BIN)
-        .args([
-            "alerts",
-            "--no-cri",
-            "--json",
-            "--duration",
-            "30",
-            "--audit-log",
-        ])
-        .arg(&log)
-        .arg("--alerts-file")
-        .arg(&alerts)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ktriage alerts");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (mut child, rx) = spawn_alerts(&[
+        "--no-cri".as_ref(),
+        "--json".as_ref(),
+        "--duration".as_ref(),
+        "30".as_ref(),
+        "--audit-log".as_ref(),
+        log.as_os_str(),
+        "--alerts-file".as_ref(),
+        alerts.as_os_str(),
+    ]);
     let end = Instant::now() + Duration::from_secs(20);
     let mut seen = Vec::new();
     while !seen.iter().any(|l: &String| l.contains("watching with")) {

@@ -60,19 +60,12 @@ impl Compiler<'_> {
         };
         if !ex_parts.is_empty() {
             expr = Expr::And(vec![expr, Expr::Not(Box::new(Expr::Or(ex_parts.into())))].into());
-            if super::compile::nodes(&expr, MAX_NODES) > MAX_NODES {
-                let m = super::compile::too_costly("the condition with its exceptions");
-                self.diags.error(&def.condition.at, Some(&label), m.clone());
-                outcome.errors.push(m);
-                return RuleOutcome {
-                    rule: None,
-                    outcome,
-                    types: None,
-                    output_na,
-                };
-            }
         }
-        if let Some(m) = foreign_field(&expr, &def.source) {
+        // too costly with its exceptions, or reading a field its events never carry
+        let fatal = (super::compile::nodes(&expr, MAX_NODES) > MAX_NODES)
+            .then(|| super::compile::too_costly("the condition with its exceptions"))
+            .or_else(|| foreign_field(&expr, &def.source));
+        if let Some(m) = fatal {
             self.diags.error(&def.condition.at, Some(&label), m.clone());
             outcome.errors.push(m);
             return RuleOutcome {
