@@ -1,4 +1,4 @@
-//! Exec correlation on a real containerd pod: an exec with a tty through the runtime (as `kubectl exec -it`) and an audit exec event written for that pod at that time are linked both ways; two overlapping execs are an ambiguous link listing both.
+//! Exec correlation on a real containerd pod: an exec with a tty through the runtime (as `kubectl exec -it`) and an audit exec event written for that pod at that time are linked both ways; two overlapping execs are an ambiguous link listing both. The core links them too (from the runtime's /proc rows and the audit event), also when the exec'd shell exited before the event was read, and a recording of it replays to the same link.
 
 #[path = "support/containerd.rs"]
 mod containerd;
@@ -7,6 +7,15 @@ mod support;
 use std::time::{Duration, Instant};
 
 use containerd::{ContainerdPod, containerd_available};
+
+/// The tests count the shells in the pod's cgroup: one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 use ktriage::model::alert::iso_time;
 
 /// Host pids of the `sh` processes in the pod's container whose parent is the shim.
@@ -94,6 +103,7 @@ fn kubectl_exec_and_its_shell_are_linked_both_ways() {
     if !containerd_available("kubectl_exec_and_its_shell_are_linked_both_ways") {
         return;
     }
+    let _one = serial();
     let pod = ContainerdPod::start();
     let sock = pod.socket.display().to_string();
     let dir = tempfile::tempdir().expect("tmp");
@@ -180,4 +190,99 @@ fn kubectl_exec_and_its_shell_are_linked_both_ways() {
         );
     }
     drop((first, second));
+}
+
+/// The runtime's rows, polled until one is a shell the shim started in the pod (bounded).
+fn poll_until_shell(
+    poller: &mut ktriage::runtime::procpoll::ProcPoller,
+    core: &mut ktriage::app::Core,
+    pod: &ContainerdPod,
+) -> Option<u32> {
+    let end = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < end {
+        let rows = poller.poll();
+        let found = rows
+            .iter()
+            .find(|p| {
+                p.comm == "sh"
+                    && p.pod_name.as_deref() == Some(pod.pod_name.as_str())
+                    && p.parent_comm.starts_with("containerd-shim")
+                    && p.start_ns != 0
+            })
+            .map(|p| p.pid);
+        core.dispatch(ktriage::app::Event::Processes(rows));
+        if found.is_some() {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+#[test]
+fn the_core_links_an_exec_whose_shell_exited_and_a_replay_links_the_same() {
+    use ktriage::app::event::Setup;
+    use ktriage::app::{AppState, Core, Event};
+    use ktriage::model::audit::ExecLink;
+    use ktriage::session::{Header, Item, ItemDecoder, Recorder, SessionReader, SessionWriter};
+
+    if !containerd_available(
+        "the_core_links_an_exec_whose_shell_exited_and_a_replay_links_the_same",
+    ) {
+        return;
+    }
+    let _one = serial();
+    let pod = ContainerdPod::start();
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("exec.ktr");
+    let rt = ktriage::runtime::Runtime::new(Some(&pod.socket), true);
+    let mut poller = ktriage::runtime::procpoll::ProcPoller::new(&rt, Duration::from_secs(2));
+    let mut core = Core::new(AppState::with_default_cap());
+    let header = Header::gather(&[], &[], vec![], false).expect("header");
+    let writer = SessionWriter::create(&file, header, Default::default()).expect("writer");
+    let (rec, handle) = Recorder::new(writer, false);
+    core.set_tap(Box::new(rec));
+    let offset = ktriage::collector::clock::WallClock::now().offset_ns();
+    core.dispatch(Event::Setup(Setup::WallOffset(offset)));
+
+    let t = now_ns();
+    // a shell that ends by itself a moment after the poll saw it
+    let exec = pod.exec_tty("core-e1", &["sh", "-c", "'sleep 2; exit 0'"]);
+    let pid =
+        poll_until_shell(&mut poller, &mut core, &pod).expect("the runtime's rows show the shell");
+    // the shell exits before the audit event is read
+    let end = Instant::now() + Duration::from_secs(20);
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let rows = poller.poll();
+    assert!(rows.iter().all(|p| p.pid != pid), "pid {pid} exited");
+    core.dispatch(Event::Processes(rows));
+    drop(exec);
+    let ev = ktriage::alerts::intake::audit::parse_line(&exec_event(&pod, "core-1", "mallory", t))
+        .expect("audit line");
+    core.dispatch(Event::Audit(vec![ev]));
+    let linked: Vec<_> = core.state().exec.of_pid(pid).cloned().collect();
+    assert_eq!(linked.len(), 1, "{:?}", core.state().exec.execs);
+    assert_eq!(linked[0].user(), "mallory");
+    assert!(
+        matches!(&linked[0].link, ExecLink::Exact(c) if c.pid == pid),
+        "{:?}",
+        linked[0].link
+    );
+    drop(core.take_taps());
+    handle.finish().expect("recording finished");
+
+    let mut replay = Core::new(AppState::with_default_cap());
+    let mut items = ItemDecoder::default();
+    for r in SessionReader::open(&file).expect("opens") {
+        if let Item::Event { event, .. } = items.item(r.expect("record")).expect("item") {
+            replay.dispatch(event);
+        }
+    }
+    assert_eq!(
+        replay.state().exec.execs,
+        core.state().exec.execs,
+        "the recording replays to the same link"
+    );
 }

@@ -124,24 +124,13 @@ fn whoami() -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-#[test]
-fn mock_exam_write_below_binary_dir_and_output_override() {
-    if !bpf_available("mock_exam_write_below_binary_dir_and_output_override") {
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    let local = dir.path().join("falco_rules.local.yaml");
-    let over = dir.path().join("override.yaml");
-    let alerts = dir.path().join("alerts.txt");
-    std::fs::write(&local, BIN_DIR_RULES).expect("write");
-    std::fs::write(&over, OUTPUT_OVERRIDE).expect("write");
+/// `ktriage alerts ARGS` with its stdout dropped and its stderr lines sent on the channel.
+fn spawn_alerts(
+    args: &[&std::ffi::OsStr],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(BIN)
-        .args(["alerts", "--no-cri", "--duration", "30", "--rules"])
-        .arg(&local)
-        .arg("--rules")
-        .arg(&over)
-        .arg("--alerts-file")
-        .arg(&alerts)
+        .arg("alerts")
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -153,6 +142,31 @@ fn mock_exam_write_below_binary_dir_and_output_override() {
             let _ = tx.send(line);
         }
     });
+    (child, rx)
+}
+
+#[test]
+fn mock_exam_write_below_binary_dir_and_output_override() {
+    if !bpf_available("mock_exam_write_below_binary_dir_and_output_override") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let local = dir.path().join("falco_rules.local.yaml");
+    let over = dir.path().join("override.yaml");
+    let alerts = dir.path().join("alerts.txt");
+    std::fs::write(&local, BIN_DIR_RULES).expect("write");
+    std::fs::write(&over, OUTPUT_OVERRIDE).expect("write");
+    let (mut child, rx) = spawn_alerts(&[
+        "--no-cri".as_ref(),
+        "--duration".as_ref(),
+        "30".as_ref(),
+        "--rules".as_ref(),
+        local.as_os_str(),
+        "--rules".as_ref(),
+        over.as_os_str(),
+        "--alerts-file".as_ref(),
+        alerts.as_os_str(),
+    ]);
     let ready = rx
         .recv_timeout(Duration::from_secs(20))
         .expect("ktriage starts");
@@ -319,4 +333,68 @@ fn rules_check_counts_every_broken_item_and_loads_the_rest() {
     let text = String::from_utf8_lossy(&run(&[]).stdout).into_owned();
     assert!(text.contains("6 error(s), 1 warning(s) in all"), "{text}");
     assert_eq!(run(&["--allow-errors"]).status.code(), Some(0));
+}
+
+/// `alerts --audit-log`: the k8s_audit rules' alerts and the kernel rules' alerts out of one
+/// command, each saying its source (JSON `source`; text lines `source=`).
+#[test]
+fn alerts_take_the_audit_log_beside_the_kernel() {
+    if !bpf_available("alerts_take_the_audit_log_beside_the_kernel") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let log = dir.path().join("audit.log");
+    let alerts = dir.path().join("alerts.json");
+    std::fs::write(&log, "").expect("log");
+    let (mut child, rx) = spawn_alerts(&[
+        "--no-cri".as_ref(),
+        "--json".as_ref(),
+        "--duration".as_ref(),
+        "30".as_ref(),
+        "--audit-log".as_ref(),
+        log.as_os_str(),
+        "--alerts-file".as_ref(),
+        alerts.as_os_str(),
+    ]);
+    let end = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.contains("watching with")) {
+        let left = end.saturating_duration_since(Instant::now());
+        seen.push(rx.recv_timeout(left).unwrap_or_else(|_| panic!("{seen:?}")));
+    }
+    // the audit log grows (followed from its end) and a process reads /etc/shadow
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/audit.log");
+    let end = Instant::now() + Duration::from_secs(15);
+    let (mut audit, mut kernel) = (0, 0);
+    while Instant::now() < end && (audit == 0 || kernel == 0) {
+        let text = std::fs::read_to_string(&fixture).expect("fixture");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log)
+            .expect("log");
+        std::io::Write::write_all(&mut f, text.as_bytes()).expect("append");
+        let cat = Command::new("cat")
+            .arg("/etc/shadow")
+            .stdout(Stdio::null())
+            .status()
+            .expect("cat");
+        assert!(cat.success());
+        std::thread::sleep(Duration::from_millis(300));
+        let got = std::fs::read_to_string(&alerts).unwrap_or_default();
+        let sources: Vec<String> = got
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| v["source"].as_str().unwrap_or("").to_string())
+            .collect();
+        audit = sources.iter().filter(|s| *s == "k8s_audit").count();
+        kernel = sources.iter().filter(|s| *s == "syscall").count();
+    }
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status}");
+    assert!(
+        audit > 0 && kernel > 0,
+        "k8s_audit {audit}, syscall {kernel}"
+    );
 }

@@ -16,6 +16,7 @@ pub mod describe;
 pub mod drill_task;
 pub mod event;
 pub mod exec_link;
+pub mod exec_track;
 pub mod filter;
 pub mod finder;
 pub mod flight;

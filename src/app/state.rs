@@ -268,6 +268,8 @@ pub struct AppState {
     pub alerts: super::alerts_view::AlertsView,
     /// Kubernetes audit events received.
     pub audit: super::audit_view::AuditView,
+    /// Exec audit events linked to the processes they started (kept after those exit).
+    pub exec: super::exec_track::ExecTracker,
     /// Flight recorder: time retention of events and snapshots of alerted processes.
     pub flight: super::flight::FlightRecorder,
     /// The replay bar, when a recording is being played.
@@ -327,6 +329,7 @@ impl AppState {
             quit: false,
             alerts: Default::default(),
             audit: Default::default(),
+            exec: Default::default(),
             flight: Default::default(),
             replay: None,
             drill: None,

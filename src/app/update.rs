@@ -113,6 +113,8 @@ pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Processes(p) => {
             state.processes = p;
             state.process_index = index_by_pid(&state.processes);
+            let offset = state.alerts.wall_offset_ns;
+            state.exec.on_processes(&state.processes, offset);
             for p in &state.processes {
                 if let (Some(c), Some(ns), Some(name)) =
                     (&p.container_id, &p.pod_namespace, &p.pod_name)
@@ -177,7 +179,10 @@ pub(crate) fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Kube(k) => state.kube = k,
         Event::Alerts(alerts) => return super::alerts_update::on_alerts(state, alerts),
         Event::AlertIntake(stats) => state.alerts.on_intake(stats),
-        Event::Audit(batch) => state.audit.on_audit(batch),
+        Event::Audit(batch) => {
+            state.exec.on_audit(&batch, state.alerts.wall_offset_ns);
+            state.audit.on_audit(batch);
+        }
         Event::Snapshot { pid, result } => super::alerts_update::on_snapshot(state, pid, result),
         Event::Drill(ev) => return super::drill_task::on_event(state, ev),
     }

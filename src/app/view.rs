@@ -77,6 +77,8 @@ pub struct View<'a> {
     pub alerts: &'a AlertsView,
     /// The audit trail (the alerts pane's audit view).
     pub audit: &'a super::audit_view::AuditView,
+    /// Exec audit events linked to processes (inspect view, alert detail).
+    pub exec: &'a super::exec_track::ExecTracker,
     /// Flight recorder (snapshot status of alerted processes).
     pub flight: &'a FlightRecorder,
     /// The inspect view, while open.
@@ -125,6 +127,7 @@ impl<'a> View<'a> {
             kube: &state.kube,
             alerts: &state.alerts,
             audit: &state.audit,
+            exec: &state.exec,
             flight: &state.flight,
             inspect: state.inspect.as_ref(),
             finder: state.finder.as_ref(),

@@ -12,6 +12,7 @@ use ktriage::headless::out::StopAwareOut;
 use ktriage::identity::cri::SharedCri;
 use ktriage::rules::{live, setup, syscall_set};
 
+use super::alerts_audit;
 use super::common::usage;
 
 #[derive(Args)]
@@ -43,8 +44,15 @@ pub struct AlertsArgs {
     #[arg(long, default_value_t = 16)]
     ring_mb: u32,
     /// Run the rules over a recorded session file instead of the live kernel (nothing live is read).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["duration", "cri_socket", "no_cri"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["duration", "cri_socket", "no_cri", "audit_log", "audit_listen"])]
     from: Option<PathBuf>,
+    /// Also run the k8s_audit rules over the API server's audit log, followed like `tail -F`
+    /// from its end (text lines then say each alert's source).
+    #[arg(long, value_name = "PATH", conflicts_with = "audit_listen")]
+    audit_log: Option<PathBuf>,
+    /// Also run the k8s_audit rules over the audit webhook's EventList POSTs on ADDR.
+    #[arg(long, value_name = "ADDR")]
+    audit_listen: Option<String>,
 }
 
 /// Falco's `append_output`: identity fields at the end of every alert.
@@ -103,11 +111,32 @@ pub fn run(a: AlertsArgs) -> ExitCode {
     for line in setup::rule_errors(&cov) {
         note!("ktriage: {line}");
     }
-    let file = match &a.alerts_file {
-        Some(p) => match ktriage::safe_fs::open_append("--alerts-file", p) {
-            Ok(f) => Some(f),
-            Err(e) => return usage(e.to_string()),
-        },
+    let audit_src = match alerts_audit::source(a.audit_log.as_ref(), a.audit_listen.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let open_file = || match &a.alerts_file {
+        Some(p) => ktriage::safe_fs::open_append("--alerts-file", p)
+            .map(Some)
+            .map_err(|e| e.to_string()),
+        None => Ok(None),
+    };
+    let file = match open_file() {
+        Ok(f) => f,
+        Err(e) => return usage(e),
+    };
+    let tag = audit_src.is_some();
+    let audit = match audit_src {
+        Some(src) => {
+            let file = match open_file() {
+                Ok(f) => f,
+                Err(e) => return usage(e),
+            };
+            match alerts_audit::start(src, &a.rules, !a.no_default_rules, a.json, duration, file) {
+                Ok(side) => Some(side),
+                Err(e) => return usage(ktriage::sanitize::sanitize(&e)),
+            }
+        }
         None => None,
     };
     let stop = Stop::new();
@@ -129,9 +158,19 @@ pub fn run(a: AlertsArgs) -> ExitCode {
         &mut engine,
         &opts,
         || note!("ktriage: watching with {rules_n} rules"),
-        live::writer(&mut out, file, a.json),
+        live::writer(&mut out, file, a.json, tag),
     );
     let _ = out.flush();
+    if let Some(side) = audit {
+        match side.finish() {
+            Ok(r) => note!(
+                "ktriage: {} k8s_audit alerts, {} malformed audit lines",
+                r.alerts,
+                r.malformed
+            ),
+            Err(e) => note!("ktriage: {e}"),
+        }
+    }
     match res {
         Ok(r) => {
             note!(

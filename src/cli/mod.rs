@@ -9,6 +9,7 @@ macro_rules! note {
 }
 
 mod alerts;
+mod alerts_audit;
 mod audit;
 mod common;
 mod count;

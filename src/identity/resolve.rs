@@ -81,9 +81,13 @@ impl Resolver {
         self.identify_cgroup(&cg)
     }
 
-    /// The full id of a container known to the runtime by a prefix of at least 12 characters.
+    /// The full id of a container known to the runtime, or else by one bundle directory, by a
+    /// prefix of at least 12 characters (Falco's ids).
     pub fn full_container_id(&mut self, prefix: &str) -> Option<String> {
-        self.cri.as_ref()?.full_id(prefix)
+        self.cri
+            .as_ref()
+            .and_then(|c| c.full_id(prefix))
+            .or_else(|| self.bundles.full_id(prefix))
     }
 
     /// The identity behind a parsed cgroup: runtime names when the runtime knows the container.

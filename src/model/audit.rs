@@ -31,11 +31,14 @@ pub struct ObjectRef {
     pub api_version: String,
 }
 
-/// The response status (only its code is used).
+/// The response status (its code and reason).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResponseStatus {
     pub code: i64,
+    /// `reason` of a failure status (`NotFound`, `Forbidden`…), or empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
 }
 
 /// One audit event.
@@ -67,6 +70,10 @@ pub struct AuditEvent {
     /// ktriage: the event time (stageTimestamp), ns since the epoch; 0 when unknown.
     #[serde(rename = "time_ns")]
     pub time_ns: u64,
+    /// ktriage: the response object's name (`ka.resp.name`: a pod made from `generateName`),
+    /// kept by [`AuditEvent::scrub`] when it drops the response object.
+    #[serde(rename = "resp_name", skip_serializing_if = "String::is_empty")]
+    pub resp_name: String,
 }
 
 /// Keys of a request object that carry secret material.
@@ -101,12 +108,28 @@ impl AuditEvent {
     /// Drops what must not be kept: the response object (a Secret read at
     /// RequestResponse level carries its data) and the data of a written Secret
     /// or ConfigMap.
+    ///
+    /// The keys of such data stay (`ka.req.configmap.obj contains "password"` still
+    /// matches on a key); every value becomes `<masked>`.
     pub fn scrub(&mut self) {
+        if let Some(name) = self
+            .response_object
+            .as_ref()
+            .and_then(|o| o.pointer("/metadata/name"))
+            .and_then(Value::as_str)
+        {
+            self.resp_name = name.to_string();
+        }
         self.response_object = None;
         if let Some(Value::Object(m)) = self.request_object.as_mut() {
             for k in SECRET_KEYS {
-                if m.contains_key(*k) {
-                    m.insert((*k).to_string(), Value::String("<masked>".into()));
+                match m.get_mut(*k) {
+                    Some(Value::Object(data)) => {
+                        data.values_mut()
+                            .for_each(|v| *v = Value::String("<masked>".into()));
+                    }
+                    Some(v) => *v = Value::String("<masked>".into()),
+                    None => {}
                 }
             }
         }

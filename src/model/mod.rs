@@ -195,4 +195,17 @@ pub struct ProcInfo {
     pub pod_uid: Option<String>,
     /// In a host cgroup but in the container's pid and mount namespaces (nsenter).
     pub entered_from_host: bool,
+    /// Start, boot-clock ns (0: unknown): with the pid, the process's identity.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start_ns: u64,
+    /// argv\[0] (untrusted; empty when unknown).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub exe: String,
+    /// The parent's comm when the row was made (untrusted; empty when unknown).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent_comm: String,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }

@@ -22,6 +22,8 @@ pub struct KaView<'a> {
     time: String,
     /// The event as JSON (for `jevt.value[/pointer]`).
     json: Value,
+    /// The other request/response fields.
+    req: super::audit_req::ReqView,
 }
 
 fn tf(b: bool) -> &'static str {
@@ -57,8 +59,11 @@ impl<'a> KaView<'a> {
             .filter_map(|c| c.get("image").and_then(Value::as_str))
             .map(str::to_string)
             .collect();
+        let json = serde_json::to_value(ev).unwrap_or(Value::Null);
+        let req = super::audit_req::ReqView::new(ev, spec, &containers, &json);
         Self {
             ev,
+            req,
             params: ev.uri_params(),
             privileged: containers
                 .iter()
@@ -83,7 +88,7 @@ impl<'a> KaView<'a> {
             host_ipc: tf(flag("hostIPC")),
             code: ev.code().map(|c| c.to_string()).unwrap_or_default(),
             time: iso_time(ev.time_ns),
-            json: serde_json::to_value(ev).unwrap_or(Value::Null),
+            json,
         }
     }
 }
@@ -127,6 +132,10 @@ pub fn is_list(f: F) -> bool {
             | F::KaReqPodImage
             | F::KaReqPodImageRepository
             | F::KaReqPodHostPath
+            | F::KaReqPodAddCaps
+            | F::KaReqBindingSubjects
+            | F::KaReqRoleRulesResources
+            | F::KaReqRoleRulesVerbs
     )
 }
 
@@ -162,6 +171,25 @@ pub fn get<'c>(v: &'c KaView<'_>, r: &FieldRef) -> Option<Val<'c>> {
         F::KaStage => s(&e.stage),
         F::KaUserAgent => s(&e.user_agent),
         F::JevtTime => s(&v.time),
+        F::JevtRawTime => Some(Val::Int(i64::try_from(e.time_ns).unwrap_or(i64::MAX))),
+        F::JevtObj => s(&v.req.obj),
+        F::KaRespName => nonempty(&v.req.resp_name),
+        F::KaResponseReason => e.response_status.as_ref().and_then(|r| nonempty(&r.reason)),
+        F::KaAuthDecision => e
+            .annotations
+            .get("authorization.k8s.io/decision")
+            .map(|x| Val::Str(x)),
+        F::KaAuthReason => e
+            .annotations
+            .get("authorization.k8s.io/reason")
+            .map(|x| Val::Str(x)),
+        F::KaReqPodRunAsUser => v.req.run_as_user.as_deref().map(Val::Str),
+        F::KaReqServiceType => v.req.service_type.as_deref().map(Val::Str),
+        F::KaReqServicePorts => v.req.service_ports.as_deref().map(Val::Str),
+        F::KaReqConfigmapName => v.req.configmap_name.as_deref().map(Val::Str),
+        F::KaReqConfigmapObj => v.req.configmap_obj.as_deref().map(Val::Str),
+        F::KaReqBindingRole => v.req.binding_role.as_deref().map(Val::Str),
+        F::KaReqRoleRules => v.req.role_rules.as_deref().map(Val::Str),
         F::JevtValue => {
             let FieldArg::Name(p) = &r.arg else {
                 return None;
@@ -190,6 +218,10 @@ pub fn get_multi<'c>(v: &'c KaView<'_>, r: &FieldRef, out: &mut Vec<Val<'c>>) {
         F::KaReqPodImage => &v.images,
         F::KaReqPodImageRepository => &v.repos,
         F::KaReqPodHostPath => &v.hostpaths,
+        F::KaReqPodAddCaps => &v.req.add_caps,
+        F::KaReqBindingSubjects => &v.req.binding_subjects,
+        F::KaReqRoleRulesResources => &v.req.rules_resources,
+        F::KaReqRoleRulesVerbs => &v.req.rules_verbs,
         F::KaReqPodPrivileged => {
             out.extend(v.privileged.iter().map(|x| Val::Str(x)));
             return;

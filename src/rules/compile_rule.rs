@@ -60,17 +60,20 @@ impl Compiler<'_> {
         };
         if !ex_parts.is_empty() {
             expr = Expr::And(vec![expr, Expr::Not(Box::new(Expr::Or(ex_parts.into())))].into());
-            if super::compile::nodes(&expr, MAX_NODES) > MAX_NODES {
-                let m = super::compile::too_costly("the condition with its exceptions");
-                self.diags.error(&def.condition.at, Some(&label), m.clone());
-                outcome.errors.push(m);
-                return RuleOutcome {
-                    rule: None,
-                    outcome,
-                    types: None,
-                    output_na,
-                };
-            }
+        }
+        // too costly with its exceptions, or reading a field its events never carry
+        let fatal = (super::compile::nodes(&expr, MAX_NODES) > MAX_NODES)
+            .then(|| super::compile::too_costly("the condition with its exceptions"))
+            .or_else(|| foreign_field(&expr, &def.source));
+        if let Some(m) = fatal {
+            self.diags.error(&def.condition.at, Some(&label), m.clone());
+            outcome.errors.push(m);
+            return RuleOutcome {
+                rule: None,
+                outcome,
+                types: None,
+                output_na,
+            };
         }
         let types = types_of(&expr);
         if types.is_all() && def.warn_evttypes && def.source == "syscall" {
@@ -201,6 +204,35 @@ impl Compiler<'_> {
             return Ok(Expr::EvtType(set));
         }
         Ok(Expr::Check(Box::new(chk)))
+    }
+}
+
+/// A field of the other source in a `syscall` or `k8s_audit` rule (its events never carry
+/// it: the rule could never match as written), as the error to report.
+fn foreign_field(e: &Expr, source: &str) -> Option<String> {
+    let audit = match source {
+        "syscall" => false,
+        super::engine::AUDIT_SOURCE => true,
+        _ => return None,
+    };
+    let found = first_field(e, &|f| fields::is_audit(f) != audit)?;
+    let kind = if audit {
+        "a syscall field"
+    } else {
+        "a k8s_audit field"
+    };
+    Some(format!(
+        "field `{found}` is {kind}: a `{source}` rule never sees it"
+    ))
+}
+
+/// The name of the first field in `e` that `pick` picks (`evt.type` for event-type sets).
+fn first_field(e: &Expr, pick: &dyn Fn(F) -> bool) -> Option<&'static str> {
+    match e {
+        Expr::EvtType(_) => pick(F::EvtType).then_some("evt.type"),
+        Expr::And(v) | Expr::Or(v) => v.iter().find_map(|x| first_field(x, pick)),
+        Expr::Not(x) => first_field(x, pick),
+        Expr::Check(c) | Expr::Memo(_, c) => pick(c.field.f).then(|| fields::name(c.field.f)),
     }
 }
 

@@ -88,14 +88,27 @@ fn feed(
     true
 }
 
-/// Writes each alert to `out` and, when given, appends it to `file` (Falco's `file_output`).
+/// One alert as a line, its event source said in text lines too when `tag` (`… source=k8s_audit`;
+/// JSON lines always have `"source"`): for runs that mix sources.
+pub fn tagged_line(a: &Alert, json: bool, tag: bool) -> String {
+    let line = alert_line(a, json);
+    if tag && !json {
+        format!("{line} source={}", sanitize(&a.source))
+    } else {
+        line
+    }
+}
+
+/// Writes each alert to `out` and, when given, appends it to `file` (Falco's `file_output`);
+/// text lines say their source when `tag` ([`tagged_line`]).
 pub fn writer<'a>(
     out: &'a mut dyn Write,
     mut file: Option<std::fs::File>,
     json: bool,
+    tag: bool,
 ) -> impl FnMut(&Alert) -> bool + 'a {
     move |a| {
-        let line = alert_line(a, json);
+        let line = tagged_line(a, json, tag);
         if let Some(f) = file.as_mut() {
             // a full disk must not stop the alerts on stdout
             let _ = writeln!(f, "{line}").and_then(|()| f.flush());

@@ -9,6 +9,7 @@
 pub mod append;
 mod ast;
 mod audit;
+mod audit_req;
 mod compile;
 mod compile_rule;
 mod ctx;

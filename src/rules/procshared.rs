@@ -85,7 +85,16 @@ impl ProcTable {
 
     /// The live processes as the panes show them, by pid.
     pub fn rows(&self) -> Vec<ProcInfo> {
-        let mut rows: Vec<ProcInfo> = self.live().map(row).collect();
+        let mut rows: Vec<ProcInfo> = self
+            .live()
+            .map(|p| {
+                let mut r = row(p);
+                if let Some(parent) = self.parent(p) {
+                    r.parent_comm = parent.comm.to_string();
+                }
+                r
+            })
+            .collect();
         rows.sort_by_key(|p| p.pid);
         rows
     }
@@ -123,6 +132,8 @@ pub fn row(p: &Proc) -> ProcInfo {
         ppid: p.ppid,
         uid: p.uid,
         comm: p.comm.to_string(),
+        start_ns: p.start_ns,
+        exe: p.exe.to_string(),
         ..ProcInfo::default()
     };
     if let Some(ident) = &p.identity {

@@ -23,3 +23,24 @@ pub const AUDIT_URI: &str = "uri";
 pub const AUDIT_GROUPS: &str = "groups";
 pub const AUDIT_AGENT: &str = "agent";
 pub const AUDIT_EXEC: &str = "exec";
+/// Label of an exec link (inspect overview, alert detail): who ran `kubectl exec` that started the process.
+pub const EXEC_BY: &str = "exec by";
+
+/// One exec link's who, when and what: `mallory at 10:00:01 ran "sh"`.
+pub fn exec_by(user: &str, time: &str, command: &str) -> String {
+    format!("{user} at {time} ran \"{command}\"")
+}
+
+/// How sure the link is: `· exact`, or `· ambiguous: pids 20, 21` (every candidate, none chosen).
+pub fn exec_how(pids: &[u32]) -> String {
+    match pids {
+        [_] => "· exact".to_string(),
+        _ => format!(
+            "· ambiguous: pids {}",
+            pids.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

@@ -18,6 +18,8 @@ mod render_capture_tests;
 #[cfg(test)]
 mod render_drill_tests;
 #[cfg(test)]
+mod render_exec_tests;
+#[cfg(test)]
 mod render_fds_tests;
 #[cfg(test)]
 mod render_identity_tests;

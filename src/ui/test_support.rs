@@ -172,6 +172,7 @@ pub fn processes() -> Vec<ProcInfo> {
         pod_namespace: ctr.map(|_| "team-a".to_string()),
         pod_uid: ctr.map(|_| "6f1c2d3e-1111-2222-3333-444455556666".to_string()),
         entered_from_host: false,
+        ..ProcInfo::default()
     };
     vec![
         p(1, 0, 0, "systemd", None),

@@ -22,6 +22,8 @@ pub const TASK_DIR: &str = "io.containerd.runtime.v2.task";
 const MAX_ANCESTORS: usize = 32;
 /// How many namespaces of a state directory are tried.
 const MAX_NAMESPACES: usize = 64;
+/// How many entries of one directory are looked at for an id prefix.
+const MAX_ENTRIES: usize = 16_384;
 
 /// A found `config.json` and the runtime whose layout it is in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +96,41 @@ impl BundleSearch {
                 runtime: "cri-o",
             })
             .find(|f| present(&f.path))
+    }
+
+    /// The full id of the one container whose bundle directory name starts with `prefix`
+    /// (Falco's 12-character ids; at least 12 hex digits): `None` when none or several do.
+    pub fn full_id(&self, prefix: &str) -> Option<String> {
+        let p = prefix.to_ascii_lowercase();
+        if p.len() < 12 || p.len() > 128 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let namespaces = self.containerd_states.iter().flat_map(|s| {
+            std::fs::read_dir(s.join(TASK_DIR))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .take(MAX_NAMESPACES)
+                .map(|ns| ns.path())
+        });
+        let mut found: Vec<String> = namespaces
+            .chain(self.crio_dirs.iter().cloned())
+            .flat_map(|dir| {
+                std::fs::read_dir(dir)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .take(MAX_ENTRIES)
+            })
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.starts_with(&p) && n.bytes().all(|b| b.is_ascii_hexdigit()))
+            .collect();
+        found.sort();
+        found.dedup();
+        match found.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
     }
 
     /// The working directory of the nearest `containerd-shim*` ancestor of `pid`.

@@ -177,6 +177,14 @@ fn search_order_shim_then_states_then_crio() {
     std::fs::copy(fixture("crio-config.json"), ud.join("config.json")).unwrap();
     let f = search.find(&cid, Some(200)).expect("crio bundle");
     assert_eq!((f.path, f.runtime), (ud.join("config.json"), "cri-o"));
+    // Falco's 12-character ids: one bundle directory starts with it
+    assert_eq!(search.full_id(&id[..12]), Some(id.clone()));
+    assert_eq!(search.full_id(&cid[..12].to_uppercase()), Some(cid.clone()));
+    assert_eq!(search.full_id(&id[..11]), None, "too short");
+    let twin = format!("{}{}", &id[..12], "d".repeat(52));
+    std::fs::create_dir_all(tasks.join(&twin)).unwrap();
+    assert_eq!(search.full_id(&id[..12]), None, "two match: none chosen");
+    assert_eq!(search.full_id("../../etc/xx"), None);
     // ids that are not hex never become paths
     assert_eq!(search.find("../../etc", None), None);
     assert_eq!(search.find("", None), None);

@@ -90,7 +90,8 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
         take_top(&mut body, 1),
     );
     if body.height >= DETAIL_ROWS_FROM {
-        let detail = take_bottom(&mut body, DETAIL_ROWS);
+        let rows = DETAIL_ROWS + u16::from(super::alerts_detail::has_exec_line(view));
+        let detail = take_bottom(&mut body, rows);
         let lines = detail_lines(view, theme, detail.width);
         frame.render_widget(Paragraph::new(lines), detail);
     }

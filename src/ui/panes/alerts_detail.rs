@@ -161,7 +161,8 @@ pub(super) fn wrap(text: &str, width: u16, rows: usize) -> Vec<String> {
 }
 
 /// Six lines about the selected alert: a rule, priority and origin line, the
-/// output (two lines), its fields, and the snapshot and last malformed line.
+/// output (two lines), its fields, and the snapshot and last malformed line;
+/// seven when its process was started by a `kubectl exec` (who ran it, after the fields).
 pub fn detail_lines(view: &View, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let v = view.alerts;
     let mut lines = vec![Line::styled(
@@ -217,6 +218,9 @@ pub fn detail_lines(view: &View, theme: &Theme, width: u16) -> Vec<Line<'static>
             theme,
             width,
         ));
+        if let Some(line) = a.pid.and_then(|p| exec_line(view, p, theme, width)) {
+            lines.push(line);
+        }
         let (snap, role) = match a.pid.map(|p| view.flight.status(p)) {
             None | Some(SnapshotStatus::None) => (s::SNAPSHOT_NONE.to_string(), Role::TextDim),
             Some(SnapshotStatus::Pending) => (s::SNAPSHOT_PENDING.to_string(), Role::TextDim),
@@ -246,8 +250,37 @@ pub fn detail_lines(view: &View, theme: &Theme, width: u16) -> Vec<Line<'static>
         last.push(Span::styled(text, theme.style(Role::Warning)));
     }
     if !last.is_empty() {
-        lines.resize(5, Line::default());
+        lines.resize(5 + usize::from(has_exec_line(view)), Line::default());
         lines.push(fit_spans(last, width));
     }
     lines
+}
+
+/// True when the selected alert's process was started by an exec the audit log names
+/// (the detail then has one line more: [`exec_line`]).
+pub fn has_exec_line(view: &View) -> bool {
+    view.alerts
+        .selected_entry()
+        .and_then(|e| e.alert.pid)
+        .is_some_and(|p| view.exec.of_pid(p).next().is_some())
+}
+
+/// `exec by: mallory at 10:00:01 ran "sh" · exact` (several links joined), or `None`.
+fn exec_line(view: &View, pid: u32, theme: &Theme, width: u16) -> Option<Line<'static>> {
+    let links = super::exec_by::of_pid(view.exec, pid);
+    if links.is_empty() {
+        return None;
+    }
+    let mut spans = vec![Span::styled(
+        format!("{}: ", s::EXEC_BY),
+        theme.style(Role::TextDim),
+    )];
+    for (i, (who, how, role)) in links.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" | ", theme.style(Role::TextDim)));
+        }
+        spans.push(Span::styled(format!("{who} "), theme.style(Role::Text)));
+        spans.push(Span::styled(how, theme.style(role)));
+    }
+    Some(fit_spans(spans, width))
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub use crate::model::errno;
 pub mod banner;
 pub mod drill;
+pub mod exec_by;
 pub mod finder;
 pub mod help;
 pub mod input;

@@ -39,6 +39,8 @@ const SHORT_ID: usize = 12;
 pub(super) struct Cx<'a> {
     theme: &'a Theme,
     keys: &'a KeyHelp,
+    /// Exec audit events linked to processes (the overview names who exec'd this one).
+    exec: &'a crate::app::exec_track::ExecTracker,
 }
 
 impl Cx<'_> {
@@ -84,6 +86,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &View, view: &InspectState, 
     let cx = Cx {
         theme,
         keys: state.key_help,
+        exec: state.exec,
     };
     frame.render_widget(Clear, area);
     frame.render_widget(pane_block(title(view, &cx), true, theme), area);

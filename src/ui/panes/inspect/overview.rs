@@ -123,6 +123,14 @@ pub(super) fn lines(ins: &Inspection, reveal: bool, cx: &Cx, width: u16) -> Vec<
     ));
 
     identity_lines(ins, cx, width, &mut out);
+    for (i, (who, how, role)) in crate::ui::panes::exec_by::of_pid(cx.exec, ins.pid)
+        .into_iter()
+        .enumerate()
+    {
+        let label = if i == 0 { s::EXEC_BY } else { "" };
+        let spans = vec![cx.span(who, Role::Text), cx.span(how, role)];
+        out.extend(kv_wrapped(label, LABEL_W, spans, cx, width, 2));
+    }
     parent_lines(ins, cx, width, &mut out);
 
     for (i, e) in ins.errors.iter().enumerate() {
