@@ -57,7 +57,8 @@ fn tui(data: &Path, name: &str) -> Tmux {
     let tm = Tmux::start(
         name,
         &format!(
-            "XDG_DATA_HOME={} HOME=/nonexistent {BIN}; echo EXIT=$?",
+            // HOME: an empty directory of the test's (no user keymap, nothing written outside it)
+            "XDG_DATA_HOME={0} HOME={0} {BIN}; echo EXIT=$?",
             data.display()
         ),
     );
