@@ -130,15 +130,19 @@ pub fn scores(s: &Scores) -> String {
         "drill", "attempts", "passes", "best", "best hints", "last (hints)"
     );
     for (name, r) in &s.drills {
+        // a drill never graded has no last result to speak of
+        let last = if r.last_result.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{} ({})", sanitize(&r.last_result), r.last_hints)
+        };
         out.push_str(&format!(
-            "{:<18} {:>8} {:>6} {:>6} {:>10}  {} ({})\n",
+            "{:<18} {:>8} {:>6} {:>6} {:>10}  {last}\n",
             sanitize(name),
             r.attempts,
             r.passes,
             r.best_secs.map_or("-".into(), clock),
             r.best_hints.map_or("-".into(), |h| h.to_string()),
-            sanitize(&r.last_result),
-            r.last_hints
         ));
     }
     for (name, r) in &s.drills {
