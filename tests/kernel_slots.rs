@@ -1,7 +1,8 @@
 //! Real kernel: the aggregation's two paths stay exact. Processes whose tgids
 //! share a slot (`tgid % TGID_SLOTS`) are counted apart (the first in the slot,
 //! the other in the hash map), and a slot freed after its process exited gives
-//! the next owner a clean start.
+//! the next owner a clean start; the slots pruned alone (every poll) give up
+//! only their own rows.
 
 mod support;
 
@@ -114,4 +115,48 @@ fn processes_sharing_a_slot_are_counted_apart_and_a_freed_slot_starts_clean() {
         "c started from zero, not from a's {a_total}: {c_total}"
     );
     finish(c);
+}
+
+/// What `gone` holds of `pid`'s getppid calls.
+fn calls_in(gone: &[ktriage::model::AggRow], pid: u32) -> u64 {
+    gone.iter()
+        .filter(|r| r.tgid == pid && r.nr == libc::SYS_getppid as u32)
+        .map(|r| r.calls)
+        .sum()
+}
+
+#[test]
+fn pruning_the_slots_alone_leaves_the_hash_map_and_loses_nothing() {
+    if !bpf_available("pruning_the_slots_alone_leaves_the_hash_map_and_loses_nothing") {
+        return;
+    }
+    let mut probes = counting_probes();
+    let mut a = caller(900);
+    let a_pid = a.pid();
+    let (_, a_total) = run_calls(&probes, &mut a);
+    // b's slot is held (by a, or by another live process): b is counted in the hash map
+    let mut b = same_slot_caller(a_pid, 1300);
+    let b_pid = b.pid();
+    let (_, b_total) = run_calls(&probes, &mut b);
+    finish(b);
+    finish(a);
+
+    let slots = probes.prune_slots(|t| t == a_pid || t == b_pid);
+    assert_eq!(calls_in(&slots, b_pid), 0, "b's hash rows are not a slot's");
+    let a_slot = calls_in(&slots, a_pid);
+    assert!(
+        a_slot == 0 || a_slot == a_total,
+        "a's slot gave all or nothing: {a_slot} of {a_total}"
+    );
+    assert_eq!(
+        (getppid_calls(&probes, a_pid), getppid_calls(&probes, b_pid)),
+        (a_total - a_slot, b_total),
+        "what the slots gave is gone from the rows, the rest stays"
+    );
+    let rest = probes.prune_agg(|t| t == a_pid || t == b_pid);
+    assert_eq!(
+        (a_slot + calls_in(&rest, a_pid), calls_in(&rest, b_pid)),
+        (a_total, b_total),
+        "both prunes together: every call once"
+    );
 }

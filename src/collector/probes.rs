@@ -301,6 +301,14 @@ impl Probes {
         self.slots.prune(gone, &mut rows);
         rows.into_values().collect()
     }
+
+    /// [`Probes::prune_agg`] of the process slots only (at most 64 owners to look at: cheap
+    /// enough for every poll).
+    pub fn prune_slots(&mut self, gone: impl FnMut(u32) -> bool) -> Vec<AggRow> {
+        let mut rows = BTreeMap::new();
+        self.slots.prune(gone, &mut rows);
+        rows.into_values().collect()
+    }
 }
 
 /// cgroup v2 ids of the directories under which container runtimes put containers.

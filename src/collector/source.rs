@@ -136,29 +136,32 @@ fn poll_maps<T: From<KernelFeed>>(
             }
         }
         round = round.wrapping_add(1);
-        if round.is_multiple_of(10) {
-            // Exited processes leave the kernel map; their totals stay, under EXITED_TGID.
-            let gone = src
-                .probes
-                .prune_agg(|tgid| !std::path::Path::new(&format!("/proc/{tgid}")).exists());
-            // the core adds them to their containers' totals (it knows where each ran)
-            if !gone.is_empty()
-                && tx
-                    .blocking_send(T::from(KernelFeed::Retired(gone.clone())))
-                    .is_err()
-            {
-                return;
-            }
-            for r in gone {
-                let e = retired.entry(r.nr).or_insert(AggRow {
-                    tgid: EXITED_TGID,
-                    nr: r.nr,
-                    ..AggRow::default()
-                });
-                e.calls += r.calls;
-                e.errors += r.errors;
-                e.time_ns += r.time_ns;
-            }
+        let exited = |tgid: u32| !std::path::Path::new(&format!("/proc/{tgid}")).exists();
+        // Exited processes leave the kernel maps; their totals stay, under EXITED_TGID. Process
+        // slots (the fast path, 64 of them) are freed every round so a busy node's short-lived
+        // processes do not hold them; the hash map every 10 rounds.
+        let gone = if round.is_multiple_of(10) {
+            src.probes.prune_agg(exited)
+        } else {
+            src.probes.prune_slots(exited)
+        };
+        // the core adds them to their containers' totals (it knows where each ran)
+        if !gone.is_empty()
+            && tx
+                .blocking_send(T::from(KernelFeed::Retired(gone.clone())))
+                .is_err()
+        {
+            return;
+        }
+        for r in gone {
+            let e = retired.entry(r.nr).or_insert(AggRow {
+                tgid: EXITED_TGID,
+                nr: r.nr,
+                ..AggRow::default()
+            });
+            e.calls += r.calls;
+            e.errors += r.errors;
+            e.time_ns += r.time_ns;
         }
         let mut rows = src.probes.agg_rows(|_| true);
         rows.extend(retired.values().copied());
