@@ -63,7 +63,9 @@ pub(super) fn parse(
                 )));
             }
             _ => {
-                c.take(sub_len.saturating_sub(4)).ok_or_else(cut)?;
+                let read = c.pos - start + 4;
+                c.take(sub_len.checked_sub(read).ok_or_else(cut)?)
+                    .ok_or_else(cut)?;
                 continue;
             }
         };
