@@ -91,11 +91,7 @@ impl FdInfo {
 
 /// `Some(true)` for the version with a length before each entry, `Some(false)` for the first one.
 pub(super) fn version(block_type: u32) -> Option<bool> {
-    match block_type {
-        0x203 | 0x8001_ABCD => Some(false),
-        0x218 => Some(true),
-        _ => None,
-    }
+    super::cursor::list_version(block_type, [0x203, 0x8001_ABCD], 0x218)
 }
 
 /// Parses an fd list block's body: the thread and its fds.
@@ -177,13 +173,8 @@ pub(super) fn parse(
             _ => {}
         }
         if sub_len != 0 {
-            let read = c.pos - start;
-            if read > sub_len {
-                return Err(bad(format!(
-                    "{entry}: {read} bytes read of an entry of {sub_len}"
-                )));
-            }
-            c.take(sub_len - read).ok_or_else(cut)?;
+            super::cursor::skip_rest(&mut c, start, sub_len)
+                .map_err(|w| bad(format!("{entry}: {w}")))?;
         }
         if ty <= FD_LAST {
             out.push(f);

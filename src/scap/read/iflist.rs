@@ -16,11 +16,7 @@ pub struct Interface {
 
 /// `Some(true)` for the version with a length before each entry, `Some(false)` for the first one.
 pub(super) fn version(block_type: u32) -> Option<bool> {
-    match block_type {
-        0x205 | 0x8011_ABCD => Some(false),
-        0x219 => Some(true),
-        _ => None,
-    }
+    super::cursor::list_version(block_type, [0x205, 0x8011_ABCD], 0x219)
 }
 
 /// Longest interface name the libs accept (`SCAP_MAX_PATH_SIZE`, with its NUL).
@@ -40,12 +36,12 @@ pub(super) fn parse(
     while c.left() >= 4 {
         let entry = format!("interface list entry at byte {} of the block", c.pos + 8);
         let cut = || bad(format!("{entry} cut short"));
+        let start = c.pos;
         let sub_len = if v2 {
             c.u32().ok_or_else(cut)? as usize
         } else {
             0
         };
-        let start = c.pos;
         let ty = c.u16().ok_or_else(cut)?;
         let name_len = usize::from(c.u16().ok_or_else(cut)?);
         if name_len >= MAX_NAME {
@@ -63,9 +59,8 @@ pub(super) fn parse(
                 )));
             }
             _ => {
-                let read = c.pos - start + 4;
-                c.take(sub_len.checked_sub(read).ok_or_else(cut)?)
-                    .ok_or_else(cut)?;
+                super::cursor::skip_rest(&mut c, start, sub_len)
+                    .map_err(|w| bad(format!("{entry}: {w}")))?;
                 continue;
             }
         };
@@ -82,13 +77,8 @@ pub(super) fn parse(
             netmask: ip(m),
         });
         if sub_len != 0 {
-            let read = c.pos - start + 4;
-            if read > sub_len {
-                return Err(bad(format!(
-                    "{entry}: {read} bytes read of an entry of {sub_len}"
-                )));
-            }
-            c.take(sub_len - read).ok_or_else(cut)?;
+            super::cursor::skip_rest(&mut c, start, sub_len)
+                .map_err(|w| bad(format!("{entry}: {w}")))?;
         }
     }
     Ok(out)
