@@ -189,3 +189,33 @@ fn fds_of_the_fd_list_are_named_as_sysdig_names_them() {
         assert_eq!(a, b, "{what}");
     }
 }
+
+#[test]
+fn an_fd_of_the_list_is_forgotten_once_its_number_is_reused() {
+    if !sysdig_available("an_fd_of_the_list_is_forgotten_once_its_number_is_reused") {
+        return;
+    }
+    // fd 3 open before the capture; curl's first open returns 3 again
+    let mut entry = fd_entry(1, &[], false, 0);
+    entry[..8].copy_from_slice(&3i64.to_le_bytes());
+    s16(&mut entry, b"/old/file");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.scap");
+    std::fs::write(&file, with_fd_list(0x203, &entry)).unwrap();
+    let out = Command::new("sysdig")
+        .arg("-r")
+        .arg(&file)
+        .args(["-p", "%evt.num", "fd.name=/old/file"])
+        .output()
+        .expect("sysdig runs");
+    let theirs = String::from_utf8_lossy(&out.stdout).lines().count();
+    let ours = ktriage_ok(&["replay", &file.display().to_string(), "--json"])
+        .matches("(<f>/old/file)")
+        .count();
+    assert_eq!(ours, theirs);
+    let reads = ktriage_ok(&["replay", &file.display().to_string(), "--json"]);
+    assert!(
+        reads.contains("\"params\":\"fd=3 "),
+        "later calls on 3 are plain"
+    );
+}
