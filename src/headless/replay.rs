@@ -44,6 +44,9 @@ fn items(path: &Path) -> Result<(Origin, Items), String> {
         let pre = crate::scap::read::preamble(path).map_err(located)?;
         let mut mapper = crate::scap::read::map::Mapper::default();
         mapper.threads(&pre.threads);
+        for (tid, fds) in &pre.fds {
+            mapper.fd_list(*tid, fds);
+        }
         let mut feed = crate::scap::read::feed::Feed::open(path).map_err(located)?;
         let it = std::iter::from_fn(move || feed.next_item()).map(|r| match r {
             Ok((ts_ns, event)) => Ok(Item::Event { ts_ns, event }),

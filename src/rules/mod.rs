@@ -50,6 +50,7 @@ pub use engine::{AUDIT_SOURCE, Engine, EngineStats};
 pub use engine_update::{EXEC_EXT, EXEC_MEMFD};
 pub use env::{CgroupOnly, ContainerLookup, ContainerMeta, CriLookup, Env};
 pub use evtypes::TypeSet;
+pub use fdtable::{FdEntry, FdKind, L4};
 pub use model::RuleSet;
 pub use procshared::SharedProcs;
 pub use proctable::{Proc, ProcTable};

@@ -62,3 +62,25 @@ pub(super) fn u16_of(b: &[u8], swap: bool) -> Option<u16> {
         u16::from_le_bytes(a)
     })
 }
+
+/// A list block's version: `Some(true)` for `with_lengths` (a length before each entry),
+/// `Some(false)` for the first version's numbers, `None` for another block type.
+pub(super) fn list_version(ty: u32, first: [u32; 2], with_lengths: u32) -> Option<bool> {
+    if ty == with_lengths {
+        Some(true)
+    } else {
+        first.contains(&ty).then_some(false)
+    }
+}
+
+/// Moves past the rest of an entry that began at `start` (its length field) and declares `len`
+/// bytes (a newer writer's fields); what is wrong when more was read or the rest is cut short.
+pub(super) fn skip_rest(c: &mut Cursor<'_>, start: usize, len: usize) -> Result<(), String> {
+    let read = c.pos - start;
+    if read > len {
+        return Err(format!("{read} bytes read of an entry of {len}"));
+    }
+    c.take(len - read)
+        .map(drop)
+        .ok_or_else(|| "cut short".to_string())
+}

@@ -150,6 +150,7 @@ impl<R: Read> Feed<R> {
                     out.queue.push_back((ts, Event::Processes(rows)));
                 }
                 Some(Ok(Block::Machine { hostname })) => self.hostname = Some(hostname),
+                Some(Ok(Block::Fds { tid, fds })) => out.mapper.fd_list(tid, &fds),
                 Some(Ok(Block::Event(ev))) => {
                     self.events += 1;
                     if out

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::params::{self, cstr, int};
-use super::{RawEvent, ThreadInfo};
+use super::{FdInfo, RawEvent, ThreadInfo};
 use crate::model::{Captured, CgroupInfo, EventKind, NR_CAPTURED, ProcInfo, SysEvent};
 use crate::scap::{Fmt, ParamType, event_info, is_exit};
 
@@ -57,7 +57,12 @@ pub struct Mapper {
     pending: HashMap<u64, Pending>,
     /// Joined enters, kept to hold the next ones (no allocation per event).
     spare: Vec<Pending>,
+    /// Fds open before the capture (its fd lists), by process, until closed or reused.
+    fds: HashMap<u32, HashMap<i64, FdInfo>>,
 }
+
+/// Fds of the fd lists kept at most (a hostile capture cannot grow memory through them).
+const MAX_FDS: usize = 1 << 20;
 
 /// Joined enters kept for reuse.
 const SPARE: usize = 64;
@@ -93,6 +98,54 @@ impl Mapper {
             }
         }
         self.rows()
+    }
+
+    /// Takes a thread's fd list in (the fds its process had open when the capture started).
+    pub fn fd_list(&mut self, tid: u64, list: &[FdInfo]) {
+        let pid = self.threads.get(&tid).map_or(tid as u32, |t| t.pid);
+        let kept: usize = self.fds.values().map(HashMap::len).sum();
+        let table = self.fds.entry(pid).or_default();
+        for f in list.iter().take(MAX_FDS.saturating_sub(kept)) {
+            table.insert(f.fd, f.clone());
+        }
+    }
+
+    /// The fd `fd` of thread `tid`'s process, when an fd list named it and it is still open.
+    pub fn fd(&self, tid: u64, fd: i64) -> Option<&FdInfo> {
+        self.fd_table(tid)?.get(&fd)
+    }
+
+    fn fd_table(&self, tid: u64) -> Option<&HashMap<i64, FdInfo>> {
+        if self.fds.is_empty() {
+            return None;
+        }
+        let pid = self.threads.get(&tid).map_or(tid as u32, |t| t.pid);
+        self.fds.get(&pid)
+    }
+
+    /// An exit that closed an fd of the fd lists, or made a new fd with its number: forgotten.
+    fn forget_fd(&mut self, ev: &RawEvent<'_>, name: &str, enter: Option<&Pending>) {
+        let pid = self.threads.get(&ev.tid).map_or(ev.tid as u32, |t| t.pid);
+        let Some(table) = self.fds.get_mut(&pid) else {
+            return;
+        };
+        let Some(ret) = res(ev.ty, &ev.params) else {
+            return;
+        };
+        let gone = if name == "close" {
+            enter
+                .and_then(|p| pending_param(p, "fd"))
+                .and_then(int)
+                .filter(|_| ret >= 0)
+        } else {
+            let made = event_info(ev.ty)
+                .and_then(|(_, t)| t.first())
+                .is_some_and(|(_, t, _)| matches!(t, ParamType::Fd));
+            (made && ret >= 0).then_some(ret)
+        };
+        if let Some(fd) = gone {
+            table.remove(&fd);
+        }
     }
 
     fn insert(&mut self, tid: u64, th: Thread) {
@@ -149,6 +202,11 @@ impl Mapper {
                 ..crate::rules::Proc::default()
             };
             p.set_argv(&argv);
+            for f in self.fds.get(&t.pid).into_iter().flat_map(HashMap::values) {
+                if let (Ok(fd), Some(e)) = (i32::try_from(f.fd), fd_entry(f)) {
+                    p.fds.set(fd, e);
+                }
+            }
             out.push(p);
         }
         out.sort_by_key(|p| p.pid);
@@ -253,6 +311,9 @@ impl Mapper {
                 self.other(ev.ty, ev.ts, ev.tid, &ev.params, enter_params, dur)
             }
         });
+        if !self.fds.is_empty() {
+            self.forget_fd(ev, name, enter.as_ref());
+        }
         if let Some(p) = enter
             && self.spare.len() < SPARE
         {
@@ -313,9 +374,9 @@ impl Mapper {
         let mut text = String::with_capacity(256);
         if let Some((ety, p)) = enter {
             let eparams: Vec<&[u8]> = (0..p.ends.len()).filter_map(|i| p.param(i)).collect();
-            render_into(&mut text, ety, &eparams);
+            render_into(&mut text, ety, &eparams, self.fd_table(tid));
         }
-        render_into(&mut text, ty, params);
+        render_into(&mut text, ty, params, self.fd_table(tid));
         let mut name = super::event::name_of(ty, params).into_owned();
         if !is_exit(ty) && !STANDALONE.contains(&name.as_str()) {
             name.push('>');
@@ -358,8 +419,9 @@ pub(super) const STANDALONE: &[&str] = &[
     "sysdigevent",
 ];
 
-/// `name=value` of each parameter appended to `out`.
-fn render_into(out: &mut String, ty: u16, params: &[&[u8]]) {
+/// `name=value` of each parameter appended to `out`; an fd the fd lists name as sysdig shows it,
+/// `fd=3(<f>/etc/passwd)`.
+fn render_into(out: &mut String, ty: u16, params: &[&[u8]], fds: Option<&HashMap<i64, FdInfo>>) {
     let table = event_info(ty).map_or(&[][..], |(_, p)| *p);
     for (i, b) in params.iter().enumerate() {
         if !out.is_empty() {
@@ -370,6 +432,11 @@ fn render_into(out: &mut String, ty: u16, params: &[&[u8]]) {
                 out.push_str(n);
                 out.push('=');
                 params::render_into(out, *t, *f, b);
+                if let (ParamType::Fd, Some(fds)) = (t, fds)
+                    && let Some(fd) = int(b).and_then(|v| fds.get(&v))
+                {
+                    let _ = write!(out, "(<{}>{})", fd.type_text(), fd.name());
+                }
             }
             None => {
                 let _ = write!(out, "arg{i}=");
@@ -400,6 +467,41 @@ fn res(ty: u16, params: &[&[u8]]) -> Option<i64> {
         return int(params.first()?);
     }
     None
+}
+
+/// The rule engine's entry of an fd of an fd list (`None` for the kinds it does not track).
+fn fd_entry(f: &FdInfo) -> Option<crate::rules::FdEntry> {
+    use super::fdlist as t;
+    use crate::rules::{FdEntry, FdKind, L4};
+    let l4 = match f.l4 {
+        2 => L4::Tcp,
+        3 => L4::Udp,
+        5 => L4::Raw,
+        _ => L4::Unknown,
+    };
+    let path = || -> std::sync::Arc<str> { String::from_utf8_lossy(&f.path).as_ref().into() };
+    Some(match f.ty {
+        t::FD_FILE | t::FD_FILE_V2 | t::FD_FIFO => FdEntry::file(path(), false),
+        t::FD_DIRECTORY => FdEntry::file(path(), true),
+        t::FD_IPV4_SOCK | t::FD_IPV6_SOCK | t::FD_IPV4_SERVSOCK | t::FD_IPV6_SERVSOCK => {
+            let v4 = matches!(f.ty, t::FD_IPV4_SOCK | t::FD_IPV4_SERVSOCK);
+            let mut e = FdEntry::socket(if v4 { FdKind::Ipv4 } else { FdKind::Ipv6 }, l4);
+            let (s, d) = f.addrs?;
+            e.local = Some(s);
+            if matches!(f.ty, t::FD_IPV4_SOCK | t::FD_IPV6_SOCK) {
+                e.remote = Some(d);
+                e.connected = true;
+            }
+            e
+        }
+        t::FD_UNIX_SOCK => {
+            let mut e = FdEntry::socket(FdKind::Unix, L4::Unknown);
+            e.path = Some(path());
+            e
+        }
+        t::FD_NETLINK => FdEntry::socket(FdKind::Netlink, L4::Unknown),
+        _ => return None,
+    })
 }
 
 /// A string parameter as the probe captures it: the bytes and their NUL.

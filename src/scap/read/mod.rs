@@ -7,7 +7,9 @@ pub mod count;
 mod cursor;
 mod error;
 mod event;
+mod fdlist;
 pub mod feed;
+mod iflist;
 pub mod map;
 pub mod params;
 mod proclist;
@@ -21,6 +23,8 @@ use std::path::Path;
 
 pub use error::ScapError;
 pub use event::{MAX_PARAMS, RawEvent};
+pub use fdlist::FdInfo;
+pub use iflist::Interface;
 pub use proclist::ThreadInfo;
 pub use userlist::UserList;
 
@@ -54,9 +58,13 @@ pub enum Block<'a> {
     Threads(Vec<ThreadInfo>),
     /// The machine's users and groups.
     Users(UserList),
+    /// The fds a thread had open when the capture started.
+    Fds { tid: u64, fds: Vec<FdInfo> },
+    /// The machine's interface addresses.
+    Interfaces(Vec<Interface>),
     /// One event.
     Event(RawEvent<'a>),
-    /// A block this reader does not use (interface and fd lists, unknown types), skipped by its length.
+    /// A block this reader does not use (unknown types), skipped by its length.
     Skipped { block_type: u32 },
 }
 
@@ -317,6 +325,13 @@ impl<R: Read> ScapReader<R> {
         if let Some(v2) = userlist::version(ty) {
             return userlist::parse(data, v2, self.swap, offset, ty).map(Block::Users);
         }
+        if let Some(v2) = fdlist::version(ty) {
+            return fdlist::parse(data, v2, self.swap, offset, ty)
+                .map(|(tid, fds)| Block::Fds { tid, fds });
+        }
+        if let Some(v2) = iflist::version(ty) {
+            return iflist::parse(data, v2, self.swap, offset, ty).map(Block::Interfaces);
+        }
         let mut c = cursor::Cursor::new(data, self.swap);
         if ty == SHB_TYPE {
             c.take(4);
@@ -366,6 +381,10 @@ pub struct Preamble {
     pub threads: Vec<ThreadInfo>,
     /// Its users and groups (the last user list).
     pub users: UserList,
+    /// The fds its threads had open (thread id, fds).
+    pub fds: Vec<(u64, Vec<FdInfo>)>,
+    /// The machine's interface addresses (the last interface list).
+    pub interfaces: Vec<Interface>,
 }
 
 /// What a capture says before its first event; damage stops it quietly (reading the events
@@ -373,11 +392,20 @@ pub struct Preamble {
 pub fn preamble(path: &Path) -> Result<Preamble, ScapError> {
     let mut r = ScapReader::open(path)?;
     let mut out = Preamble::default();
+    let mut kept = 0usize;
     while let Some(Ok(b)) = r.next_block() {
         match b {
             Block::Machine { hostname } => out.host = hostname,
             Block::Threads(t) => out.threads.extend(t),
             Block::Users(u) => out.users = u,
+            Block::Fds { tid, fds } => {
+                // bounded: a hostile capture's fd lists cannot grow memory past this
+                kept += fds.len();
+                if kept <= 1 << 20 {
+                    out.fds.push((tid, fds));
+                }
+            }
+            Block::Interfaces(i) => out.interfaces = i,
             Block::Event(_) => break,
             _ => {}
         }

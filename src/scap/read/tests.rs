@@ -295,3 +295,167 @@ fn user_lists_skip_newer_fields_and_refuse_overlong_entries() {
     let e = read(long).unwrap_err().to_string();
     assert!(e.contains("300-byte string"), "{e}");
 }
+
+#[test]
+fn the_samples_fd_and_interface_lists_read() {
+    let b = sample_plain();
+    let mut r = ScapReader::from_buf_read(Cursor::new(b.clone()), Some(b.len() as u64)).unwrap();
+    let (mut lists, mut fds, mut ifs) = (0, Vec::new(), Vec::new());
+    while let Some(bl) = r.next_block() {
+        match bl.expect("reads") {
+            Block::Fds { tid, fds: f } => {
+                lists += 1;
+                fds.extend(f.into_iter().map(|f| (tid, f)));
+            }
+            Block::Interfaces(i) => ifs = i,
+            _ => {}
+        }
+    }
+    assert_eq!(lists, 54);
+    let named = |tid: u64, fd: i64| {
+        let f = &fds.iter().find(|(t, f)| *t == tid && f.fd == fd).unwrap().1;
+        format!("<{}>{}", f.type_text(), f.name())
+    };
+    assert_eq!(named(17496, 5), "<f>/home/ubuntu/curl.scap");
+    assert_eq!(named(17496, 7), "<d>/proc/17496/fd");
+    assert_eq!(named(980, 6), "<4u>0.0.0.0:68");
+    let names: Vec<String> = ifs
+        .iter()
+        .map(|i| format!("{} {}", i.name, i.addr))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "lo 127.0.0.1",
+            "eth0 10.0.0.79",
+            "lo ::1",
+            "eth0 2600:1f18:262c:6542:9aa6:df7a:9a47:d29e",
+            "eth0 fe80::ceb:feff:fe7d:6f7e"
+        ]
+    );
+}
+
+/// The first fd list or interface list of a capture with a block of `ty` and `body`.
+fn read_list(ty: u32, body: &[u8]) -> Result<String, ScapError> {
+    let mut b = synthetic(false);
+    let shb_len = u32::from_le_bytes(b[4..8].try_into().unwrap()) as usize;
+    b.splice(shb_len..shb_len, block(ty, body, false));
+    let mut r = ScapReader::from_buf_read(Cursor::new(b.clone()), Some(b.len() as u64)).unwrap();
+    while let Some(bl) = r.next_block() {
+        match bl? {
+            Block::Fds { tid, fds } => {
+                let f: Vec<String> = fds
+                    .iter()
+                    .map(|f| format!("{}={}", f.fd, f.name()))
+                    .collect();
+                return Ok(format!("{tid}: {}", f.join(",")));
+            }
+            Block::Interfaces(i) => return Ok(format!("{i:?}")),
+            _ => {}
+        }
+    }
+    panic!("no list");
+}
+
+/// An fd list entry (fd 3) of `ty` with `data`; `v2`: its length first, `extra` more bytes declared.
+fn fd_entry(ty: u8, data: &[u8], v2: Option<i32>) -> Vec<u8> {
+    let mut e = 3i64.to_le_bytes().to_vec();
+    e.extend_from_slice(&9u64.to_le_bytes());
+    e.push(ty);
+    e.extend_from_slice(data);
+    match v2 {
+        Some(extra) => {
+            let mut out = ((e.len() as i32 + 4 + extra) as u32).to_le_bytes().to_vec();
+            out.extend_from_slice(&e);
+            out.extend(std::iter::repeat_n(0xee, extra.max(0) as usize));
+            out
+        }
+        None => e,
+    }
+}
+
+#[test]
+fn fd_lists_skip_unknown_types_by_length_and_locate_damage() {
+    let path = |p: &[u8]| {
+        let mut v = (p.len() as u16).to_le_bytes().to_vec();
+        v.extend_from_slice(p);
+        v
+    };
+    let list = |entries: &[Vec<u8>]| {
+        let mut b = 42u64.to_le_bytes().to_vec();
+        entries.iter().for_each(|e| b.extend_from_slice(e));
+        b
+    };
+    let file = fd_entry(1, &path(b"/etc/passwd"), Some(0));
+    let newer = fd_entry(1, &path(b"/etc/passwd"), Some(5));
+    let unknown = fd_entry(99, b"future bytes", Some(0));
+    assert_eq!(
+        read_list(0x218, &list(&[newer, unknown.clone(), file])).unwrap(),
+        "42: 3=/etc/passwd,3=/etc/passwd"
+    );
+    // the first version has no length to skip an unknown type by
+    let e = read_list(0x203, &list(&[fd_entry(99, b"", None)]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("fd type 99 unknown") && e.contains("at byte 28"),
+        "{e}"
+    );
+    // an entry declaring fewer bytes than it holds; one cut short; an overlong path
+    let e = read_list(0x218, &list(&[fd_entry(1, &path(b"/x"), Some(-3))]))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bytes read of an entry of"), "{e}");
+    let cut = fd_entry(1, &path(b"/etc/passwd"), None);
+    let e = read_list(0x203, &list(&[cut[..20].to_vec()]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("fd list entry at byte 16 of the block cut short"),
+        "{e}"
+    );
+    let mut long = fd_entry(1, &[], None);
+    long.extend_from_slice(&2000u16.to_le_bytes());
+    long.extend(std::iter::repeat_n(b'a', 2000));
+    let e = read_list(0x203, &list(&[long])).unwrap_err().to_string();
+    assert!(e.contains("2000-byte path"), "{e}");
+    let e = read_list(0x203, &[1, 2]).unwrap_err().to_string();
+    assert!(e.contains("before its thread id"), "{e}");
+}
+
+#[test]
+fn interface_lists_read_both_versions_and_locate_damage() {
+    let v4 = |ty: u16, name: &[u8]| {
+        let mut e = ty.to_le_bytes().to_vec();
+        e.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        e.extend_from_slice(&[10, 0, 0, 1, 255, 255, 255, 0, 10, 0, 0, 255]);
+        if ty == 1 {
+            e.extend_from_slice(&1000u64.to_le_bytes());
+        }
+        e.extend_from_slice(name);
+        e
+    };
+    let ok = read_list(0x205, &[v4(1, b"eth0"), v4(3, b"lo")].concat()).unwrap();
+    assert_eq!(ok.matches("addr: 10.0.0.1").count(), 2, "{ok}");
+    assert!(ok.contains("\"eth0\"") && ok.contains("\"lo\""), "{ok}");
+    // V2: a length before each entry; an unknown type skipped by it
+    let with_len = |e: Vec<u8>| [((e.len() + 4) as u32).to_le_bytes().to_vec(), e].concat();
+    let body = [
+        with_len(vec![9, 0, 0, 0, 1, 2, 3, 4]),
+        with_len(v4(1, b"eth1")),
+    ]
+    .concat();
+    let ok = read_list(0x219, &body).unwrap();
+    assert!(ok.contains("\"eth1\"") && !ok.contains("eth0"), "{ok}");
+    let e = read_list(0x205, &[9, 0, 0, 0, 0, 0, 0, 0])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("interface type 9 unknown"), "{e}");
+    let mut long = v4(1, b"eth0");
+    long[2..4].copy_from_slice(&500u16.to_le_bytes());
+    let e = read_list(0x205, &long).unwrap_err().to_string();
+    assert!(
+        e.contains("interface list entry at byte 8 of the block cut short"),
+        "{e}"
+    );
+}

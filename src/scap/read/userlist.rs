@@ -15,11 +15,7 @@ pub struct UserList {
 
 /// `Some(true)` for the version with a length before each entry, `Some(false)` for the first one.
 pub(super) fn version(block_type: u32) -> Option<bool> {
-    match block_type {
-        0x206 | 0x8012_ABCD => Some(false),
-        0x220 => Some(true),
-        _ => None,
-    }
+    super::cursor::list_version(block_type, [0x206, 0x8012_ABCD], 0x220)
 }
 
 /// Longest name, home or shell the libs accept (`MAX_CREDENTIALS_STR_LEN`).
@@ -65,13 +61,8 @@ pub(super) fn parse(
             out.groups.push((gid, name(&mut c)?));
         }
         if sub_len != 0 {
-            let read = c.pos - start;
-            if read > sub_len {
-                return Err(bad(format!(
-                    "{entry}: {read} bytes read of an entry of {sub_len}"
-                )));
-            }
-            c.take(sub_len - read).ok_or_else(cut)?;
+            super::cursor::skip_rest(&mut c, start, sub_len)
+                .map_err(|w| bad(format!("{entry}: {w}")))?;
         }
     }
     Ok(out)
