@@ -8,8 +8,7 @@ use std::time::Duration;
 use ktriage::identity::apipods::ApiPods;
 use ktriage::identity::resolve::Resolver;
 use ktriage::kube::KubeOpts;
-use serde_json::json;
-use support::fake_apiserver::{FakeApiServer, pod};
+use support::fake_apiserver::{FakeApiServer, pod, shop_api_pod};
 
 const CID: &str = "4f1e0c3b2a19080706050403020100ffeeddccbbaa99887766554433221100aa";
 
@@ -31,12 +30,7 @@ async fn a_pod_named_by_uid_from_the_api_server() {
     let fake = FakeApiServer::start().await;
     let dir = tempfile::tempdir().expect("tmp");
     let kc = fake.kubeconfig(dir.path());
-    let mut p = pod("shop", "api-7d9f", "node-a");
-    p["status"]["containerStatuses"] = json!([{
-        "name": "api", "image": "shop/api:2.1", "imageID": "", "ready": true,
-        "restartCount": 0, "containerID": format!("containerd://{CID}")
-    }]);
-    let stored = fake.put_pod(p);
+    let stored = fake.put_pod(shop_api_pod(CID));
     fake.put_pod(pod("shop", "elsewhere", "node-b"));
     let uid = stored["metadata"]["uid"].as_str().expect("uid").to_string();
     let proc_root = dir.path().join("proc");

@@ -85,6 +85,7 @@ pub fn run(a: AuditArgs) -> ExitCode {
             containers_only: false,
             cri_socket: a.cri_socket.clone(),
             no_cri: false,
+            ..Default::default()
         }),
         pid: a.pid,
     };

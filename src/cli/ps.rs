@@ -18,6 +18,11 @@ pub struct PsArgs {
     /// Container runtime socket (default: auto-detect containerd, CRI-O, k3s).
     #[arg(long)]
     cri_socket: Option<PathBuf>,
+    /// Do not ask the Kubernetes API for the names of pods the runtime does not name.
+    #[arg(long)]
+    no_kube: bool,
+    #[command(flatten)]
+    kube: super::kube_args::KubeArgs,
 }
 
 pub fn run(a: PsArgs) -> ExitCode {
@@ -25,6 +30,8 @@ pub fn run(a: PsArgs) -> ExitCode {
         containers_only: a.containers_only,
         cri_socket: a.cri_socket,
         no_cri: false,
+        kube: (!a.no_kube).then(|| a.kube.opts()),
+        proc_root: None,
     });
     let text = if a.json {
         rows.iter()

@@ -58,6 +58,7 @@ pub fn resolve(scope: &CgroupScope, cri_socket: Option<&Path>) -> Result<CgroupT
         containers_only: true,
         cri_socket: cri_socket.map(Path::to_path_buf),
         no_cri: false,
+        ..PsOpts::default()
     });
     target_of(scope, &procs, &|pid| {
         let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;

@@ -1,11 +1,12 @@
 //! `ktriage ps`: every process with its container and pod, as JSON lines or a sanitized table.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
 use crate::app::event::ProcInfo;
+use crate::identity::cri::SharedCri;
 use crate::runtime::Runtime;
 use crate::runtime::procpoll::{self, ProcPoller};
 use crate::sanitize::sanitize;
@@ -19,12 +20,23 @@ pub struct PsOpts {
     pub cri_socket: Option<PathBuf>,
     /// Skip the container runtime (cgroup facts only).
     pub no_cri: bool,
+    /// Names pods by UID from the API server when neither the runtime nor a bundle does.
+    pub kube: Option<crate::kube::KubeOpts>,
+    /// Another proc root than `/proc` (tests).
+    pub proc_root: Option<PathBuf>,
 }
 
 /// The process table with identities: one scan of the runtime's /proc poller (what the
 /// TUI's processes pane shows).
 pub fn rows(opts: &PsOpts) -> Vec<ProcInfo> {
-    let rt = Runtime::new(opts.cri_socket.as_deref(), !opts.no_cri);
+    let cri = (!opts.no_cri).then(|| SharedCri::new(opts.cri_socket.as_deref()));
+    let root = opts.proc_root.as_deref().unwrap_or(Path::new("/proc"));
+    let rt = Runtime::with_proc_root(root, cri);
+    // names by pod UID from the API server when neither the runtime nor a bundle gives them
+    if let (Some(k), Some(cri)) = (&opts.kube, rt.cri()) {
+        cri.lock()
+            .set_api(crate::identity::apipods::ApiPods::new(k.clone()));
+    }
     let mut procs = ProcPoller::new(&rt, procpoll::EVERY).poll();
     procs.retain(|p| !opts.containers_only || p.container_id.is_some());
     procs

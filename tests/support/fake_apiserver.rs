@@ -84,6 +84,17 @@ pub fn pod(namespace: &str, name: &str, node: &str) -> Value {
     })
 }
 
+/// `shop/api-7d9f` on `node-a` whose status names container `api` (`shop/api:2.1`) by `cid`.
+#[allow(dead_code)]
+pub fn shop_api_pod(cid: &str) -> Value {
+    let mut p = pod("shop", "api-7d9f", "node-a");
+    p["status"]["containerStatuses"] = json!([{
+        "name": "api", "image": "shop/api:2.1", "imageID": "", "ready": true,
+        "restartCount": 0, "containerID": format!("containerd://{cid}")
+    }]);
+    p
+}
+
 impl FakeApiServer {
     /// Binds 127.0.0.1:0 and serves on the current tokio runtime.
     pub async fn start() -> Self {
