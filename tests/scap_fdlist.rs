@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
@@ -13,16 +12,7 @@ use support::{ktriage_ok, sysdig_available};
 
 /// The sample, uncompressed.
 fn sample() -> Vec<u8> {
-    let gz = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/scap/curl_google.scap"
-    ))
-    .expect("fixture");
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(&gz[..])
-        .read_to_end(&mut out)
-        .expect("gunzip");
-    out
+    support::scap_fixture("curl_google.scap")
 }
 
 fn block(ty: u32, body: &[u8]) -> Vec<u8> {

@@ -1,9 +1,11 @@
 //! Bounded deterministic fuzzing of the capture reader and its mapping (in CI): 20k mutations of a sample capture — bit flips, huge or small length fields, truncations, inserted and removed bytes, garbled event headers, gzip streams cut short — never panic, and every error says where.
 
+mod support;
+
 #[path = "support/session_gen.rs"]
 mod session_gen;
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ktriage::scap::read::ScapReader;
@@ -34,16 +36,7 @@ fn sample(with_procs: bool) -> Vec<u8> {
 }
 
 fn full_sample() -> Vec<u8> {
-    let gz = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/scap/test_ipv6_client.scap"
-    ))
-    .expect("fixture");
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(&gz[..])
-        .read_to_end(&mut out)
-        .expect("gunzip");
-    out
+    support::scap_fixture("test_ipv6_client.scap")
 }
 
 /// Offsets of the blocks of a valid little-endian capture.

@@ -253,3 +253,17 @@ pub fn lab_available(test: &str) -> bool {
     eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
     false
 }
+
+/// A gzipped capture of `tests/fixtures/scap/`, uncompressed.
+pub fn scap_fixture(name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/scap")
+        .join(name);
+    let gz = std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(&gz[..])
+        .read_to_end(&mut out)
+        .expect("gunzip");
+    out
+}
