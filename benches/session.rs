@@ -8,7 +8,7 @@
 //! it. Rounds are interleaved; medians are reported.
 //!
 //! `cargo bench --bench session`. Environment: `KT_EVENTS` (default 1000000),
-//! `KT_ROUNDS` (default 3).
+//! `KT_ROUNDS` (default 3), `KT_CHUNK_KIB` (the writer's chunk size, default 256).
 
 mod common;
 
@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use ktriage::model::{KernelBatch, SysEvent};
 use ktriage::session::codec::Encoder;
+use ktriage::session::columns;
 use ktriage::session::{Header, Record, SessionReader, SessionWriter, WriterOpts};
 
 use common::{Mix, Rng, median};
@@ -93,6 +94,7 @@ fn run(batches: &[KernelBatch], level: i32, dir: &std::path::Path, tag: &str) ->
     let _ = std::fs::remove_file(&path);
     let opts = WriterOpts {
         level,
+        chunk_bytes: env("KT_CHUNK_KIB", 256) << 10,
         ..WriterOpts::default()
     };
     let t0 = Instant::now();
@@ -102,6 +104,19 @@ fn run(batches: &[KernelBatch], level: i32, dir: &std::path::Path, tag: &str) ->
     }
     w.finish().expect("finish");
     let enc_s = t0.elapsed().as_secs_f64();
+    if level == 3 && std::env::var_os("KT_STREAMS").is_some() {
+        let n: usize = batches.iter().map(|b| b.events.len()).sum();
+        eprintln!("{tag}: B/event per stream");
+        for (i, s) in stream_bytes(&path).iter().enumerate() {
+            if *s > 0 {
+                eprintln!(
+                    "  {:<12} {:6.3}",
+                    columns::stream_name(i),
+                    *s as f64 / n as f64
+                );
+            }
+        }
+    }
     let bytes = std::fs::read(&path).expect("read back");
     let _ = std::fs::remove_file(&path);
     let t0 = Instant::now();
@@ -118,6 +133,38 @@ fn run(batches: &[KernelBatch], level: i32, dir: &std::path::Path, tag: &str) ->
         dec_s: t0.elapsed().as_secs_f64(),
         decoded,
     }
+}
+
+/// Compressed bytes per stream of the file at `path` (from each chunk's compressed stream table).
+fn stream_bytes(path: &std::path::Path) -> Vec<u64> {
+    fn varint(b: &[u8], at: &mut usize) -> u64 {
+        let (mut v, mut s) = (0u64, 0);
+        loop {
+            let x = b[*at];
+            *at += 1;
+            v |= u64::from(x & 0x7f) << s;
+            s += 7;
+            if x & 0x80 == 0 {
+                return v;
+            }
+        }
+    }
+    let b = std::fs::read(path).expect("read back");
+    let hlen = u32::from_le_bytes(b[10..14].try_into().unwrap()) as usize;
+    let mut at = 14 + hlen + 32;
+    let mut sums = vec![0u64; columns::STREAMS];
+    while at + 72 <= b.len() && &b[at..at + 4] == b"KTCK" {
+        let comp = u32::from_le_bytes(b[at + 36..at + 40].try_into().unwrap()) as usize;
+        let mut p = at + 73;
+        for _ in 0..columns::STREAMS {
+            varint(&b, &mut p);
+        }
+        for s in &mut sums {
+            *s += varint(&b, &mut p);
+        }
+        at += 72 + comp;
+    }
+    sums
 }
 
 /// Time of cloning the batches alone (the writer loop above clones each batch).
@@ -210,8 +257,18 @@ fn main() {
         raw / events[0] as f64
     );
     println!(
-        "entropy the standard mix puts in path names alone: {:.2} B/event (a floor for any lossless format)",
+        "entropy the standard mix puts in path names alone: {:.2} B/event",
         path_entropy_bytes(&sets[0].1)
+    );
+    let all = &sets[0].1;
+    let bits: f64 = all
+        .iter()
+        .flat_map(|b| &b.events)
+        .map(common::information_bits)
+        .sum();
+    println!(
+        "entropy of the standard mix, every draw of its generator: {:.2} B/event (the floor for any lossless format)",
+        bits / 8.0 / events[0] as f64
     );
     println!(
         "encode = writer incl. cloning each batch into a Record; enc-clone subtracts the clone ({:.2} s for the set)",

@@ -6,6 +6,8 @@ mod session_gen;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use ktriage::session::columns;
+use ktriage::session::zstream::{Packer, Unpacker};
 use ktriage::session::{SessionError, SessionReader};
 use session_gen::Rng;
 use sha2::{Digest, Sha256};
@@ -59,49 +61,32 @@ fn rechain(b: &mut [u8]) {
     }
 }
 
-/// The decompressed bytes of every chunk (one zstd stream, flushed per chunk).
+/// The decompressed bytes of every chunk (the library's own unpacking: its text streams run across chunks).
 fn chunk_raws(b: &[u8]) -> Vec<Vec<u8>> {
-    use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
-    let mut d = Decoder::new().unwrap();
+    let mut d = Unpacker::new().unwrap();
     let mut out = Vec::new();
     for (at, _) in blocks(b).into_iter().filter(|c| c.1) {
         let raw_len = u32::from_le_bytes(b[at + 32..at + 36].try_into().unwrap()) as usize;
         let comp_len = u32::from_le_bytes(b[at + 36..at + 40].try_into().unwrap()) as usize;
-        let mut raw = Vec::with_capacity(raw_len);
-        let mut inb = InBuffer::around(&b[at + 72..at + 72 + comp_len]);
-        while raw.len() < raw_len {
-            let pos = raw.len();
-            d.run(&mut inb, &mut OutBuffer::around_pos(&mut raw, pos))
-                .unwrap();
-        }
+        let mut raw = Vec::new();
+        d.unpack(&b[at + 72..at + 72 + comp_len], raw_len, &mut raw)
+            .unwrap();
         out.push(raw);
     }
     out
 }
 
-/// The file with its chunks' bytes replaced by `raws`, recompressed as one stream and re-chained (a forger who rewrites the whole file).
+/// The file with its chunks' bytes replaced by `raws`, recompressed and re-chained (a forger who rewrites the whole file).
 fn rebuild(b: &[u8], raws: &[Vec<u8>]) -> Vec<u8> {
-    use zstd::stream::raw::{Encoder, InBuffer, Operation, OutBuffer};
     let chunks: Vec<usize> = blocks(b).into_iter().filter(|c| c.1).map(|c| c.0).collect();
-    let mut e = Encoder::new(1).unwrap();
+    let mut e = Packer::new(1).unwrap();
     let mut out = b[..chunks[0]].to_vec();
     let mut end = chunks[0];
+    let mut comp = Vec::new();
     for (at, raw) in chunks.iter().zip(raws) {
         let comp_len = u32::from_le_bytes(b[at + 36..at + 40].try_into().unwrap()) as usize;
         end = at + 72 + comp_len;
-        let mut comp = Vec::with_capacity(raw.len() * 2 + 1024);
-        let mut inb = InBuffer::around(raw);
-        while inb.pos() < raw.len() {
-            let pos = comp.len();
-            e.run(&mut inb, &mut OutBuffer::around_pos(&mut comp, pos))
-                .unwrap();
-        }
-        loop {
-            let pos = comp.len();
-            if e.flush(&mut OutBuffer::around_pos(&mut comp, pos)).unwrap() == 0 {
-                break;
-            }
-        }
+        e.pack(raw, &mut comp).unwrap();
         out.extend_from_slice(&b[*at..at + 32]);
         out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
         out.extend_from_slice(&(comp.len() as u32).to_le_bytes());
@@ -113,22 +98,41 @@ fn rebuild(b: &[u8], raws: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-/// Garbles the records of one chunk (decompressed, mutated, the file recompressed).
+/// Garbles the records of one chunk: one of its streams decompressed,
+/// mutated, the file recompressed; or the chunk's stream table itself
+/// (under a re-forged chain).
 fn garble_chunk(rng: &mut Rng, b: &[u8]) -> Vec<u8> {
     let mut raws = chunk_raws(b);
     let k = rng.below(raws.len() as u64) as usize;
-    let raw = &mut raws[k];
+    if rng.below(5) == 0 {
+        // the compressed chunk's table (stream count, raw and compressed lengths)
+        let at = blocks(b).into_iter().filter(|c| c.1).nth(k).unwrap().0;
+        let mut out = b.to_vec();
+        let i = at + 72 + rng.below(48) as usize;
+        out[i] ^= 1 << rng.below(8);
+        rechain(&mut out);
+        return out;
+    }
+    let t = columns::table(&raws[k]).unwrap();
+    let mut parts: Vec<Vec<u8>> = t.iter().map(|&(a, e)| raws[k][a..e].to_vec()).collect();
+    let used: Vec<usize> = (0..parts.len()).filter(|&i| !parts[i].is_empty()).collect();
+    let s = &mut parts[used[rng.below(used.len() as u64) as usize]];
     for _ in 0..1 + rng.below(4) {
-        let i = rng.below(raw.len() as u64) as usize;
+        let i = rng.below(s.len() as u64) as usize;
         match rng.below(4) {
-            0 => raw[i] ^= 1 << rng.below(8),
-            1 => raw[i] = 0xff,
+            0 => s[i] ^= 1 << rng.below(8),
+            1 => s[i] = 0xff,
             2 => {
-                raw.remove(i);
+                s.remove(i);
+                if s.is_empty() {
+                    break;
+                }
             }
-            _ => raw.splice(i..i, [0xff; 9].iter().copied()).for_each(drop),
+            _ => s.splice(i..i, [0xff; 9].iter().copied()).for_each(drop),
         }
     }
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    columns::join(&refs, &mut raws[k]);
     rebuild(b, &raws)
 }
 

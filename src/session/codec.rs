@@ -1,49 +1,64 @@
-//! Records inside a chunk: the tagged record layout, and the compact kernel-event codec (delta timestamps, per-chunk interned process context, length-prefixed buffers).
+//! Records inside a chunk: the tagged record layout, and the compact kernel-event codec (delta timestamps, per-chunk interned process context, paths and directories, one column per field).
 //!
 //! Each chunk's records are decodable on their own: the interning tables and
-//! the timestamp base start empty at every chunk. A chunk's bytes are two
-//! streams: `varint(len) | fields | buffers`: the kernel events' captured
-//! buffers (paths, sockaddrs, argv) go to the second stream, so that zstd
-//! sees the regular fields apart from the text. A kernel event is a flag
-//! byte (kind, which buffers, truncation, zero duration/ret), a zigzag delta
-//! to the previous event's time, a reference into the chunk's table of
-//! process contexts (pid, tid, ppid, uid, cgroup, comm; `0` defines a new
-//! one inline), the syscall number, duration and return value when non-zero,
-//! a bitmask of the arguments that differ from the previous call of the same
-//! syscall in the chunk followed by their deltas, and the buffers. Argument
-//! registers nothing reads once decoded (the addresses of captured paths and
-//! sockaddrs, skipped arguments) are recorded as 0 ([`stored_args`]).
+//! the timestamp base start empty at every chunk. Records (tags, cgroups,
+//! other events, notes) are written to the fields stream; a kernel event is
+//! spread over the chunk's columns ([`super::columns`]): a reference to its
+//! form (flags: kind, which buffers, truncation, non-zero duration and ret;
+//! the syscall number; which arguments changed; each buffer's shape), `0`
+//! defining a new one in the fields stream, the time as a delta
+//! to the previous event's, a reference into the chunk's table of process
+//! contexts (pid, tid, ppid, uid, cgroup, comm; `0` defines a new one in the
+//! fields stream), duration and return value when non-zero, the deltas of
+//! the arguments that differ from the previous call of the same syscall in
+//! the chunk, and the buffers. A
+//! buffer that is an absolute path is a reference to the chunk's paths, or a
+//! new path: its directory (a reference, or defined in the fields stream)
+//! and its name (to the names stream); other buffers go whole to the buffers
+//! stream. Argument registers nothing reads once decoded (the addresses of
+//! captured paths and sockaddrs, skipped arguments) are recorded as 0
+//! ([`stored_args`]).
+
+use std::collections::hash_map::Entry;
 
 use super::Record;
-use super::error::DecodeError;
-use super::frame::BATCH_CAP;
-use super::varint::{Cursor, put_bytes, put_i64, put_u64};
+use super::columns::{BUFS, C, NAMES, Streams};
+use super::frame::CHUNK_CAP;
+use super::intern::Strings;
+use super::varint::{put_bytes, put_i64, put_u64};
 use crate::model::hash::FxMap;
-use crate::model::{Captured, CgroupInfo, EventKind, KernelBatch, SysEvent};
+use crate::model::{CgroupInfo, EventKind, SysEvent};
 
-const TAG_KERNEL: u8 = 1;
-const TAG_OTHER: u8 = 2;
-const TAG_NOTE: u8 = 3;
-const TAG_REDACTED: u8 = 4;
+pub(super) const TAG_KERNEL: u8 = 1;
+pub(super) const TAG_OTHER: u8 = 2;
+pub(super) const TAG_NOTE: u8 = 3;
+pub(super) const TAG_REDACTED: u8 = 4;
 
 // Buffer i present: F_BUF0 << i; buffer i truncated: F_TRUNC0 << i.
-const F_BUF0: u8 = 1 << 2;
-const F_TRUNC0: u8 = 1 << 4;
-const F_DURATION: u8 = 1 << 6;
-const F_RET: u8 = 1 << 7;
+pub(super) const F_BUF0: u8 = 1 << 2;
+pub(super) const F_TRUNC0: u8 = 1 << 4;
+pub(super) const F_DURATION: u8 = 1 << 6;
+pub(super) const F_RET: u8 = 1 << 7;
 
-/// Smallest encoded kernel event (flags, ts, thread ref, nr, args mask).
-const MIN_EVENT: usize = 5;
+/// Longest path interned (PATH_MAX); longer buffers are kept whole.
+pub(super) const PATH_CAP: usize = 4096;
+/// Bytes a chunk's path references may rebuild (a hostile chunk repeating
+/// one long path cannot make the reader allocate more).
+pub(super) const REBUILT_CAP: u64 = CHUNK_CAP;
+/// Rebuilt bytes that count as one byte of a chunk's size on the writer's side.
+const REBUILT_PER_BYTE: u64 = 64;
+/// Largest chunk a writer fills: its path references rebuild at most [`REBUILT_CAP`].
+pub const MAX_CHUNK: usize = (REBUILT_CAP / REBUILT_PER_BYTE) as usize;
 
 /// The per-event fields that repeat for a thread: interned once per chunk.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Thread {
-    pid: u32,
-    tid: u32,
-    ppid: u32,
-    uid: u32,
-    cgroup_id: u64,
-    comm: [u8; 16],
+pub(super) struct Thread {
+    pub(super) pid: u32,
+    pub(super) tid: u32,
+    pub(super) ppid: u32,
+    pub(super) uid: u32,
+    pub(super) cgroup_id: u64,
+    pub(super) comm: [u8; 16],
 }
 
 impl Thread {
@@ -59,55 +74,119 @@ impl Thread {
     }
 }
 
+impl Thread {
+    /// Defines this thread in the fields stream.
+    fn define(&self, out: &mut Vec<u8>) {
+        put_u64(out, u64::from(self.pid));
+        put_i64(out, i64::from(self.tid) - i64::from(self.pid));
+        put_u64(out, u64::from(self.ppid));
+        put_u64(out, u64::from(self.uid));
+        put_u64(out, self.cgroup_id);
+        let len = 16 - self.comm.iter().rev().take_while(|&&b| b == 0).count();
+        put_bytes(out, &self.comm[..len]);
+    }
+}
+
+/// A buffer kept whole (not a path).
+pub(super) const RAW: u8 = 0;
+/// A path new to the chunk.
+pub(super) const NEW: u8 = 1;
+/// A path the chunk had before.
+pub(super) const REF: u8 = 2;
+
+/// What an event is made of, apart from its values: flags, syscall number,
+/// the arguments that changed, the shape of each buffer. A chunk's events
+/// have few forms, and one reference to the form stands for all of them
+/// (they predict each other: an openat has a path and a return value).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Form {
+    pub(super) flags: u8,
+    pub(super) nr: u32,
+    pub(super) mask: u8,
+    pub(super) shapes: [u8; 2],
+}
+
+impl Form {
+    /// Defines this form in the fields stream.
+    fn define(&self, out: &mut Vec<u8>) {
+        out.push(self.flags);
+        // NR_NONE (u32::MAX) becomes 0: one byte for exits and forks.
+        put_u64(out, u64::from(self.nr.wrapping_add(1)));
+        out.push(self.mask);
+        out.push(self.shapes[0] | self.shapes[1] << 4);
+    }
+}
+
 /// The previous arguments of each syscall number in the chunk (the
 /// predictor of the next call's; numbers past 511, exits and forks share the
 /// last slot).
 #[derive(Default)]
-struct ArgsTable(Vec<[u64; 6]>);
+pub(super) struct ArgsTable(Vec<[u64; 6]>);
 
 impl ArgsTable {
-    fn slot(&mut self, nr: u32) -> &mut [u64; 6] {
+    pub(super) fn slot(&mut self, nr: u32) -> &mut [u64; 6] {
         if self.0.is_empty() {
             self.0 = vec![[0; 6]; 512];
         }
         &mut self.0[(nr as usize).min(511)]
     }
 
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.0.iter_mut().for_each(|a| *a = [0; 6]);
     }
+}
+
+/// Where a path buffer splits: after its last `/`, when it is an absolute
+/// path (starts with `/`, one NUL at its end, at most [`PATH_CAP`]).
+pub(super) fn path_split(b: &[u8]) -> Option<usize> {
+    if b.len() > PATH_CAP || b.first() != Some(&b'/') || b.last() != Some(&0) {
+        return None;
+    }
+    let body = &b[..b.len() - 1];
+    if body.contains(&0) {
+        return None;
+    }
+    body.iter().rposition(|&c| c == b'/').map(|i| i + 1)
 }
 
 /// Encoding state of the chunk being filled.
 #[derive(Default)]
 pub struct Encoder {
+    forms: FxMap<Form, u32>,
     threads: FxMap<Thread, u32>,
     prev_ts: u64,
     args: ArgsTable,
-    bufs: Vec<u8>,
+    cols: Streams,
+    paths: Strings,
+    dirs: Strings,
+    rebuilt: u64,
 }
 
 impl Encoder {
     /// Forgets the tables: the next record starts a new chunk.
     pub fn reset(&mut self) {
+        self.forms.clear();
         self.threads.clear();
         self.prev_ts = 0;
         self.args.clear();
-        self.bufs.clear();
+        self.cols.clear();
+        self.paths.clear();
+        self.dirs.clear();
+        self.rebuilt = 0;
     }
 
-    /// Bytes of the buffer stream held for the chunk being filled.
+    /// Bytes the chunk being filled stands for beyond the record fields: its
+    /// columns, plus a 64th of what its path references rebuild, so a chunk
+    /// of one long path repeated closes long before a reader would refuse it
+    /// (the writer's chunks are at most [`MAX_CHUNK`]).
     pub fn pending(&self) -> usize {
-        self.bufs.len()
+        self.cols.bytes() + (self.rebuilt / REBUILT_PER_BYTE) as usize
     }
 
     /// The chunk's bytes (`fields`: what the record calls appended) into
     /// `dst`, and a reset for the next chunk.
     pub fn assemble(&mut self, fields: &[u8], dst: &mut Vec<u8>) {
-        dst.clear();
-        put_u64(dst, fields.len() as u64);
-        dst.extend_from_slice(fields);
-        dst.extend_from_slice(&self.bufs);
+        self.cols.assemble(fields, dst);
         self.reset();
     }
 
@@ -156,7 +235,8 @@ impl Encoder {
         put_u64(out, n as u64);
     }
 
-    /// Appends one kernel event (inside a kernel record).
+    /// Appends one kernel event (inside a kernel record): its definitions
+    /// (forms, threads, directories) to `out`, the rest to the columns.
     pub fn event(&mut self, out: &mut Vec<u8>, e: &SysEvent) {
         let mut flags = (e.kind as u8 - 1) & 3;
         for (i, b) in e.bufs.iter().enumerate() {
@@ -173,46 +253,91 @@ impl Encoder {
         if e.ret != 0 {
             flags |= F_RET;
         }
-        out.push(flags);
-        put_i64(out, e.ts_ns.wrapping_sub(self.prev_ts) as i64);
+        // Arguments as deltas to the previous call of the same syscall in this
+        // chunk; the mask says which differ.
+        let args = stored_args(e);
+        let prev = *self.args.slot(e.nr);
+        let mask = (0..6).fold(0u8, |m, i| if args[i] != prev[i] { m | 1 << i } else { m });
+        let mut shapes = [RAW; 2];
+        for (i, b) in e.bufs.iter().enumerate() {
+            if flags & (F_BUF0 << i) != 0 && path_split(&b.bytes).is_some() {
+                shapes[i] = if self.paths.find(&b.bytes).is_some() {
+                    REF
+                } else {
+                    NEW
+                };
+            }
+        }
+        let form = Form {
+            flags,
+            nr: e.nr,
+            mask,
+            shapes,
+        };
+        let c = &mut self.cols;
+        let next = self.forms.len() as u32;
+        match self.forms.entry(form) {
+            Entry::Occupied(o) => c.put(C::Form, u64::from(*o.get()) + 1),
+            Entry::Vacant(v) => {
+                v.insert(next);
+                c.put(C::Form, 0);
+                form.define(out);
+            }
+        }
+        c.put_i(C::Ts, e.ts_ns.wrapping_sub(self.prev_ts) as i64);
         self.prev_ts = e.ts_ns;
         let t = Thread::of(e);
         let next = self.threads.len() as u32;
         match self.threads.entry(t) {
-            std::collections::hash_map::Entry::Occupied(o) => put_u64(out, u64::from(*o.get()) + 1),
-            std::collections::hash_map::Entry::Vacant(v) => {
+            Entry::Occupied(o) => c.put(C::Thread, u64::from(*o.get()) + 1),
+            Entry::Vacant(v) => {
                 v.insert(next);
-                out.push(0);
-                put_u64(out, u64::from(t.pid));
-                put_i64(out, i64::from(t.tid) - i64::from(t.pid));
-                put_u64(out, u64::from(t.ppid));
-                put_u64(out, u64::from(t.uid));
-                put_u64(out, t.cgroup_id);
-                let len = 16 - t.comm.iter().rev().take_while(|&&b| b == 0).count();
-                put_bytes(out, &t.comm[..len]);
+                c.put(C::Thread, 0);
+                t.define(out);
             }
         }
-        // NR_NONE (u32::MAX) becomes 0: one byte for exits and forks.
-        put_u64(out, u64::from(e.nr.wrapping_add(1)));
         if e.duration_ns != 0 {
-            put_u64(out, e.duration_ns);
+            c.put(C::Duration, e.duration_ns);
         }
         if e.ret != 0 {
-            put_i64(out, e.ret);
+            c.put_i(C::Ret, e.ret);
         }
-        // Arguments as deltas to the previous call of the same syscall in this
-        // chunk; the mask says which differ.
-        let args = stored_args(e);
-        let prev = self.args.slot(e.nr);
-        let mask = (0..6).fold(0u8, |m, i| if args[i] != prev[i] { m | 1 << i } else { m });
-        out.push(mask);
         for i in (0..6).filter(|i| mask & (1 << i) != 0) {
-            put_i64(out, args[i].wrapping_sub(prev[i]) as i64);
+            c.put_i(C::Args, args[i].wrapping_sub(prev[i]) as i64);
         }
-        *prev = args;
+        *self.args.slot(e.nr) = args;
         for (i, b) in e.bufs.iter().enumerate() {
             if flags & (F_BUF0 << i) != 0 {
-                put_bytes(&mut self.bufs, &b.bytes);
+                self.buffer(out, &b.bytes, shapes[i]);
+            }
+        }
+    }
+
+    fn buffer(&mut self, out: &mut Vec<u8>, b: &[u8], shape: u8) {
+        let c = &mut self.cols;
+        match (shape, path_split(b)) {
+            (REF, _) => {
+                let k = self.paths.find(b).unwrap_or_default();
+                c.put(C::PathRef, u64::from(k));
+                self.rebuilt += b.len() as u64;
+            }
+            (NEW, Some(cut)) => {
+                self.paths.add(b);
+                match self.dirs.find(&b[..cut]) {
+                    Some(k) => c.put(C::Dir, u64::from(k) + 1),
+                    None => {
+                        self.dirs.add(&b[..cut]);
+                        c.put(C::Dir, 0);
+                        put_bytes(out, &b[..cut]);
+                    }
+                }
+                let name = &b[cut..b.len() - 1];
+                c.put(C::NameLen, name.len() as u64);
+                c.0[NAMES].extend_from_slice(name);
+            }
+            _ => {
+                c.put(C::BufLen, b.len() as u64);
+                c.0[BUFS].extend_from_slice(b);
             }
         }
     }
@@ -242,222 +367,5 @@ fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
             out.push(1);
             put_bytes(out, s.as_bytes());
         }
-    }
-}
-
-/// Decoding state of one chunk's records (the chunk's bytes are passed to
-/// each call, so a reader can own them next to this state).
-#[derive(Default)]
-pub struct Decoder {
-    /// End of the fields stream (0: not parsed yet).
-    fields_end: usize,
-    pos: usize,
-    bpos: usize,
-    threads: Vec<Thread>,
-    prev_ts: u64,
-    args: ArgsTable,
-}
-
-impl Decoder {
-    /// Starts over, for a new chunk.
-    pub fn reset(&mut self) {
-        *self = Self {
-            threads: std::mem::take(&mut self.threads),
-            args: std::mem::take(&mut self.args),
-            ..Self::default()
-        };
-        self.threads.clear();
-        self.args.clear();
-    }
-
-    /// The next record of the chunk `raw`, `None` at its end.
-    pub fn next_record(&mut self, raw: &[u8]) -> Option<Result<Record, DecodeError>> {
-        if self.fields_end == 0 {
-            if raw.is_empty() {
-                return None;
-            }
-            let mut c = Cursor::new(raw);
-            let n = match c.u64() {
-                Ok(n) if n <= c.remaining() as u64 => n as usize,
-                Ok(_) => return self.stop(raw, c.err("fields stream longer than the chunk")),
-                Err(e) => return self.stop(raw, e),
-            };
-            self.pos = c.pos();
-            self.fields_end = c.pos() + n;
-            self.bpos = self.fields_end;
-        }
-        if self.pos >= self.fields_end {
-            if self.bpos < raw.len() {
-                let at = self.bpos;
-                self.bpos = raw.len();
-                return Some(Err(DecodeError {
-                    at,
-                    what: "buffer bytes no record uses",
-                }));
-            }
-            return None;
-        }
-        let mut c = Cursor::new(&raw[..self.fields_end]);
-        c.skip_to(self.pos);
-        let mut b = Cursor::new(raw);
-        b.skip_to(self.bpos);
-        let r = self.record(&mut c, &mut b);
-        match r {
-            Ok(_) => {
-                self.pos = c.pos();
-                self.bpos = b.pos();
-            }
-            Err(_) => {
-                self.pos = self.fields_end;
-                self.bpos = raw.len();
-            }
-        }
-        Some(r)
-    }
-
-    fn stop(&mut self, raw: &[u8], e: DecodeError) -> Option<Result<Record, DecodeError>> {
-        self.fields_end = raw.len().max(1);
-        self.pos = self.fields_end;
-        self.bpos = raw.len();
-        Some(Err(e))
-    }
-
-    fn record(&mut self, c: &mut Cursor<'_>, bc: &mut Cursor<'_>) -> Result<Record, DecodeError> {
-        match c.u8()? {
-            TAG_KERNEL => {
-                let n = c.count(3)?;
-                let mut cgroups = Vec::with_capacity(n);
-                for _ in 0..n {
-                    let id = c.u64()?;
-                    let path = opt(c)?;
-                    let container_id = opt(c)?;
-                    cgroups.push(CgroupInfo {
-                        id,
-                        path,
-                        container_id,
-                    });
-                }
-                let n = c.count(MIN_EVENT)?;
-                if n > BATCH_CAP {
-                    return Err(c.err("more kernel events in one record than the cap"));
-                }
-                let mut events = Vec::with_capacity(n);
-                for _ in 0..n {
-                    events.push(self.event(c, bc)?);
-                }
-                Ok(Record::Kernel(KernelBatch { cgroups, events }))
-            }
-            TAG_OTHER => Ok(Record::Other {
-                ts_ns: c.u64()?,
-                bytes: c.bytes()?.to_vec(),
-            }),
-            TAG_NOTE => Ok(Record::Note {
-                ts_ns: c.u64()?,
-                text: c.string()?,
-            }),
-            TAG_REDACTED => {
-                let ts_ns = c.u64()?;
-                let n = c.count(1)?;
-                let mut names = Vec::with_capacity(n);
-                for _ in 0..n {
-                    names.push(c.string()?);
-                }
-                Ok(Record::Redacted { ts_ns, names })
-            }
-            _ => {
-                let at = c.pos() - 1;
-                Err(DecodeError {
-                    at,
-                    what: "unknown record tag",
-                })
-            }
-        }
-    }
-
-    fn event(&mut self, c: &mut Cursor<'_>, bc: &mut Cursor<'_>) -> Result<SysEvent, DecodeError> {
-        let flags = c.u8()?;
-        let kind = match flags & 3 {
-            0 => EventKind::Syscall,
-            1 => EventKind::Exec,
-            2 => EventKind::Exit,
-            _ => EventKind::Fork,
-        };
-        let ts_ns = self.prev_ts.wrapping_add(c.i64()? as u64);
-        self.prev_ts = ts_ns;
-        let r = c.u64()?;
-        let t = if r == 0 {
-            let pid = c.u32()?;
-            let tid = u32::try_from(i64::from(pid) + c.i64()?)
-                .map_err(|_| c.err("thread id out of range"))?;
-            let ppid = c.u32()?;
-            let uid = c.u32()?;
-            let cgroup_id = c.u64()?;
-            let name = c.bytes()?;
-            if name.len() > 16 {
-                return Err(c.err("comm longer than 16 bytes"));
-            }
-            let mut comm = [0u8; 16];
-            comm[..name.len()].copy_from_slice(name);
-            let t = Thread {
-                pid,
-                tid,
-                ppid,
-                uid,
-                cgroup_id,
-                comm,
-            };
-            self.threads.push(t);
-            t
-        } else {
-            *self
-                .threads
-                .get((r - 1) as usize)
-                .ok_or_else(|| c.err("process context not defined in this chunk"))?
-        };
-        let nr = (c.u64()? as u32).wrapping_sub(1);
-        let duration_ns = if flags & F_DURATION != 0 { c.u64()? } else { 0 };
-        let ret = if flags & F_RET != 0 { c.i64()? } else { 0 };
-        let mask = c.u8()?;
-        if mask >= 1 << 6 {
-            return Err(c.err("argument mask has more than 6 bits"));
-        }
-        let prev = self.args.slot(nr);
-        let mut args = *prev;
-        for (i, a) in args.iter_mut().enumerate() {
-            if mask & (1 << i) != 0 {
-                *a = prev[i].wrapping_add(c.i64()? as u64);
-            }
-        }
-        *prev = args;
-        let mut bufs = [Captured::default(), Captured::default()];
-        for (i, b) in bufs.iter_mut().enumerate() {
-            if flags & (F_BUF0 << i) != 0 {
-                b.bytes = bc.bytes()?.to_vec();
-                b.truncated = flags & (F_TRUNC0 << i) != 0;
-            }
-        }
-        Ok(SysEvent {
-            ts_ns,
-            cgroup_id: t.cgroup_id,
-            duration_ns,
-            ret,
-            args,
-            kind,
-            nr,
-            pid: t.pid,
-            tid: t.tid,
-            ppid: t.ppid,
-            uid: t.uid,
-            comm: t.comm,
-            bufs,
-        })
-    }
-}
-
-fn opt(c: &mut Cursor<'_>) -> Result<Option<String>, DecodeError> {
-    match c.u8()? {
-        0 => Ok(None),
-        1 => Ok(Some(c.string()?)),
-        _ => Err(c.err("bad option tag")),
     }
 }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 /// First bytes of every session file.
 pub const MAGIC: &[u8; 8] = b"KTRSESS\0";
 /// The format version this build writes and reads.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 /// Tag of a chunk frame.
 pub const CHUNK_TAG: &[u8; 4] = b"KTCK";
 /// Tag of the trailer.

@@ -11,12 +11,15 @@
 
 mod blocks;
 pub mod codec;
+pub mod columns;
 pub mod compact;
+mod decoder;
 pub mod entry;
 pub mod error;
 pub mod flight;
 pub mod frame;
 pub mod header;
+mod intern;
 pub mod player;
 pub mod read_ahead;
 pub mod reader;
@@ -26,8 +29,10 @@ pub mod report;
 mod varint;
 pub mod verify;
 pub mod writer;
-mod zstream;
+pub mod zstream;
 
+#[cfg(test)]
+mod codec_tests;
 #[cfg(test)]
 mod tests;
 

@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 use super::Record;
 use super::blocks::{Block, Blocks, fill};
-use super::codec::Decoder;
+use super::decoder::Decoder;
 use super::error::SessionError;
 use super::frame::{Counts, HEADER_CAP, Hash, MAGIC, PREAMBLE_LEN, Trailer, VERSION, header_hash};
 use super::header::{Header, hex};

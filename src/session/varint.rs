@@ -120,16 +120,22 @@ impl<'a> Cursor<'a> {
         Ok(n as usize)
     }
 
-    /// A length-prefixed byte string (borrowed from the chunk).
+    /// The next `n` bytes (borrowed from the chunk).
     #[inline]
-    pub fn bytes(&mut self) -> Result<&'a [u8], DecodeError> {
-        let n = self.u64()?;
+    pub fn take(&mut self, n: u64) -> Result<&'a [u8], DecodeError> {
         if n > self.remaining() as u64 {
             return Err(self.err("length runs past the end of the chunk"));
         }
         let s = &self.buf[self.pos..self.pos + n as usize];
         self.pos += n as usize;
         Ok(s)
+    }
+
+    /// A length-prefixed byte string (borrowed from the chunk).
+    #[inline]
+    pub fn bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+        let n = self.u64()?;
+        self.take(n)
     }
 
     /// A length-prefixed UTF-8 string.

@@ -30,7 +30,7 @@ pub struct WriterOpts {
     pub max_bytes: Option<u64>,
     /// Files kept with rotation (the oldest part is deleted past it); 0 keeps all.
     pub keep: usize,
-    /// A chunk is written once this many raw bytes are buffered.
+    /// A chunk is written once this many raw bytes are buffered (at most [`super::codec::MAX_CHUNK`]).
     pub chunk_bytes: usize,
     /// … or once its first record is this old.
     pub chunk_interval: Duration,
@@ -150,7 +150,12 @@ fn open_part(path: &Path, header: &Header) -> Result<(File, u64, Hash), SessionE
 impl SessionWriter {
     /// Creates the file `path` and writes `header` (its `part` and
     /// `prev_part_hash` are set by the writer).
-    pub fn create(path: &Path, mut header: Header, opts: WriterOpts) -> Result<Self, SessionError> {
+    pub fn create(
+        path: &Path,
+        mut header: Header,
+        mut opts: WriterOpts,
+    ) -> Result<Self, SessionError> {
+        opts.chunk_bytes = opts.chunk_bytes.min(super::codec::MAX_CHUNK);
         header.part = 0;
         header.prev_part_hash = None;
         let (file, offset, prev) = open_part(path, &header)?;
