@@ -12,10 +12,10 @@
 //! fields stream), duration and return value when non-zero, the deltas of
 //! the arguments that differ from the previous call of the same syscall in
 //! the chunk, and the buffers. A
-//! buffer that is an absolute path is a reference to the chunk's paths, or a
-//! new path: its directory (a reference, or defined in the fields stream)
-//! and its name (to the names stream); other buffers go whole to the buffers
-//! stream. Argument registers nothing reads once decoded (the addresses of
+//! buffer the chunk had before is a reference to it; a new path (one
+//! NUL-terminated string) is its directory (a reference, or defined in the
+//! fields stream) and its name (to the names stream); other buffers go whole
+//! to the buffers stream. Argument registers nothing reads once decoded (the addresses of
 //! captured paths and sockaddrs, skipped arguments) are recorded as 0
 //! ([`stored_args`]).
 
@@ -87,11 +87,11 @@ impl Thread {
     }
 }
 
-/// A buffer kept whole (not a path).
+/// A buffer new to the chunk, kept whole (not a path).
 pub(super) const RAW: u8 = 0;
-/// A path new to the chunk.
+/// A path new to the chunk: directory and name.
 pub(super) const NEW: u8 = 1;
-/// A path the chunk had before.
+/// A buffer the chunk had before.
 pub(super) const REF: u8 = 2;
 
 /// What an event is made of, apart from its values: flags, syscall number,
@@ -136,17 +136,25 @@ impl ArgsTable {
     }
 }
 
-/// Where a path buffer splits: after its last `/`, when it is an absolute
-/// path (starts with `/`, one NUL at its end, at most [`PATH_CAP`]).
+/// Where a path buffer splits into directory and name: after its last `/`
+/// (0 for a name alone), when it is one string (one NUL, at its end, at
+/// most [`PATH_CAP`] bytes).
 pub(super) fn path_split(b: &[u8]) -> Option<usize> {
-    if b.len() > PATH_CAP || b.first() != Some(&b'/') || b.last() != Some(&0) {
+    if b.len() > PATH_CAP || b.last() != Some(&0) {
         return None;
     }
     let body = &b[..b.len() - 1];
     if body.contains(&0) {
         return None;
     }
-    body.iter().rposition(|&c| c == b'/').map(|i| i + 1)
+    Some(body.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1))
+}
+
+/// Whether a buffer goes into the chunk's table of buffers, so a later one
+/// equal to it is a reference (paths, sockaddrs, argv: a node opens the same
+/// files and connects to the same endpoints again and again).
+pub(super) fn interned(b: &[u8]) -> bool {
+    b.len() <= PATH_CAP
 }
 
 /// Encoding state of the chunk being filled.
@@ -157,7 +165,7 @@ pub struct Encoder {
     prev_ts: u64,
     args: ArgsTable,
     cols: Streams,
-    paths: Strings,
+    bufs: Strings,
     dirs: Strings,
     rebuilt: u64,
 }
@@ -170,7 +178,7 @@ impl Encoder {
         self.prev_ts = 0;
         self.args.clear();
         self.cols.clear();
-        self.paths.clear();
+        self.bufs.clear();
         self.dirs.clear();
         self.rebuilt = 0;
     }
@@ -260,11 +268,13 @@ impl Encoder {
         let mask = (0..6).fold(0u8, |m, i| if args[i] != prev[i] { m | 1 << i } else { m });
         let mut shapes = [RAW; 2];
         for (i, b) in e.bufs.iter().enumerate() {
-            if flags & (F_BUF0 << i) != 0 && path_split(&b.bytes).is_some() {
-                shapes[i] = if self.paths.find(&b.bytes).is_some() {
+            if flags & (F_BUF0 << i) != 0 {
+                shapes[i] = if self.bufs.find(&b.bytes).is_some() {
                     REF
-                } else {
+                } else if path_split(&b.bytes).is_some() {
                     NEW
+                } else {
+                    RAW
                 };
             }
         }
@@ -317,12 +327,12 @@ impl Encoder {
         let c = &mut self.cols;
         match (shape, path_split(b)) {
             (REF, _) => {
-                let k = self.paths.find(b).unwrap_or_default();
+                let k = self.bufs.find(b).unwrap_or_default();
                 c.put(C::PathRef, u64::from(k));
                 self.rebuilt += b.len() as u64;
             }
             (NEW, Some(cut)) => {
-                self.paths.add(b);
+                self.bufs.add(b);
                 match self.dirs.find(&b[..cut]) {
                     Some(k) => c.put(C::Dir, u64::from(k) + 1),
                     None => {
@@ -336,6 +346,9 @@ impl Encoder {
                 c.0[NAMES].extend_from_slice(name);
             }
             _ => {
+                if interned(b) {
+                    self.bufs.add(b);
+                }
                 c.put(C::BufLen, b.len() as u64);
                 c.0[BUFS].extend_from_slice(b);
             }

@@ -145,16 +145,16 @@ fn hostile_chunks_are_located_errors() {
     let events: Vec<SysEvent> = (0..4).map(|i| ev(i, b"/etc/hosts\0", b"")).collect();
     let (raw, _) = chunk(&events);
     let t = columns::table(&raw).unwrap();
-    // a reference to a path this chunk never defined
+    // a reference to a buffer this chunk never defined
     let refs = columns::plane(C::PathRef, 0);
     assert_eq!(
         raw[t[refs].0..t[refs].1],
-        [0, 0, 0],
-        "new, then path 0 three times"
+        [0, 0, 0, 1],
+        "path 0 three times, the empty buffer (1) once"
     );
-    let bad = with_stream(&raw, refs, &[0, 9, 0]);
+    let bad = with_stream(&raw, refs, &[0, 9, 0, 1]);
     let e = decode(&bad).unwrap_err();
-    assert_eq!(e.what, "path not defined in this chunk");
+    assert_eq!(e.what, "buffer not defined in this chunk");
     assert!(e.at < bad.len());
     // bytes left in a column after the last record
     let forms = columns::plane(C::Form, 0);

@@ -1,7 +1,8 @@
 //! The streams of a chunk: the kernel events' fields go to one column per field (each varint split into byte planes), text to streams of its own, so that zstd codes each alike set of bytes with its own statistics.
 //!
-//! A chunk's decompressed bytes are a table (`u8` count, then a varint
-//! length per stream) followed by the streams in order. The first
+//! A chunk's decompressed bytes are a table (`u8` count, a bitmask of the
+//! streams with bytes, their varint lengths) followed by the streams in
+//! order. The first
 //! [`CONTINUOUS`] streams (record fields, path names, other buffers) are
 //! text that repeats across chunks: the compression keeps one zstd stream
 //! per file for each. The rest are columns of small numbers, compressed
@@ -123,13 +124,44 @@ impl Streams {
     }
 }
 
+/// Writes a stream table: the number of streams, a bitmask of those with
+/// bytes, and the lengths of those (`lens` of every stream).
+pub fn put_table(lens: impl Iterator<Item = u64> + Clone, dst: &mut Vec<u8>) {
+    dst.push(STREAMS as u8);
+    let mask = lens
+        .clone()
+        .enumerate()
+        .fold(0u64, |m, (i, l)| if l > 0 { m | 1 << i } else { m });
+    put_u64(dst, mask);
+    lens.filter(|&l| l > 0).for_each(|l| put_u64(dst, l));
+}
+
+/// Reads a stream table (see [`put_table`]): each stream's length.
+pub fn get_table(c: &mut Cursor<'_>) -> Result<[u64; STREAMS], DecodeError> {
+    if c.u8()? as usize != STREAMS {
+        return Err(c.err("chunk has another number of streams than this format"));
+    }
+    let mask = c.u64()?;
+    if mask >> STREAMS != 0 {
+        return Err(c.err("stream table names streams this format does not have"));
+    }
+    let mut lens = [0u64; STREAMS];
+    for (i, l) in lens.iter_mut().enumerate() {
+        if mask & (1 << i) != 0 {
+            *l = c.u64()?;
+            if *l == 0 {
+                return Err(c.err("stream table marks an empty stream"));
+            }
+        }
+    }
+    Ok(lens)
+}
+
 /// A chunk's bytes from its streams: the table, then the streams in order.
 pub fn join(parts: &[&[u8]], dst: &mut Vec<u8>) {
+    debug_assert_eq!(parts.len(), STREAMS);
     dst.clear();
-    dst.push(parts.len() as u8);
-    for s in parts {
-        put_u64(dst, s.len() as u64);
-    }
+    put_table(parts.iter().map(|s| s.len() as u64), dst);
     for s in parts {
         dst.extend_from_slice(s);
     }
@@ -138,13 +170,7 @@ pub fn join(parts: &[&[u8]], dst: &mut Vec<u8>) {
 /// Where each stream of a chunk lies in its bytes.
 pub fn table(raw: &[u8]) -> Result<[(usize, usize); STREAMS], DecodeError> {
     let mut c = Cursor::new(raw);
-    if c.u8()? as usize != STREAMS {
-        return Err(c.err("chunk has another number of streams than this format"));
-    }
-    let mut lens = [0u64; STREAMS];
-    for l in &mut lens {
-        *l = c.u64()?;
-    }
+    let lens = get_table(&mut c)?;
     let mut at = c.pos();
     let mut out = [(0, 0); STREAMS];
     for (o, l) in out.iter_mut().zip(lens) {

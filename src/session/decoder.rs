@@ -3,7 +3,7 @@
 use super::Record;
 use super::codec::{
     ArgsTable, F_BUF0, F_DURATION, F_RET, F_TRUNC0, Form, NEW, PATH_CAP, RAW, REBUILT_CAP, REF,
-    TAG_KERNEL, TAG_NOTE, TAG_OTHER, TAG_REDACTED, Thread,
+    TAG_KERNEL, TAG_NOTE, TAG_OTHER, TAG_REDACTED, Thread, interned,
 };
 use super::columns::{BUFS, C, FIELDS, NAMES, Positions, Readers, plane};
 use super::error::DecodeError;
@@ -22,7 +22,7 @@ pub struct Decoder {
     threads: Vec<Thread>,
     prev_ts: u64,
     args: ArgsTable,
-    paths: Strings,
+    bufs: Strings,
     dirs: Strings,
     rebuilt: u64,
 }
@@ -35,7 +35,7 @@ impl Decoder {
         self.threads.clear();
         self.prev_ts = 0;
         self.args.clear();
-        self.paths.clear();
+        self.bufs.clear();
         self.dirs.clear();
         self.rebuilt = 0;
     }
@@ -252,14 +252,18 @@ impl Decoder {
         match shape {
             RAW => {
                 let n = r.get(C::BufLen)?;
-                Ok(r.take(BUFS, n)?.to_vec())
+                let b = r.take(BUFS, n)?;
+                if interned(b) {
+                    self.bufs.push(&[b]);
+                }
+                Ok(b.to_vec())
             }
             NEW => {
                 let dir = match r.get(C::Dir)? {
                     0 => {
                         let d = r.at(FIELDS).bytes()?;
-                        if d.first() != Some(&b'/') || d.last() != Some(&b'/') {
-                            return Err(r.at(FIELDS).err("directory is not an absolute path"));
+                        if !d.is_empty() && d.last() != Some(&b'/') {
+                            return Err(r.at(FIELDS).err("directory does not end with /"));
                         }
                         self.dirs.push(&[d])
                     }
@@ -274,20 +278,20 @@ impl Decoder {
                 if dir.len() + name.len() >= PATH_CAP {
                     return Err(r.at(NAMES).err("path longer than PATH_MAX"));
                 }
-                let k = self.paths.push(&[dir, name, &[0]]);
-                Ok(self.paths.get(k as usize).unwrap_or_default().to_vec())
+                let k = self.bufs.push(&[dir, name, &[0]]);
+                Ok(self.bufs.get(k as usize).unwrap_or_default().to_vec())
             }
             _ => {
                 let k = r.get(C::PathRef)?;
                 let b = usize::try_from(k)
                     .ok()
-                    .and_then(|k| self.paths.get(k))
-                    .ok_or_else(|| r.at(FIELDS).err("path not defined in this chunk"))?;
+                    .and_then(|k| self.bufs.get(k))
+                    .ok_or_else(|| r.at(FIELDS).err("buffer not defined in this chunk"))?;
                 self.rebuilt += b.len() as u64;
                 if self.rebuilt > REBUILT_CAP {
                     return Err(r
                         .at(FIELDS)
-                        .err("paths repeated past the cap (a hostile or corrupt chunk)"));
+                        .err("buffers repeated past the cap (a hostile or corrupt chunk)"));
                 }
                 Ok(b.to_vec())
             }

@@ -1,8 +1,10 @@
 //! The compression of a file's chunks, stream by stream (see [`super::columns`]): the text streams as one zstd stream per file each, flushed at the end of every chunk, so a chunk refers back to what earlier chunks held (paths, process names) yet is complete on disk once written; the number columns chunk by chunk, each a zstd frame of its own.
 //!
-//! A compressed chunk is the chunk's stream table as it is (`u8` count,
-//! varint raw lengths), a varint compressed length per stream, then each
-//! stream's compressed bytes (none for an empty stream). A killed writer
+//! A compressed chunk is the chunk's stream table as it is (count, bitmask
+//! of the streams with bytes, their raw lengths), a varint per stream with
+//! bytes (its compressed length, shifted left, the low bit set for a column
+//! stored as it is because zstd would not make it smaller), then those
+//! streams' bytes. A killed writer
 //! still leaves every written chunk decodable. A damaged chunk ends the
 //! reading there: the chunks after it refer to bytes the reader could not
 //! rebuild. Windows and lengths are capped on the reading side, so a hostile
@@ -13,7 +15,7 @@ use std::io;
 use zstd::stream::raw::{CParameter, DParameter, Decoder, Encoder, InBuffer, Operation, OutBuffer};
 use zstd::zstd_safe::{CCtx, DCtx};
 
-use super::columns::{CONTINUOUS, STREAMS, stream_name, table};
+use super::columns::{CONTINUOUS, STREAMS, get_table, stream_name, table};
 use super::varint::{Cursor, put_u64};
 
 /// log2 of the window of the text streams (8 MiB: a few seconds of a busy node).
@@ -58,20 +60,31 @@ impl Packer {
         let mut body = std::mem::take(&mut self.part);
         for (i, &(a, b)) in t.iter().enumerate() {
             let before = body.len();
-            if b > a {
-                if i < CONTINUOUS {
-                    stream_pack(&mut self.text[i], &input[a..b], &mut body)?;
-                } else {
-                    let at = body.len();
-                    body.resize(at + zstd::zstd_safe::compress_bound(b - a), 0);
-                    let n = self
-                        .cols
-                        .compress2(&mut body[at..], &input[a..b])
-                        .map_err(zerr)?;
-                    body.truncate(at + n);
+            if b == a {
+                continue;
+            }
+            let mut kept = false;
+            if i < CONTINUOUS {
+                stream_pack(&mut self.text[i], &input[a..b], &mut body)?;
+            } else {
+                let at = body.len();
+                body.resize(at + zstd::zstd_safe::compress_bound(b - a), 0);
+                let n = self
+                    .cols
+                    .compress2(&mut body[at..], &input[a..b])
+                    .map_err(zerr)?;
+                body.truncate(at + n);
+                if n >= b - a {
+                    // a column too small to gain: its bytes as they are
+                    body.truncate(at);
+                    body.extend_from_slice(&input[a..b]);
+                    kept = true;
                 }
             }
-            put_u64(&mut self.lens, (body.len() - before) as u64);
+            put_u64(
+                &mut self.lens,
+                ((body.len() - before) as u64) << 1 | u64::from(kept),
+            );
         }
         out.extend_from_slice(&self.lens);
         out.extend_from_slice(&body);
@@ -147,17 +160,14 @@ impl Unpacker {
     ) -> Result<(), String> {
         let mut c = Cursor::new(input);
         let located = |e: super::error::DecodeError| format!("stream table: {e}");
-        if c.u8().map_err(located)? as usize != STREAMS {
-            return Err("has another number of streams than this format".into());
-        }
-        let mut raw = [0u64; STREAMS];
-        for r in &mut raw {
-            *r = c.u64().map_err(located)?;
-        }
+        let raw = get_table(&mut c).map_err(located)?;
         let head = c.pos();
-        let mut comp = [0u64; STREAMS];
-        for l in &mut comp {
-            *l = c.u64().map_err(located)?;
+        let mut comp = [(0u64, false); STREAMS];
+        for (l, r) in comp.iter_mut().zip(raw) {
+            if r > 0 {
+                let v = c.u64().map_err(located)?;
+                *l = (v >> 1, v & 1 == 1);
+            }
         }
         let total = raw
             .iter()
@@ -171,17 +181,22 @@ impl Unpacker {
         out.extend_from_slice(&input[..head]);
         for i in 0..STREAMS {
             let name = stream_name(i);
+            let (len, kept) = comp[i];
             let src = c
-                .take(comp[i])
+                .take(len)
                 .map_err(|_| format!("stream {name} runs past the end of the chunk"))?;
             let n = raw[i] as usize;
             if n == 0 {
-                if !src.is_empty() {
-                    return Err(format!("stream {name} has bytes but no length"));
-                }
                 continue;
             }
-            if i < CONTINUOUS {
+            if kept {
+                if i < CONTINUOUS || src.len() != n {
+                    return Err(format!(
+                        "stream {name} is stored as it is, yet its lengths differ or it is text"
+                    ));
+                }
+                out.extend_from_slice(src);
+            } else if i < CONTINUOUS {
                 stream_unpack(&mut self.text[i], src, n, out)
                     .map_err(|e| format!("stream {name} {e}"))?;
             } else {
