@@ -24,7 +24,7 @@ use std::collections::hash_map::Entry;
 use super::Record;
 use super::columns::{BUFS, C, NAMES, Streams};
 use super::frame::CHUNK_CAP;
-use super::intern::Strings;
+use super::intern::{Strings, hash};
 use super::varint::{put_bytes, put_i64, put_u64};
 use crate::model::hash::FxMap;
 use crate::model::{CgroupInfo, EventKind, SysEvent};
@@ -267,9 +267,13 @@ impl Encoder {
         let prev = *self.args.slot(e.nr);
         let mask = (0..6).fold(0u8, |m, i| if args[i] != prev[i] { m | 1 << i } else { m });
         let mut shapes = [RAW; 2];
+        let mut found = [(0u64, None); 2];
         for (i, b) in e.bufs.iter().enumerate() {
             if flags & (F_BUF0 << i) != 0 {
-                shapes[i] = if self.bufs.find(&b.bytes).is_some() {
+                let h = hash(&b.bytes);
+                let k = self.bufs.find(h, &b.bytes);
+                found[i] = (h, k);
+                shapes[i] = if k.is_some() {
                     REF
                 } else if path_split(&b.bytes).is_some() {
                     NEW
@@ -318,25 +322,28 @@ impl Encoder {
         *self.args.slot(e.nr) = args;
         for (i, b) in e.bufs.iter().enumerate() {
             if flags & (F_BUF0 << i) != 0 {
-                self.buffer(out, &b.bytes, shapes[i]);
+                self.buffer(out, &b.bytes, shapes[i], found[i]);
             }
         }
     }
 
-    fn buffer(&mut self, out: &mut Vec<u8>, b: &[u8], shape: u8) {
+    /// Writes buffer `b` of shape `shape`; `found`: its hash and its number
+    /// when the chunk had it before this event.
+    fn buffer(&mut self, out: &mut Vec<u8>, b: &[u8], shape: u8, found: (u64, Option<u32>)) {
         let c = &mut self.cols;
+        let (h, k) = found;
         match (shape, path_split(b)) {
             (REF, _) => {
-                let k = self.bufs.find(b).unwrap_or_default();
-                c.put(C::PathRef, u64::from(k));
+                c.put(C::PathRef, u64::from(k.unwrap_or_default()));
                 self.rebuilt += b.len() as u64;
             }
             (NEW, Some(cut)) => {
-                self.bufs.add(b);
-                match self.dirs.find(&b[..cut]) {
+                self.bufs.add(h, b);
+                let dh = hash(&b[..cut]);
+                match self.dirs.find(dh, &b[..cut]) {
                     Some(k) => c.put(C::Dir, u64::from(k) + 1),
                     None => {
-                        self.dirs.add(&b[..cut]);
+                        self.dirs.add(dh, &b[..cut]);
                         c.put(C::Dir, 0);
                         put_bytes(out, &b[..cut]);
                     }
@@ -347,7 +354,7 @@ impl Encoder {
             }
             _ => {
                 if interned(b) {
-                    self.bufs.add(b);
+                    self.bufs.add(h, b);
                 }
                 c.put(C::BufLen, b.len() as u64);
                 c.0[BUFS].extend_from_slice(b);

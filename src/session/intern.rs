@@ -16,7 +16,8 @@ pub struct Strings {
     index: FxMap<u64, u32>,
 }
 
-fn hash(b: &[u8]) -> u64 {
+/// The key [`Strings`] files `b` under.
+pub fn hash(b: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     h.write(b);
     h.finish()
@@ -30,18 +31,19 @@ impl Strings {
         self.index.clear();
     }
 
-    /// The number of string `b`, if the table has it (writer side).
-    pub fn find(&self, b: &[u8]) -> Option<u32> {
+    /// The number of string `b` (whose [`hash`] is `h`), if the table has it (writer side).
+    #[inline]
+    pub fn find(&self, h: u64, b: &[u8]) -> Option<u32> {
         self.index
-            .get(&hash(b))
+            .get(&h)
             .copied()
             .filter(|&k| self.get(k as usize) == Some(b))
     }
 
-    /// Defines `b` as the next string, found by [`Self::find`] from now on (writer side).
-    pub fn add(&mut self, b: &[u8]) -> u32 {
+    /// Defines `b` (whose [`hash`] is `h`) as the next string, found by [`Self::find`] from now on (writer side).
+    pub fn add(&mut self, h: u64, b: &[u8]) -> u32 {
         let k = self.push(&[b]);
-        self.index.insert(hash(b), k);
+        self.index.insert(h, k);
         k
     }
 
@@ -67,15 +69,18 @@ mod tests {
     #[test]
     fn strings_are_numbered_once_and_read_back() {
         let mut s = Strings::default();
-        assert_eq!(s.find(b"/etc/"), None);
-        assert_eq!(s.add(b"/etc/"), 0);
-        assert_eq!(s.add(b"/tmp/"), 1);
-        assert_eq!(s.find(b"/etc/"), Some(0));
+        let h = |b: &[u8]| hash(b);
+        assert_eq!(s.find(h(b"/etc/"), b"/etc/"), None);
+        assert_eq!(s.add(h(b"/etc/"), b"/etc/"), 0);
+        assert_eq!(s.add(h(b"/tmp/"), b"/tmp/"), 1);
+        assert_eq!(s.find(h(b"/etc/"), b"/etc/"), Some(0));
+        // a colliding key is checked against the bytes
+        assert_eq!(s.find(h(b"/etc/"), b"/tmp/"), None);
         assert_eq!(s.get(1), Some(&b"/tmp/"[..]));
         assert_eq!(s.push(&[b"/a/", b"b"]), 2);
         assert_eq!(s.get(2), Some(&b"/a/b"[..]));
         assert_eq!(s.get(3), None);
         s.clear();
-        assert_eq!(s.find(b"/tmp/"), None);
+        assert_eq!(s.find(h(b"/tmp/"), b"/tmp/"), None);
     }
 }

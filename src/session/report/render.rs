@@ -28,7 +28,7 @@ pub fn markdown(r: &Report) -> String {
     }
     let _ = writeln!(o, "\n## Alerted processes\n");
     if r.processes.is_empty() {
-        let _ = writeln!(o, "(no alert named a process)");
+        let _ = writeln!(o, "(no alert named a process)\n");
     }
     for p in &r.processes {
         let _ = writeln!(o, "### pid {} {}\n", p.pid, md(&p.comm));
