@@ -175,7 +175,7 @@ fn applied_findings(ins: &Inspection, container: &str) -> Value {
         return json!([]);
     };
     let obs = Observed::from_inspection(ins);
-    let gaps = crate::posture::applied::gaps(None, a, Some(&obs));
+    let gaps = crate::posture::applied::all_gaps(None, Some(a), &obs);
     crate::posture::applied::findings(container, &gaps)
         .iter()
         .map(Finding::to_json)

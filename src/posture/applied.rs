@@ -146,11 +146,20 @@ pub fn gaps(d: Option<&Declared>, a: &Applied, o: Option<&Observed>) -> Vec<Gap>
     out
 }
 
+/// Every gap of one process: [`gaps`] when its bundle was read, and the AppArmor / SELinux
+/// ones ([`super::lsm::gaps`], which need no bundle to find an LSM the node lacks).
+pub fn all_gaps(d: Option<&Declared>, a: Option<&Applied>, o: &Observed) -> Vec<Gap> {
+    let mut out = a.map(|a| gaps(d, a, Some(o))).unwrap_or_default();
+    out.extend(super::lsm::gaps(d, a, o));
+    out
+}
+
 /// The gaps as findings of `container`.
 pub fn findings(container: &str, gaps: &[Gap]) -> Vec<Finding> {
     gaps.iter()
         .map(|g| {
             let fix = match g.rule {
+                Rule::LsmUnavailable => "# the node does not run this LSM: schedule the pod on nodes that do (nodeSelector / affinity), or enable AppArmor / SELinux on this node",
                 Rule::AppliedMismatch => "# the runtime (or an admission webhook, or a runtime class) rewrote the spec: compare the bundle's config.json with the pod spec",
                 _ => "# the process is not what the runtime started: look for setuid binaries, remounts, nsenter",
             };
@@ -183,11 +192,6 @@ pub fn cell(field: &str, a: &Applied) -> String {
             None => "none".into(),
         },
         "allowPrivilegeEscalation" => format!("noNewPrivs {}", u8::from(a.no_new_privs)),
-        "appArmorProfile" => a
-            .apparmor_profile
-            .clone()
-            .or_else(|| a.selinux_label.clone())
-            .unwrap_or_else(|| "-".into()),
         _ => "-".into(),
     }
 }
