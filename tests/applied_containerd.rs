@@ -33,6 +33,20 @@ spec:
     )
 }
 
+/// `inspect PID --json` with the runtime socket unreachable and the pod spec of `manifest`.
+fn inspect_json(pid: u32, manifest: &std::path::Path) -> serde_json::Value {
+    let out = ktriage_ok(&[
+        "inspect",
+        &pid.to_string(),
+        "--json",
+        "--cri-socket",
+        NO_SOCKET,
+        "--pod-manifest",
+        manifest.to_str().expect("utf-8 path"),
+    ]);
+    serde_json::from_str(&out).expect("inspect JSON")
+}
+
 fn ids(v: &serde_json::Value) -> Vec<String> {
     v["findings"]
         .as_array()
@@ -98,19 +112,8 @@ fn the_applied_view_of_a_real_pod_is_what_the_runtime_was_asked_for() {
     let dir = tempfile::tempdir().expect("tmp");
     let same = dir.path().join("same.yaml");
     std::fs::write(&same, manifest("")).expect("manifest");
-    let pid = pod.pid.to_string();
-    let args = |m: &std::path::Path| {
-        ktriage_ok(&[
-            "inspect",
-            &pid,
-            "--json",
-            "--cri-socket",
-            NO_SOCKET,
-            "--pod-manifest",
-            m.to_str().expect("utf-8 path"),
-        ])
-    };
-    let v: serde_json::Value = serde_json::from_str(&args(&same)).expect("inspect JSON");
+    let args = |m: &std::path::Path| inspect_json(pod.pid, m);
+    let v = args(&same);
     assert_eq!(
         v["pod"]["name"], POD_NAME,
         "named without the runtime socket"
@@ -136,7 +139,7 @@ fn the_applied_view_of_a_real_pod_is_what_the_runtime_was_asked_for() {
         manifest("      readOnlyRootFilesystem: true\n      runAsUser: 1000\n"),
     )
     .expect("manifest");
-    let v: serde_json::Value = serde_json::from_str(&args(&differs)).expect("inspect JSON");
+    let v = args(&differs);
     let not_applied: Vec<&serde_json::Value> = v["findings"]
         .as_array()
         .expect("findings")
@@ -211,20 +214,10 @@ fn apparmor_and_selinux_rows_of_a_real_pod_follow_the_nodes_lsms() {
     )
     .expect("config.json");
     let dir = tempfile::tempdir().expect("tmp");
-    let pid = pod.pid.to_string();
     let inspect = |extra: &str| -> serde_json::Value {
         let m = dir.path().join("pod.yaml");
         std::fs::write(&m, manifest(extra)).expect("manifest");
-        let out = ktriage_ok(&[
-            "inspect",
-            &pid,
-            "--json",
-            "--cri-socket",
-            NO_SOCKET,
-            "--pod-manifest",
-            m.to_str().expect("utf-8 path"),
-        ]);
-        serde_json::from_str(&out).expect("inspect JSON")
+        inspect_json(pod.pid, &m)
     };
     let row = |v: &serde_json::Value, field: &str| -> serde_json::Value {
         v["posture"]["rows"]

@@ -18,6 +18,18 @@ pub struct Gap {
     pub message: String,
 }
 
+impl Gap {
+    /// A gap of row `field`.
+    pub fn new(field: &'static str, rule: Rule, severity: Severity, message: String) -> Self {
+        Gap {
+            field,
+            rule,
+            severity,
+            message,
+        }
+    }
+}
+
 /// The mask of capability names (`CAP_` prefix optional; unknown names ignored).
 pub fn mask(names: &[String]) -> u64 {
     names
@@ -43,14 +55,8 @@ fn names(mask: u64) -> String {
 /// a pod spec (only applied ≠ observed then); `o` is `None` when the process was not read.
 pub fn gaps(d: Option<&Declared>, a: &Applied, o: Option<&Observed>) -> Vec<Gap> {
     let mut out = Vec::new();
-    let mut push = |field, rule, severity, message: String| {
-        out.push(Gap {
-            field,
-            rule,
-            severity,
-            message,
-        })
-    };
+    let mut push =
+        |field, rule, severity, message| out.push(Gap::new(field, rule, severity, message));
     let not_applied = Rule::AppliedMismatch;
     let applied_bnd = mask(&a.cap_bounding);
     if let Some(d) = d.filter(|d| !d.is_privileged()) {

@@ -113,14 +113,8 @@ fn node_list(n: &NodeLsm) -> String {
 /// declared or applied. `d` is `None` without a pod spec, `a` without a bundle.
 pub fn gaps(d: Option<&Declared>, a: Option<&Applied>, o: &Observed) -> Vec<Gap> {
     let mut out = Vec::new();
-    let mut push = |field, rule, severity, message: String| {
-        out.push(Gap {
-            field,
-            rule,
-            severity,
-            message,
-        })
-    };
+    let mut push =
+        |field, rule, severity, message| out.push(Gap::new(field, rule, severity, message));
     let pid = o.pid;
     let obs = o.lsm.as_deref().map(Lsm::from_label);
     // AppArmor
