@@ -164,8 +164,7 @@ fn security_tab_bundle_details_scroll_into_view_sanitized() {
             insta::assert_snapshot!(format!("security_bundle_details_{w}x{h}_{theme}"), dump);
         }
     }
-    // scrolled up a page: the paths, the mounts with type, source and options
-    ts::press(&mut s, "kkkkkkkkkkkk");
+    // at 200x50 the bottom shows the whole section: the paths, the mounts, the node's LSMs
     let (text, _) = shown(&s, 200, 50, "mono");
     for want in [
         "masked paths",
