@@ -33,6 +33,20 @@ spec:
     )
 }
 
+/// `inspect PID --json` with the runtime socket unreachable and the pod spec of `manifest`.
+fn inspect_json(pid: u32, manifest: &std::path::Path) -> serde_json::Value {
+    let out = ktriage_ok(&[
+        "inspect",
+        &pid.to_string(),
+        "--json",
+        "--cri-socket",
+        NO_SOCKET,
+        "--pod-manifest",
+        manifest.to_str().expect("utf-8 path"),
+    ]);
+    serde_json::from_str(&out).expect("inspect JSON")
+}
+
 fn ids(v: &serde_json::Value) -> Vec<String> {
     v["findings"]
         .as_array()
@@ -98,19 +112,8 @@ fn the_applied_view_of_a_real_pod_is_what_the_runtime_was_asked_for() {
     let dir = tempfile::tempdir().expect("tmp");
     let same = dir.path().join("same.yaml");
     std::fs::write(&same, manifest("")).expect("manifest");
-    let pid = pod.pid.to_string();
-    let args = |m: &std::path::Path| {
-        ktriage_ok(&[
-            "inspect",
-            &pid,
-            "--json",
-            "--cri-socket",
-            NO_SOCKET,
-            "--pod-manifest",
-            m.to_str().expect("utf-8 path"),
-        ])
-    };
-    let v: serde_json::Value = serde_json::from_str(&args(&same)).expect("inspect JSON");
+    let args = |m: &std::path::Path| inspect_json(pod.pid, m);
+    let v = args(&same);
     assert_eq!(
         v["pod"]["name"], POD_NAME,
         "named without the runtime socket"
@@ -136,7 +139,7 @@ fn the_applied_view_of_a_real_pod_is_what_the_runtime_was_asked_for() {
         manifest("      readOnlyRootFilesystem: true\n      runAsUser: 1000\n"),
     )
     .expect("manifest");
-    let v: serde_json::Value = serde_json::from_str(&args(&differs)).expect("inspect JSON");
+    let v = args(&differs);
     let not_applied: Vec<&serde_json::Value> = v["findings"]
         .as_array()
         .expect("findings")
@@ -193,5 +196,104 @@ fn inspect_and_ps_name_the_pod_with_the_runtime_socket_unreachable() {
         assert_eq!(row["pod_name"], POD_NAME, "{socket:?}");
         assert_eq!(row["pod_namespace"], POD_NAMESPACE);
         assert_eq!(row["container_name"], CONTAINER_NAME);
+    }
+}
+
+#[test]
+fn apparmor_and_selinux_rows_of_a_real_pod_follow_the_nodes_lsms() {
+    if !containerd_available("apparmor_and_selinux_rows_of_a_real_pod_follow_the_nodes_lsms") {
+        return;
+    }
+    let node = ktriage::inspect::lsm::read_node_lsm(std::path::Path::new("/proc"))
+        .expect("this node's LSMs are readable");
+    let pod = ContainerdPod::start();
+    let a = read_applied(
+        &BundleSearch::default()
+            .find(&pod.container_id, Some(pod.pid))
+            .expect("bundle"),
+    )
+    .expect("config.json");
+    let dir = tempfile::tempdir().expect("tmp");
+    let inspect = |extra: &str| -> serde_json::Value {
+        let m = dir.path().join("pod.yaml");
+        std::fs::write(&m, manifest(extra)).expect("manifest");
+        inspect_json(pod.pid, &m)
+    };
+    let row = |v: &serde_json::Value, field: &str| -> serde_json::Value {
+        v["posture"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["field"] == field)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {field} row in {v}"))
+    };
+    let lsm_findings = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| {
+                let m = f["message"].as_str().unwrap_or_default();
+                m.contains("AppArmor") || m.contains("SELinux") || m.contains("seLinux")
+            })
+            .map(|f| format!("{} {}", f["id"], f["message"]))
+            .collect()
+    };
+    // nothing declared: what the runtime did and the process has, no finding
+    let v = inspect("");
+    assert_eq!(v["security"]["node_lsm"]["apparmor"], node.apparmor);
+    assert_eq!(v["security"]["node_lsm"]["selinux"], node.selinux);
+    assert_eq!(lsm_findings(&v), Vec::<String>::new());
+    let aa = row(&v, "appArmorProfile");
+    let se = row(&v, "seLinuxOptions");
+    if node.apparmor {
+        // containerd confines an unprivileged container with its default profile
+        assert_eq!(
+            a.apparmor_profile.as_deref(),
+            Some("cri-containerd.apparmor.d")
+        );
+        assert_eq!(aa["observed"], "cri-containerd.apparmor.d (enforce)");
+    } else {
+        assert_eq!(
+            a.apparmor_profile, None,
+            "containerd sets no profile without AppArmor"
+        );
+        assert_eq!(aa["applied"], "unconfined");
+        assert_eq!(aa["observed"], "no AppArmor on node");
+        assert_eq!(v["security"]["lsm"]["kind"], "none");
+    }
+    if !node.selinux {
+        assert_eq!(a.selinux_label, None);
+        assert_eq!(se["observed"], "no SELinux on node");
+    }
+
+    // declared RuntimeDefault AppArmor and an SELinux level: equal where the node runs
+    // the LSM, a finding (nothing enforces them) where it does not
+    let v = inspect(
+        "      appArmorProfile: {type: RuntimeDefault}\n      seLinuxOptions: {level: 's0:c1,c2'}\n",
+    );
+    let found = lsm_findings(&v);
+    let aa = row(&v, "appArmorProfile");
+    assert_eq!(aa["declared"], "RuntimeDefault");
+    if node.apparmor {
+        assert_eq!(aa["verdict"], "ok", "{found:?}");
+    } else {
+        assert_eq!(aa["verdict"], "mismatch");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("\"KT-POS-010\"") && f.contains("no AppArmor")),
+            "{found:?}"
+        );
+    }
+    if !node.selinux {
+        assert_eq!(row(&v, "seLinuxOptions")["verdict"], "mismatch");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("\"KT-POS-010\"") && f.contains("no SELinux")),
+            "{found:?}"
+        );
     }
 }

@@ -348,7 +348,7 @@ fn applied_only(
         .and_then(|c| c.name.clone())
         .or_else(|| container.map(|c| c.id.chars().take(12).collect()))
         .unwrap_or_default();
-    let gaps = crate::posture::applied::gaps(None, a, Some(obs));
+    let gaps = crate::posture::applied::all_gaps(None, Some(a), obs);
     InspectPosture {
         pod: format!(
             "{}/{}",

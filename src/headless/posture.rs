@@ -165,7 +165,7 @@ pub fn attach_applied(v: &mut Value, ins: &Inspection) {
     });
 }
 
-/// Without a pod spec: the KT-POS-009 findings of the inspected process (none without a bundle or entered from the host).
+/// Without a pod spec: the KT-POS-009 / KT-POS-010 findings of the inspected process (none without a bundle or entered from the host).
 fn applied_findings(ins: &Inspection, container: &str) -> Value {
     let Some(a) = ins
         .applied
@@ -175,7 +175,7 @@ fn applied_findings(ins: &Inspection, container: &str) -> Value {
         return json!([]);
     };
     let obs = Observed::from_inspection(ins);
-    let gaps = crate::posture::applied::gaps(None, a, Some(&obs));
+    let gaps = crate::posture::applied::all_gaps(None, Some(a), &obs);
     crate::posture::applied::findings(container, &gaps)
         .iter()
         .map(Finding::to_json)

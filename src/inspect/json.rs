@@ -58,6 +58,7 @@ impl Inspection {
                     "beyond_runtime_default": self.caps_beyond_runtime_default(),
                 },
                 "lsm": self.lsm.as_ref().map(lsm_json),
+                "node_lsm": self.node_lsm,
                 "root_readonly": self.root_readonly,
                 "shares_host": self.namespaces.as_ref().map(Namespaces::callouts),
             },

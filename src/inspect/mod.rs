@@ -75,6 +75,9 @@ pub struct Inspection {
     pub root_readonly: Option<bool>,
     pub namespaces: Option<Namespaces>,
     pub lsm: Option<Lsm>,
+    /// Whether AppArmor or SELinux runs on the node (`None`: not read, or in old recordings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_lsm: Option<lsm::NodeLsm>,
     /// What the runtime was told for the container (its OCI bundle); `None` outside a
     /// container, when no bundle was found (see `errors` under `applied`), or in old recordings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,6 +101,7 @@ impl Inspection {
             root_readonly: None,
             namespaces: None,
             lsm: None,
+            node_lsm: None,
             applied: None,
             errors: Vec::new(),
         }
@@ -225,6 +229,7 @@ impl Inspector {
         }
         ins.fds = fds;
         ins.lsm = cx.take("lsm", lsm::read_lsm(root, pid))?;
+        ins.node_lsm = lsm::read_node_lsm(root);
         if let Some(c) = &identity.container {
             let search = crate::identity::bundle::BundleSearch::new(root);
             match search

@@ -18,6 +18,18 @@ pub struct Gap {
     pub message: String,
 }
 
+impl Gap {
+    /// A gap of row `field`.
+    pub fn new(field: &'static str, rule: Rule, severity: Severity, message: String) -> Self {
+        Gap {
+            field,
+            rule,
+            severity,
+            message,
+        }
+    }
+}
+
 /// The mask of capability names (`CAP_` prefix optional; unknown names ignored).
 pub fn mask(names: &[String]) -> u64 {
     names
@@ -43,14 +55,8 @@ fn names(mask: u64) -> String {
 /// a pod spec (only applied ≠ observed then); `o` is `None` when the process was not read.
 pub fn gaps(d: Option<&Declared>, a: &Applied, o: Option<&Observed>) -> Vec<Gap> {
     let mut out = Vec::new();
-    let mut push = |field, rule, severity, message: String| {
-        out.push(Gap {
-            field,
-            rule,
-            severity,
-            message,
-        })
-    };
+    let mut push =
+        |field, rule, severity, message| out.push(Gap::new(field, rule, severity, message));
     let not_applied = Rule::AppliedMismatch;
     let applied_bnd = mask(&a.cap_bounding);
     if let Some(d) = d.filter(|d| !d.is_privileged()) {
@@ -146,11 +152,20 @@ pub fn gaps(d: Option<&Declared>, a: &Applied, o: Option<&Observed>) -> Vec<Gap>
     out
 }
 
+/// Every gap of one process: [`gaps`] when its bundle was read, and the AppArmor / SELinux
+/// ones ([`super::lsm::gaps`], which need no bundle to find an LSM the node lacks).
+pub fn all_gaps(d: Option<&Declared>, a: Option<&Applied>, o: &Observed) -> Vec<Gap> {
+    let mut out = a.map(|a| gaps(d, a, Some(o))).unwrap_or_default();
+    out.extend(super::lsm::gaps(d, a, o));
+    out
+}
+
 /// The gaps as findings of `container`.
 pub fn findings(container: &str, gaps: &[Gap]) -> Vec<Finding> {
     gaps.iter()
         .map(|g| {
             let fix = match g.rule {
+                Rule::LsmUnavailable => "# the node does not run this LSM: schedule the pod on nodes that do (nodeSelector / affinity), or enable AppArmor / SELinux on this node",
                 Rule::AppliedMismatch => "# the runtime (or an admission webhook, or a runtime class) rewrote the spec: compare the bundle's config.json with the pod spec",
                 _ => "# the process is not what the runtime started: look for setuid binaries, remounts, nsenter",
             };
@@ -183,11 +198,6 @@ pub fn cell(field: &str, a: &Applied) -> String {
             None => "none".into(),
         },
         "allowPrivilegeEscalation" => format!("noNewPrivs {}", u8::from(a.no_new_privs)),
-        "appArmorProfile" => a
-            .apparmor_profile
-            .clone()
-            .or_else(|| a.selinux_label.clone())
-            .unwrap_or_else(|| "-".into()),
         _ => "-".into(),
     }
 }

@@ -97,12 +97,7 @@ pub fn evaluate_container(d: Declared, observed: &[Observed]) -> ContainerPostur
     let mut seen: Vec<(Mismatch, usize)> = Vec::new();
     let mut gaps: Vec<(applied::Gap, usize)> = Vec::new();
     for o in observed {
-        for g in o
-            .applied
-            .as_ref()
-            .map(|a| applied::gaps(Some(&d), a, Some(o)))
-            .unwrap_or_default()
-        {
+        for g in applied::all_gaps(Some(&d), o.applied.as_ref(), o) {
             match gaps
                 .iter_mut()
                 .find(|(s, _)| (s.rule, s.field) == (g.rule, g.field))
@@ -225,6 +220,7 @@ pub fn compare_rows(d: &Declared, a: Option<&Applied>, o: &Observed) -> Vec<Comp
             }
         }
     }
+    rows.extend(super::lsm::rows(Some(d), a, o));
     rows
 }
 
@@ -241,6 +237,7 @@ pub fn applied_rows(a: &Applied, o: &Observed) -> Vec<CompareRow> {
             RowVerdict::Unchecked
         };
     }
+    rows.extend(super::lsm::rows(None, Some(a), o));
     rows
 }
 
@@ -352,19 +349,6 @@ fn declared_observed(d: &Declared, o: &Observed) -> Vec<CompareRow> {
                 d.allow_privilege_escalation == Some(false),
                 Rule::NoNewPrivsMismatch,
             ),
-        },
-        CompareRow {
-            field: "appArmorProfile",
-            declared: opt(d
-                .app_armor_profile
-                .as_ref()
-                .map(|p| match &p.localhost_profile {
-                    Some(l) => format!("{} {l}", p.kind),
-                    None => p.kind.clone(),
-                })),
-            applied: unset(),
-            observed: opt(o.lsm.clone()),
-            verdict: RowVerdict::Unchecked,
         },
     ]
 }

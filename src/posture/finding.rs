@@ -62,6 +62,7 @@ pub enum Rule {
     PrivilegedObserved,
     AppliedMismatch,
     ChangedSinceStart,
+    LsmUnavailable,
     Privileged,
     DangerousCapability,
     NoCapabilityDrop,
@@ -75,7 +76,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule in id order.
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::RunAsRootMismatch,
         Rule::RunAsUserMismatch,
         Rule::CapabilitiesMismatch,
@@ -85,6 +86,7 @@ impl Rule {
         Rule::PrivilegedObserved,
         Rule::AppliedMismatch,
         Rule::ChangedSinceStart,
+        Rule::LsmUnavailable,
         Rule::Privileged,
         Rule::DangerousCapability,
         Rule::NoCapabilityDrop,
@@ -108,6 +110,7 @@ impl Rule {
             Rule::PrivilegedObserved => "KT-POS-007",
             Rule::AppliedMismatch => "KT-POS-008",
             Rule::ChangedSinceStart => "KT-POS-009",
+            Rule::LsmUnavailable => "KT-POS-010",
             Rule::Privileged => "KT-POS-101",
             Rule::DangerousCapability => "KT-POS-102",
             Rule::NoCapabilityDrop => "KT-POS-103",
@@ -132,6 +135,7 @@ impl Rule {
             Rule::PrivilegedObserved => "privileged-observed",
             Rule::AppliedMismatch => "applied-mismatch",
             Rule::ChangedSinceStart => "changed-since-start",
+            Rule::LsmUnavailable => "lsm-unavailable",
             Rule::Privileged => "privileged",
             Rule::DangerousCapability => "dangerous-capability",
             Rule::NoCapabilityDrop => "no-capability-drop",
@@ -155,7 +159,8 @@ impl Rule {
             | Rule::NoNewPrivsMismatch
             | Rule::PrivilegedObserved
             | Rule::AppliedMismatch
-            | Rule::ChangedSinceStart => FindingKind::Mismatch,
+            | Rule::ChangedSinceStart
+            | Rule::LsmUnavailable => FindingKind::Mismatch,
             _ => FindingKind::Static,
         }
     }

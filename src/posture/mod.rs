@@ -22,6 +22,7 @@
 //! | KT-POS-007 | privileged-observed | mismatch | critical |
 //! | KT-POS-008 | applied-mismatch | mismatch | critical (runAsNonRoot) / high |
 //! | KT-POS-009 | changed-since-start | mismatch | critical (capabilities, uid 0) / high |
+//! | KT-POS-010 | lsm-unavailable | mismatch | high |
 //! | KT-POS-101 | privileged | static | critical |
 //! | KT-POS-102 | dangerous-capability | static | critical (SYS_ADMIN, ALL) / high |
 //! | KT-POS-103 | no-capability-drop | static | medium |
@@ -38,7 +39,11 @@
 //! ([`applied`]) is what the runtime was told (the container's OCI bundle):
 //! KT-POS-008 when it differs from the declaration (the runtime did not apply
 //! the spec), KT-POS-009 when the process differs from it (it changed since it
-//! started).
+//! started). AppArmor and SELinux ([`lsm`]) take part, normalised (a declared
+//! `RuntimeDefault` is the runtime's default profile; `Unconfined`, no profile
+//! in the bundle and `unconfined` in /proc are one thing); KT-POS-010 when a
+//! declared or applied AppArmor profile or SELinux label cannot be enforced
+//! because the node does not run that LSM.
 //!
 //! # Immutability
 //!
@@ -53,6 +58,7 @@ pub mod declared;
 pub mod eval;
 pub mod finding;
 mod json;
+pub mod lsm;
 pub mod manifest;
 pub mod observed;
 mod rules;

@@ -30,6 +30,9 @@ pub struct Observed {
     pub root_readonly: Option<bool>,
     /// LSM label (`cri-containerd.apparmor.d (enforce)`), when readable.
     pub lsm: Option<String>,
+    /// Whether AppArmor or SELinux runs on the node (`None`: unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_lsm: Option<lsm::NodeLsm>,
     /// What the runtime was told for its container (the OCI bundle), when found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied: Option<Applied>,
@@ -54,6 +57,7 @@ impl Observed {
             no_new_privs: st.no_new_privs,
             root_readonly: ins.root_readonly,
             lsm: ins.lsm.as_ref().map(lsm::Lsm::label),
+            node_lsm: ins.node_lsm.clone(),
             applied: ins.applied.clone(),
         }
     }
@@ -81,6 +85,7 @@ impl Observed {
             no_new_privs: st.no_new_privs,
             root_readonly,
             lsm,
+            node_lsm: lsm::read_node_lsm(proc_root),
             applied,
         })
     }

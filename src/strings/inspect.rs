@@ -263,3 +263,24 @@ pub fn sec_id_map(inside: u32, outside: u32, count: u32) -> String {
 }
 /// Security: the identity map of the initial user namespace.
 pub const SEC_ID_MAP_IDENTITY: &str = "(identity: ids are the host's)";
+/// Security: no LSM label, and the node runs neither AppArmor nor SELinux.
+pub fn sec_lsm_node_none(active: Option<&str>) -> String {
+    match active {
+        Some(l) => format!("none: no AppArmor or SELinux on this node (it runs {l})"),
+        None => "none: no AppArmor or SELinux on this node".into(),
+    }
+}
+/// Security, the applied view's details: its title (`config.json` path, runtime).
+pub fn sec_bundle_title(path: &str, runtime: &str) -> String {
+    format!("applied (OCI bundle, {runtime}) {path}")
+}
+pub const SEC_MASKED: &str = "masked paths";
+pub const SEC_READONLY_PATHS: &str = "read-only paths";
+pub const SEC_BUNDLE_MOUNTS: &str = "mounts";
+pub const SEC_ANNOTATIONS: &str = "annotations";
+/// Security, the applied view: no bundle found for the container.
+pub const SEC_NO_BUNDLE: &str = "applied: no OCI bundle found for this container";
+/// Security, the applied view: a list longer than the tab builds.
+pub fn sec_more(n: usize) -> String {
+    format!("… {n} more (inspect --json lists all)")
+}

@@ -66,6 +66,7 @@ pub fn sec_field_short(field: &str) -> &str {
         "allowPrivilegeEscalation" => "allowPrivEsc",
         "seccompProfile" => "seccomp",
         "appArmorProfile" => "appArmor",
+        "seLinuxOptions" => "seLinux",
         other => other,
     }
 }

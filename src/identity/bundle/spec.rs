@@ -110,8 +110,13 @@ pub struct Applied {
     pub uid: u32,
     pub gid: u32,
     pub additional_gids: Vec<u32>,
+    /// `process.apparmorProfile` (`None`: unconfined).
     pub apparmor_profile: Option<String>,
+    /// `process.selinuxLabel`: the process's context (`None`: the runtime's own).
     pub selinux_label: Option<String>,
+    /// `linux.mountLabel`: the context of the container's files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selinux_mount_label: Option<String>,
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -138,6 +143,9 @@ pub struct AppliedMount {
     pub source: Option<String>,
     pub kind: Option<String>,
     pub read_only: bool,
+    /// The mount options as given (`nosuid`, `rbind`, `ro`, ...).
+    #[serde(default)]
+    pub options: Vec<String>,
 }
 
 impl Applied {
@@ -160,6 +168,7 @@ impl Applied {
             .into_iter()
             .map(|m| AppliedMount {
                 read_only: m.options.iter().any(|o| o == "ro"),
+                options: m.options,
                 destination: m.destination,
                 source: m.source,
                 kind: m.kind,
@@ -181,7 +190,8 @@ impl Applied {
             gid: process.user.gid,
             additional_gids: process.user.additional_gids,
             apparmor_profile: process.apparmor_profile,
-            selinux_label: process.selinux_label.or(linux.mount_label),
+            selinux_label: process.selinux_label,
+            selinux_mount_label: linux.mount_label,
             annotations: config.annotations,
         }
     }

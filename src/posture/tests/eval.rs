@@ -124,6 +124,7 @@ fn observed_processes_add_mismatches_and_can_break_immutability() {
             ("seccompProfile", RowVerdict::Ok),
             ("allowPrivilegeEscalation", RowVerdict::Ok),
             ("appArmorProfile", RowVerdict::Unchecked),
+            ("seLinuxOptions", RowVerdict::Unchecked),
         ]
     );
     assert_eq!(rows[4].declared, "CAP_NET_BIND_SERVICE");

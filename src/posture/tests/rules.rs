@@ -30,6 +30,7 @@ fn good(pid: u32) -> Observed {
         no_new_privs: true,
         root_readonly: Some(true),
         lsm: None,
+        node_lsm: None,
         applied: None,
     }
 }

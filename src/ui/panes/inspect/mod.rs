@@ -4,6 +4,7 @@
 //! [`sanitize`] (after a cheap cut, so a megabyte argv costs nothing), and
 //! long lists build only the rows on screen.
 
+mod applied;
 mod environ;
 mod fds;
 mod mounts;
@@ -145,6 +146,7 @@ fn render_tab(frame: &mut Frame, area: Rect, view: &InspectState, cx: &Cx) -> Op
         Tab::Security => {
             let mut lines = posture::lines(view.posture.as_deref(), cx, area.width);
             lines.extend(security::lines(ins, cx, area.width));
+            lines.extend(applied::lines(ins, cx, area.width));
             draw_lines(frame, area, lines, view.scroll)
         }
     }

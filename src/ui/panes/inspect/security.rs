@@ -82,7 +82,13 @@ pub(super) fn lines(ins: &Inspection, cx: &Cx, width: u16) -> Vec<Line<'static>>
 
     let lsm = match &ins.lsm {
         None => missing(ins, "lsm", cx, width.saturating_sub(LABEL_W)).spans,
-        Some(Lsm::None) => vec![cx.span(s::SEC_LSM_NONE, Role::TextDim)],
+        Some(Lsm::None) => match ins.node_lsm.as_ref().filter(|n| n.none()) {
+            Some(n) => {
+                let active = n.active.as_ref().map(|l| clean(&l.join(","), width));
+                vec![cx.span(s::sec_lsm_node_none(active.as_deref()), Role::Warning)]
+            }
+            None => vec![cx.span(s::SEC_LSM_NONE, Role::TextDim)],
+        },
         Some(l @ Lsm::Unconfined) => vec![cx.span(l.label(), Role::Warning)],
         Some(l) => {
             let complain = matches!(l, Lsm::AppArmor { mode: Some(m), .. } if m != "enforce");
