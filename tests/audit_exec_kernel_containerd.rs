@@ -125,28 +125,22 @@ fn a_short_lived_exec_only_the_kernel_saw_is_linked_both_ways() {
 
     // two overlapping execs of the same command: both listed, none chosen
     let t2 = now_ns();
-    pod.exec_once("kernel-e2", &["head", "/etc/hostname"]);
-    pod.exec_sync(&["head", "/etc/hostname"]);
+    pod.exec_once("kernel-e2", &["ls", "/etc"]);
+    pod.exec_sync(&["ls", "/etc"]);
     assert!(
-        live.pump_until(Duration::from_secs(10), |s| exec_pids(s, &pod, "head")
-            .len()
+        live.pump_until(Duration::from_secs(10), |s| exec_pids(s, &pod, "ls").len()
             == 2),
         "both execs streamed"
     );
-    let heads = exec_pids(live.core.state(), &pod, "head");
-    live.core.dispatch(exec_event(
-        &pod,
-        "k2",
-        "eve",
-        t2,
-        &["head", "/etc/hostname"],
-    ));
+    let ls_pids = exec_pids(live.core.state(), &pod, "ls");
+    live.core
+        .dispatch(exec_event(&pod, "k2", "eve", t2, &["ls", "/etc"]));
     let link = &live.core.state().exec.execs.back().expect("kept").link;
     match link {
         ExecLink::Ambiguous(cs) => {
-            assert_eq!(cs.iter().map(|c| c.pid).collect::<Vec<_>>(), heads)
+            assert_eq!(cs.iter().map(|c| c.pid).collect::<Vec<_>>(), ls_pids)
         }
-        other => panic!("ambiguous between {heads:?}: {other:?}"),
+        other => panic!("ambiguous between {ls_pids:?}: {other:?}"),
     }
     live.finish();
     drop(live.core.take_taps());
