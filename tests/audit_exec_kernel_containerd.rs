@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use containerd::{ContainerdPod, containerd_available};
 use ktriage::app::event::{EventKind, Setup};
-use ktriage::app::{AppState, Core, Event};
+use ktriage::app::{AppState, Event};
 use ktriage::collector::CollectorConfig;
 use ktriage::model::alert::iso_time;
 use ktriage::model::audit::ExecLink;
-use ktriage::session::{Header, Item, ItemDecoder, Recorder, SessionReader, SessionWriter};
+use ktriage::session::{Header, Recorder, SessionWriter};
 
 fn now_ns() -> u64 {
     std::time::SystemTime::now()
@@ -146,13 +146,7 @@ fn a_short_lived_exec_only_the_kernel_saw_is_linked_both_ways() {
     drop(live.core.take_taps());
     handle.finish().expect("recording finished");
 
-    let mut replay = Core::new(AppState::with_default_cap());
-    let mut items = ItemDecoder::default();
-    for r in SessionReader::open(&file).expect("opens") {
-        if let Item::Event { event, .. } = items.item(r.expect("record")).expect("item") {
-            replay.dispatch(event);
-        }
-    }
+    let replay = support::replay_file(&file);
     assert_eq!(
         replay.state().exec.execs,
         live.core.state().exec.execs,

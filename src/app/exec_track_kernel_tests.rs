@@ -198,14 +198,7 @@ fn a_replay_of_the_kernel_records_links_the_same() {
         Event::Processes(rows()),
         Event::Audit(vec![cat_event(t, "mallory")]),
     ];
-    let mut live = Core::new(AppState::with_default_cap());
-    let mut replay = Core::new(AppState::with_default_cap());
-    for e in events {
-        let json = serde_json::to_vec(&e).expect("encodes");
-        live.dispatch(e);
-        replay.dispatch(serde_json::from_slice(&json).expect("decodes"));
-    }
-    assert_eq!(live.state().exec.execs, replay.state().exec.execs);
+    let replay = super::tests::live_and_replay(events);
     assert!(matches!(
         &replay.state().exec.execs[0].link,
         ExecLink::Exact(x) if x.pid == 901

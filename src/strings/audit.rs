@@ -49,8 +49,10 @@ pub fn exec_how(pids: &[u32]) -> String {
 pub const AUDIT_PROCESS: &str = "process";
 /// An exec event no process is linked to (yet).
 pub const AUDIT_LINK_NONE: &str = "none yet";
-/// The pivot key's hint after a linked process.
-pub const AUDIT_PIVOT_HINT: &str = "p: pivot";
+/// The pivot key's hint after a linked process (`p: pivot`, the key as the keymap binds it).
+pub fn audit_pivot_hint(key: &str) -> String {
+    format!("{key}: pivot")
+}
 
 /// The linked process of an exact link: `pid 901 cat "cat /etc/shadow" · exact`.
 pub fn audit_linked(pid: u32, comm: &str, cmdline: &str) -> String {

@@ -46,7 +46,7 @@ fn the_detail_names_the_linked_process_and_the_pivot_key() {
         clean(&screen);
         assert!(screen.contains("process: pid 4242 sh"), "{screen}");
         assert!(screen.contains("· exact"), "{screen}");
-        assert!(screen.contains(s::AUDIT_PIVOT_HINT), "{screen}");
+        assert!(screen.contains(&s::audit_pivot_hint("p")), "{screen}");
         assert!(screen.contains("\\x1b]0;pwned\\x07"), "escaped: {screen}");
         insta::assert_snapshot!(format!("audit_linked_{w}x{h}_mono"), dump(&t));
     }
@@ -62,7 +62,7 @@ fn ambiguous_and_missing_links_say_so() {
         "{screen}"
     );
     assert!(
-        !screen.contains(s::AUDIT_PIVOT_HINT),
+        !screen.contains(&s::audit_pivot_hint("p")),
         "no pivot offered: {screen}"
     );
     insta::assert_snapshot!("audit_ambiguous_80x24_mono", dump(&t));

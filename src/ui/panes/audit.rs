@@ -78,7 +78,10 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
             ..body
         };
         if let Some(e) = sel.map(|p| &v.events[rows[p]]) {
-            let lines = detail_lines(e, view.exec, theme, detail.width);
+            let key = view
+                .key_help
+                .first_key(view.focus.into(), crate::app::action::Action::Pivot);
+            let lines = detail_lines(e, view.exec, key, theme, detail.width);
             frame.render_widget(Paragraph::new(lines), detail);
         }
     }
@@ -151,6 +154,7 @@ fn row(
 fn detail_lines(
     e: &AuditEvent,
     exec: &ExecTracker,
+    pivot_key: Option<&str>,
     theme: &Theme,
     width: u16,
 ) -> Vec<Line<'static>> {
@@ -173,7 +177,7 @@ fn detail_lines(
         let ctr = e.uri_param_all("container").join(",");
         add(s::AUDIT_EXEC, format!("{cmd}  (container {ctr})"));
         if let Some(l) = exec.of_event(e) {
-            out.push(linked_line(&l.link, theme, width));
+            out.push(linked_line(&l.link, pivot_key, theme, width));
         }
     }
     out
@@ -181,7 +185,12 @@ fn detail_lines(
 
 /// `process: pid 901 cat "cat /etc/shadow" · exact  p: pivot`, the candidates of an
 /// ambiguous link, or none yet (workload text sanitized, secrets in argv masked).
-fn linked_line(link: &ExecLink, theme: &Theme, width: u16) -> Line<'static> {
+fn linked_line(
+    link: &ExecLink,
+    pivot_key: Option<&str>,
+    theme: &Theme,
+    width: u16,
+) -> Line<'static> {
     let (text, role, pivot) = match link {
         ExecLink::Exact(c) => {
             let argv = crate::redact::mask_argv(&c.argv);
@@ -201,10 +210,9 @@ fn linked_line(link: &ExecLink, theme: &Theme, width: u16) -> Line<'static> {
         ExecLink::None => (s::AUDIT_LINK_NONE.to_string(), Role::TextDim, false),
     };
     let label = format!("{}: ", s::AUDIT_PROCESS);
-    let hint = if pivot {
-        format!("  {}", s::AUDIT_PIVOT_HINT)
-    } else {
-        String::new()
+    let hint = match pivot_key.filter(|_| pivot) {
+        Some(k) => format!("  {}", s::audit_pivot_hint(k)),
+        None => String::new(),
     };
     let used = super::width_of(&label) + super::width_of(&hint);
     let rest = width.saturating_sub(used as u16);
