@@ -224,7 +224,7 @@ fn the_core_links_an_exec_whose_shell_exited_and_a_replay_links_the_same() {
     use ktriage::app::event::Setup;
     use ktriage::app::{AppState, Core, Event};
     use ktriage::model::audit::ExecLink;
-    use ktriage::session::{Header, Item, ItemDecoder, Recorder, SessionReader, SessionWriter};
+    use ktriage::session::{Header, Recorder, SessionWriter};
 
     if !containerd_available(
         "the_core_links_an_exec_whose_shell_exited_and_a_replay_links_the_same",
@@ -273,13 +273,7 @@ fn the_core_links_an_exec_whose_shell_exited_and_a_replay_links_the_same() {
     drop(core.take_taps());
     handle.finish().expect("recording finished");
 
-    let mut replay = Core::new(AppState::with_default_cap());
-    let mut items = ItemDecoder::default();
-    for r in SessionReader::open(&file).expect("opens") {
-        if let Item::Event { event, .. } = items.item(r.expect("record")).expect("item") {
-            replay.dispatch(event);
-        }
-    }
+    let replay = support::replay_file(&file);
     assert_eq!(
         replay.state().exec.execs,
         core.state().exec.execs,

@@ -52,6 +52,9 @@ pub fn on_snapshot(
 /// focused, or the action is about alerts); `None` lets the caller handle it.
 pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     match action {
+        Action::Pivot if state.focus == Pane::Alerts && state.audit.shown => {
+            return Some(super::audit_pivot::pivot(state));
+        }
         Action::Pivot => return Some(pivot(state)),
         Action::FocusAlerts => {
             state.focus = Pane::Alerts;
@@ -207,12 +210,7 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
         (None, Some(c)) => Some(format!("container:{}", short(c))),
         (None, None) => None,
     };
-    if let Some(f) = stream_filter.as_deref().and_then(|f| Filter::parse(f).ok()) {
-        set_filter(state, f);
-        select_near(state, alert.time_ns);
-    }
-    super::procview::select_pid(state, pid);
-    state.focus = Pane::Stream;
+    let open = go_to(state, pid, stream_filter.as_deref(), alert.time_ns);
     let pod = pod_of(state, &alert, pid);
     state.message = Some((
         Severity::Info,
@@ -227,9 +225,26 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
         rule: alert.rule.clone(),
         pid,
     });
-    let Some(pid) = pid else {
-        return vec![fact];
-    };
+    std::iter::once(fact).chain(open).collect()
+}
+
+/// Where a pivot goes (from an alert, or from an exec audit event to its process): the stream
+/// filtered by `stream_filter` (`pid:N`, `container:ID`) and paused at `time_ns` (wall clock),
+/// the process selected, and its inspect view (its flight-recorder snapshot at once when
+/// there is one); returns the inspection to run.
+pub(super) fn go_to(
+    state: &mut AppState,
+    pid: Option<u32>,
+    stream_filter: Option<&str>,
+    time_ns: u64,
+) -> Option<Effect> {
+    if let Some(f) = stream_filter.and_then(|f| Filter::parse(f).ok()) {
+        set_filter(state, f);
+        select_near(state, time_ns);
+    }
+    super::procview::select_pid(state, pid);
+    state.focus = Pane::Stream;
+    let pid = pid?;
     let (mut view, effect) = InspectState::open(pid);
     if let Some(snap) = state.flight.snapshot(pid) {
         // Shown at once; the live inspection replaces it if the process is still there.
@@ -237,7 +252,7 @@ pub fn pivot(state: &mut AppState) -> Vec<Effect> {
         view.from_snapshot = true;
     }
     state.inspect = Some(view);
-    vec![fact, effect]
+    Some(effect)
 }
 
 /// The alerts pane's audit view: moving, filtering; other actions are the caller's.
@@ -250,6 +265,7 @@ fn audit_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::PageUp => v.step(-page),
         Action::PageDown => v.step(page),
         Action::Top => v.step(isize::MIN / 2),
+        Action::Enter => return Some(super::audit_pivot::pivot(state)),
         Action::Bottom | Action::ToggleFollow => v.selected = None,
         Action::OpenFilter => state.mode = Mode::Filter(v.filter_text.clone()),
         Action::ClearFilter => {

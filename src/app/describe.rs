@@ -35,7 +35,11 @@ pub fn argv(ev: &EventRef<'_>) -> (Vec<String>, bool) {
 
 /// The raw bytes of each argv entry (the NUL that ends the last one is not an entry).
 fn raw_argv<'a>(ev: &'a EventRef<'_>) -> Vec<&'a [u8]> {
-    let (bytes, _) = ev.buf(1);
+    split_argv(ev.buf(1).0)
+}
+
+/// The entries of an exec record's argv buffer (NUL separated; the NUL that ends the last one is not an entry).
+pub fn split_argv(bytes: &[u8]) -> Vec<&[u8]> {
     let mut parts: Vec<&[u8]> = bytes.split(|b| *b == 0).collect();
     if parts.last().is_some_and(|p| p.is_empty()) {
         parts.pop();
@@ -43,7 +47,8 @@ fn raw_argv<'a>(ev: &'a EventRef<'_>) -> Vec<&'a [u8]> {
     parts
 }
 
-fn c_string(bytes: &[u8]) -> String {
+/// The bytes up to the first NUL, as text (invalid UTF-8 replaced).
+pub(crate) fn c_string(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..end]).into_owned()
 }

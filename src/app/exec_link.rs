@@ -23,6 +23,8 @@ pub struct ExecProc {
     pub comm: String,
     /// argv\[0] (empty when unknown).
     pub argv0: String,
+    /// The whole argv when an exec record gave it (empty: only argv\[0] is known).
+    pub argv: Vec<String>,
     /// The parent's comm.
     pub parent_comm: String,
     /// Start time, ns since the epoch.
@@ -77,6 +79,11 @@ pub fn link(ev: &AuditEvent, procs: &[ExecProc]) -> Option<ExecLink> {
             pid: p.pid,
             comm: p.comm.clone(),
             start_ns: p.start_ns,
+            argv: match (p.argv.is_empty(), p.argv0.is_empty()) {
+                (false, _) => p.argv.clone(),
+                (true, false) => vec![p.argv0.clone()],
+                (true, true) => Vec::new(),
+            },
         })
         .collect();
     found.sort_by_key(|c| (c.start_ns, c.pid));
@@ -132,6 +139,7 @@ mod tests {
             pid,
             comm: comm.into(),
             argv0: format!("/bin/{comm}"),
+            argv: Vec::new(),
             parent_comm: parent.into(),
             start_ns: start,
             pod_namespace: Some("team-a".into()),

@@ -1,22 +1,32 @@
 //! The exec links the core keeps: facts of the processes a runtime's shim started in pods (kept, bounded, after they exit) and the exec audit events with their current link, so a process or an alert names the user who ran `kubectl exec` — live and in a replay alike.
 //!
 //! Facts come from `Event::Processes` rows (the runtime fills the start time,
-//! argv\[0] and the parent's comm); exec events from `Event::Audit`. A link is
-//! computed when its event arrives and again when a process starting within
-//! its window is first seen (the process may show up after the event). Times
-//! of facts are boot-clock ns; an audit event's are wall-clock ns: the
-//! session's wall offset (`Setup::WallOffset`) joins them.
+//! argv\[0] and the parent's comm) and from the kernel's exec records (a
+//! process that starts and exits between two /proc polls, as `kubectl exec pod
+//! -- cat FILE` does, is seen only there: see [`ExecTracker::on_exec`]); exec
+//! events from `Event::Audit`. A link is computed when its event arrives and
+//! again when a process starting within its window is first seen (the process
+//! may show up after the event). Times of facts are boot-clock ns; an audit
+//! event's are wall-clock ns: the session's wall offset (`Setup::WallOffset`)
+//! joins them.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::exec_link::{self, ExecProc, WINDOW_AFTER_NS, WINDOW_BEFORE_NS};
-use crate::model::ProcInfo;
 use crate::model::audit::{AuditEvent, ExecLink};
+use crate::model::{ProcInfo, SysEvent};
 
 /// Process facts kept at most (the oldest are forgotten first).
 pub const FACTS_CAP: usize = 4096;
 /// Exec events kept at most with their link (the oldest go first).
 pub const EXECS_CAP: usize = 1024;
+/// Pids whose comm at their latest exec is kept (the parents of exec'd processes), at most.
+pub const COMMS_CAP: usize = 4096;
+/// Containers whose pod is kept (from the /proc rows), at most.
+pub const PODS_CAP: usize = 4096;
+/// Two facts of one pid this close in start time are one process: /proc gives its
+/// fork time (in clock ticks), its exec record the exec's (the runtime's init runs between).
+pub const SAME_PROC_NS: u64 = 2_000_000_000;
 
 /// One exec audit event (stage ResponseStarted) and its link, candidates' start times in wall-clock ns.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +71,15 @@ pub struct ExecTracker {
     known: HashSet<(u32, u64)>,
     /// Exec events with their link, oldest first.
     pub execs: VecDeque<LinkedExec>,
+    /// container id → (pod namespace, pod name, container name), from the /proc rows.
+    pods: HashMap<String, PodOf>,
+    /// pid → its comm at its latest exec record (bounded by `comm_order`).
+    comms: HashMap<u32, [u8; 16]>,
+    comm_order: VecDeque<u32>,
 }
+
+/// Where a container runs: pod namespace, pod name, container name.
+type PodOf = (Option<String>, Option<String>, Option<String>);
 
 impl ExecTracker {
     /// Facts kept now (live and exited processes).
@@ -73,30 +91,133 @@ impl ExecTracker {
     /// (kept after they exit); exec events whose window holds a new one are linked again.
     pub fn on_processes(&mut self, rows: &[ProcInfo], wall_offset: Option<i128>) {
         let mut new_starts = Vec::new();
-        for p in rows.iter().filter(|p| {
-            p.start_ns != 0 && p.pod_name.is_some() && exec_link::is_shim(&p.parent_comm)
-        }) {
-            if !self.known.insert((p.pid, p.start_ns)) {
+        for p in rows {
+            if let (Some(c), Some(_)) = (&p.container_id, &p.pod_name) {
+                self.note_pod(c, p);
+            }
+            if p.start_ns == 0 || p.pod_name.is_none() || !exec_link::is_shim(&p.parent_comm) {
                 continue;
             }
-            if self.facts.len() >= FACTS_CAP {
-                // the oldest quarter goes at once (a shift per new fact would cost more)
-                for old in self.facts.drain(..FACTS_CAP / 4) {
-                    self.known.remove(&(old.pid, old.start_ns));
-                }
-            }
-            new_starts.push(p.start_ns);
-            self.facts.push(ExecProc {
+            let fact = ExecProc {
                 pid: p.pid,
                 comm: p.comm.clone(),
                 argv0: p.exe.clone(),
+                argv: Vec::new(),
                 parent_comm: p.parent_comm.clone(),
                 start_ns: p.start_ns,
                 pod_namespace: p.pod_namespace.clone(),
                 pod_name: p.pod_name.clone(),
                 container_name: p.container_name.clone(),
-            });
+            };
+            if self.add_fact(fact) {
+                new_starts.push(p.start_ns);
+            }
         }
+        self.relink(&new_starts, wall_offset);
+    }
+
+    /// Takes a kernel exec record (`ev.kind == Exec`; `container`: its cgroup's container id;
+    /// `proc_comm`: a pid's comm in the latest /proc snapshot). The comm is kept as the pid's
+    /// (it may be the parent of a later exec). An exec in a container whose pod the /proc rows
+    /// named, by a process whose parent is the runtime's shim or OCI runtime, is a fact the
+    /// same as a /proc row would make (the /proc path's rule): the parent's comm is its comm
+    /// at its own latest exec record, else in the /proc snapshot (an exec'd process's parent
+    /// at its exec is `runc exec`, which the shim exec'd, or the shim once runc has gone);
+    /// the start is the record's time (boot clock, as /proc's start times: the exec, a few ms
+    /// after the fork /proc dates); argv\[0] and argv from the record.
+    pub fn on_exec(
+        &mut self,
+        ev: &SysEvent,
+        container: Option<&str>,
+        proc_comm: impl Fn(u32) -> Option<String>,
+        wall_offset: Option<i128>,
+    ) {
+        self.note_comm(ev.pid, ev.comm);
+        let Some(pod) = container.and_then(|c| self.pods.get(c)) else {
+            return;
+        };
+        let parent_comm = match self.comms.get(&ev.ppid) {
+            Some(c) => super::describe::c_string(c),
+            None => proc_comm(ev.ppid).unwrap_or_default(),
+        };
+        if !exec_link::is_shim(&parent_comm) || ev.ts_ns == 0 {
+            return;
+        }
+        let argv: Vec<String> = super::describe::split_argv(&ev.bufs[1].bytes)
+            .into_iter()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let fact = ExecProc {
+            pid: ev.pid,
+            comm: super::describe::c_string(&ev.comm),
+            argv0: match argv.first() {
+                Some(a) if !a.is_empty() => a.clone(),
+                _ => super::describe::c_string(&ev.bufs[0].bytes),
+            },
+            argv,
+            parent_comm,
+            start_ns: ev.ts_ns,
+            pod_namespace: pod.0.clone(),
+            pod_name: pod.1.clone(),
+            container_name: pod.2.clone(),
+        };
+        if self.add_fact(fact) {
+            self.relink(&[ev.ts_ns], wall_offset);
+        }
+    }
+
+    fn note_pod(&mut self, container: &str, p: &ProcInfo) {
+        let of = (
+            p.pod_namespace.clone(),
+            p.pod_name.clone(),
+            p.container_name.clone(),
+        );
+        if self.pods.get(container) == Some(&of) {
+            return;
+        }
+        if self.pods.len() >= PODS_CAP && !self.pods.contains_key(container) {
+            // containers come and go: a full map starts over (the next rows fill it again)
+            self.pods.clear();
+        }
+        self.pods.insert(container.to_string(), of);
+    }
+
+    fn note_comm(&mut self, pid: u32, comm: [u8; 16]) {
+        if self.comms.insert(pid, comm).is_none() {
+            self.comm_order.push_back(pid);
+            if self.comm_order.len() > COMMS_CAP
+                && let Some(old) = self.comm_order.pop_front()
+            {
+                self.comms.remove(&old);
+            }
+        }
+    }
+
+    /// Keeps a new fact; false when it is known (the same pid and start, or the same pid,
+    /// comm and argv\[0] starting within [`SAME_PROC_NS`]: one process seen by /proc and by
+    /// its exec record).
+    fn add_fact(&mut self, f: ExecProc) -> bool {
+        if !self.known.insert((f.pid, f.start_ns)) {
+            return false;
+        }
+        if self.facts.iter().rev().any(|o| {
+            o.pid == f.pid && o.comm == f.comm && o.start_ns.abs_diff(f.start_ns) < SAME_PROC_NS
+        }) {
+            self.known.remove(&(f.pid, f.start_ns));
+            return false;
+        }
+        if self.facts.len() >= FACTS_CAP {
+            // the oldest quarter goes at once (a shift per new fact would cost more)
+            for old in self.facts.drain(..FACTS_CAP / 4) {
+                self.known.remove(&(old.pid, old.start_ns));
+            }
+        }
+        self.facts.push(f);
+        true
+    }
+
+    /// Links again the exec events whose window holds one of `new_starts` (boot-clock ns).
+    fn relink(&mut self, new_starts: &[u64], wall_offset: Option<i128>) {
         let Some(off) = wall_offset else { return };
         if new_starts.is_empty() {
             return;
@@ -126,6 +247,14 @@ impl ExecTracker {
                 link,
             });
         }
+    }
+
+    /// The kept exec event equal to `e` (the newest such), with its link.
+    pub fn of_event(&self, e: &crate::model::audit::AuditEvent) -> Option<&LinkedExec> {
+        self.execs
+            .iter()
+            .rev()
+            .find(|l| l.event.audit_id == e.audit_id && l.event.stage == e.stage && l.event == *e)
     }
 
     /// The exec events whose link names `pid`, oldest first.
@@ -160,3 +289,7 @@ fn boot_of(wall_ns: u64, off: i128) -> u64 {
 #[cfg(test)]
 #[path = "exec_track_tests.rs"]
 pub(crate) mod tests;
+
+#[cfg(test)]
+#[path = "exec_track_kernel_tests.rs"]
+mod kernel_tests;

@@ -144,6 +144,16 @@ fn a_replay_of_the_same_events_links_the_same() {
         Event::Processes(vec![]),
         Event::Audit(vec![exec_event(t, "mallory", "web-0")]),
     ];
+    let replay = live_and_replay(events);
+    assert!(matches!(
+        &replay.state().exec.execs[0].link,
+        ExecLink::Exact(x) if x.pid == 50
+    ));
+}
+
+/// `events` into a core and, through serde (a recording's encoding), into another: asserts
+/// both keep the same exec links; the replayed core.
+pub(crate) fn live_and_replay(events: Vec<Event>) -> Core {
     let mut live = Core::new(AppState::with_default_cap());
     let mut replay = Core::new(AppState::with_default_cap());
     for e in events {
@@ -152,8 +162,5 @@ fn a_replay_of_the_same_events_links_the_same() {
         replay.dispatch(serde_json::from_slice(&json).expect("decodes"));
     }
     assert_eq!(live.state().exec.execs, replay.state().exec.execs);
-    assert!(matches!(
-        &replay.state().exec.execs[0].link,
-        ExecLink::Exact(x) if x.pid == 50
-    ));
+    replay
 }

@@ -6,6 +6,7 @@ pub mod alert_filter;
 mod alerts_tests;
 pub mod alerts_update;
 pub mod alerts_view;
+pub mod audit_pivot;
 pub mod audit_view;
 pub mod buffer;
 pub mod command;

@@ -195,6 +195,9 @@ fn on_kernel(state: &mut AppState, batch: KernelBatch) {
     }
     for ev in &batch.events {
         state.buffer.push(ev);
+        if ev.kind == super::event::EventKind::Exec {
+            exec_seen(state, ev);
+        }
         if ev.kind == super::event::EventKind::Exit {
             let container = state.cgroups.get(&ev.cgroup_id);
             state
@@ -210,6 +213,19 @@ fn on_kernel(state: &mut AppState, batch: KernelBatch) {
             .checked_sub(1)
             .and_then(|i| state.stream_seq(i));
     }
+}
+
+/// A kernel exec record to the exec links (exec records are rare: the batch loop only
+/// tests the kind of the others).
+fn exec_seen(state: &mut AppState, ev: &super::event::SysEvent) {
+    let container = state
+        .cgroups
+        .get(&ev.cgroup_id)
+        .and_then(|c| c.container_id.as_deref());
+    let (processes, index) = (&state.processes, &state.process_index);
+    let proc_comm = |pid: u32| index.get(&pid).map(|i| processes[*i].comm.clone());
+    let offset = state.alerts.wall_offset_ns;
+    state.exec.on_exec(ev, container, proc_comm, offset);
 }
 
 /// Extends the filtered index over records not yet looked at and forgets dropped ones.

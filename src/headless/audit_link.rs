@@ -37,6 +37,7 @@ pub fn pod_processes(opts: &PsOpts) -> Vec<ExecProc> {
                 pid: p.pid,
                 comm: p.comm.clone(),
                 argv0,
+                argv: Vec::new(),
                 parent_comm: comm_of(p.ppid),
                 start_ns: (boot_ns + offset).max(0) as u64,
                 pod_namespace: p.pod_namespace.clone(),

@@ -211,6 +211,9 @@ pub struct ExecCandidate {
     pub comm: String,
     /// Start time, ns since the epoch.
     pub start_ns: u64,
+    /// Its command line as far as known (untrusted; argv\[0] alone when only that is known).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub argv: Vec<String>,
 }
 
 #[cfg(test)]

@@ -44,3 +44,37 @@ pub fn exec_how(pids: &[u32]) -> String {
         ),
     }
 }
+
+/// Label of the selected exec event's linked process(es) in the audit view's detail.
+pub const AUDIT_PROCESS: &str = "process";
+/// An exec event no process is linked to (yet).
+pub const AUDIT_LINK_NONE: &str = "none yet";
+/// The pivot key's hint after a linked process (`p: pivot`, the key as the keymap binds it).
+pub fn audit_pivot_hint(key: &str) -> String {
+    format!("{key}: pivot")
+}
+
+/// The linked process of an exact link: `pid 901 cat "cat /etc/shadow" · exact`.
+pub fn audit_linked(pid: u32, comm: &str, cmdline: &str) -> String {
+    if cmdline.is_empty() {
+        format!("pid {pid} {comm} · exact")
+    } else {
+        format!("pid {pid} {comm} \"{cmdline}\" · exact")
+    }
+}
+
+/// The pivot from an audit event refused: no process or several (never guessed).
+pub fn audit_pivot_refused(pids: &[u32]) -> String {
+    match pids {
+        [] => "pivot: no process linked to this event (yet)".to_string(),
+        _ => format!(
+            "pivot: {}, none chosen — pick the process in the processes pane",
+            exec_how(pids).trim_start_matches("· ")
+        ),
+    }
+}
+
+/// The pivot from an exec audit event to its process.
+pub fn audit_pivot(user: &str, pid: u32) -> String {
+    format!("pivot: exec by {user} → pid {pid}")
+}

@@ -12,6 +12,8 @@ pub mod render;
 #[cfg(test)]
 mod render_alerts_tests;
 #[cfg(test)]
+mod render_audit_link_tests;
+#[cfg(test)]
 mod render_audit_tests;
 #[cfg(test)]
 mod render_capture_tests;

@@ -69,3 +69,25 @@ impl ContainerdPod {
         TtyExec { child }
     }
 }
+
+impl ContainerdPod {
+    /// Runs `cmd` in the container through the runtime without a terminal (`ctr task exec`,
+    /// the shim and `runc exec` as for `kubectl exec pod -- cmd`) and waits for it to exit;
+    /// asserts it succeeded.
+    #[allow(dead_code)]
+    pub fn exec_once(&self, exec_id: &str, cmd: &[&str]) {
+        let out = std::process::Command::new("ctr")
+            .args(["--address", &self.socket.display().to_string()])
+            .args(["-n", "k8s.io", "task", "exec", "--exec-id", exec_id])
+            .arg(&self.container_id)
+            .args(cmd)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("ctr task exec");
+        assert!(
+            out.status.success(),
+            "ctr task exec {cmd:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -267,3 +267,17 @@ pub fn scap_fixture(name: &str) -> Vec<u8> {
         .expect("gunzip");
     out
 }
+
+/// A recording's events dispatched into a new core, as replay does (the state to compare with the live one).
+#[allow(dead_code)]
+pub fn replay_file(file: &std::path::Path) -> Core {
+    use ktriage::session::{Item, ItemDecoder, SessionReader};
+    let mut replay = Core::new(AppState::with_default_cap());
+    let mut items = ItemDecoder::default();
+    for r in SessionReader::open(file).expect("opens") {
+        if let Item::Event { event, .. } = items.item(r.expect("record")).expect("item") {
+            replay.dispatch(event);
+        }
+    }
+    replay
+}

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{
@@ -12,9 +12,10 @@ use super::{
 };
 use crate::app::View;
 use crate::app::audit_view::AuditView;
+use crate::app::exec_track::ExecTracker;
 use crate::app::state::Pane;
 use crate::model::alert::clock_time;
-use crate::model::audit::AuditEvent;
+use crate::model::audit::{AuditEvent, ExecLink};
 use crate::sanitize::sanitize;
 use crate::ui::strings as s;
 use crate::ui::theme::{Role, Theme};
@@ -44,7 +45,7 @@ const PRIORITY: [usize; 8] = [USER, VERB, RESOURCE, OBJECT, CODE, TIME, STAGE, S
 
 /// Rows from which the selected event's detail is shown.
 const DETAIL_ROWS_FROM: u16 = 10;
-const DETAIL_ROWS: u16 = 4;
+const DETAIL_ROWS: u16 = 5;
 
 /// The title: counts and filter.
 pub fn title(v: &AuditView, shown: usize) -> String {
@@ -77,7 +78,11 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
             ..body
         };
         if let Some(e) = sel.map(|p| &v.events[rows[p]]) {
-            frame.render_widget(Paragraph::new(detail_lines(e, theme, detail.width)), detail);
+            let key = view
+                .key_help
+                .first_key(view.focus.into(), crate::app::action::Action::Pivot);
+            let lines = detail_lines(e, view.exec, key, theme, detail.width);
+            frame.render_widget(Paragraph::new(lines), detail);
         }
     }
     let chosen = fit_columns(&COLUMNS, &PRIORITY, body.width);
@@ -144,8 +149,15 @@ fn row(
     row_line(cells, base, highlight)
 }
 
-/// The selected event: its URI, the user's groups and agent, and an exec's command.
-fn detail_lines(e: &AuditEvent, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+/// The selected event: its URI, the user's groups and agent, and an exec's command and the
+/// process(es) linked to it.
+fn detail_lines(
+    e: &AuditEvent,
+    exec: &ExecTracker,
+    pivot_key: Option<&str>,
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
     let label = theme.style(Role::Header);
     let text = theme.style(Role::Text);
     let mut out = Vec::new();
@@ -153,8 +165,8 @@ fn detail_lines(e: &AuditEvent, theme: &Theme, width: u16) -> Vec<Line<'static>>
         let l = format!("{name}: ");
         let rest = width.saturating_sub(super::width_of(&l) as u16);
         out.push(Line::from(vec![
-            ratatui::text::Span::styled(l, label),
-            ratatui::text::Span::styled(fit(&sanitize(&value), rest, false), text),
+            Span::styled(l, label),
+            Span::styled(fit(&sanitize(&value), rest, false), text),
         ]));
     };
     add(s::AUDIT_URI, e.request_uri.clone());
@@ -164,6 +176,49 @@ fn detail_lines(e: &AuditEvent, theme: &Theme, width: u16) -> Vec<Line<'static>>
         let cmd = e.uri_param_all("command").join(" ");
         let ctr = e.uri_param_all("container").join(",");
         add(s::AUDIT_EXEC, format!("{cmd}  (container {ctr})"));
+        if let Some(l) = exec.of_event(e) {
+            out.push(linked_line(&l.link, pivot_key, theme, width));
+        }
     }
     out
+}
+
+/// `process: pid 901 cat "cat /etc/shadow" · exact  p: pivot`, the candidates of an
+/// ambiguous link, or none yet (workload text sanitized, secrets in argv masked).
+fn linked_line(
+    link: &ExecLink,
+    pivot_key: Option<&str>,
+    theme: &Theme,
+    width: u16,
+) -> Line<'static> {
+    let (text, role, pivot) = match link {
+        ExecLink::Exact(c) => {
+            let argv = crate::redact::mask_argv(&c.argv);
+            let cmdline = crate::sanitize::join_argv(&argv);
+            let text = s::audit_linked(c.pid, &sanitize(&c.comm), &sanitize(&cmdline));
+            (text, Role::Accent, true)
+        }
+        ExecLink::Ambiguous(cs) => {
+            let pids: Vec<u32> = cs.iter().map(|c| c.pid).collect();
+            let how = s::exec_how(&pids);
+            (
+                how.trim_start_matches("· ").to_string(),
+                Role::Warning,
+                false,
+            )
+        }
+        ExecLink::None => (s::AUDIT_LINK_NONE.to_string(), Role::TextDim, false),
+    };
+    let label = format!("{}: ", s::AUDIT_PROCESS);
+    let hint = match pivot_key.filter(|_| pivot) {
+        Some(k) => format!("  {}", s::audit_pivot_hint(k)),
+        None => String::new(),
+    };
+    let used = super::width_of(&label) + super::width_of(&hint);
+    let rest = width.saturating_sub(used as u16);
+    Line::from(vec![
+        Span::styled(label, theme.style(Role::Header)),
+        Span::styled(fit(&text, rest, false), theme.style(role)),
+        Span::styled(hint, theme.style(Role::TextDim)),
+    ])
 }
