@@ -350,14 +350,14 @@ impl Encoder {
                 }
                 let name = &b[cut..b.len() - 1];
                 c.put(C::NameLen, name.len() as u64);
-                c.0[NAMES].extend_from_slice(name);
+                c.extend(NAMES, name);
             }
             _ => {
                 if interned(b) {
                     self.bufs.add(h, b);
                 }
                 c.put(C::BufLen, b.len() as u64);
-                c.0[BUFS].extend_from_slice(b);
+                c.extend(BUFS, b);
             }
         }
     }

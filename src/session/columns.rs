@@ -74,11 +74,18 @@ pub fn plane(c: C, k: usize) -> usize {
 }
 
 /// A chunk's streams being filled.
-pub struct Streams(pub Vec<Vec<u8>>);
+pub struct Streams {
+    s: Vec<Vec<u8>>,
+    /// Bytes in all streams (kept as they grow: the writer asks after every event).
+    total: usize,
+}
 
 impl Default for Streams {
     fn default() -> Self {
-        Self(vec![Vec::new(); STREAMS])
+        Self {
+            s: vec![Vec::new(); STREAMS],
+            total: 0,
+        }
     }
 }
 
@@ -91,11 +98,12 @@ impl Streams {
         loop {
             let b = (v & 0x7f) as u8;
             v >>= 7;
+            self.total += 1;
             if v == 0 {
-                self.0[base + plane].push(b);
+                self.s[base + plane].push(b);
                 return;
             }
-            self.0[base + plane].push(b | 0x80);
+            self.s[base + plane].push(b | 0x80);
             plane = (plane + 1).min(2);
         }
     }
@@ -106,19 +114,27 @@ impl Streams {
         self.put(c, zigzag(v));
     }
 
+    /// Appends `b` to stream `i` (names, buffers).
+    #[inline]
+    pub fn extend(&mut self, i: usize, b: &[u8]) {
+        self.total += b.len();
+        self.s[i].extend_from_slice(b);
+    }
+
     /// Bytes held in all streams.
     pub fn bytes(&self) -> usize {
-        self.0.iter().map(Vec::len).sum()
+        self.total
     }
 
     /// Empties every stream.
     pub fn clear(&mut self) {
-        self.0.iter_mut().for_each(Vec::clear);
+        self.s.iter_mut().for_each(Vec::clear);
+        self.total = 0;
     }
 
     /// The chunk's bytes: the table, then the streams (`fields` stands for stream 0).
     pub fn assemble(&self, fields: &[u8], dst: &mut Vec<u8>) {
-        let mut parts: [&[u8]; STREAMS] = std::array::from_fn(|i| &self.0[i][..]);
+        let mut parts: [&[u8]; STREAMS] = std::array::from_fn(|i| &self.s[i][..]);
         parts[FIELDS] = fields;
         join(&parts, dst);
     }

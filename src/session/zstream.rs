@@ -21,6 +21,9 @@ use super::varint::{Cursor, put_u64};
 /// log2 of the window of the text streams (8 MiB: a few seconds of a busy node).
 const WINDOW_LOG: u32 = 23;
 
+/// zstd level of the number columns (the writer's level applies to the text streams).
+const COLUMN_LEVEL: i32 = 1;
+
 /// The writer's side.
 pub struct Packer {
     text: Vec<Encoder<'static>>,
@@ -39,8 +42,9 @@ impl Packer {
                 Ok(e)
             })
             .collect::<io::Result<_>>()?;
+        // numbers: entropy coding is what gains, level 1 as small as higher ones here and cheaper
         let mut cols = CCtx::create();
-        cols.set_parameter(zstd::zstd_safe::CParameter::CompressionLevel(level))
+        cols.set_parameter(zstd::zstd_safe::CParameter::CompressionLevel(COLUMN_LEVEL))
             .map_err(zerr)?;
         Ok(Self {
             text,
